@@ -1,0 +1,76 @@
+using Robotics.Contract;
+
+namespace Robotics.Sim.Environments;
+
+/// <summary>
+/// A batch of environments stepped together, with Gymnasium's vector semantics: terminated and
+/// truncated kept apart, automatic reset, and the final observation of a finished episode kept
+/// so that a trainer can bootstrap a truncated one. Implemented in-process and by the bridge client.
+/// </summary>
+public interface IVectorEnv : IDisposable
+{
+    EnvSpec Spec { get; }
+
+    /// <summary>Seeds environment i with seed + i and resets all of them; fills <see cref="VectorStep.Observations"/>.</summary>
+    void Reset(int seed, VectorStep into);
+
+    /// <summary>
+    /// Steps every environment with actions in the robot's units, row-major [NumEnvs, ActionSize].
+    /// Environments whose episode ended are reset before returning.
+    /// </summary>
+    void Step(ReadOnlySpan<float> actions, VectorStep into);
+}
+
+/// <summary>Shapes and the contract of a vector environment.</summary>
+public sealed record EnvSpec(
+    int NumEnvs,
+    int ObservationSize,
+    int ActionSize,
+    float[] ActionLow,
+    float[] ActionHigh,
+    PolicyContract Contract,
+    double ControlDt,
+    int MaxEpisodeSteps);
+
+/// <summary>One episode that ended during a step.</summary>
+public readonly record struct EpisodeRecord(int Env, double Return, int Length, bool Terminated, bool Truncated);
+
+/// <summary>
+/// The result buffers of one vector step, reused across steps. Arrays are row-major:
+/// Observations and FinalObservations are [NumEnvs, ObservationSize].
+/// </summary>
+public sealed class VectorStep
+{
+    public VectorStep(int numEnvs, int observationSize)
+    {
+        NumEnvs = numEnvs;
+        ObservationSize = observationSize;
+        Observations = new float[numEnvs * observationSize];
+        FinalObservations = new float[numEnvs * observationSize];
+        Rewards = new float[numEnvs];
+        Terminated = new bool[numEnvs];
+        Truncated = new bool[numEnvs];
+    }
+
+    public int NumEnvs { get; }
+    public int ObservationSize { get; }
+
+    /// <summary>Observation after the step; for an environment that just finished, the first of its next episode.</summary>
+    public float[] Observations { get; }
+
+    /// <summary>The last observation of the episode that ended in this step; valid only where Terminated or Truncated.</summary>
+    public float[] FinalObservations { get; }
+
+    public float[] Rewards { get; }
+    public bool[] Terminated { get; }
+    public bool[] Truncated { get; }
+
+    /// <summary>Episodes that ended in this step.</summary>
+    public List<EpisodeRecord> Episodes { get; } = new();
+
+    /// <summary>Environments reset in this step because the physics went unstable (bad qpos/qvel/qacc, NaN).</summary>
+    public int PhysicsResets { get; set; }
+
+    public Span<float> ObservationOf(int env) => Observations.AsSpan(env * ObservationSize, ObservationSize);
+    public Span<float> FinalObservationOf(int env) => FinalObservations.AsSpan(env * ObservationSize, ObservationSize);
+}

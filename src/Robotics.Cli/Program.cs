@@ -1,0 +1,24 @@
+using System.CommandLine;
+using Robotics.Cli.Commands;
+
+namespace Robotics.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args)
+    {
+        var root = new RootCommand("robotics: train policies in MuJoCo, export them to ONNX, and run them on robots.");
+        foreach (var command in Verbs())
+        {
+            root.Subcommands.Add(command);
+        }
+
+        return root.Parse(args).Invoke();
+    }
+
+    // One line per verb; each verb lives in Commands/<Verb>Command.cs.
+    private static IEnumerable<Command> Verbs()
+    {
+        yield return ContractCommand.Create();
+    }
+}

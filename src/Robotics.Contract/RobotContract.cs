@@ -1,0 +1,85 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Robotics.Contract;
+
+/// <summary>One joint as the robot and the policy both see it; units are SI (rad, rad/s, N·m or m, m/s, N).</summary>
+public sealed record JointSpec(string Name, double PositionMin, double PositionMax, double VelocityMax, double EffortMax);
+
+/// <summary>One actuator in command order. <see cref="Mode"/> is what its command means: "effort", "position" or "velocity".</summary>
+public sealed record ActuatorSpec(string Name, string Joint, string Mode, double CommandMin, double CommandMax);
+
+/// <summary>
+/// What the robot is, as far as a policy is concerned: joint and actuator order, limits and rates.
+/// The firmware reports the hash of this record in its handshake.
+/// </summary>
+public sealed record RobotContract(
+    string Robot,
+    IReadOnlyList<JointSpec> Joints,
+    IReadOnlyList<ActuatorSpec> Actuators,
+    double ControlRateHz,
+    int PhysicsDecimation,
+    bool HasImu)
+{
+    /// <summary>SHA-256 of the canonical JSON form, lower-case hex.</summary>
+    [JsonIgnore]
+    public string Hash => ContractJson.Sha256Hex(ToJson());
+
+    /// <summary>The first 8 bytes of <see cref="Hash"/>, as carried by the serial handshake.</summary>
+    [JsonIgnore]
+    public ulong ShortHash => Convert.ToUInt64(Hash[..16], 16);
+
+    public string ToJson() => JsonSerializer.Serialize(this, ContractJson.Options);
+
+    public static RobotContract FromJson(string json) =>
+        JsonSerializer.Deserialize<RobotContract>(json, ContractJson.Options)
+        ?? throw new InvalidDataException("robot contract JSON is empty");
+
+    /// <summary>Every difference between two contracts, one readable line each; empty when they match.</summary>
+    public IReadOnlyList<string> DifferencesFrom(RobotContract other) => ContractDiff.Between(this, other);
+}
+
+/// <summary>One block of the observation vector, in order.</summary>
+public sealed record ObservationTermSpec(string Kind, IReadOnlyList<string> Names, int Size);
+
+/// <summary>
+/// What a trained policy expects: the robot contract plus the observation layout and the map from
+/// normalized actions a in [-1, 1] to commands: command = Offset + Scale * a, then clamped to the actuator range.
+/// Written into the ONNX metadata.
+/// </summary>
+public sealed record PolicyContract(
+    RobotContract Robot,
+    string Task,
+    IReadOnlyList<ObservationTermSpec> Observations,
+    IReadOnlyList<double> ActionOffset,
+    IReadOnlyList<double> ActionScale)
+{
+    [JsonIgnore]
+    public int ObservationSize => Observations.Sum(o => o.Size);
+
+    [JsonIgnore]
+    public int ActionSize => Robot.Actuators.Count;
+
+    [JsonIgnore]
+    public string Hash => ContractJson.Sha256Hex(ToJson());
+
+    public string ToJson() => JsonSerializer.Serialize(this, ContractJson.Options);
+
+    public static PolicyContract FromJson(string json) =>
+        JsonSerializer.Deserialize<PolicyContract>(json, ContractJson.Options)
+        ?? throw new InvalidDataException("policy contract JSON is empty");
+}
+
+internal static class ContractJson
+{
+    public static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        WriteIndented = false,
+    };
+
+    public static string Sha256Hex(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+}
