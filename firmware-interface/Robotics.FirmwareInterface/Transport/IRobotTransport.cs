@@ -1,0 +1,54 @@
+using Robotics.Contract;
+
+namespace Robotics.FirmwareInterface.Transport;
+
+/// <summary>
+/// A link to a robot as the runtime sees it: the serial line to real firmware, or a simulated robot
+/// stepped in wall-clock time. Methods used inside the control tick do not allocate.
+/// </summary>
+public interface IRobotTransport : IDisposable
+{
+    /// <summary>
+    /// Opens the link and exchanges handshakes. Throws <see cref="RobotLinkException"/> with a message that
+    /// says what failed (no such port, no answer at this baud rate, wrong protocol version) and what to try.
+    /// </summary>
+    RobotHandshake Open(TimeSpan timeout);
+
+    /// <summary>Copies the newest state received into <paramref name="destination"/>; false when none has arrived yet.</summary>
+    bool TryReadLatestState(RobotState destination);
+
+    /// <summary>Sends per-actuator targets in the contract's actuator order and units, answering state <paramref name="stateSequence"/>.</summary>
+    void SendCommand(uint stateSequence, ReadOnlySpan<float> targets);
+
+    /// <summary>Tells the robot to go to its safe state now.</summary>
+    void SendEmergencyStop();
+
+    /// <summary>Counters of the link (frames good and bad, reconnects, last fault).</summary>
+    LinkStatistics Statistics { get; }
+}
+
+/// <summary>What a robot says about itself when the link opens.</summary>
+public sealed record RobotHandshake(
+    ushort ProtocolVersion,
+    string RobotName,
+    ulong ContractHash,
+    int JointCount,
+    int ActuatorCount,
+    double StateRateHz,
+    double ControlRateHz);
+
+/// <summary>Link counters, readable at any time.</summary>
+public sealed class LinkStatistics
+{
+    public long FramesReceived;
+    public long FramesSent;
+    public long BadChecksums;
+    public long MalformedFrames;
+    public long SequenceGaps;
+    public long Reconnects;
+    public uint LastFaultCode;
+    public string? LastFault;
+}
+
+/// <summary>A robot link that cannot be used, with what to do about it.</summary>
+public sealed class RobotLinkException(string message, Exception? inner = null) : Exception(message, inner);
