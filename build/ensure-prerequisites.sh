@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Installs what the project needs on a Debian 12 machine when it is missing, saying what it does.
+# Sourced by ./robotics and ./test.sh; quiet when everything is already there.
+set -euo pipefail
+
+robotics_say() { printf '\033[1m[robotics]\033[0m %s\n' "$*" >&2; }
+
+robotics_ensure_debian_packages() {
+    local wanted=(libmujoco2.2.2 libmujoco-dev libmujoco-samples gcc make)
+    local missing=()
+    for p in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+            robotics_say "missing Debian packages: ${missing[*]}; run as root: apt-get install ${missing[*]}"; return 1
+        fi
+    fi
+    robotics_say "installing Debian packages: ${missing[*]} (MuJoCo 2.2.2 and a C compiler)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+robotics_ensure_dotnet() {
+    if ! command -v dotnet >/dev/null 2>&1; then
+        robotics_say "the .NET SDK 10 is required and was not found on PATH (https://dot.net)"; return 1
+    fi
+}
+
+robotics_ensure_all() {
+    robotics_ensure_dotnet
+    robotics_ensure_debian_packages
+}
