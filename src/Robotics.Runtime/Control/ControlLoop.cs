@@ -1,0 +1,310 @@
+using Robotics.Contract;
+using Robotics.FirmwareInterface.Transport;
+using Robotics.Runtime.Observation;
+using Robotics.Runtime.Safety;
+using Robotics.Runtime.Telemetry;
+
+namespace Robotics.Runtime.Control;
+
+/// <summary>
+/// Drives a robot with a policy at a fixed rate. Each tick: latest state, observation, inference,
+/// safety layer, command. A stop request, the end of the duration or a fault (non-finite action,
+/// stale state, link error) ramps the commands down to the safe state over the configured time instead
+/// of cutting them. Nothing is allocated per tick once running.
+/// </summary>
+public sealed class ControlLoop
+{
+    private readonly IRobotTransport transport;
+    private readonly IControlPolicy policy;
+    private readonly IObservationSource observations;
+    private readonly IControlClock clock;
+    private readonly TelemetryWriter? telemetry;
+    private readonly SafetyLayer safety;
+    private readonly ControlLoopOptions options;
+    private readonly RobotState state;
+    private readonly float[] command;
+    private readonly float[] safeCommand;
+    private readonly float[] rampStart;
+    private readonly float[] previousAction;
+    private readonly float[] actionOffset;
+    private readonly float[] actionScale;
+    private readonly long periodTicks;
+    private readonly long watchdogTicks;
+    private readonly long startupTicks;
+    private readonly long durationTicks;
+    private readonly long rampTicks;
+
+    private PeriodScheduler? scheduler;
+    private long startedAt;
+    private long runningSince;
+    private long stoppingSince;
+    private long tickIndex;
+    private bool hasState;
+    private volatile bool stopRequested;
+
+    public ControlLoop(
+        IRobotTransport transport,
+        IControlPolicy policy,
+        PolicyContract contract,
+        IObservationSource observations,
+        ControlLoopOptions options,
+        IControlClock clock,
+        TelemetryWriter? telemetry = null)
+    {
+        options.Validate();
+        if (observations.Size != contract.ObservationSize || policy.Observation.Length < contract.ObservationSize)
+            throw new ArgumentException($"the observation source builds {observations.Size} values but the policy contract needs {contract.ObservationSize}", nameof(observations));
+        if (policy.Actions.Length < contract.ActionSize)
+            throw new ArgumentException($"the policy produces {policy.Actions.Length} actions but the contract has {contract.ActionSize} actuators", nameof(policy));
+
+        this.transport = transport;
+        this.policy = policy;
+        this.observations = observations;
+        this.options = options;
+        this.clock = clock;
+        this.telemetry = telemetry;
+        var robot = contract.Robot;
+        var actuators = contract.ActionSize;
+        safety = new SafetyLayer(robot, options.Safety, options.RateHz);
+        state = new RobotState(robot.Joints.Count);
+        command = new float[actuators];
+        safeCommand = new float[actuators];
+        rampStart = new float[actuators];
+        previousAction = new float[actuators];
+        actionOffset = contract.ActionOffset.Select(v => (float)v).ToArray();
+        actionScale = contract.ActionScale.Select(v => (float)v).ToArray();
+
+        periodTicks = Math.Max(1, (long)Math.Round(clock.Frequency / options.RateHz));
+        watchdogTicks = periodTicks * options.Safety.WatchdogPeriods;
+        startupTicks = ToTicks(options.Safety.StartupTimeout);
+        durationTicks = options.Duration is { } d ? ToTicks(d) : long.MaxValue;
+        rampTicks = Math.Max(1, (long)Math.Round(options.Safety.RampDown.TotalSeconds * options.RateHz));
+    }
+
+    public LoopPhase Phase { get; private set; } = LoopPhase.WaitingForState;
+    public StopReason StopReason { get; private set; }
+    public FaultKind Fault { get; private set; }
+
+    /// <summary>State age (µs) when the watchdog tripped, for the fault message.</summary>
+    public double FaultStateAgeMicros { get; private set; }
+
+    public long Ticks { get; private set; }
+    public LatencyHistogram PeriodError { get; } = new();
+    public LatencyHistogram Inference { get; } = new();
+    public LatencyHistogram Work { get; } = new();
+    public long SafetyInterventions { get; private set; }
+    public long PeriodTicks => periodTicks;
+    public PeriodScheduler? Scheduler => scheduler;
+
+    /// <summary>The commands sent last.</summary>
+    public ReadOnlySpan<float> LastCommand => command;
+
+    /// <summary>Asks the loop to ramp down and stop; safe to call from any thread (e.g. a Ctrl-C handler).</summary>
+    public void RequestStop() => stopRequested = true;
+
+    /// <summary>Runs until stopped (request, duration, fault) and the ramp-down has finished.</summary>
+    public RunSummary Run(CancellationToken cancel = default)
+    {
+        Start(clock.Now);
+        while (Phase != LoopPhase.Stopped)
+        {
+            if (cancel.IsCancellationRequested) stopRequested = true;
+            Step();
+        }
+
+        return RunSummary.From(this, options.RateHz, transport.Statistics, telemetry);
+    }
+
+    /// <summary>Arms the scheduler: the first tick is due one period after <paramref name="now"/>.</summary>
+    public void Start(long now)
+    {
+        scheduler = new PeriodScheduler(periodTicks, now);
+        startedAt = now;
+        Phase = LoopPhase.WaitingForState;
+    }
+
+    /// <summary>Waits for the next deadline, runs one tick and schedules the next.</summary>
+    public void Step()
+    {
+        var schedule = scheduler ?? throw new InvalidOperationException("call Start first");
+        clock.WaitUntil(schedule.Deadline);
+        var woke = clock.Now;
+        Tick(woke, schedule.ErrorAt(woke));
+        schedule.Complete(clock.Now);
+    }
+
+    /// <summary>One tick's work at time <paramref name="now"/>, woken <paramref name="lateTicks"/> after its deadline.</summary>
+    public void Tick(long now, long lateTicks)
+    {
+        Ticks++;
+        tickIndex++;
+        if (transport.TryReadLatestState(state)) hasState = true;
+
+        float inferenceMicros = 0;
+        var flags = SafetyFlags.None;
+        var phase = Phase;
+        switch (Phase)
+        {
+            case LoopPhase.WaitingForState:
+                if (stopRequested)
+                {
+                    StopWithoutRamp(StopReason.Requested, FaultKind.None);
+                }
+                else if (hasState)
+                {
+                    safety.Reset(state);
+                    safety.LastCommand.CopyTo(command);
+                    runningSince = now;
+                    Phase = LoopPhase.Running;
+                    goto case LoopPhase.Running;
+                }
+                else if (now - startedAt > startupTicks)
+                {
+                    StopWithoutRamp(StopReason.Fault, FaultKind.NoStateAtStartup);
+                }
+
+                break;
+
+            case LoopPhase.Running:
+                phase = LoopPhase.Running;
+                var age = now - state.ReceivedTicks;
+                if (stopRequested) BeginRampDown(now, StopReason.Requested, FaultKind.None);
+                else if (now - runningSince >= durationTicks) BeginRampDown(now, StopReason.DurationElapsed, FaultKind.None);
+                else if (age > watchdogTicks)
+                {
+                    FaultStateAgeMicros = Micros(age);
+                    BeginRampDown(now, StopReason.Fault, FaultKind.StaleState);
+                }
+                else
+                {
+                    inferenceMicros = Drive();
+                    flags = LastFlags;
+                }
+
+                if (Phase == LoopPhase.RampingDown) RampDownStep(now);
+                break;
+
+            case LoopPhase.RampingDown:
+                RampDownStep(now);
+                break;
+        }
+
+        if (phase is LoopPhase.Running or LoopPhase.RampingDown)
+        {
+            PeriodError.Record(Micros(lateTicks));
+            if (inferenceMicros > 0) Inference.Record(inferenceMicros);
+            var workMicros = Micros(clock.Now - now);
+            Work.Record(workMicros);
+            if (flags != SafetyFlags.None) SafetyInterventions++;
+            if (telemetry is not null)
+            {
+                var record = new TickRecord
+                {
+                    Tick = tickIndex,
+                    TimeSeconds = (double)(now - startedAt) / clock.Frequency,
+                    PeriodErrorMicros = (float)Micros(lateTicks),
+                    InferenceMicros = inferenceMicros,
+                    WorkMicros = (float)workMicros,
+                    StateAgeMicros = hasState ? (float)Micros(now - state.ReceivedTicks) : float.NaN,
+                    StateSequence = state.Sequence,
+                    Phase = phase,
+                    Safety = flags,
+                };
+                telemetry.Record(record, command);
+            }
+        }
+    }
+
+    private SafetyFlags LastFlags { get; set; }
+
+    // Observation, inference, safety, send. Returns the inference time in µs.
+    private float Drive()
+    {
+        observations.Build(state, previousAction, policy.Observation);
+        var before = clock.Now;
+        policy.Run();
+        var inference = (float)Micros(clock.Now - before);
+
+        var actions = policy.Actions;
+        LastFlags = safety.Apply(actions, state, command);
+        for (int i = 0; i < previousAction.Length; i++)
+        {
+            // The policy saw its own normalized action in training, before the robot's safety layer.
+            var a = (actions[i] - actionOffset[i]) / actionScale[i];
+            previousAction[i] = float.IsFinite(a) ? Math.Clamp(a, -1f, 1f) : 0f;
+        }
+
+        if (!Send()) return inference;
+        if ((LastFlags & SafetyFlags.NonFinite) != 0)
+            BeginRampDown(clock.Now, StopReason.Fault, FaultKind.NonFiniteAction);
+        return inference;
+    }
+
+    private void BeginRampDown(long now, StopReason reason, FaultKind fault)
+    {
+        if (Phase == LoopPhase.RampingDown || Phase == LoopPhase.Stopped) return;
+        StopReason = reason;
+        Fault = fault;
+        safety.LastCommand.CopyTo(rampStart);
+        safety.WriteSafeCommand(state, safeCommand);
+        stoppingSince = tickIndex;
+        Phase = LoopPhase.RampingDown;
+    }
+
+    private void RampDownStep(long now)
+    {
+        var step = tickIndex - stoppingSince + 1;
+        var progress = Math.Min(1f, (float)step / rampTicks);
+        for (int i = 0; i < command.Length; i++)
+            command[i] = rampStart[i] + (safeCommand[i] - rampStart[i]) * progress;
+        safety.ApplyUnlimitedRate(command, command);
+        if (!Send()) return;
+        if (progress >= 1f)
+        {
+            Phase = LoopPhase.Stopped;
+            if (StopReason == StopReason.Fault) EmergencyStop();
+        }
+    }
+
+    private void StopWithoutRamp(StopReason reason, FaultKind fault)
+    {
+        StopReason = reason;
+        Fault = fault;
+        Phase = LoopPhase.Stopped;
+        if (fault != FaultKind.None) EmergencyStop();
+    }
+
+    private bool Send()
+    {
+        try
+        {
+            transport.SendCommand(state.Sequence, command);
+            return true;
+        }
+        catch (Exception e) when (e is RobotLinkException or IOException or InvalidOperationException or TimeoutException)
+        {
+            LinkError = e.Message;
+            StopWithoutRamp(StopReason.Fault, FaultKind.LinkError);
+            return false;
+        }
+    }
+
+    private void EmergencyStop()
+    {
+        try
+        {
+            transport.SendEmergencyStop();
+        }
+        catch (Exception e) when (e is RobotLinkException or IOException or InvalidOperationException or TimeoutException)
+        {
+            LinkError ??= e.Message;
+        }
+    }
+
+    /// <summary>What the link said when it failed, if it did.</summary>
+    public string? LinkError { get; private set; }
+
+    private long ToTicks(TimeSpan span) => (long)(span.TotalSeconds * clock.Frequency);
+
+    private double Micros(long ticks) => ticks * 1e6 / clock.Frequency;
+}

@@ -1,0 +1,17 @@
+using Robotics.Contract;
+
+namespace Robotics.Runtime.Observation;
+
+/// <summary>
+/// Builds the policy's raw observation from the robot's state, in the layout of the policy contract.
+/// Called inside the control tick: implementations must not allocate.
+/// </summary>
+public interface IObservationSource
+{
+    int Size { get; }
+
+    /// <param name="state">The latest robot state.</param>
+    /// <param name="previousAction">The policy's previous action, normalized to [-1, 1] as in training.</param>
+    /// <param name="observation">Where to write the raw (un-normalized) observation.</param>
+    void Build(RobotState state, ReadOnlySpan<float> previousAction, Span<float> observation);
+}
