@@ -62,15 +62,20 @@ public static unsafe class MujocoLibrary
                 $"MuJoCo 2.2.2 is not installed: {MujocoNative.LibraryFile} could not be loaded. "
                 + "Install it with `sudo apt-get install libmujoco2.2.2` (the ./robotics launcher does this).");
         NativeLibrary.SetDllImportResolver(typeof(MujocoLibrary).Assembly, Resolve);
-        int found = MujocoNative.mj_version();
+        CheckVersion(MujocoNative.mj_version());
+        InstallHandlers(library);
+        return library;
+    }
+
+    /// <summary>Throws when <paramref name="found"/> (mj_version()) is not the version of the layout.</summary>
+    internal static void CheckVersion(int found)
+    {
         if (found != ExpectedVersion)
             throw new MujocoException(
                 $"MuJoCo version mismatch: the bindings were generated for {FormatVersion(ExpectedVersion)} "
                 + $"(mj_version() {ExpectedVersion}) but the loaded library reports {FormatVersion(found)} "
                 + $"(mj_version() {found}). Install libmujoco2.2.2, or regenerate the layout with "
                 + "sim-bridge/Robotics.Sim/Mujoco/generate-layout.sh and review the bindings.");
-        InstallHandlers(library);
-        return library;
     }
 
     private static nint Resolve(string name, Assembly assembly, DllImportSearchPath? searchPath) =>
