@@ -37,7 +37,7 @@ public sealed class ControlLoop
     private PeriodScheduler? scheduler;
     private long startedAt;
     private long runningSince;
-    private long stoppingSince;
+    private long rampStep;
     private long tickIndex;
     private bool hasState;
     private volatile bool stopRequested;
@@ -168,24 +168,26 @@ public sealed class ControlLoop
             case LoopPhase.Running:
                 phase = LoopPhase.Running;
                 var age = now - state.ReceivedTicks;
-                if (stopRequested) BeginRampDown(now, StopReason.Requested, FaultKind.None);
-                else if (now - runningSince >= durationTicks) BeginRampDown(now, StopReason.DurationElapsed, FaultKind.None);
+                if (stopRequested) BeginRampDown(StopReason.Requested, FaultKind.None);
+                else if (now - runningSince >= durationTicks) BeginRampDown(StopReason.DurationElapsed, FaultKind.None);
                 else if (age > watchdogTicks)
                 {
                     FaultStateAgeMicros = Micros(age);
-                    BeginRampDown(now, StopReason.Fault, FaultKind.StaleState);
+                    BeginRampDown(StopReason.Fault, FaultKind.StaleState);
                 }
                 else
                 {
+                    // A fault found while driving starts the ramp on the next tick: this one has sent its command.
                     inferenceMicros = Drive();
                     flags = LastFlags;
+                    break;
                 }
 
-                if (Phase == LoopPhase.RampingDown) RampDownStep(now);
+                RampDownStep();
                 break;
 
             case LoopPhase.RampingDown:
-                RampDownStep(now);
+                RampDownStep();
                 break;
         }
 
@@ -236,25 +238,25 @@ public sealed class ControlLoop
 
         if (!Send()) return inference;
         if ((LastFlags & SafetyFlags.NonFinite) != 0)
-            BeginRampDown(clock.Now, StopReason.Fault, FaultKind.NonFiniteAction);
+            BeginRampDown(StopReason.Fault, FaultKind.NonFiniteAction);
         return inference;
     }
 
-    private void BeginRampDown(long now, StopReason reason, FaultKind fault)
+    private void BeginRampDown(StopReason reason, FaultKind fault)
     {
         if (Phase == LoopPhase.RampingDown || Phase == LoopPhase.Stopped) return;
         StopReason = reason;
         Fault = fault;
         safety.LastCommand.CopyTo(rampStart);
         safety.WriteSafeCommand(state, safeCommand);
-        stoppingSince = tickIndex;
+        rampStep = 0;
         Phase = LoopPhase.RampingDown;
     }
 
-    private void RampDownStep(long now)
+    private void RampDownStep()
     {
-        var step = tickIndex - stoppingSince + 1;
-        var progress = Math.Min(1f, (float)step / rampTicks);
+        rampStep++;
+        var progress = Math.Min(1f, (float)rampStep / rampTicks);
         for (int i = 0; i < command.Length; i++)
             command[i] = rampStart[i] + (safeCommand[i] - rampStart[i]) * progress;
         safety.ApplyUnlimitedRate(command, command);

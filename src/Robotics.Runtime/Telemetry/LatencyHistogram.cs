@@ -40,7 +40,7 @@ public sealed class LatencyHistogram
         for (int i = 0; i < bins.Length; i++)
         {
             seen += bins[i];
-            if (seen >= rank) return Math.Min(i + 1, MaxMicros);
+            if (seen >= rank) return i == RangeMicros ? MaxMicros : Math.Min(i + 1, MaxMicros);
         }
 
         return MaxMicros;
