@@ -1,0 +1,339 @@
+using System.Diagnostics;
+using MessagePack;
+using NetMQ;
+using NetMQ.Sockets;
+using Robotics.Contract;
+using Robotics.Sim.Environments;
+using Robotics.SimBridge.Protocol;
+
+namespace Robotics.SimBridge.Client;
+
+/// <summary>
+/// A batch of environments on a bridge, used like an in-process <see cref="IVectorEnv"/>. One DEALER socket,
+/// used by one thread at a time. Every wait is bounded by <see cref="BridgeClientOptions.Timeout"/>; a bridge
+/// that does not answer gives a <see cref="BridgeException"/>, never a hang.
+/// </summary>
+public sealed class BridgeClient : IVectorEnv
+{
+    private readonly DealerSocket dealer;
+    private readonly BridgeClientOptions options;
+    private readonly FrameBuffer request = new();
+    private Msg incoming;
+    private uint nextRequestId;
+    private uint pendingStep;
+    private uint pendingReset;
+    private EnvSpec? spec;
+    private bool disposed;
+
+    private BridgeClient(string endpoint, BridgeClientOptions options)
+    {
+        Endpoint = endpoint;
+        this.options = options;
+        dealer = new DealerSocket();
+        dealer.Options.Linger = TimeSpan.Zero;
+        try
+        {
+            dealer.Connect(endpoint);
+        }
+        catch (Exception e) when (e is NetMQException or ArgumentException)
+        {
+            dealer.Dispose();
+            throw new BridgeException($"cannot connect to bridge {endpoint}: {e.Message}. Endpoints look like tcp://HOST:PORT or ipc://PATH.", e)
+            {
+                Endpoint = endpoint,
+            };
+        }
+
+        incoming.InitEmpty();
+    }
+
+    public string Endpoint { get; }
+
+    public EnvSpec Spec => spec ?? throw new InvalidOperationException($"no environments on bridge {Endpoint} yet: call Make first");
+
+    /// <summary>The request that made the current batch; null before Make.</summary>
+    public MakeRequest? MadeWith { get; private set; }
+
+    /// <summary>Connects and checks that the bridge answers and speaks this protocol version.</summary>
+    public static BridgeClient Connect(string endpoint, BridgeClientOptions? options = null)
+    {
+        var client = new BridgeClient(endpoint, options ?? new BridgeClientOptions());
+        try
+        {
+            client.Hello();
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Connects and makes a batch of environments.</summary>
+    public static BridgeClient Open(string endpoint, MakeRequest make, BridgeClientOptions? options = null)
+    {
+        var client = Connect(endpoint, options);
+        try
+        {
+            client.Make(make);
+            return client;
+        }
+        catch
+        {
+            client.Dispose();
+            throw;
+        }
+    }
+
+    public HelloReply Hello()
+    {
+        uint id = Send(MessageType.Hello, new HelloRequest { Client = options.ClientName });
+        var reply = Deserialize<HelloReply>(Receive(MessageType.HelloReply, id, Deadline(options.Timeout)));
+        if (reply.ProtocolVersion != BridgeProtocol.Version)
+        {
+            throw new BridgeException(
+                $"bridge {Endpoint} speaks sim-bridge protocol {reply.ProtocolVersion}, this client {BridgeProtocol.Version}; use matching versions")
+            {
+                Endpoint = Endpoint,
+                Code = BridgeErrorCode.ProtocolVersionMismatch,
+            };
+        }
+
+        return reply;
+    }
+
+    /// <summary>Makes (or replaces) this client's batch of environments on the bridge.</summary>
+    public EnvSpec Make(MakeRequest make)
+    {
+        uint id = Send(MessageType.Make, make);
+        var reply = Deserialize<SpecReply>(Receive(MessageType.SpecReply, id, Deadline(options.MakeTimeout)));
+        spec = new EnvSpec(
+            reply.NumEnvs,
+            reply.ObservationSize,
+            reply.ActionSize,
+            FloatBytes.ToFloats(reply.ActionLow),
+            FloatBytes.ToFloats(reply.ActionHigh),
+            PolicyContract.FromJson(reply.ContractJson),
+            reply.ControlDt,
+            reply.MaxEpisodeSteps);
+        MadeWith = make;
+        return spec;
+    }
+
+    public void Reset(int seed, VectorStep into)
+    {
+        SendReset(seed);
+        ReceiveReset(into, 0, Deadline(options.Timeout));
+    }
+
+    public void Step(ReadOnlySpan<float> actions, VectorStep into)
+    {
+        into.Episodes.Clear();
+        into.PhysicsResets = 0;
+        SendStep(actions);
+        ReceiveStep(into, 0, Deadline(options.Timeout));
+    }
+
+    /// <summary>Replaces the randomization ranges (YAML of a task's "randomization:" mapping); returns the ranges now in force.</summary>
+    public string SetRandomization(string yaml)
+    {
+        uint id = Send(MessageType.SetRandomization, new SetRandomizationRequest { Yaml = yaml });
+        return Deserialize<SetRandomizationReply>(Receive(MessageType.SetRandomizationReply, id, Deadline(options.Timeout))).Yaml;
+    }
+
+    /// <summary>The randomization ranges and each environment's sampled values for its current episode.</summary>
+    public RandomizationReply GetRandomization()
+    {
+        uint id = Send(MessageType.GetRandomization, new GetRandomizationRequest());
+        return Deserialize<RandomizationReply>(Receive(MessageType.RandomizationReply, id, Deadline(options.Timeout)));
+    }
+
+    public StatsReply GetStats()
+    {
+        uint id = Send(MessageType.GetStats, new GetStatsRequest());
+        return Deserialize<StatsReply>(Receive(MessageType.StatsReply, id, Deadline(options.Timeout)));
+    }
+
+    /// <summary>Frees the batch on the bridge; the client can Make again afterwards.</summary>
+    public void Close() => Close(options.Timeout);
+
+    internal static long Deadline(TimeSpan timeout) => Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
+
+    internal TimeSpan Timeout => options.Timeout;
+
+    internal void SendReset(int seed)
+    {
+        _ = Spec;
+        pendingReset = Send(MessageType.Reset, new ResetRequest { Seed = seed });
+    }
+
+    internal void ReceiveReset(VectorStep into, int envOffset, long deadline)
+    {
+        var body = Receive(MessageType.ResetReply, pendingReset, deadline);
+        try
+        {
+            StepCodec.ReadResetReply(body, into, envOffset, Spec.NumEnvs);
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException)
+        {
+            throw Malformed("ResetReply", e);
+        }
+    }
+
+    internal void SendStep(ReadOnlySpan<float> actions)
+    {
+        var current = Spec;
+        if (actions.Length != current.NumEnvs * current.ActionSize)
+        {
+            throw new ArgumentException(
+                $"got {actions.Length} actions; bridge {Endpoint} has {current.NumEnvs} envs × {current.ActionSize} actions = {current.NumEnvs * current.ActionSize}",
+                nameof(actions));
+        }
+
+        uint id = ++nextRequestId;
+        var writer = request.Begin(MessageType.Step, id);
+        StepCodec.WriteStepRequest(ref writer, actions);
+        writer.Flush();
+        SendFrame(request.Written, MessageType.Step);
+        pendingStep = id;
+    }
+
+    /// <summary>Reads the step reply into rows [envOffset, envOffset + NumEnvs); appends episodes and adds physics resets.</summary>
+    internal void ReceiveStep(VectorStep into, int envOffset, long deadline)
+    {
+        var body = Receive(MessageType.StepReply, pendingStep, deadline);
+        try
+        {
+            StepCodec.ReadStepReply(body, into, envOffset, Spec.NumEnvs);
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException)
+        {
+            throw Malformed("StepReply", e);
+        }
+    }
+
+    private void Close(TimeSpan timeout)
+    {
+        if (spec is null)
+        {
+            return;
+        }
+
+        uint id = Send(MessageType.Close, new CloseRequest());
+        spec = null;
+        Receive(MessageType.CloseReply, id, Deadline(timeout));
+    }
+
+    private uint Send<T>(MessageType type, T body)
+    {
+        uint id = ++nextRequestId;
+        SendFrame(request.Write(type, id, body), type);
+        return id;
+    }
+
+    private void SendFrame(ReadOnlySpan<byte> frame, MessageType type)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var msg = new Msg();
+        msg.InitPool(frame.Length);
+        frame.CopyTo(msg.Slice());
+        // A DEALER blocks on send only when its queue is full; bounded so a stuck bridge cannot hang the caller.
+        bool sent = dealer.TrySend(ref msg, options.Timeout, false);
+        msg.Close();
+        if (!sent)
+        {
+            throw NotAnswering(type, "could not take the request");
+        }
+    }
+
+    /// <summary>Waits for the reply to request <paramref name="id"/>, dropping late replies to requests given up on.</summary>
+    private ReadOnlyMemory<byte> Receive(MessageType expected, uint id, long deadline)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        while (true)
+        {
+            long remaining = deadline - Stopwatch.GetTimestamp();
+            if (remaining <= 0 || !dealer.TryReceive(ref incoming, TimeSpan.FromSeconds(remaining / (double)Stopwatch.Frequency)))
+            {
+                throw NotAnswering(expected, "did not answer");
+            }
+
+            var frame = incoming.SliceAsMemory();
+            if (incoming.HasMore || !FrameHeader.TryRead(frame.Span, out var header, out _) || header.RequestId != id)
+            {
+                continue;
+            }
+
+            var body = frame[FrameHeader.Size..];
+            if (header.Type == MessageType.Error)
+            {
+                var error = Deserialize<ErrorReply>(body);
+                throw new BridgeException($"bridge {Endpoint} refused {RequestName(expected)}: {error.Message} ({(BridgeErrorCode)error.Code})")
+                {
+                    Endpoint = Endpoint,
+                    Code = (BridgeErrorCode)error.Code,
+                };
+            }
+
+            if (header.Type != expected)
+            {
+                throw new BridgeException($"bridge {Endpoint} answered {RequestName(expected)} with {header.Type}, expected {expected}")
+                {
+                    Endpoint = Endpoint,
+                };
+            }
+
+            return body;
+        }
+    }
+
+    private BridgeException NotAnswering(MessageType type, string what) =>
+        new($"bridge {Endpoint} {what} {RequestName(type)} within {FormatSeconds(type == MessageType.SpecReply ? options.MakeTimeout : options.Timeout)}: " +
+            $"is it running? Start one with `robotics sim-bridge --bind {Endpoint}`, or raise the client timeout if it is only slow.")
+        {
+            Endpoint = Endpoint,
+            TimedOut = true,
+        };
+
+    private T Deserialize<T>(ReadOnlyMemory<byte> body)
+    {
+        try
+        {
+            return MessagePackSerializer.Deserialize<T>(body, BridgeProtocol.Options);
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException)
+        {
+            throw Malformed(typeof(T).Name, e);
+        }
+    }
+
+    private BridgeException Malformed(string what, Exception e) =>
+        new($"bridge {Endpoint} sent a malformed {what}: {e.Message}", e) { Endpoint = Endpoint };
+
+    private static string RequestName(MessageType type) =>
+        ((MessageType)((byte)type & ~MessageTypes.ReplyBit)).ToString();
+
+    private static string FormatSeconds(TimeSpan time) => $"{time.TotalSeconds:0.###} s";
+
+    public void Dispose()
+    {
+        if (disposed)
+        {
+            return;
+        }
+
+        try
+        {
+            Close(options.CloseTimeout);
+        }
+        catch (BridgeException)
+        {
+            // The bridge is gone or busy; it frees idle batches on its own.
+        }
+
+        disposed = true;
+        incoming.Close();
+        dealer.Dispose();
+    }
+}

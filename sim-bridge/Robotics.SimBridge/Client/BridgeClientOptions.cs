@@ -1,0 +1,17 @@
+namespace Robotics.SimBridge.Client;
+
+/// <summary>How a client waits for its bridge.</summary>
+public sealed record BridgeClientOptions
+{
+    /// <summary>Longest wait for any reply but Make's; past it the client throws a <see cref="BridgeException"/>.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Longest wait for Make, which loads and compiles models.</summary>
+    public TimeSpan MakeTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Longest wait for Close when the client is disposed; the bridge frees an idle batch on its own later.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Shown in the bridge's log.</summary>
+    public string ClientName { get; init; } = $"pid {Environment.ProcessId}";
+}

@@ -1,0 +1,166 @@
+using Robotics.Sim.Environments;
+using Robotics.SimBridge.Protocol;
+
+namespace Robotics.SimBridge.Client;
+
+/// <summary>
+/// Several bridges (processes on one machine, or other hosts) as one vector: bridge b's environments are
+/// rows [EnvOffsetOf(b), EnvOffsetOf(b) + its NumEnvs) of the whole. A step is sent to every bridge
+/// before any reply is awaited, so the bridges step in parallel.
+/// </summary>
+public sealed class MultiBridgeVectorEnv : IVectorEnv
+{
+    private readonly List<BridgeClient> bridges;
+    private int[] offsets = [];
+
+    /// <summary>Takes ownership of <paramref name="bridges"/>, which must be made with the same task.</summary>
+    public MultiBridgeVectorEnv(IEnumerable<BridgeClient> bridges)
+    {
+        this.bridges = bridges.ToList();
+        if (this.bridges.Count == 0)
+        {
+            throw new ArgumentException("a multi-bridge vector needs at least one bridge", nameof(bridges));
+        }
+
+        Spec = Combine();
+    }
+
+    /// <summary>Connects to every endpoint and makes <paramref name="make"/> on each (NumEnvs per bridge).</summary>
+    public static MultiBridgeVectorEnv Open(IEnumerable<string> endpoints, MakeRequest make, BridgeClientOptions? options = null)
+    {
+        var opened = new List<BridgeClient>();
+        try
+        {
+            foreach (var endpoint in endpoints)
+            {
+                opened.Add(BridgeClient.Open(endpoint, make, options));
+            }
+
+            return new MultiBridgeVectorEnv(opened);
+        }
+        catch
+        {
+            opened.ForEach(b => b.Dispose());
+            throw;
+        }
+    }
+
+    public EnvSpec Spec { get; private set; }
+
+    public IReadOnlyList<BridgeClient> Bridges => bridges;
+
+    public IReadOnlyList<string> Endpoints => bridges.Select(b => b.Endpoint).ToList();
+
+    /// <summary>The index in the whole vector of bridge <paramref name="bridge"/>'s first environment.</summary>
+    public int EnvOffsetOf(int bridge) => offsets[bridge];
+
+    /// <summary>Seeds environment i of the whole vector with seed + i, as an in-process vector would.</summary>
+    public void Reset(int seed, VectorStep into)
+    {
+        CheckShape(into);
+        for (int b = 0; b < bridges.Count; b++)
+        {
+            bridges[b].SendReset(seed + offsets[b]);
+        }
+
+        long deadline = Deadline();
+        for (int b = 0; b < bridges.Count; b++)
+        {
+            bridges[b].ReceiveReset(into, offsets[b], deadline);
+        }
+    }
+
+    public void Step(ReadOnlySpan<float> actions, VectorStep into)
+    {
+        CheckShape(into);
+        if (actions.Length != Spec.NumEnvs * Spec.ActionSize)
+        {
+            throw new ArgumentException(
+                $"got {actions.Length} actions; the vector has {Spec.NumEnvs} envs × {Spec.ActionSize} actions", nameof(actions));
+        }
+
+        into.Episodes.Clear();
+        into.PhysicsResets = 0;
+        for (int b = 0; b < bridges.Count; b++)
+        {
+            var bridgeSpec = bridges[b].Spec;
+            bridges[b].SendStep(actions.Slice(offsets[b] * Spec.ActionSize, bridgeSpec.NumEnvs * Spec.ActionSize));
+        }
+
+        long deadline = Deadline();
+        for (int b = 0; b < bridges.Count; b++)
+        {
+            bridges[b].ReceiveStep(into, offsets[b], deadline);
+        }
+    }
+
+    /// <summary>
+    /// Puts <paramref name="replacement"/> (made with the same task and number of environments) in place of bridge
+    /// <paramref name="index"/>, e.g. after it died, and disposes the old one. Call <see cref="ResetBridge"/> before the next step.
+    /// </summary>
+    public void ReplaceBridge(int index, BridgeClient replacement)
+    {
+        var old = bridges[index];
+        var oldSpec = old.Spec;
+        var newSpec = replacement.Spec;
+        if (newSpec.NumEnvs != oldSpec.NumEnvs || newSpec.ObservationSize != oldSpec.ObservationSize || newSpec.ActionSize != oldSpec.ActionSize)
+        {
+            throw new ArgumentException(
+                $"replacement bridge {replacement.Endpoint} has {newSpec.NumEnvs} envs, obs {newSpec.ObservationSize}, actions {newSpec.ActionSize}; " +
+                $"bridge {old.Endpoint} had {oldSpec.NumEnvs}, {oldSpec.ObservationSize}, {oldSpec.ActionSize}",
+                nameof(replacement));
+        }
+
+        bridges[index] = replacement;
+        old.Dispose();
+    }
+
+    /// <summary>Resets one bridge's environments (seed + its offset for its first one) and writes their rows of <paramref name="into"/>.</summary>
+    public void ResetBridge(int index, int seed, VectorStep into)
+    {
+        CheckShape(into);
+        bridges[index].SendReset(seed + offsets[index]);
+        bridges[index].ReceiveReset(into, offsets[index], Deadline());
+    }
+
+    private long Deadline() => BridgeClient.Deadline(bridges.Max(b => b.Timeout));
+
+    private void CheckShape(VectorStep into)
+    {
+        if (into.NumEnvs != Spec.NumEnvs || into.ObservationSize != Spec.ObservationSize)
+        {
+            throw new ArgumentException(
+                $"step buffers are [{into.NumEnvs}, {into.ObservationSize}]; the vector is [{Spec.NumEnvs}, {Spec.ObservationSize}]", nameof(into));
+        }
+    }
+
+    private EnvSpec Combine()
+    {
+        var first = bridges[0].Spec;
+        offsets = new int[bridges.Count];
+        int total = 0;
+        for (int b = 0; b < bridges.Count; b++)
+        {
+            var spec = bridges[b].Spec;
+            if (spec.ObservationSize != first.ObservationSize || spec.ActionSize != first.ActionSize || spec.Contract.Hash != first.Contract.Hash)
+            {
+                throw new ArgumentException(
+                    $"bridge {bridges[b].Endpoint} serves another task than {bridges[0].Endpoint} " +
+                    $"(obs {spec.ObservationSize} vs {first.ObservationSize}, actions {spec.ActionSize} vs {first.ActionSize}); make the same task on every bridge");
+            }
+
+            offsets[b] = total;
+            total += spec.NumEnvs;
+        }
+
+        return first with { NumEnvs = total };
+    }
+
+    public void Dispose()
+    {
+        foreach (var bridge in bridges)
+        {
+            bridge.Dispose();
+        }
+    }
+}

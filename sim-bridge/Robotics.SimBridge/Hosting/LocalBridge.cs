@@ -1,0 +1,177 @@
+using System.Diagnostics;
+using Robotics.SimBridge.Client;
+using Robotics.SimBridge.Server;
+
+namespace Robotics.SimBridge.Hosting;
+
+/// <summary>
+/// A bridge on this machine's loopback that its owner starts and stops: in-process on a background thread
+/// (tests, the embedded default) or as a child process running <c>robotics sim-bridge</c>. Disposing stops it.
+/// </summary>
+public sealed class LocalBridge : IDisposable
+{
+    /// <summary>The first line a bridge program prints on stdout, followed by its endpoint.</summary>
+    public const string ListeningPrefix = "sim-bridge listening on ";
+
+    private readonly BridgeServer? server;
+    private readonly Process? process;
+
+    private LocalBridge(string endpoint, BridgeServer? server, Process? process)
+    {
+        Endpoint = endpoint;
+        this.server = server;
+        this.process = process;
+    }
+
+    /// <summary>Where clients connect, e.g. tcp://127.0.0.1:40123.</summary>
+    public string Endpoint { get; }
+
+    /// <summary>The child process's id; null for an in-process bridge.</summary>
+    public int? ProcessId => process?.Id;
+
+    /// <summary>Serves on a background thread of this process, on a free loopback port.</summary>
+    public static LocalBridge StartInProcess(IBridgeEnvFactory factory, BridgeServerOptions? options = null, string bind = "tcp://127.0.0.1:0")
+    {
+        var server = new BridgeServer(factory, options);
+        try
+        {
+            server.Start(bind);
+            return new LocalBridge(server.Endpoint!, server, null);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Runs <c><paramref name="executable"/> [leadingArguments] sim-bridge --bind tcp://127.0.0.1:0 --stop-on-stdin-eof [extraArguments]</c>,
+    /// reads the endpoint it bound from its first line, and waits until it answers a Hello.
+    /// </summary>
+    /// <param name="executable">The robotics program, e.g. <see cref="Environment.ProcessPath"/>; or "dotnet" with robotics.dll as a leading argument.</param>
+    public static LocalBridge StartProcess(
+        string executable,
+        IEnumerable<string>? leadingArguments = null,
+        IEnumerable<string>? extraArguments = null,
+        TimeSpan? startTimeout = null,
+        Action<string>? log = null)
+    {
+        var timeout = startTimeout ?? TimeSpan.FromSeconds(30);
+        var start = new ProcessStartInfo(executable)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in (leadingArguments ?? []).Concat(["sim-bridge", "--bind", "tcp://127.0.0.1:0", "--stop-on-stdin-eof"]).Concat(extraArguments ?? []))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process child;
+        try
+        {
+            child = Process.Start(start) ?? throw new BridgeException($"could not start {executable}");
+        }
+        catch (System.ComponentModel.Win32Exception e)
+        {
+            throw new BridgeException($"could not start the bridge program {executable}: {e.Message}", e);
+        }
+
+        var stderr = new System.Text.StringBuilder();
+        child.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is null)
+            {
+                return;
+            }
+
+            lock (stderr)
+            {
+                stderr.AppendLine(e.Data);
+            }
+
+            log?.Invoke(e.Data);
+        };
+        child.BeginErrorReadLine();
+
+        try
+        {
+            string endpoint = ReadEndpoint(child, timeout, executable, stderr);
+            child.OutputDataReceived += (_, e) =>
+            {
+                if (e.Data is not null)
+                {
+                    log?.Invoke(e.Data);
+                }
+            };
+            child.BeginOutputReadLine();
+            using (BridgeClient.Connect(endpoint, new BridgeClientOptions { Timeout = timeout }))
+            {
+            }
+
+            return new LocalBridge(endpoint, null, child);
+        }
+        catch
+        {
+            Stop(child);
+            child.Dispose();
+            throw;
+        }
+    }
+
+    private static string ReadEndpoint(Process child, TimeSpan timeout, string executable, System.Text.StringBuilder stderr)
+    {
+        var firstLine = child.StandardOutput.ReadLineAsync();
+        if (!firstLine.Wait(timeout) || firstLine.Result is not { } line)
+        {
+            string errors;
+            lock (stderr)
+            {
+                errors = stderr.ToString().Trim();
+            }
+
+            throw new BridgeException(
+                $"the bridge program {executable} did not report its endpoint within {timeout.TotalSeconds:0.#} s" +
+                (child.HasExited ? $" (it exited with code {child.ExitCode})" : "") +
+                (errors.Length > 0 ? $": {errors}" : ""));
+        }
+
+        if (!line.StartsWith(ListeningPrefix, StringComparison.Ordinal))
+        {
+            throw new BridgeException($"the bridge program {executable} printed '{line}' where '{ListeningPrefix}ENDPOINT' was expected");
+        }
+
+        return line[ListeningPrefix.Length..].Trim();
+    }
+
+    /// <summary>Closes the child's stdin, which asks it to stop; kills it if it has not exited after a few seconds.</summary>
+    private static void Stop(Process child)
+    {
+        try
+        {
+            child.StandardInput.Close();
+            if (!child.WaitForExit(TimeSpan.FromSeconds(5)))
+            {
+                child.Kill(entireProcessTree: true);
+                child.WaitForExit(TimeSpan.FromSeconds(5));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    public void Dispose()
+    {
+        server?.Dispose();
+        if (process is not null)
+        {
+            Stop(process);
+            process.Dispose();
+        }
+    }
+}

@@ -1,0 +1,227 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using MessagePack;
+using Robotics.Sim.Environments;
+
+namespace Robotics.SimBridge.Protocol;
+
+/// <summary>
+/// The hot path: Step, StepReply and ResetReply written from and read into the <see cref="VectorStep"/>
+/// arrays directly, with no intermediate byte[] per field. The bytes are exactly those that
+/// MessagePackSerializer produces for <see cref="StepRequest"/>, <see cref="StepReply"/> and <see cref="ResetReply"/> (a test checks).
+/// </summary>
+public static class StepCodec
+{
+    private const int StepReplyFields = 8;
+
+    public static void WriteStepRequest(ref MessagePackWriter writer, ReadOnlySpan<float> actions)
+    {
+        writer.WriteArrayHeader(1);
+        FloatBytes.WriteBin(ref writer, actions);
+    }
+
+    /// <summary>Returns the action bytes inside <paramref name="body"/> (no copy).</summary>
+    public static ReadOnlyMemory<byte> ReadStepRequest(ReadOnlyMemory<byte> body)
+    {
+        var reader = new MessagePackReader(body);
+        int fields = reader.ReadArrayHeader();
+        if (fields < 1)
+        {
+            throw new MessagePackSerializationException("Step needs field 0 (actions)");
+        }
+
+        var actions = ReadBin(ref reader);
+        SkipRest(ref reader, fields - 1);
+        return actions;
+    }
+
+    public static void WriteResetReply(ref MessagePackWriter writer, VectorStep step)
+    {
+        writer.WriteArrayHeader(1);
+        FloatBytes.WriteBin(ref writer, step.Observations);
+    }
+
+    /// <summary>Reads a reset reply into rows [envOffset, envOffset + envs) of <paramref name="into"/>.</summary>
+    public static void ReadResetReply(ReadOnlyMemory<byte> body, VectorStep into, int envOffset, int envs)
+    {
+        var reader = new MessagePackReader(body);
+        int fields = reader.ReadArrayHeader();
+        if (fields < 1)
+        {
+            throw new MessagePackSerializationException("ResetReply needs field 0 (observations)");
+        }
+
+        int obs = into.ObservationSize;
+        CopyFloats(ref reader, into.Observations.AsSpan(envOffset * obs, envs * obs), "observations");
+        SkipRest(ref reader, fields - 1);
+    }
+
+    public static void WriteStepReply(ref MessagePackWriter writer, VectorStep step)
+    {
+        int envs = step.NumEnvs;
+        int obs = step.ObservationSize;
+        int finished = 0;
+        for (int i = 0; i < envs; i++)
+        {
+            if (step.Terminated[i] || step.Truncated[i])
+            {
+                finished++;
+            }
+        }
+
+        writer.WriteArrayHeader(StepReplyFields);
+        FloatBytes.WriteBin(ref writer, step.Observations);
+        FloatBytes.WriteBin(ref writer, step.Rewards);
+        WriteFlags(ref writer, step.Terminated);
+        WriteFlags(ref writer, step.Truncated);
+
+        writer.WriteArrayHeader(finished);
+        for (int i = 0; i < envs; i++)
+        {
+            if (step.Terminated[i] || step.Truncated[i])
+            {
+                writer.Write(i);
+            }
+        }
+
+        writer.WriteBinHeader(finished * obs * sizeof(float));
+        for (int i = 0; i < envs; i++)
+        {
+            if (step.Terminated[i] || step.Truncated[i])
+            {
+                writer.WriteRaw(MemoryMarshal.AsBytes(step.FinalObservationOf(i)));
+            }
+        }
+
+        writer.WriteArrayHeader(step.Episodes.Count);
+        foreach (var episode in step.Episodes)
+        {
+            writer.WriteArrayHeader(5);
+            writer.Write(episode.Env);
+            writer.Write(episode.Return);
+            writer.Write(episode.Length);
+            writer.Write(episode.Terminated);
+            writer.Write(episode.Truncated);
+        }
+
+        writer.Write(step.PhysicsResets);
+    }
+
+    /// <summary>
+    /// Reads a step reply of <paramref name="envs"/> environments into rows [envOffset, envOffset + envs) of
+    /// <paramref name="into"/>, shifting environment indices by envOffset. Appends episodes and adds physics resets;
+    /// the caller clears them before the first bridge of a step.
+    /// </summary>
+    public static void ReadStepReply(ReadOnlyMemory<byte> body, VectorStep into, int envOffset, int envs)
+    {
+        var reader = new MessagePackReader(body);
+        int fields = reader.ReadArrayHeader();
+        if (fields < StepReplyFields)
+        {
+            throw new MessagePackSerializationException($"StepReply has {fields} fields, expected {StepReplyFields}");
+        }
+
+        int obs = into.ObservationSize;
+        CopyFloats(ref reader, into.Observations.AsSpan(envOffset * obs, envs * obs), "observations");
+        CopyFloats(ref reader, into.Rewards.AsSpan(envOffset, envs), "rewards");
+        ReadFlags(ref reader, into.Terminated.AsSpan(envOffset, envs), "terminated");
+        ReadFlags(ref reader, into.Truncated.AsSpan(envOffset, envs), "truncated");
+
+        int finished = reader.ReadArrayHeader();
+        Span<int> finalEnvs = finished <= 256 ? stackalloc int[finished] : new int[finished];
+        for (int k = 0; k < finished; k++)
+        {
+            int env = reader.ReadInt32();
+            if ((uint)env >= (uint)envs)
+            {
+                throw new MessagePackSerializationException($"final env index {env} is outside 0..{envs - 1}");
+            }
+
+            finalEnvs[k] = env;
+        }
+
+        var finals = ReadBin(ref reader).Span;
+        if (finals.Length != finished * obs * sizeof(float))
+        {
+            throw new MessagePackSerializationException(
+                $"final observations hold {finals.Length} bytes, expected {finished} × {obs} float32");
+        }
+
+        int rowBytes = obs * sizeof(float);
+        for (int k = 0; k < finished; k++)
+        {
+            FloatBytes.CopyTo(finals.Slice(k * rowBytes, rowBytes), into.FinalObservationOf(envOffset + finalEnvs[k]));
+        }
+
+        int episodes = reader.ReadArrayHeader();
+        for (int k = 0; k < episodes; k++)
+        {
+            int episodeFields = reader.ReadArrayHeader();
+            if (episodeFields < 5)
+            {
+                throw new MessagePackSerializationException($"episode record has {episodeFields} fields, expected 5");
+            }
+
+            var record = new EpisodeRecord(
+                envOffset + reader.ReadInt32(), reader.ReadDouble(), reader.ReadInt32(), reader.ReadBoolean(), reader.ReadBoolean());
+            SkipRest(ref reader, episodeFields - 5);
+            into.Episodes.Add(record);
+        }
+
+        into.PhysicsResets += reader.ReadInt32();
+        SkipRest(ref reader, fields - StepReplyFields);
+    }
+
+    private static void WriteFlags(ref MessagePackWriter writer, bool[] flags)
+    {
+        writer.WriteBinHeader(flags.Length);
+        var span = writer.GetSpan(flags.Length);
+        for (int i = 0; i < flags.Length; i++)
+        {
+            span[i] = flags[i] ? (byte)1 : (byte)0;
+        }
+
+        writer.Advance(flags.Length);
+    }
+
+    private static void ReadFlags(ref MessagePackReader reader, Span<bool> into, string field)
+    {
+        var bytes = ReadBin(ref reader).Span;
+        if (bytes.Length != into.Length)
+        {
+            throw new MessagePackSerializationException($"{field} holds {bytes.Length} bytes, expected {into.Length}");
+        }
+
+        for (int i = 0; i < bytes.Length; i++)
+        {
+            into[i] = bytes[i] != 0;
+        }
+    }
+
+    private static void CopyFloats(ref MessagePackReader reader, Span<float> into, string field)
+    {
+        var bytes = ReadBin(ref reader).Span;
+        if (bytes.Length != into.Length * sizeof(float))
+        {
+            throw new MessagePackSerializationException(
+                $"{field} hold {bytes.Length} bytes, expected {into.Length} float32 ({into.Length * sizeof(float)} bytes)");
+        }
+
+        FloatBytes.CopyTo(bytes, into);
+    }
+
+    /// <summary>A bin field as a slice of the body (the reader runs over one contiguous block, so no copy).</summary>
+    private static ReadOnlyMemory<byte> ReadBin(ref MessagePackReader reader)
+    {
+        var bytes = reader.ReadBytes() ?? throw new MessagePackSerializationException("expected bin, got nil");
+        return bytes.IsSingleSegment ? bytes.First : bytes.ToArray();
+    }
+
+    private static void SkipRest(ref MessagePackReader reader, int fields)
+    {
+        for (int i = 0; i < fields; i++)
+        {
+            reader.Skip();
+        }
+    }
+}

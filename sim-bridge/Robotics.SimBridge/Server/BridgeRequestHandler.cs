@@ -1,0 +1,344 @@
+using System.Diagnostics;
+using MessagePack;
+using Robotics.SimBridge.Protocol;
+
+namespace Robotics.SimBridge.Server;
+
+/// <summary>
+/// Turns one request frame from one client into one reply frame. Knows nothing of sockets, so the
+/// protocol can be tested without them; <see cref="BridgeServer"/> owns the transport.
+/// </summary>
+internal sealed class BridgeRequestHandler : IDisposable
+{
+    private readonly IBridgeEnvFactory factory;
+    private readonly BridgeServerOptions options;
+    private readonly FrameBuffer reply = new();
+    private readonly List<BridgeSession> sessions = new();
+    private readonly long startTimestamp = Stopwatch.GetTimestamp();
+    private uint requestId;
+
+    public BridgeRequestHandler(IBridgeEnvFactory factory, BridgeServerOptions options)
+    {
+        this.factory = factory;
+        this.options = options;
+    }
+
+    public long Errors { get; private set; }
+    public int Sessions => sessions.Count;
+
+    /// <summary>Handles a request; the returned span stays valid until the next call.</summary>
+    public ReadOnlySpan<byte> Handle(ReadOnlySpan<byte> identity, ReadOnlyMemory<byte> frame)
+    {
+        requestId = 0;
+        if (!FrameHeader.TryRead(frame.Span, out var header, out var problem))
+        {
+            return Error(BridgeErrorCode.MalformedFrame, problem + "; see docs/sim-bridge-protocol.md, \"Framing\"");
+        }
+
+        requestId = header.RequestId;
+        var body = frame[FrameHeader.Size..];
+        var session = Find(identity);
+        if (session is not null)
+        {
+            session.LastUsedTimestamp = Stopwatch.GetTimestamp();
+        }
+
+        try
+        {
+            return header.Type switch
+            {
+                MessageType.Hello => Hello(Deserialize<HelloRequest>(body)),
+                MessageType.Make => Make(identity, session, Deserialize<MakeRequest>(body)),
+                MessageType.Reset => Reset(session, Deserialize<ResetRequest>(body)),
+                MessageType.Step => Step(session, body),
+                MessageType.SetRandomization => SetRandomization(session, Deserialize<SetRandomizationRequest>(body)),
+                MessageType.GetRandomization => GetRandomization(session),
+                MessageType.GetStats => Stats(session),
+                MessageType.Close => Close(session),
+                _ => Error(BridgeErrorCode.UnknownMessageType,
+                    $"message type 0x{(byte)header.Type:x2} is not a request; requests are 0x01 (Hello) to 0x08 (Close)"),
+            };
+        }
+        catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException)
+        {
+            return Error(BridgeErrorCode.MalformedBody,
+                $"the body of {header.Type} is not valid MessagePack for its record: {Innermost(e).Message}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log($"{header.Type} failed: {e}");
+            return Error(BridgeErrorCode.Internal, $"{header.Type} failed on the bridge: {e.GetType().Name}: {e.Message}");
+        }
+    }
+
+    private ReadOnlySpan<byte> Hello(HelloRequest request)
+    {
+        if (request.ProtocolVersion != BridgeProtocol.Version)
+        {
+            return VersionMismatch(request.ProtocolVersion);
+        }
+
+        Log($"hello from {(request.Client.Length > 0 ? request.Client : "a client")}");
+        return reply.Write(MessageType.HelloReply, requestId, new HelloReply
+        {
+            Bridge = options.BridgeName,
+            DefaultNumEnvs = options.DefaultNumEnvs,
+            Threads = factory.Threads,
+        });
+    }
+
+    private ReadOnlySpan<byte> Make(ReadOnlySpan<byte> identity, BridgeSession? session, MakeRequest request)
+    {
+        if (request.ProtocolVersion != BridgeProtocol.Version)
+        {
+            return VersionMismatch(request.ProtocolVersion);
+        }
+
+        int numEnvs = request.NumEnvs == 0 ? options.DefaultNumEnvs : request.NumEnvs;
+        if (numEnvs < 1 || numEnvs > options.MaxNumEnvs)
+        {
+            return Error(BridgeErrorCode.ConfigError, $"num_envs {request.NumEnvs} is outside 1..{options.MaxNumEnvs} (0 takes the bridge's default)");
+        }
+
+        if (session is null && sessions.Count >= options.MaxSessions && !DropIdleSession())
+        {
+            return Error(BridgeErrorCode.Busy,
+                $"the bridge already serves {sessions.Count} clients (its limit); close one, or start another bridge");
+        }
+
+        IHostedEnv host;
+        try
+        {
+            host = factory.Create(request, numEnvs);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Error(BridgeErrorCode.ConfigError, $"cannot make task '{request.Task}' with {numEnvs} environments: {e.Message}");
+        }
+
+        if (session is null)
+        {
+            session = new BridgeSession(identity.ToArray(), host) { LastUsedTimestamp = Stopwatch.GetTimestamp() };
+            sessions.Add(session);
+        }
+        else
+        {
+            session.Replace(host);
+        }
+
+        Log($"made '{request.Task}' × {numEnvs} for a client ({sessions.Count} sessions)");
+        var spec = host.Env.Spec;
+        return reply.Write(MessageType.SpecReply, requestId, new SpecReply
+        {
+            NumEnvs = spec.NumEnvs,
+            ObservationSize = spec.ObservationSize,
+            ActionSize = spec.ActionSize,
+            ActionLow = FloatBytes.ToBytes(spec.ActionLow),
+            ActionHigh = FloatBytes.ToBytes(spec.ActionHigh),
+            ContractJson = spec.Contract.ToJson(),
+            ControlDt = spec.ControlDt,
+            MaxEpisodeSteps = spec.MaxEpisodeSteps,
+        });
+    }
+
+    private ReadOnlySpan<byte> Reset(BridgeSession? session, ResetRequest request)
+    {
+        if (session is null)
+        {
+            return NotMade(MessageType.Reset);
+        }
+
+        session.Host.Env.Reset(request.Seed, session.Step);
+        session.IsReset = true;
+        var writer = reply.Begin(MessageType.ResetReply, requestId);
+        StepCodec.WriteResetReply(ref writer, session.Step);
+        writer.Flush();
+        return reply.Written;
+    }
+
+    private ReadOnlySpan<byte> Step(BridgeSession? session, ReadOnlyMemory<byte> body)
+    {
+        if (session is null)
+        {
+            return NotMade(MessageType.Step);
+        }
+
+        var actionBytes = StepCodec.ReadStepRequest(body).Span;
+        var spec = session.Spec;
+        int expected = spec.NumEnvs * spec.ActionSize;
+        if (actionBytes.Length != expected * sizeof(float))
+        {
+            return Error(BridgeErrorCode.BadShape,
+                $"actions hold {actionBytes.Length} bytes; expected {spec.NumEnvs} envs × {spec.ActionSize} actions = {expected} float32 ({expected * sizeof(float)} bytes)");
+        }
+
+        if (!session.IsReset)
+        {
+            return Error(BridgeErrorCode.NotReset, "Step before Reset: send Reset(seed) once after Make");
+        }
+
+        var actions = FloatBytes.View(actionBytes);
+        int bad = IndexOfNonFinite(actions);
+        if (bad >= 0)
+        {
+            return Error(BridgeErrorCode.NonFiniteActions,
+                $"action {bad % spec.ActionSize} of env {bad / spec.ActionSize} is {actions[bad]}; every action must be finite");
+        }
+
+        long start = Stopwatch.GetTimestamp();
+        session.Host.Env.Step(actions, session.Step);
+        session.StepTicks += Stopwatch.GetTimestamp() - start;
+        session.BatchSteps++;
+        session.EnvSteps += spec.NumEnvs;
+        session.Episodes += session.Step.Episodes.Count;
+        session.PhysicsResets += session.Step.PhysicsResets;
+
+        var writer = reply.Begin(MessageType.StepReply, requestId);
+        StepCodec.WriteStepReply(ref writer, session.Step);
+        writer.Flush();
+        return reply.Written;
+    }
+
+    private ReadOnlySpan<byte> SetRandomization(BridgeSession? session, SetRandomizationRequest request)
+    {
+        if (session is null)
+        {
+            return NotMade(MessageType.SetRandomization);
+        }
+
+        if (session.Host.Randomization is not { } control)
+        {
+            return NoRandomization();
+        }
+
+        try
+        {
+            control.Apply(request.Yaml);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return Error(BridgeErrorCode.ConfigError, $"randomization YAML rejected: {e.Message}");
+        }
+
+        return reply.Write(MessageType.SetRandomizationReply, requestId, new SetRandomizationReply { Yaml = control.CurrentYaml() });
+    }
+
+    private ReadOnlySpan<byte> GetRandomization(BridgeSession? session)
+    {
+        if (session is null)
+        {
+            return NotMade(MessageType.GetRandomization);
+        }
+
+        if (session.Host.Randomization is not { } control)
+        {
+            return NoRandomization();
+        }
+
+        var samples = new Dictionary<string, double>[session.Spec.NumEnvs];
+        for (int i = 0; i < samples.Length; i++)
+        {
+            samples[i] = new Dictionary<string, double>(control.SampleOf(i));
+        }
+
+        return reply.Write(MessageType.RandomizationReply, requestId, new RandomizationReply { Yaml = control.CurrentYaml(), Samples = samples });
+    }
+
+    private ReadOnlySpan<byte> Stats(BridgeSession? session) =>
+        reply.Write(MessageType.StatsReply, requestId, new StatsReply
+        {
+            BatchSteps = session?.BatchSteps ?? 0,
+            EnvSteps = session?.EnvSteps ?? 0,
+            Episodes = session?.Episodes ?? 0,
+            PhysicsResets = session?.PhysicsResets ?? 0,
+            StepSeconds = (session?.StepTicks ?? 0) / (double)Stopwatch.Frequency,
+            Errors = Errors,
+            UptimeSeconds = Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds,
+            Sessions = sessions.Count,
+        });
+
+    private ReadOnlySpan<byte> Close(BridgeSession? session)
+    {
+        if (session is not null)
+        {
+            sessions.Remove(session);
+            session.Dispose();
+            Log($"a client closed its batch ({sessions.Count} sessions)");
+        }
+
+        return reply.Write(MessageType.CloseReply, requestId, new CloseReply());
+    }
+
+    private bool DropIdleSession()
+    {
+        var idlest = sessions.MinBy(s => s.LastUsedTimestamp)!;
+        if (Stopwatch.GetElapsedTime(idlest.LastUsedTimestamp) < options.IdleSessionTimeout)
+        {
+            return false;
+        }
+
+        Log($"dropping a session idle for {Stopwatch.GetElapsedTime(idlest.LastUsedTimestamp).TotalSeconds:F0} s to serve a new client");
+        sessions.Remove(idlest);
+        idlest.Dispose();
+        return true;
+    }
+
+    private BridgeSession? Find(ReadOnlySpan<byte> identity)
+    {
+        foreach (var session in sessions)
+        {
+            if (identity.SequenceEqual(session.Identity))
+            {
+                return session;
+            }
+        }
+
+        return null;
+    }
+
+    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
+    {
+        for (int i = 0; i < values.Length; i++)
+        {
+            if (!float.IsFinite(values[i]))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private static T Deserialize<T>(ReadOnlyMemory<byte> body) => MessagePackSerializer.Deserialize<T>(body, BridgeProtocol.Options);
+
+    private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
+
+    private ReadOnlySpan<byte> NotMade(MessageType request) =>
+        Error(BridgeErrorCode.NotMade, $"{request} before Make: this client has no environments on the bridge; send Make first");
+
+    private ReadOnlySpan<byte> NoRandomization() =>
+        Error(BridgeErrorCode.Unsupported, "this environment has no domain randomization to read or change");
+
+    private ReadOnlySpan<byte> VersionMismatch(int clientVersion) =>
+        Error(BridgeErrorCode.ProtocolVersionMismatch,
+            $"client speaks sim-bridge protocol {clientVersion}, this bridge speaks {BridgeProtocol.Version}; use matching versions");
+
+    private ReadOnlySpan<byte> Error(BridgeErrorCode code, string message)
+    {
+        Errors++;
+        Log($"error {code}: {message}");
+        return reply.Write(MessageType.Error, requestId, new ErrorReply { Code = (int)code, Message = message });
+    }
+
+    private void Log(string line) => options.Log?.Invoke(line);
+
+    public void Dispose()
+    {
+        foreach (var session in sessions)
+        {
+            session.Dispose();
+        }
+
+        sessions.Clear();
+    }
+}

@@ -1,0 +1,26 @@
+namespace Robotics.SimBridge.Server;
+
+/// <summary>How a bridge serves its clients.</summary>
+public sealed record BridgeServerOptions
+{
+    /// <summary>Environments per batch when a Make asks for 0.</summary>
+    public int DefaultNumEnvs { get; init; } = 16;
+
+    /// <summary>Largest batch one Make may ask for.</summary>
+    public int MaxNumEnvs { get; init; } = 4096;
+
+    /// <summary>Clients served at once, each with its own batch; requests are handled one at a time in arrival order.</summary>
+    public int MaxSessions { get; init; } = 8;
+
+    /// <summary>A session idle this long may be dropped to make room for a new client when all slots are taken.</summary>
+    public TimeSpan IdleSessionTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Requests handled per wake-up of the poller before it looks at its other work again.</summary>
+    public int MaxDrain { get; init; } = 64;
+
+    /// <summary>Name and version reported in HelloReply.</summary>
+    public string BridgeName { get; init; } = $"robotics sim-bridge {typeof(BridgeServerOptions).Assembly.GetName().Version}";
+
+    /// <summary>Where connection and error events are written; null for silence.</summary>
+    public Action<string>? Log { get; init; }
+}

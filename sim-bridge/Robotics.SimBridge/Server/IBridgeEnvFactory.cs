@@ -1,0 +1,39 @@
+using Robotics.Sim.Environments;
+using Robotics.SimBridge.Protocol;
+
+namespace Robotics.SimBridge.Server;
+
+/// <summary>Makes the batch of environments a bridge serves to one client.</summary>
+public interface IBridgeEnvFactory
+{
+    /// <summary>
+    /// Creates <paramref name="numEnvs"/> environments for <paramref name="request"/>. Throws (any exception, with a
+    /// message naming what is wrong) when the task cannot be made; the bridge answers with a ConfigError.
+    /// </summary>
+    IHostedEnv Create(MakeRequest request, int numEnvs);
+
+    /// <summary>Worker threads that step environments, as reported in HelloReply.</summary>
+    int Threads { get; }
+}
+
+/// <summary>An environment batch as the bridge hosts it: the env, and its randomization when it has one.</summary>
+public interface IHostedEnv : IDisposable
+{
+    IVectorEnv Env { get; }
+
+    /// <summary>Null when the environment has no domain randomization to read or change.</summary>
+    IRandomizationControl? Randomization { get; }
+}
+
+/// <summary>Reads and replaces an environment batch's randomization while it runs (curriculum).</summary>
+public interface IRandomizationControl
+{
+    /// <summary>The ranges in force, as the YAML mapping of a task file's "randomization:" section.</summary>
+    string CurrentYaml();
+
+    /// <summary>Replaces the ranges from YAML text; throws with the key and what was expected when it is invalid.</summary>
+    void Apply(string yaml);
+
+    /// <summary>The values sampled for environment <paramref name="env"/>'s current episode.</summary>
+    IReadOnlyDictionary<string, double> SampleOf(int env);
+}

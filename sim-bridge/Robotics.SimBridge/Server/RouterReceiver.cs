@@ -1,0 +1,89 @@
+using NetMQ;
+using NetMQ.Sockets;
+using Robotics.SimBridge.Protocol;
+
+namespace Robotics.SimBridge.Server;
+
+/// <summary>
+/// Reads [identity][request] messages from the ROUTER and answers each with [identity][reply], at most
+/// a bounded number per wake-up. Frames are read in place from NetMQ's buffers; the only copy of a
+/// reply is into the outgoing frame.
+/// </summary>
+internal sealed class RouterReceiver
+{
+    private readonly RouterSocket router;
+    private readonly BridgeRequestHandler handler;
+    private readonly int maxDrain;
+    private readonly byte[] identity = new byte[256];
+    private readonly FrameBuffer malformed = new();
+
+    public RouterReceiver(RouterSocket router, BridgeRequestHandler handler, int maxDrain)
+    {
+        this.router = router;
+        this.handler = handler;
+        this.maxDrain = maxDrain;
+    }
+
+    public void Drain()
+    {
+        var msg = new Msg();
+        msg.InitEmpty();
+        try
+        {
+            for (int handled = 0; handled < maxDrain; handled++)
+            {
+                if (!router.TryReceive(ref msg, TimeSpan.Zero))
+                {
+                    return;
+                }
+
+                int identityLength = Math.Min(msg.Size, identity.Length);
+                msg.Slice()[..identityLength].CopyTo(identity);
+                if (!msg.HasMore)
+                {
+                    continue; // ROUTER always prefixes the identity; nothing to answer
+                }
+
+                router.TryReceive(ref msg, TimeSpan.Zero);
+                ReadOnlySpan<byte> reply;
+                if (msg.HasMore)
+                {
+                    DiscardRest(ref msg);
+                    reply = malformed.Write(MessageType.Error, 0, new ErrorReply
+                    {
+                        Code = (int)BridgeErrorCode.MalformedFrame,
+                        Message = "a request is one frame (header + MessagePack body); this one came in several parts",
+                    });
+                }
+                else
+                {
+                    reply = handler.Handle(identity.AsSpan(0, identityLength), msg.SliceAsMemory());
+                }
+
+                Send(identity.AsSpan(0, identityLength), more: true);
+                Send(reply, more: false);
+            }
+        }
+        finally
+        {
+            msg.Close();
+        }
+    }
+
+    private void DiscardRest(ref Msg msg)
+    {
+        while (msg.HasMore && router.TryReceive(ref msg, TimeSpan.Zero))
+        {
+        }
+    }
+
+    private void Send(ReadOnlySpan<byte> frame, bool more)
+    {
+        var outgoing = new Msg();
+        outgoing.InitPool(frame.Length);
+        frame.CopyTo(outgoing.Slice());
+        // A ROUTER drops a reply to a client that went away instead of blocking.
+        router.TrySend(ref outgoing, TimeSpan.Zero, more);
+        outgoing.Close();
+    }
+}

@@ -1,0 +1,95 @@
+using System.Net;
+using System.Net.Sockets;
+using Robotics.Sim.Environments;
+using Robotics.SimBridge.Client;
+using Robotics.SimBridge.Hosting;
+using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Tests.Fakes;
+
+namespace Robotics.SimBridge.Tests;
+
+[Collection(BridgeCollection.Name)]
+public sealed class DeadBridgeTests
+{
+    private static readonly BridgeClientOptions Short = new() { Timeout = TimeSpan.FromMilliseconds(300), MakeTimeout = TimeSpan.FromMilliseconds(300) };
+
+    [Fact]
+    public void Endpoint_nobody_listens_on_gives_a_timeout_that_says_what_to_do()
+    {
+        string endpoint = $"tcp://127.0.0.1:{UnusedPort()}";
+
+        var error = Assert.Throws<BridgeException>(() => BridgeClient.Connect(endpoint, Short));
+
+        Assert.True(error.TimedOut);
+        Assert.Equal(endpoint, error.Endpoint);
+        Assert.Contains($"bridge {endpoint} did not answer Hello within 0.3 s: is it running?", error.Message);
+    }
+
+    [Fact]
+    public void Stopped_bridge_gives_a_timeout_on_the_next_step()
+    {
+        var bridge = LocalBridge.StartInProcess(new ToyEnvFactory());
+        using var client = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "toy", NumEnvs = 2 }, Short);
+        var step = new VectorStep(2, 3);
+        client.Reset(0, step);
+
+        bridge.Dispose();
+
+        var error = Assert.Throws<BridgeException>(() => client.Step(new float[4], step));
+        Assert.True(error.TimedOut);
+        Assert.Contains("did not answer Step", error.Message);
+    }
+
+    [Fact]
+    public void Client_drops_a_late_reply_and_matches_the_next_one()
+    {
+        var factory = new SlowOnceFactory();
+        using var bridge = LocalBridge.StartInProcess(factory);
+        using var client = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "toy", NumEnvs = 2 }, Short);
+        var step = new VectorStep(2, 3);
+        client.Reset(0, step);
+
+        factory.Gate.Reset();
+        Assert.True(Assert.Throws<BridgeException>(() => client.Step(new float[4], step)).TimedOut);
+        factory.Gate.Set();
+
+        // The late StepReply arrives while this request waits; it must not be taken for the stats reply.
+        var stats = client.GetStats();
+        Assert.Equal(1, stats.BatchSteps);
+    }
+
+    private static int UnusedPort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    /// <summary>A toy env whose step waits for <see cref="Gate"/>, to play a bridge that is too slow.</summary>
+    private sealed class SlowOnceFactory : Server.IBridgeEnvFactory
+    {
+        private readonly ToyEnvFactory toys = new();
+        public ManualResetEventSlim Gate { get; } = new(initialState: true);
+        public int Threads => 1;
+
+        public Server.IHostedEnv Create(MakeRequest request, int numEnvs) => new Slow(toys.Create(request, numEnvs), this);
+
+        private sealed class Slow(Server.IHostedEnv inner, SlowOnceFactory owner) : Server.IHostedEnv, IVectorEnv
+        {
+            public IVectorEnv Env => this;
+            public Server.IRandomizationControl? Randomization => null;
+            public EnvSpec Spec => inner.Env.Spec;
+            public void Reset(int seed, VectorStep into) => inner.Env.Reset(seed, into);
+
+            public void Step(ReadOnlySpan<float> actions, VectorStep into)
+            {
+                owner.Gate.Wait(TimeSpan.FromSeconds(10));
+                inner.Env.Step(actions, into);
+            }
+
+            public void Dispose() => inner.Dispose();
+        }
+    }
+}
