@@ -1,0 +1,57 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Robotics.Training.Algorithms.Ppo;
+
+/// <summary>The terms of PPO's loss, each a small function of tensors so that each can be checked by hand.</summary>
+public static class PpoLosses
+{
+    /// <summary>Clipped surrogate: mean over the batch of max(-A r, -A clamp(r, 1 - eps, 1 + eps)).</summary>
+    public static Tensor PolicyLoss(Tensor advantages, Tensor ratio, double clipCoef)
+    {
+        var pgLoss1 = -advantages * ratio;
+        var pgLoss2 = -advantages * ratio.clamp(1 - clipCoef, 1 + clipCoef);
+        return torch.maximum(pgLoss1, pgLoss2).mean();
+    }
+
+    /// <summary>
+    /// 0.5 * mean((V - R)^2); when clipped, 0.5 * mean(max((V - R)^2, (V_old + clamp(V - V_old, -eps, eps) - R)^2)).
+    /// </summary>
+    public static Tensor ValueLoss(Tensor newValues, Tensor oldValues, Tensor returns, double clipCoef, bool clip)
+    {
+        var unclipped = (newValues - returns).pow(2);
+        if (!clip) return 0.5 * unclipped.mean();
+        var clippedValues = oldValues + (newValues - oldValues).clamp(-clipCoef, clipCoef);
+        var clipped = (clippedValues - returns).pow(2);
+        return 0.5 * torch.maximum(unclipped, clipped).mean();
+    }
+
+    /// <summary>Schulman's low-variance estimator of KL(old || new): mean((r - 1) - log r).</summary>
+    public static Tensor ApproxKl(Tensor logRatio, Tensor ratio) => ((ratio - 1) - logRatio).mean();
+
+    /// <summary>Fraction of samples whose ratio left [1 - eps, 1 + eps].</summary>
+    public static Tensor ClipFraction(Tensor ratio, double clipCoef) => ((ratio - 1).abs() > clipCoef).to(float32).mean();
+
+    /// <summary>(A - mean) / (std + 1e-8) over the minibatch.</summary>
+    public static Tensor NormalizeAdvantages(Tensor advantages) => (advantages - advantages.mean()) / (advantages.std() + 1e-8);
+
+    /// <summary>1 - Var(returns - values) / Var(returns); NaN when the returns do not vary.</summary>
+    public static double ExplainedVariance(ReadOnlySpan<float> values, ReadOnlySpan<float> returns)
+    {
+        double varReturns = Variance(returns);
+        if (varReturns == 0) return double.NaN;
+        var residual = new float[returns.Length];
+        for (int i = 0; i < residual.Length; i++) residual[i] = returns[i] - values[i];
+        return 1 - Variance(residual) / varReturns;
+    }
+
+    private static double Variance(ReadOnlySpan<float> x)
+    {
+        double mean = 0;
+        foreach (var v in x) mean += v;
+        mean /= x.Length;
+        double sum = 0;
+        foreach (var v in x) sum += (v - mean) * (v - mean);
+        return sum / x.Length;
+    }
+}

@@ -1,0 +1,57 @@
+namespace Robotics.Training.Algorithms.Ppo;
+
+/// <summary>PPO's options, the <c>ppo:</c> section of a training config. Defaults follow the literature (CleanRL's continuous PPO).</summary>
+public sealed record PpoOptions
+{
+    /// <summary>Environment steps per environment in one rollout; the batch is RolloutSteps x NumEnvs.</summary>
+    public int RolloutSteps { get; init; } = 64;
+
+    /// <summary>Adam's learning rate at the start of training.</summary>
+    public double LearningRate { get; init; } = 3e-4;
+
+    /// <summary>How the learning rate falls over the run: constant, linear (to 0) or cosine (to 0).</summary>
+    public string LrSchedule { get; init; } = "linear";
+
+    /// <summary>Discount factor.</summary>
+    public double Gamma { get; init; } = 0.99;
+
+    /// <summary>GAE's lambda.</summary>
+    public double GaeLambda { get; init; } = 0.95;
+
+    /// <summary>Passes over each batch.</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Minibatches per epoch.</summary>
+    public int Minibatches { get; init; } = 32;
+
+    /// <summary>Surrogate clipping range epsilon: the ratio is kept within [1 - eps, 1 + eps].</summary>
+    public double ClipCoef { get; init; } = 0.2;
+
+    /// <summary>Clip the value update to ClipCoef around the rollout's values.</summary>
+    public bool ClipValueLoss { get; init; } = true;
+
+    /// <summary>Weight of the value loss.</summary>
+    public double ValueCoef { get; init; } = 0.5;
+
+    /// <summary>Weight of the entropy bonus.</summary>
+    public double EntropyCoef { get; init; } = 0.0;
+
+    /// <summary>Global gradient norm limit.</summary>
+    public double MaxGradNorm { get; init; } = 0.5;
+
+    /// <summary>Stop the epoch loop once the approximate KL to the rollout policy exceeds this; null for never.</summary>
+    public double? TargetKl { get; init; }
+
+    /// <summary>Normalize advantages per minibatch.</summary>
+    public bool NormalizeAdvantages { get; init; } = true;
+
+    /// <summary>Sizes derived from the options and the number of environments, computed in one place.</summary>
+    public PpoSizes SizesFor(int numEnvs)
+    {
+        int batch = RolloutSteps * numEnvs;
+        return new PpoSizes(batch, Math.Max(1, batch / Minibatches));
+    }
+}
+
+/// <summary>Batch = RolloutSteps x NumEnvs; Minibatch = Batch / Minibatches.</summary>
+public readonly record struct PpoSizes(int Batch, int Minibatch);

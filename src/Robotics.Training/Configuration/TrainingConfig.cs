@@ -1,0 +1,120 @@
+using Robotics.Training.Algorithms.Ppo;
+
+namespace Robotics.Training.Configuration;
+
+/// <summary>A training run as written in configs/training/*.yaml (snake_case keys). Every field has a working default.</summary>
+public sealed record TrainingConfig
+{
+    /// <summary>Which algorithm trains the policy; its options live in the section of the same name.</summary>
+    public string Algorithm { get; init; } = "ppo";
+
+    /// <summary>Task name from configs/tasks (e.g. cartpole-balance).</summary>
+    public string Task { get; init; } = "";
+
+    /// <summary>Name of the run folder; defaults to task-algorithm-seed.</summary>
+    public string? RunName { get; init; }
+
+    /// <summary>Seeds torch and the environments.</summary>
+    public int Seed { get; init; } = 1;
+
+    /// <summary>Environment steps (summed over environments) after which training stops.</summary>
+    public long TotalSteps { get; init; } = 1_000_000;
+
+    /// <summary>Environments stepped together.</summary>
+    public int NumEnvs { get; init; } = 16;
+
+    /// <summary>cpu (default) or cuda.</summary>
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Threads torch may use for its CPU kernels (small networks run best on one).</summary>
+    public int TorchThreads { get; init; } = 1;
+
+    /// <summary>Bridge endpoints (tcp://host:port); empty starts local bridges.</summary>
+    public List<string> Bridges { get; init; } = new();
+
+    /// <summary>Local bridges to start when none is named; 0 means one per core.</summary>
+    public int LocalBridges { get; init; }
+
+    public PolicyOptions Policy { get; init; } = new();
+    public NormalizationOptions Normalization { get; init; } = new();
+    public PpoOptions Ppo { get; init; } = new();
+    public EvaluationOptions Evaluation { get; init; } = new();
+    public CheckpointOptions Checkpoint { get; init; } = new();
+    public MonitoringOptions Monitoring { get; init; } = new();
+
+    public string ResolvedRunName => string.IsNullOrWhiteSpace(RunName) ? $"{Task}-{Algorithm}-seed{Seed}" : RunName!;
+}
+
+/// <summary>The networks: Gaussian policy with a state-independent log-std and a separate value network.</summary>
+public sealed record PolicyOptions
+{
+    /// <summary>Hidden layer widths of both the policy mean and the value network.</summary>
+    public List<int> HiddenSizes { get; init; } = new() { 64, 64 };
+
+    /// <summary>Hidden activation: tanh, relu or elu.</summary>
+    public string Activation { get; init; } = "tanh";
+
+    /// <summary>Initial log standard deviation of the action distribution.</summary>
+    public double InitLogStd { get; init; }
+}
+
+/// <summary>Running normalization of observations and scaling of rewards.</summary>
+public sealed record NormalizationOptions
+{
+    /// <summary>Normalize observations with running mean and variance (saved with the policy).</summary>
+    public bool Observations { get; init; } = true;
+
+    /// <summary>Normalized observations are clipped to [-ObsClip, ObsClip].</summary>
+    public double ObsClip { get; init; } = 10.0;
+
+    /// <summary>Divide rewards by the running standard deviation of the discounted return.</summary>
+    public bool RewardScaling { get; init; } = true;
+
+    /// <summary>Scaled rewards are clipped to [-RewardClip, RewardClip].</summary>
+    public double RewardClip { get; init; } = 10.0;
+}
+
+/// <summary>Deterministic evaluation and collapse recovery.</summary>
+public sealed record EvaluationOptions
+{
+    /// <summary>Evaluate the deterministic policy every this many updates (0 turns evaluation off).</summary>
+    public int EveryUpdates { get; init; } = 10;
+
+    /// <summary>Episodes per evaluation.</summary>
+    public int Episodes { get; init; } = 8;
+
+    /// <summary>An evaluation below this fraction of the best return counts towards a collapse.</summary>
+    public double CollapseFraction { get; init; } = 0.5;
+
+    /// <summary>Consecutive low evaluations that make a collapse (0 turns recovery off).</summary>
+    public int CollapsePatience { get; init; } = 3;
+
+    /// <summary>On recovery the learning rate is multiplied by this.</summary>
+    public double RecoveryLrFactor { get; init; } = 0.5;
+}
+
+/// <summary>What the run folder keeps.</summary>
+public sealed record CheckpointOptions
+{
+    /// <summary>
+    /// Write last.ckpt (and a numbered copy) every this many updates. Environments are reseeded at these
+    /// boundaries, so a resumed run continues exactly as an uninterrupted one would.
+    /// </summary>
+    public int EveryUpdates { get; init; } = 50;
+
+    /// <summary>Keep numbered checkpoints (update_000050.ckpt, ...) besides last and best.</summary>
+    public bool KeepNumbered { get; init; } = true;
+}
+
+/// <summary>Logging and alarms.</summary>
+public sealed record MonitoringOptions
+{
+    /// <summary>Alarm when any action dimension's log-std falls below this.</summary>
+    public double LogStdFloor { get; init; } = -4.0;
+
+    /// <summary>Write TensorBoard event files next to metrics.csv.</summary>
+    public bool Tensorboard { get; init; } = true;
+
+    /// <summary>Live terminal view: auto (when the output is a terminal), always, never.</summary>
+    public string Progress { get; init; } = "auto";
+}

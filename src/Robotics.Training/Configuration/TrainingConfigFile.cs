@@ -1,0 +1,92 @@
+using Robotics.Contract;
+using YamlDotNet.Core;
+using YamlDotNet.Serialization;
+using YamlDotNet.Serialization.NamingConventions;
+
+namespace Robotics.Training.Configuration;
+
+/// <summary>Reads, checks and writes training configs (YAML, snake_case keys).</summary>
+public static class TrainingConfigFile
+{
+    public static TrainingConfig Load(string path)
+    {
+        if (!File.Exists(path))
+            throw new ConfigException(path, "(file)", "the training config does not exist; pass one of configs/training/*.yaml");
+        return Parse(File.ReadAllText(path), path);
+    }
+
+    public static TrainingConfig Parse(string yaml, string fileName)
+    {
+        TrainingConfig? config;
+        try
+        {
+            var deserializer = new DeserializerBuilder()
+                .WithNamingConvention(UnderscoredNamingConvention.Instance)
+                .Build();
+            config = deserializer.Deserialize<TrainingConfig>(yaml);
+        }
+        catch (YamlException e)
+        {
+            string where = $"line {e.Start.Line}, column {e.Start.Column}";
+            string inner = e.InnerException?.Message ?? e.Message;
+            throw new ConfigException(fileName, where, $"{inner} (keys are snake_case; see docs/training.md for the list)");
+        }
+
+        config ??= new TrainingConfig();
+        Validate(config, fileName);
+        return config;
+    }
+
+    public static string ToYaml(TrainingConfig config) =>
+        new SerializerBuilder()
+            .WithNamingConvention(UnderscoredNamingConvention.Instance)
+            .ConfigureDefaultValuesHandling(DefaultValuesHandling.Preserve)
+            .Build()
+            .Serialize(config);
+
+    public static void Validate(TrainingConfig c, string file)
+    {
+        void Require(bool ok, string key, string problem)
+        {
+            if (!ok) throw new ConfigException(file, key, problem);
+        }
+
+        Require(Algorithms.AlgorithmRegistry.Names.Contains(c.Algorithm), "algorithm",
+            $"unknown algorithm '{c.Algorithm}'; expected one of: {string.Join(", ", Algorithms.AlgorithmRegistry.Names)}");
+        Require(!string.IsNullOrWhiteSpace(c.Task), "task", "missing; name a task from configs/tasks, e.g. cartpole-balance");
+        Require(c.TotalSteps > 0, "total_steps", $"must be positive, got {c.TotalSteps}");
+        Require(c.NumEnvs > 0, "num_envs", $"must be positive, got {c.NumEnvs}");
+        Require(c.Device is "cpu" or "cuda", "device", $"expected cpu or cuda, got '{c.Device}'");
+        Require(c.TorchThreads > 0, "torch_threads", $"must be positive, got {c.TorchThreads}");
+        Require(c.LocalBridges >= 0, "local_bridges", $"must be 0 (one per core) or more, got {c.LocalBridges}");
+        Require(c.Policy.HiddenSizes.Count > 0 && c.Policy.HiddenSizes.All(h => h > 0), "policy.hidden_sizes",
+            "expected a list of positive layer widths, e.g. [64, 64]");
+        Require(c.Policy.Activation is "tanh" or "relu" or "elu", "policy.activation",
+            $"expected tanh, relu or elu, got '{c.Policy.Activation}'");
+        Require(c.Normalization.ObsClip > 0, "normalization.obs_clip", "must be positive");
+        Require(c.Normalization.RewardClip > 0, "normalization.reward_clip", "must be positive");
+
+        var p = c.Ppo;
+        Require(p.RolloutSteps > 0, "ppo.rollout_steps", "must be positive");
+        Require(p.LearningRate > 0, "ppo.learning_rate", "must be positive");
+        Require(p.LrSchedule is "constant" or "linear" or "cosine", "ppo.lr_schedule",
+            $"expected constant, linear or cosine, got '{p.LrSchedule}'");
+        Require(p.Gamma is > 0 and <= 1, "ppo.gamma", "must be in (0, 1]");
+        Require(p.GaeLambda is >= 0 and <= 1, "ppo.gae_lambda", "must be in [0, 1]");
+        Require(p.Epochs > 0, "ppo.epochs", "must be positive");
+        Require(p.Minibatches > 0 && p.Minibatches <= p.RolloutSteps * c.NumEnvs, "ppo.minibatches",
+            $"must be between 1 and the batch size ({p.RolloutSteps * c.NumEnvs} = rollout_steps x num_envs)");
+        Require(p.ClipCoef > 0, "ppo.clip_coef", "must be positive");
+        Require(p.MaxGradNorm > 0, "ppo.max_grad_norm", "must be positive");
+        Require(p.TargetKl is null or > 0, "ppo.target_kl", "must be positive or left out");
+
+        var e = c.Evaluation;
+        Require(e.EveryUpdates >= 0, "evaluation.every_updates", "must be 0 (off) or more");
+        Require(e.Episodes > 0, "evaluation.episodes", "must be positive");
+        Require(e.CollapseFraction is > 0 and < 1, "evaluation.collapse_fraction", "must be in (0, 1)");
+        Require(e.CollapsePatience >= 0, "evaluation.collapse_patience", "must be 0 (off) or more");
+        Require(e.RecoveryLrFactor is > 0 and <= 1, "evaluation.recovery_lr_factor", "must be in (0, 1]");
+        Require(c.Checkpoint.EveryUpdates > 0, "checkpoint.every_updates", "must be positive");
+        Require(c.Monitoring.Progress is "auto" or "always" or "never", "monitoring.progress", "expected auto, always or never");
+    }
+}

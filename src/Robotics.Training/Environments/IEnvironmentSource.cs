@@ -1,0 +1,51 @@
+using Robotics.Sim.Environments;
+
+namespace Robotics.Training.Environments;
+
+/// <summary>
+/// Where the runner gets its environments: in-process, local bridges it started, or remote bridges.
+/// It also decides which failures mean "the environment died" (a bridge crashed or stopped answering)
+/// and how to replace it.
+/// </summary>
+public interface IEnvironmentSource : IDisposable
+{
+    /// <summary>A short description for the log (e.g. "2 local bridges, 16 environments").</summary>
+    string Description { get; }
+
+    IVectorEnv CreateTraining(int numEnvs);
+
+    IVectorEnv CreateEvaluation(int numEnvs);
+
+    /// <summary>True when <paramref name="error"/> thrown by a step means the environment is gone and should be replaced.</summary>
+    bool IsEnvironmentFailure(Exception error);
+
+    /// <summary>Disposes the failed environment and returns a working one of the same shape (restarting local bridges).</summary>
+    IVectorEnv Replace(IVectorEnv failed, int numEnvs);
+}
+
+/// <summary>Environments made in-process by a factory; a failure of one is a bug, never replaced.</summary>
+public sealed class InProcessEnvironmentSource : IEnvironmentSource
+{
+    private readonly Func<int, IVectorEnv> make;
+
+    public InProcessEnvironmentSource(string description, Func<int, IVectorEnv> make)
+    {
+        Description = description;
+        this.make = make;
+    }
+
+    public string Description { get; }
+    public IVectorEnv CreateTraining(int numEnvs) => make(numEnvs);
+    public IVectorEnv CreateEvaluation(int numEnvs) => make(numEnvs);
+    public bool IsEnvironmentFailure(Exception error) => false;
+
+    public IVectorEnv Replace(IVectorEnv failed, int numEnvs)
+    {
+        failed.Dispose();
+        return make(numEnvs);
+    }
+
+    public void Dispose()
+    {
+    }
+}

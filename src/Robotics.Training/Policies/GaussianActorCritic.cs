@@ -1,0 +1,130 @@
+using Robotics.Training.Configuration;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Robotics.Training.Policies;
+
+/// <summary>
+/// Gaussian policy: an MLP gives the mean of normalized actions, a learned state-independent log-std
+/// gives the spread; a separate MLP gives the state value. Inputs are normalized observations.
+/// <see cref="Mean"/> is the deterministic path that is exported.
+/// </summary>
+public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
+{
+    private static readonly double HalfLog2Pi = 0.5 * Math.Log(2 * Math.PI);
+
+    private readonly Sequential actorMean;
+    private readonly Parameter actorLogStd;
+    private readonly Sequential critic;
+
+    // The same Linear modules as inside the Sequentials, kept in order for export.
+    private readonly List<Linear> actorLayers;
+
+    public GaussianActorCritic(int observationSize, int actionSize, PolicyOptions options)
+        : base(nameof(GaussianActorCritic))
+    {
+        ObservationSize = observationSize;
+        ActionSize = actionSize;
+        Activation = options.Activation;
+        var hidden = options.HiddenSizes.ToArray();
+        HiddenSizes = hidden;
+
+        var actor = Mlp(observationSize, hidden, actionSize, options.Activation, outputGain: 0.01);
+        actorMean = actor.Net;
+        actorLayers = actor.Layers;
+        actorLogStd = new Parameter(torch.full(1, actionSize, options.InitLogStd, dtype: float32));
+        critic = Mlp(observationSize, hidden, 1, options.Activation, outputGain: 1.0).Net;
+        RegisterComponents();
+    }
+
+    public int ObservationSize { get; }
+    public int ActionSize { get; }
+    public string Activation { get; }
+    public IReadOnlyList<int> HiddenSizes { get; }
+    public Parameter LogStd => actorLogStd;
+
+    /// <summary>The mean of the action distribution (normalized actions, not yet clipped).</summary>
+    public override Tensor forward(Tensor observations) => actorMean.forward(observations);
+
+    public Tensor Mean(Tensor observations) => actorMean.forward(observations);
+
+    public Tensor Value(Tensor observations) => critic.forward(observations).squeeze(-1);
+
+    /// <summary>Samples actions from N(mean, exp(logStd)); returns the sample and its log-probability.</summary>
+    public (Tensor Action, Tensor LogProb) Sample(Tensor observations)
+    {
+        var mean = actorMean.forward(observations);
+        var std = actorLogStd.exp().expand_as(mean);
+        var action = torch.normal(mean, std);
+        return (action, LogProb(mean, action));
+    }
+
+    /// <summary>Log-probability, entropy and value of given actions under the current networks.</summary>
+    public (Tensor LogProb, Tensor Entropy, Tensor Value) Evaluate(Tensor observations, Tensor actions)
+    {
+        var mean = actorMean.forward(observations);
+        var logProb = LogProb(mean, actions);
+        // Entropy of a diagonal Gaussian: sum over dimensions of (0.5 + 0.5 log 2 pi + log std).
+        var entropy = (actorLogStd + (0.5 + HalfLog2Pi)).sum(-1).expand(mean.shape[0]);
+        return (logProb, entropy, Value(observations));
+    }
+
+    private Tensor LogProb(Tensor mean, Tensor action)
+    {
+        var logStd = actorLogStd.expand_as(mean);
+        var z = (action - mean) / logStd.exp();
+        return (-0.5 * z.pow(2) - logStd - HalfLog2Pi).sum(-1);
+    }
+
+    /// <summary>The actor's linear layers in order, for export.</summary>
+    public IReadOnlyList<DenseLayer> ActorLayers()
+    {
+        using var _ = torch.no_grad();
+        return actorLayers.Select(l => new DenseLayer(
+            (int)l.in_features,
+            (int)l.out_features,
+            l.weight!.detach().cpu().contiguous().data<float>().ToArray(),
+            l.bias!.detach().cpu().contiguous().data<float>().ToArray())).ToList();
+    }
+
+    private static (Sequential Net, List<Linear> Layers) Mlp(int input, int[] hidden, int output, string activation, double outputGain)
+    {
+        var modules = new List<(string, nn.Module<Tensor, Tensor>)>();
+        var layers = new List<Linear>();
+        int width = input;
+        for (int i = 0; i < hidden.Length; i++)
+        {
+            var linear = OrthogonalLinear(width, hidden[i], Math.Sqrt(2));
+            layers.Add(linear);
+            modules.Add(($"linear{i}", linear));
+            modules.Add(($"act{i}", ActivationModule(activation)));
+            width = hidden[i];
+        }
+
+        var last = OrthogonalLinear(width, output, outputGain);
+        layers.Add(last);
+        modules.Add(("out", last));
+        return (nn.Sequential(modules), layers);
+    }
+
+    private static Linear OrthogonalLinear(int input, int output, double gain)
+    {
+        var linear = nn.Linear(input, output);
+        using (torch.no_grad())
+        {
+            nn.init.orthogonal_(linear.weight!, gain);
+            nn.init.constant_(linear.bias!, 0);
+        }
+
+        return linear;
+    }
+
+    private static nn.Module<Tensor, Tensor> ActivationModule(string name) => name switch
+    {
+        "tanh" => nn.Tanh(),
+        "relu" => nn.ReLU(),
+        "elu" => nn.ELU(),
+        _ => throw new ArgumentException($"unknown activation '{name}': expected tanh, relu or elu", nameof(name)),
+    };
+}

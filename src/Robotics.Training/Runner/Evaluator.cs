@@ -1,0 +1,55 @@
+using Robotics.Sim.Environments;
+using Robotics.Training.Algorithms;
+
+namespace Robotics.Training.Runner;
+
+/// <summary>Return and length statistics of deterministic episodes.</summary>
+public sealed record EvaluationResult(int Episodes, double MeanReturn, double StdReturn, double MeanLength, double StdLength, double MinReturn, double MaxReturn)
+{
+    public static EvaluationResult From(IReadOnlyList<EpisodeRecord> episodes)
+    {
+        var returns = episodes.Select(e => e.Return).ToArray();
+        var lengths = episodes.Select(e => (double)e.Length).ToArray();
+        return new EvaluationResult(episodes.Count, returns.Average(), Std(returns), lengths.Average(), Std(lengths), returns.Min(), returns.Max());
+    }
+
+    private static double Std(double[] x)
+    {
+        double mean = x.Average();
+        return Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / x.Length);
+    }
+}
+
+/// <summary>
+/// Runs the deterministic policy (mean action, clipped, in robot units): one episode per environment,
+/// each environment seeded from the evaluation seed, so evaluations are repeatable.
+/// </summary>
+public static class Evaluator
+{
+    public static EvaluationResult Run(IAlgorithm algorithm, IVectorEnv env, int seed)
+    {
+        var spec = env.Spec;
+        var step = new VectorStep(spec.NumEnvs, spec.ObservationSize);
+        env.Reset(seed, step);
+        var first = new EpisodeRecord?[spec.NumEnvs];
+        int done = 0;
+        // A time limit ends every episode; the bound only guards against an environment without one.
+        int maxSteps = spec.MaxEpisodeSteps > 0 ? spec.MaxEpisodeSteps + 1 : 100_000;
+        for (int t = 0; t < maxSteps && done < spec.NumEnvs; t++)
+        {
+            var actions = algorithm.ActDeterministic(step.Observations, spec.NumEnvs);
+            env.Step(actions, step);
+            foreach (var episode in step.Episodes)
+            {
+                if (first[episode.Env] is not null) continue;
+                first[episode.Env] = episode;
+                done++;
+            }
+        }
+
+        var episodes = first.Where(e => e is not null).Select(e => e!.Value).ToList();
+        if (episodes.Count == 0)
+            throw new InvalidOperationException($"no evaluation episode ended within {maxSteps} steps");
+        return EvaluationResult.From(episodes);
+    }
+}

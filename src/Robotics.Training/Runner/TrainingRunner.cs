@@ -1,0 +1,328 @@
+using System.Diagnostics;
+using Robotics.Sim.Environments;
+using Robotics.Training.Algorithms;
+using Robotics.Training.Checkpoints;
+using Robotics.Training.Configuration;
+using Robotics.Training.Environments;
+using Robotics.Training.Monitoring;
+using TorchSharp;
+
+namespace Robotics.Training.Runner;
+
+/// <summary>How a run ended.</summary>
+public sealed record TrainingResult(string RunDir, int Iterations, long EnvSteps, double BestEvalReturn, EvaluationResult? LastEvaluation, int Recoveries, int SkippedUpdates);
+
+/// <summary>
+/// The only piece that talks to environments, logs and checkpoints. Each iteration: collect, learn,
+/// log every metric, evaluate now and then (with collapse recovery), checkpoint at fixed boundaries.
+/// Environments are reseeded at every checkpoint boundary, which makes a resumed run identical to an
+/// uninterrupted one.
+/// </summary>
+public sealed class TrainingRunner
+{
+    private const int EvaluationSeedOffset = 1_000_000;
+    private const int MaxSkippedInARow = 3;
+
+    private readonly TrainingConfig config;
+    private readonly RunFolder folder;
+    private readonly IEnvironmentSource source;
+
+    public TrainingRunner(TrainingConfig config, string runDir, IEnvironmentSource source)
+    {
+        this.config = config;
+        folder = new RunFolder(runDir);
+        this.source = source;
+    }
+
+    /// <summary>Stops after this many updates (0 = run to total_steps). Lets tests interrupt a run.</summary>
+    public int StopAfterIterations { get; init; }
+
+    /// <summary>Receives every update's metrics (tests compare runs with it).</summary>
+    public Action<MetricRecord>? OnUpdate { get; init; }
+
+    public TrainingResult Train(IProgressReporter progress, bool resume, CancellationToken cancel = default)
+    {
+        var device = TrainingDevice.Resolve(config.Device);
+        torch.set_num_threads(config.TorchThreads);
+        folder.Create();
+
+        using var log = new TrainingLog(folder.Log, progress.Message);
+        using var csv = new MetricsCsv(folder.Metrics);
+        using var tensorboard = config.Monitoring.Tensorboard ? new TensorboardLog(folder.Events) : null;
+
+        var env = source.CreateTraining(config.NumEnvs);
+        IVectorEnv? evalEnv = null;
+        IAlgorithm? algorithm = null;
+        try
+        {
+            var spec = env.Spec;
+            RunCounters counters;
+            if (resume)
+            {
+                (algorithm, counters) = LoadForResume(spec, device);
+                csv.TruncateAfter(counters.Iteration);
+                log.Info($"resumed {folder.Root} at update {counters.Iteration}, {counters.EnvSteps} steps");
+            }
+            else
+            {
+                torch.manual_seed(config.Seed);
+                algorithm = AlgorithmRegistry.Create(config, spec, device);
+                counters = new RunCounters();
+                File.WriteAllText(folder.Config, TrainingConfigFile.ToYaml(config));
+                log.Info($"training {config.Task} with {config.Algorithm} on {config.Device}: {source.Description}, run folder {folder.Root}");
+            }
+
+            algorithm.ResetEnvironments(env, EnvSeed(counters.Iteration));
+            var state = new LoopState(counters);
+            int skippedInARow = 0, skippedTotal = 0, iterationsThisCall = 0;
+            EvaluationResult? lastEval = null;
+            var sinceStart = Stopwatch.StartNew();
+            long stepsAtStart = state.EnvSteps;
+
+            int savedAt = -1;
+            while (state.EnvSteps < config.TotalSteps && (StopAfterIterations == 0 || iterationsThisCall < StopAfterIterations) && !cancel.IsCancellationRequested)
+            {
+                var metrics = new MetricRecord();
+                var episodes = new List<EpisodeRecord>();
+                var collectTimer = Stopwatch.StartNew();
+                try
+                {
+                    algorithm.Collect(env, episodes, metrics);
+                }
+                catch (Exception e) when (source.IsEnvironmentFailure(e))
+                {
+                    log.Warn($"environment failed during update {state.Iteration + 1} ({e.Message}); replacing it and discarding the partial rollout");
+                    env = source.Replace(env, config.NumEnvs);
+                    algorithm.ResetEnvironments(env, EnvSeed(state.Iteration) + 7919 * (++state.Replacements));
+                    continue;
+                }
+
+                collectTimer.Stop();
+                var learnTimer = Stopwatch.StartNew();
+                double progressFraction = (double)state.EnvSteps / config.TotalSteps;
+                bool learned = algorithm.Learn(progressFraction, metrics, out string? nonFinite);
+                learnTimer.Stop();
+
+                state.Iteration++;
+                state.EnvSteps += algorithm.StepsPerIteration;
+                iterationsThisCall++;
+
+                if (!learned)
+                {
+                    skippedTotal++;
+                    skippedInARow++;
+                    log.Warn($"update {state.Iteration} skipped: {nonFinite} is not finite; parameters and optimizer left as before the update");
+                    if (skippedInARow >= MaxSkippedInARow)
+                    {
+                        Recover(ref algorithm, state, spec, device, log, $"{skippedInARow} updates in a row had non-finite tensors");
+                        algorithm.ResetEnvironments(env, EnvSeed(state.Iteration));
+                        skippedInARow = 0;
+                    }
+                }
+                else
+                {
+                    skippedInARow = 0;
+                }
+
+                metrics["iteration"] = state.Iteration;
+                metrics["charts/global_step"] = state.EnvSteps;
+                AddEpisodeMetrics(metrics, episodes);
+                double collectSeconds = collectTimer.Elapsed.TotalSeconds, learnSeconds = learnTimer.Elapsed.TotalSeconds;
+                metrics["charts/sps"] = algorithm.StepsPerIteration / Math.Max(collectSeconds + learnSeconds, 1e-9);
+                metrics["perf/collect_seconds"] = collectSeconds;
+                metrics["perf/learn_seconds"] = learnSeconds;
+                metrics["perf/learn_fraction"] = learnSeconds / Math.Max(collectSeconds + learnSeconds, 1e-9);
+                metrics["perf/wall_seconds"] = sinceStart.Elapsed.TotalSeconds;
+                metrics["perf/memory_rss_mb"] = Environment.WorkingSet / 1048576.0;
+                metrics["perf/managed_mb"] = GC.GetTotalMemory(false) / 1048576.0;
+                metrics["losses/skipped_updates_total"] = skippedTotal;
+                metrics["charts/recoveries"] = state.Recoveries;
+
+                if (learned && metrics.GetOrNaN("policy/log_std_min") < config.Monitoring.LogStdFloor)
+                {
+                    metrics["policy/log_std_alarm"] = 1;
+                    log.Warn($"update {state.Iteration}: log-std {metrics["policy/log_std_min"]:F2} is below the floor {config.Monitoring.LogStdFloor:F2}; exploration has nearly stopped");
+                }
+                else
+                {
+                    metrics["policy/log_std_alarm"] = 0;
+                }
+
+                bool boundary = state.Iteration % config.Checkpoint.EveryUpdates == 0;
+                if (config.Evaluation.EveryUpdates > 0 && (state.Iteration % config.Evaluation.EveryUpdates == 0 || boundary))
+                {
+                    evalEnv ??= source.CreateEvaluation(config.Evaluation.Episodes);
+                    lastEval = Evaluator.Run(algorithm, evalEnv, config.Seed + EvaluationSeedOffset);
+                    metrics["eval/return_mean"] = lastEval.MeanReturn;
+                    metrics["eval/return_std"] = lastEval.StdReturn;
+                    metrics["eval/length_mean"] = lastEval.MeanLength;
+                    if (learned) HandleEvaluation(ref algorithm, state, spec, device, log, lastEval);
+                }
+
+                csv.Append(metrics);
+                tensorboard?.Write(metrics, state.EnvSteps);
+                progress.Update(state.EnvSteps, metrics);
+                OnUpdate?.Invoke(metrics);
+
+                if (boundary)
+                {
+                    SaveCheckpoint(folder.LastCheckpoint, algorithm, state, spec);
+                    savedAt = state.Iteration;
+                    if (config.Checkpoint.KeepNumbered) File.Copy(folder.LastCheckpoint, folder.NumberedCheckpoint(state.Iteration), overwrite: true);
+                    algorithm.ResetEnvironments(env, EnvSeed(state.Iteration));
+                }
+            }
+
+            bool finished = state.EnvSteps >= config.TotalSteps;
+            // A boundary checkpoint was written before the environments were reseeded; keep it, it resumes exactly.
+            if (savedAt != state.Iteration) SaveCheckpoint(folder.LastCheckpoint, algorithm, state, spec);
+            if (cancel.IsCancellationRequested) log.Info($"stopped at update {state.Iteration}; continue with: robotics resume {folder.Root}");
+            if (finished)
+            {
+                SaveCheckpoint(folder.FinalPolicy, algorithm, state, spec);
+                double seconds = sinceStart.Elapsed.TotalSeconds;
+                log.Info($"finished: {state.Iteration} updates, {state.EnvSteps} steps in {seconds:F1} s ({(state.EnvSteps - stepsAtStart) / Math.Max(seconds, 1e-9):F0} steps/s), best evaluation return {state.BestEvalReturn:F2}");
+            }
+
+            return new TrainingResult(folder.Root, state.Iteration, state.EnvSteps, state.BestEvalReturn, lastEval, state.Recoveries, skippedTotal);
+        }
+        finally
+        {
+            algorithm?.Dispose();
+            evalEnv?.Dispose();
+            env.Dispose();
+        }
+    }
+
+    private int EnvSeed(int iteration) => unchecked(config.Seed + iteration * 10_007);
+
+    private (IAlgorithm, RunCounters) LoadForResume(EnvSpec spec, torch.Device device)
+    {
+        if (!File.Exists(folder.LastCheckpoint))
+            throw new TrainingSetupException($"{folder.Root} has no checkpoints/last.ckpt to resume from");
+        var (header, _, algorithm) = CheckpointFiles.Load(folder.LastCheckpoint, device);
+        if (header.ObservationSize != spec.ObservationSize || header.ActionSize != spec.ActionSize || header.NumEnvs != spec.NumEnvs)
+        {
+            algorithm.Dispose();
+            throw new TrainingSetupException($"the environments ({spec.NumEnvs} x obs {spec.ObservationSize}, act {spec.ActionSize}) do not match the checkpoint ({header.NumEnvs} x obs {header.ObservationSize}, act {header.ActionSize})");
+        }
+
+        RestoreRng(header.TorchRngState);
+        return (algorithm, header.Counters);
+    }
+
+    private void HandleEvaluation(ref IAlgorithm algorithm, LoopState state, EnvSpec spec, torch.Device device, TrainingLog log, EvaluationResult eval)
+    {
+        var options = config.Evaluation;
+        if (double.IsNaN(state.BestEvalReturn) || eval.MeanReturn > state.BestEvalReturn)
+        {
+            state.BestEvalReturn = eval.MeanReturn;
+            state.LowEvalStreak = 0;
+            SaveCheckpoint(folder.BestCheckpoint, algorithm, state, spec);
+            return;
+        }
+
+        // A collapse is judged against the best; returns may be negative, so measure the drop from the best.
+        double threshold = state.BestEvalReturn - (1 - options.CollapseFraction) * Math.Abs(state.BestEvalReturn);
+        state.LowEvalStreak = eval.MeanReturn < threshold ? state.LowEvalStreak + 1 : 0;
+        if (options.CollapsePatience > 0 && state.LowEvalStreak >= options.CollapsePatience)
+        {
+            Recover(ref algorithm, state, spec, device, log,
+                $"evaluation return {eval.MeanReturn:F2} stayed below {options.CollapseFraction:P0} of the best ({state.BestEvalReturn:F2}) for {state.LowEvalStreak} evaluations");
+        }
+    }
+
+    /// <summary>Reloads the best checkpoint (else the last) and lowers the learning rate; counters keep going.</summary>
+    private void Recover(ref IAlgorithm algorithm, LoopState state, EnvSpec spec, torch.Device device, TrainingLog log, string why)
+    {
+        string? source = File.Exists(folder.BestCheckpoint) ? folder.BestCheckpoint
+            : File.Exists(folder.LastCheckpoint) ? folder.LastCheckpoint : null;
+        double scale = algorithm.LearningRateScale * config.Evaluation.RecoveryLrFactor;
+        if (source is not null)
+        {
+            var (_, _, loaded) = CheckpointFiles.Load(source, device);
+            algorithm.Dispose();
+            algorithm = loaded;
+        }
+
+        algorithm.LearningRateScale = scale;
+        state.Recoveries++;
+        state.LowEvalStreak = 0;
+        log.Warn($"recovery {state.Recoveries} at update {state.Iteration}: {why}; reloaded {(source is null ? "nothing (no checkpoint yet)" : Path.GetFileName(source))}, learning rate scale now {scale:G3}");
+    }
+
+    private void SaveCheckpoint(string path, IAlgorithm algorithm, LoopState state, EnvSpec spec)
+    {
+        var header = new CheckpointHeader
+        {
+            Algorithm = algorithm.Name,
+            RunName = config.ResolvedRunName,
+            Task = config.Task,
+            ConfigYaml = TrainingConfigFile.ToYaml(config),
+            ContractJson = spec.Contract.ToJson(),
+            NumEnvs = spec.NumEnvs,
+            ObservationSize = spec.ObservationSize,
+            ActionSize = spec.ActionSize,
+            ActionLow = spec.ActionLow,
+            ActionHigh = spec.ActionHigh,
+            ControlDt = spec.ControlDt,
+            MaxEpisodeSteps = spec.MaxEpisodeSteps,
+            Counters = state.ToCounters(),
+            TorchRngState = SaveRng(),
+        };
+        CheckpointFiles.Save(path, header, algorithm);
+    }
+
+    private static byte[] SaveRng()
+    {
+        using var state = torch.random.get_rng_state();
+        return state.data<byte>().ToArray();
+    }
+
+    private static void RestoreRng(byte[] bytes)
+    {
+        if (bytes.Length == 0) return;
+        using var state = torch.tensor(bytes, dtype: torch.uint8);
+        torch.random.set_rng_state(state);
+    }
+
+    private static void AddEpisodeMetrics(MetricRecord m, List<EpisodeRecord> episodes)
+    {
+        m["charts/episodes"] = episodes.Count;
+        if (episodes.Count == 0)
+        {
+            foreach (var name in new[] { "mean", "median", "min", "max", "std" }) m[$"charts/episode_return_{name}"] = double.NaN;
+            m["charts/episode_length_mean"] = double.NaN;
+            return;
+        }
+
+        var returns = episodes.Select(e => e.Return).OrderBy(r => r).ToArray();
+        double mean = returns.Average();
+        m["charts/episode_return_mean"] = mean;
+        m["charts/episode_return_median"] = returns.Length % 2 == 1 ? returns[returns.Length / 2] : 0.5 * (returns[returns.Length / 2 - 1] + returns[returns.Length / 2]);
+        m["charts/episode_return_min"] = returns[0];
+        m["charts/episode_return_max"] = returns[^1];
+        m["charts/episode_return_std"] = Math.Sqrt(returns.Sum(r => (r - mean) * (r - mean)) / returns.Length);
+        m["charts/episode_length_mean"] = episodes.Average(e => e.Length);
+    }
+
+    /// <summary>The counters while the loop runs.</summary>
+    private sealed class LoopState(RunCounters start)
+    {
+        public int Iteration { get; set; } = start.Iteration;
+        public long EnvSteps { get; set; } = start.EnvSteps;
+        public double BestEvalReturn { get; set; } = start.BestEvalReturn;
+        public int LowEvalStreak { get; set; } = start.LowEvalStreak;
+        public int Recoveries { get; set; } = start.Recoveries;
+        public int Replacements { get; set; }
+
+        public RunCounters ToCounters() => new()
+        {
+            Iteration = Iteration,
+            EnvSteps = EnvSteps,
+            BestEvalReturn = BestEvalReturn,
+            LowEvalStreak = LowEvalStreak,
+            Recoveries = Recoveries,
+        };
+    }
+}
