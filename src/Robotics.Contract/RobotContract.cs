@@ -56,8 +56,15 @@ public sealed record PolicyContract(
     IReadOnlyList<double> ActionOffset,
     IReadOnlyList<double> ActionScale)
 {
+    /// <summary>Commands the observation reads (see <see cref="CommandSpec"/>), in the order of the command vector.</summary>
+    public IReadOnlyList<CommandSpec> Commands { get; init; } = [];
+
     [JsonIgnore]
     public int ObservationSize => Observations.Sum(o => o.Size);
+
+    /// <summary>Length of the command vector: the sizes of <see cref="Commands"/> summed.</summary>
+    [JsonIgnore]
+    public int CommandSize => Commands.Sum(c => c.Size);
 
     [JsonIgnore]
     public int ActionSize => Robot.Actuators.Count;
@@ -78,6 +85,8 @@ internal static class ContractJson
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         WriteIndented = false,
+        // A continuous joint has no position limit: its bounds are written as "-Infinity" and "Infinity".
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
     public static string Sha256Hex(string text) =>

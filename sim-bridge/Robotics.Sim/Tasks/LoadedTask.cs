@@ -1,0 +1,86 @@
+using Robotics.Contract;
+using Robotics.Contract.Definitions;
+using Robotics.Contract.Observations;
+using Robotics.Sim.Mujoco;
+using Robotics.Sim.Randomization;
+using Robotics.Sim.Terms;
+using YamlDotNet.RepresentationModel;
+
+namespace Robotics.Sim.Tasks;
+
+/// <summary>
+/// A task ready to simulate: its robot compiled and checked, every term built once against the model
+/// (so a bad file fails here, not in the middle of training), and the policy contract derived from it.
+/// </summary>
+public sealed class LoadedTask
+{
+    private LoadedTask(LoadedRobot robot, TaskDefinition task, TermRegistry terms)
+    {
+        Robot = robot;
+        TaskDefinition = task;
+        Terms = terms;
+
+        var model = robot.NominalModel;
+        var built = TaskTerms.Create(this, model);
+        var (offset, scale) = task.Actions.Resolve(robot.Definition);
+        PolicyContract = new PolicyContract(
+            robot.Contract, task.Name, built.Observations.Select(o => o.Spec).ToArray(), offset, scale)
+        {
+            Commands = task.Commands.Select(c => c.ToSpec()).ToArray(),
+        };
+        ObservationBuilder = ObservationBuilder.ForSimulation(PolicyContract);
+        Randomization = RandomizationConfig.Parse(task.Randomization ?? new YamlMappingNode(), task.File);
+        InitialJoints = task.InitialState.Joints.Select(j => ResolveInitial(j, model, task, robot.Definition)).ToArray();
+        CommandJointAddresses = task.Commands.Select((c, i) => c.Joints
+            .Select(name => model.JntQposadr[RobotBinding.RequireOneDofJoint(model, name, task.File, $"commands[{i}].joints", robot.MjcfPath)])
+            .ToArray()).ToArray();
+    }
+
+    public string Name => TaskDefinition.Name;
+    public LoadedRobot Robot { get; }
+    public RobotDefinition RobotDefinition => Robot.Definition;
+    public TaskDefinition TaskDefinition { get; }
+    public string MjcfPath => Robot.MjcfPath;
+    public RobotContract RobotContract => Robot.Contract;
+    public PolicyContract PolicyContract { get; }
+
+    /// <summary>The randomization written in the task file (all off when it has none).</summary>
+    public RandomizationConfig Randomization { get; }
+
+    public TermRegistry Terms { get; }
+
+    /// <summary>The compiled MJCF. Shared: never modify it; environments work on clones.</summary>
+    public MjModel NominalModel => Robot.NominalModel;
+
+    public RobotBinding Binding => Robot.Binding;
+
+    /// <summary>Seconds per control step.</summary>
+    public double ControlDt => RobotDefinition.ControlDt;
+
+    /// <summary>Builds the observation blocks a robot could supply; shared by the environments (it holds no per-call state).</summary>
+    internal ObservationBuilder ObservationBuilder { get; }
+
+    internal InitialJoint[] InitialJoints { get; }
+
+    /// <summary>For each command, the qpos addresses its components are written to at reset (may be empty).</summary>
+    internal int[][] CommandJointAddresses { get; }
+
+    /// <summary>Builds the task from parsed definitions; throws <see cref="ConfigException"/> for any name the MJCF lacks or term problem.</summary>
+    public static LoadedTask Create(RobotDefinition robot, TaskDefinition task, TermRegistry? terms = null) =>
+        Create(LoadedRobot.Create(robot), task, terms);
+
+    public static LoadedTask Create(LoadedRobot robot, TaskDefinition task, TermRegistry? terms = null)
+    {
+        ArgumentNullException.ThrowIfNull(robot);
+        ArgumentNullException.ThrowIfNull(task);
+        return new LoadedTask(robot, task, terms ?? TermRegistry.Default);
+    }
+
+    private static InitialJoint ResolveInitial(JointInitialRange range, MjModel model, TaskDefinition task, RobotDefinition robot)
+    {
+        int id = RobotBinding.RequireOneDofJoint(model, range.Joint, task.File, range.KeyPath, robot.MjcfPath);
+        return new InitialJoint(model.JntQposadr[id], model.JntDofadr[id], range.Position, range.Velocity);
+    }
+
+    internal readonly record struct InitialJoint(int QposAddress, int DofAddress, (double Min, double Max)? Position, (double Min, double Max)? Velocity);
+}

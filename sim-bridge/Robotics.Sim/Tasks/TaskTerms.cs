@@ -1,0 +1,31 @@
+using Robotics.Sim.Mujoco;
+using Robotics.Sim.Terms;
+
+namespace Robotics.Sim.Tasks;
+
+/// <summary>One environment's instances of a task's terms, in the task's order.</summary>
+internal sealed class TaskTerms
+{
+    private TaskTerms(IObservationTerm[] observations, IRewardTerm[] rewards, ITerminationTerm[] terminations)
+    {
+        Observations = observations;
+        Rewards = rewards;
+        Terminations = terminations;
+        Stateful = observations.Cast<object>().Concat(rewards).Concat(terminations).OfType<IStatefulTerm>().ToArray();
+    }
+
+    public IObservationTerm[] Observations { get; }
+    public IRewardTerm[] Rewards { get; }
+    public ITerminationTerm[] Terminations { get; }
+    public IStatefulTerm[] Stateful { get; }
+
+    public static TaskTerms Create(LoadedTask task, MjModel model)
+    {
+        var definition = task.TaskDefinition;
+        TermArgs Args(Contract.Definitions.TermDefinition term) => new(term, definition, task.Binding, model);
+        return new TaskTerms(
+            definition.Observations.Select(t => task.Terms.CreateObservation(Args(t))).ToArray(),
+            definition.Rewards.Select(t => task.Terms.CreateReward(Args(t))).ToArray(),
+            definition.Terminations.Select(t => task.Terms.CreateTermination(Args(t))).ToArray());
+    }
+}

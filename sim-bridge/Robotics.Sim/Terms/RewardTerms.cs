@@ -1,0 +1,226 @@
+namespace Robotics.Sim.Terms;
+
+/// <summary>
+/// The built-in reward terms. Each gives a raw value per control step; the task's reward is the sum of
+/// weight × value. Penalties are positive values meant for negative weights.
+/// </summary>
+public static class RewardTerms
+{
+    public static void Register(TermRegistry registry)
+    {
+        registry.AddReward("alive", a => { a.Definition.AllowParameters(); return new Alive(); });
+        registry.AddReward("upright", a => { a.Definition.AllowParameters("body"); return new Upright(a.Body()); });
+        registry.AddReward("height", a =>
+        {
+            a.Definition.AllowParameters("body", "target");
+            return new Height(a.Body(), a.RequiredDouble("target", "the target height of the body, m"));
+        });
+        registry.AddReward("forward_velocity", ForwardVelocity);
+        registry.AddReward("site_distance", SiteDistance);
+        registry.AddReward("velocity_tracking", VelocityTracking);
+        registry.AddReward("action_magnitude", a => { a.Definition.AllowParameters(); return new ActionMagnitude(); });
+        registry.AddReward("action_rate", a => { a.Definition.AllowParameters(); return new ActionRate(); });
+        registry.AddReward("joint_limit", JointLimit);
+    }
+
+    private static IRewardTerm ForwardVelocity(TermArgs a)
+    {
+        a.Definition.AllowParameters("body", "axis", "max");
+        int body = a.Body();
+        double[] axis = Axis(a);
+        double max = a.Double("max", double.PositiveInfinity);
+        if (!(max > 0))
+            throw a.Error("max", "expected a positive speed cap in m/s");
+        return new ForwardVelocityTerm(body, axis, max);
+    }
+
+    private static double[] Axis(TermArgs a)
+    {
+        var value = a.Parameters.Optional("axis");
+        if (value is null)
+            return [1, 0, 0];
+        if (value.IsScalar)
+        {
+            return value.AsString() switch
+            {
+                "x" => [1, 0, 0],
+                "y" => [0, 1, 0],
+                "z" => [0, 0, 1],
+                var other => throw value.Error($"expected x, y, z or a direction [x, y, z], found '{other}'"),
+            };
+        }
+        var v = value.AsDoubleList(3);
+        double n = Math.Sqrt(v[0] * v[0] + v[1] * v[1] + v[2] * v[2]);
+        if (!(n > 0) || !double.IsFinite(n))
+            throw value.Error("expected a non-zero finite direction");
+        return [v[0] / n, v[1] / n, v[2] / n];
+    }
+
+    private static IRewardTerm SiteDistance(TermArgs a)
+    {
+        a.Definition.AllowParameters("sites");
+        var value = a.Parameters.Required("sites", "the two sites [a, b] whose distance is measured");
+        var items = value.AsList();
+        if (items.Count != 2)
+            throw value.Error($"expected two site names [a, b], found {items.Count}");
+        return new SiteDistanceTerm(a.SiteNamed(items[0]), a.SiteNamed(items[1]));
+    }
+
+    private static IRewardTerm VelocityTracking(TermArgs a)
+    {
+        a.Definition.AllowParameters("body", "command", "sigma");
+        int body = a.Body();
+        var (_, offset, size) = a.Command();
+        if (size > 3)
+            throw a.Error("command", $"a velocity command has 1 to 3 components (forward, sideways, yaw rate); this one has {size}");
+        double sigma = a.Double("sigma", 0.25);
+        if (!(sigma > 0))
+            throw a.Error("sigma", "expected a positive tolerance");
+        return new VelocityTrackingTerm(body, offset, size, sigma);
+    }
+
+    private static IRewardTerm JointLimit(TermArgs a)
+    {
+        a.Definition.AllowParameters("margin");
+        double margin = a.Double("margin", 1.0);
+        if (!(margin > 0 && margin <= 1))
+            throw a.Error("margin", "expected the fraction (0, 1] of each joint's range that is free of penalty");
+        var joints = a.Robot.Joints;
+        var low = new double[joints.Count];
+        var high = new double[joints.Count];
+        for (int i = 0; i < joints.Count; i++)
+        {
+            double centre = 0.5 * (joints[i].PositionMin + joints[i].PositionMax);
+            double half = 0.5 * (joints[i].PositionMax - joints[i].PositionMin) * margin;
+            low[i] = double.IsFinite(half) ? centre - half : double.NegativeInfinity;
+            high[i] = double.IsFinite(half) ? centre + half : double.PositiveInfinity;
+        }
+        return new JointLimitTerm(low, high);
+    }
+
+    /// <summary>1 at every step.</summary>
+    private sealed class Alive : IRewardTerm
+    {
+        public double Compute(TermContext context) => 1;
+    }
+
+    /// <summary>(1 + cos θ) / 2 where θ is the angle between the body's z axis and the world's: 1 upright, 0 upside down.</summary>
+    private sealed class Upright(int body) : IRewardTerm
+    {
+        public double Compute(TermContext context) => 0.5 * (1 + context.Data.Xmat[9 * body + 8]);
+    }
+
+    /// <summary>(z - target)², m²: the squared height error of the body's frame.</summary>
+    private sealed class Height(int body, double target) : IRewardTerm
+    {
+        public double Compute(TermContext context)
+        {
+            double error = context.Data.Xpos[3 * body + 2] - target;
+            return error * error;
+        }
+    }
+
+    /// <summary>Displacement of the body along the axis over the control step / its duration, m/s, capped at max.</summary>
+    private sealed class ForwardVelocityTerm(int body, double[] axis, double max) : IRewardTerm, IStatefulTerm
+    {
+        private readonly double[] before = new double[3];
+
+        public void OnEpisodeStart(TermContext context) => context.Data.Xpos.Slice(3 * body, 3).CopyTo(before);
+
+        public void BeforeControlStep(TermContext context) => context.Data.Xpos.Slice(3 * body, 3).CopyTo(before);
+
+        public double Compute(TermContext context)
+        {
+            ReadOnlySpan<double> after = context.Data.Xpos.Slice(3 * body, 3);
+            double moved = 0;
+            for (int k = 0; k < 3; k++)
+                moved += (after[k] - before[k]) * axis[k];
+            return Math.Min(moved / context.ControlDt, max);
+        }
+    }
+
+    /// <summary>Distance between two sites, m.</summary>
+    private sealed class SiteDistanceTerm(int a, int b) : IRewardTerm
+    {
+        public double Compute(TermContext context)
+        {
+            ReadOnlySpan<double> x = context.Data.SiteXpos;
+            double dx = x[3 * a] - x[3 * b], dy = x[3 * a + 1] - x[3 * b + 1], dz = x[3 * a + 2] - x[3 * b + 2];
+            return Math.Sqrt(dx * dx + dy * dy + dz * dz);
+        }
+    }
+
+    /// <summary>
+    /// exp(-e / σ²), where e sums the squared errors between the command (forward m/s, sideways m/s,
+    /// yaw rate rad/s, as many as it has) and the body's velocity in its heading frame (yaw only).
+    /// </summary>
+    private sealed class VelocityTrackingTerm(int body, int offset, int size, double sigma) : IRewardTerm, IStatefulTerm
+    {
+        private readonly double[] before = new double[3];
+
+        public void OnEpisodeStart(TermContext context) => context.Data.Xpos.Slice(3 * body, 3).CopyTo(before);
+
+        public void BeforeControlStep(TermContext context) => context.Data.Xpos.Slice(3 * body, 3).CopyTo(before);
+
+        public double Compute(TermContext context)
+        {
+            var data = context.Data;
+            ReadOnlySpan<double> after = data.Xpos.Slice(3 * body, 3);
+            double vx = (after[0] - before[0]) / context.ControlDt;
+            double vy = (after[1] - before[1]) / context.ControlDt;
+            ReadOnlySpan<double> r = data.Xmat.Slice(9 * body, 9);
+            double yaw = Math.Atan2(r[3], r[0]);
+            double c = Math.Cos(yaw), s = Math.Sin(yaw);
+            Span<double> velocity = [c * vx + s * vy, -s * vx + c * vy, data.Cvel[6 * body + 2]];
+            double error = 0;
+            for (int k = 0; k < size; k++)
+            {
+                double d = context.Command[offset + k] - velocity[k];
+                error += d * d;
+            }
+            return Math.Exp(-error / (sigma * sigma));
+        }
+    }
+
+    /// <summary>Σ ā², the squared normalized action.</summary>
+    private sealed class ActionMagnitude : IRewardTerm
+    {
+        public double Compute(TermContext context)
+        {
+            double sum = 0;
+            foreach (double a in context.NormalizedAction)
+                sum += a * a;
+            return sum;
+        }
+    }
+
+    /// <summary>Σ (ā_t - ā_{t-1})², the squared change of the normalized action.</summary>
+    private sealed class ActionRate : IRewardTerm
+    {
+        public double Compute(TermContext context)
+        {
+            var now = context.NormalizedAction;
+            var before = context.PreviousNormalizedAction;
+            double sum = 0;
+            for (int i = 0; i < now.Length; i++)
+            {
+                double d = now[i] - before[i];
+                sum += d * d;
+            }
+            return sum;
+        }
+    }
+
+    /// <summary>Σ how far each robot joint is beyond the penalty-free part of its range (m or rad).</summary>
+    private sealed class JointLimitTerm(double[] low, double[] high) : IRewardTerm
+    {
+        public double Compute(TermContext context)
+        {
+            var q = context.State.JointPositions;
+            double sum = 0;
+            for (int i = 0; i < q.Length; i++)
+                sum += Math.Max(0, low[i] - q[i]) + Math.Max(0, q[i] - high[i]);
+            return sum;
+        }
+    }
+}

@@ -1,0 +1,53 @@
+namespace Robotics.Contract.Observations;
+
+/// <summary>
+/// Names of observation terms (<see cref="ObservationTermSpec.Kind"/>) and what their
+/// <see cref="ObservationTermSpec.Names"/> hold. The first group can be built on a robot from a
+/// <see cref="RobotState"/>; the second exists only in simulation.
+/// </summary>
+public static class ObservationKinds
+{
+    /// <summary>Joint positions (m or rad); Names are joint names.</summary>
+    public const string JointPositions = "joint_positions";
+
+    /// <summary>Joint velocities (m/s or rad/s); Names are joint names.</summary>
+    public const string JointVelocities = "joint_velocities";
+
+    /// <summary>Joint efforts (N or N·m) as measured; Names are joint names.</summary>
+    public const string JointEfforts = "joint_efforts";
+
+    /// <summary>The unit gravity direction in the IMU frame (x, y, z); (0, 0, -1) when level.</summary>
+    public const string ProjectedGravity = "projected_gravity";
+
+    /// <summary>IMU orientation in the world frame as a quaternion (w, x, y, z) with w >= 0.</summary>
+    public const string ImuOrientation = "imu_orientation";
+
+    /// <summary>IMU angular velocity in its own frame (x, y, z), rad/s.</summary>
+    public const string ImuAngularVelocity = "imu_angular_velocity";
+
+    /// <summary>The command sent at the previous control step, robot units; Names are actuator names.</summary>
+    public const string PreviousAction = "previous_action";
+
+    /// <summary>A command (target, velocity) from <see cref="PolicyContract.Commands"/>; Names holds the command's name.</summary>
+    public const string Command = "command";
+
+    /// <summary>Simulation only: a body's frame origin in the world (x, y, z), m; Names = [body].</summary>
+    public const string BodyPosition = "body_position";
+
+    /// <summary>Simulation only: a body's orientation quaternion (w, x, y, z) with w >= 0; Names = [body].</summary>
+    public const string BodyOrientation = "body_orientation";
+
+    /// <summary>Simulation only: a site's position (x, y, z), m, in the world or relative to a second site; Names = [site] or [site, reference site].</summary>
+    public const string SitePosition = "site_position";
+
+    /// <summary>Simulation only: the readings of an MJCF sensor; Names = [sensor].</summary>
+    public const string Sensor = "sensor";
+
+    /// <summary>Terms a real robot can supply, given the joints it reports and an IMU where needed.</summary>
+    public static readonly IReadOnlyList<string> RobotSupplied =
+        [JointPositions, JointVelocities, JointEfforts, ProjectedGravity, ImuOrientation, ImuAngularVelocity, PreviousAction, Command];
+
+    public static readonly IReadOnlyList<string> SimulationOnly = [BodyPosition, BodyOrientation, SitePosition, Sensor];
+
+    public static readonly IReadOnlyList<string> ImuTerms = [ProjectedGravity, ImuOrientation, ImuAngularVelocity];
+}
