@@ -8,7 +8,7 @@ namespace Robotics.Runtime.Policy;
 /// execution). <see cref="Observation"/> and <see cref="Actions"/> are preallocated arrays that the
 /// session reads and writes in place through bound OrtValues, so <see cref="Run"/> allocates nothing.
 /// </summary>
-public sealed class OnnxPolicy : IDisposable
+public sealed class OnnxPolicy : Control.IControlPolicy, IDisposable
 {
     private readonly InferenceSession session;
     private readonly OrtValue input;

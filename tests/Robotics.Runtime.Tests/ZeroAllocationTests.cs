@@ -1,0 +1,41 @@
+using Robotics.Runtime.Control;
+using Robotics.Runtime.Policy;
+using Robotics.Runtime.Telemetry;
+
+namespace Robotics.Runtime.Tests;
+
+public sealed class ZeroAllocationTests
+{
+    [Fact]
+    public void Steady_state_ticks_with_a_real_policy_and_telemetry_allocate_nothing()
+    {
+        var contract = TestRobot.Policy();
+        var clock = new FakeClock { WakeLatency = 7 };
+        var transport = new FakeTransport(contract.Robot, clock);
+        transport.State.JointPositions[0] = 0.1;
+        transport.State.JointVelocities[1] = -0.5;
+        using var policy = OnnxPolicy.Load(TestRobot.PolicyModel);
+        var file = Path.Combine(Path.GetTempPath(), $"robotics-telemetry-{Environment.ProcessId}.csv");
+        var telemetry = new TelemetryWriter(file, contract.Robot.Actuators.Select(a => a.Name).ToList(), capacity: 1 << 16);
+        try
+        {
+            var loop = new ControlLoop(transport, policy, contract, new JointStateObservations(2),
+                new ControlLoopOptions { RateHz = 1000 }, clock, telemetry);
+            loop.Start(clock.Now);
+            for (int i = 0; i < 500; i++) loop.Step(); // warm up: first inference, JIT tiers
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 5000; i++) loop.Step();
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+            Assert.Equal(LoopPhase.Running, loop.Phase);
+            Assert.Equal(5500, transport.CommandsSent);
+            Assert.Equal(0, allocated);
+        }
+        finally
+        {
+            telemetry.Dispose();
+            File.Delete(file);
+        }
+    }
+}

@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Google.Protobuf;
+using Robotics.Contract;
+using Robotics.Runtime.Policy;
+using Robotics.Training.Export;
+using Robotics.Training.Export.Onnx;
+
+namespace Robotics.Training.Tests.Export;
+
+/// <summary>
+/// The runtime's tests load models that this exporter wrote (tests/Robotics.Runtime.Tests/Models), so
+/// that they need no training stack. This test fails when the exporter's output changes; set
+/// ROBOTICS_UPDATE_TEST_MODELS=1 and run it again to rewrite them.
+/// </summary>
+public sealed class ExportTestModelsTests
+{
+    private const string FixedVersion = "0.0.0-test";
+
+    [Fact]
+    public void Runtime_test_models_are_what_the_exporter_writes_now()
+    {
+        var models = Path.Combine(RepositoryRoot(), "tests", "Robotics.Runtime.Tests", "Models");
+        var policy = ExportTestPolicies.Random(ExportTestPolicies.TwoLinkContract(), [16], seed: 7);
+        var model = PolicyGraphBuilder.Build(policy, FixedVersion);
+        var observations = ExportCheckSamples.Create(policy, 16, seed: 11);
+        var expected = JsonSerializer.Serialize(new
+        {
+            observations,
+            actions = policy.ActDeterministic(observations, 16),
+        });
+
+        var files = new Dictionary<string, byte[]>
+        {
+            ["two_link_policy.onnx"] = model,
+            ["two_link_policy.expected.json"] = System.Text.Encoding.UTF8.GetBytes(expected),
+            ["two_link_policy_wrong_shape.onnx"] = WithObservationTermAdded(model),
+        };
+
+        var update = Environment.GetEnvironmentVariable("ROBOTICS_UPDATE_TEST_MODELS") == "1";
+        foreach (var (name, bytes) in files)
+        {
+            var path = Path.Combine(models, name);
+            if (update) File.WriteAllBytes(path, bytes);
+            Assert.True(File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes),
+                $"{path} is not what the exporter writes now; run this test with ROBOTICS_UPDATE_TEST_MODELS=1 to rewrite it");
+        }
+    }
+
+    // A consistent contract (hashes recomputed) whose observation layout no longer matches the graph's input.
+    private static byte[] WithObservationTermAdded(byte[] model)
+    {
+        var proto = ModelProto.Parser.ParseFrom(model);
+        var contract = PolicyContract.FromJson(proto.MetadataProps.Single(p => p.Key == PolicyMetadata.PolicyContractKey).Value);
+        contract = contract with { Observations = [.. contract.Observations, new ObservationTermSpec("command", ["speed"], 1)] };
+        var metadata = new PolicyMetadata(contract, "ppo", "test-run", 12_345, FixedVersion);
+        proto.MetadataProps.Clear();
+        foreach (var (key, value) in metadata.ToProperties())
+            proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
+        return proto.ToByteArray();
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Robotics.sln"))) return dir.FullName;
+        }
+
+        throw new DirectoryNotFoundException("Robotics.sln not found above " + AppContext.BaseDirectory);
+    }
+}
