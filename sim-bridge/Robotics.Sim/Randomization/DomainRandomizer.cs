@@ -25,6 +25,7 @@ public sealed class DomainRandomizer
     private int actionSize = -1;
     private int latencySteps;
     private int latencyWriteSlot;
+    private bool latencyPrimed;
 
     // Pushes.
     private int[] pushBodies = [];
@@ -113,7 +114,11 @@ public sealed class DomainRandomizer
         LastSample = new RandomizationSample(values, latencySteps);
     }
 
-    /// <summary>Adds action noise, then delays the action by this episode's latency (zeros until the first action arrives).</summary>
+    /// <summary>
+    /// Adds action noise, then delays the action by this episode's latency of k control steps: the
+    /// action of step t is applied at step t + k, and the first k steps of an episode repeat its first
+    /// action (there is nothing older to apply).
+    /// </summary>
     public void PerturbAction(Span<float> action, Random rng)
     {
         GaussianNoise.Add(action, config.ActionNoiseStd, rng);
@@ -125,8 +130,15 @@ public sealed class DomainRandomizer
             actionSize = action.Length;
             latencyBuffer = new float[(latencySteps + 1) * actionSize];
             latencyWriteSlot = 0;
+            latencyPrimed = false;
         }
         int slots = latencySteps + 1;
+        if (!latencyPrimed)
+        {
+            for (int slot = 0; slot < slots; slot++)
+                action.CopyTo(latencyBuffer.AsSpan(slot * actionSize, actionSize));
+            latencyPrimed = true;
+        }
         int readSlot = (latencyWriteSlot + 1) % slots;
         action.CopyTo(latencyBuffer.AsSpan(latencyWriteSlot * actionSize, actionSize));
         latencyBuffer.AsSpan(readSlot * actionSize, actionSize).CopyTo(action);
@@ -296,11 +308,9 @@ public sealed class DomainRandomizer
     private void ResetLatencyBuffer()
     {
         latencyWriteSlot = 0;
-        if (latencySteps == 0)
-            return;
-        if (actionSize >= 0 && latencyBuffer.Length < (latencySteps + 1) * actionSize)
+        latencyPrimed = false;
+        if (latencySteps > 0 && actionSize >= 0 && latencyBuffer.Length < (latencySteps + 1) * actionSize)
             latencyBuffer = new float[(latencySteps + 1) * actionSize];
-        latencyBuffer.AsSpan().Clear();
     }
 
     private void ResetPushes(PushRandomization? push, Random rng)

@@ -22,14 +22,14 @@ public sealed class StepRandomizationTests
             action[1] = -(step + 1);
             env.Randomizer.PerturbAction(action, rng);
 
-            float expected = step < k ? 0 : step + 1 - k;
+            float expected = step < k ? 1 : step + 1 - k; // the first action until a delayed one is due
             Assert.Equal(expected, action[0]);
             Assert.Equal(-expected, action[1] + 0f);
         }
     }
 
     [Fact]
-    public void Latency_restarts_empty_at_each_reset()
+    public void Latency_history_restarts_at_each_reset()
     {
         using var env = new RandomizerFixture(new RandomizationConfig { ActionLatencySteps = new IntRange(2, 2) });
         var rng = new Random(11);
@@ -44,8 +44,15 @@ public sealed class StepRandomizationTests
         env.Randomizer.OnReset(env.Data, rng);
         action[0] = 9;
         env.Randomizer.PerturbAction(action, rng);
-
-        Assert.Equal(0, action[0]);
+        Assert.Equal(9, action[0]); // nothing of the last episode leaks in
+        action[0] = 10;
+        env.Randomizer.PerturbAction(action, rng);
+        Assert.Equal(9, action[0]);
+        action[0] = 11;
+        env.Randomizer.PerturbAction(action, rng);
+        Assert.Equal(9, action[0]);
+        env.Randomizer.PerturbAction(action, rng);
+        Assert.Equal(10, action[0]);
     }
 
     [Fact]
