@@ -1,4 +1,5 @@
 using Robotics.Runtime.Control;
+using Robotics.Runtime.Observation;
 using Robotics.Runtime.Safety;
 
 namespace Robotics.Runtime.Tests;
@@ -15,7 +16,7 @@ public sealed class ControlLoopTests
                 Safety = new SafetyOptions { MaxChangePerSecond = 1e9, RampDown = TimeSpan.FromSeconds(0.1), WatchdogPeriods = 3 },
             };
             Transport = new FakeTransport(TestRobot.Contract(), Clock) { History = [] };
-            Loop = new ControlLoop(Transport, Policy, TestRobot.Policy(), new JointStateObservations(2), Options, Clock);
+            Loop = new ControlLoop(Transport, Policy, TestRobot.Policy(), new ContractObservationSource(TestRobot.Policy()), Options, Clock);
             Loop.Start(Clock.Now);
         }
 
@@ -50,20 +51,21 @@ public sealed class ControlLoopTests
         Assert.Equal(10, rig.Policy.Runs);
         Assert.Equal([0.5f, 4f], rig.Transport.LastCommand); // the knee clamped to its 4 N·m
         Assert.Equal(0.25f, rig.Policy.Observation[0]); // observation built from the robot's state
-        Assert.Equal(1f, rig.Policy.Observation[5]); // previous action: 9 / scale 5, clipped to the normalized range
+        Assert.Equal(4f, rig.Policy.Observation[5]); // previous action: the knee command as sent
     }
 
     [Fact]
-    public void Previous_action_in_the_observation_is_the_policy_output_normalized_by_the_action_scale()
+    public void Previous_action_in_the_observation_is_the_command_sent_at_the_previous_tick()
     {
         var rig = new Rig();
         rig.Policy.Output[0] = 0.5f;
         rig.Policy.Output[1] = 2f;
 
-        rig.Steps(2);
+        rig.Steps(1);
+        Assert.Equal([0f, 0f], rig.Policy.Observation[4..6]); // zeros before the first command
+        rig.Steps(1);
 
-        Assert.Equal(0.5f, rig.Policy.Observation[4]);
-        Assert.Equal(0.4f, rig.Policy.Observation[5]); // 2 N·m / scale 5
+        Assert.Equal([0.5f, 2f], rig.Policy.Observation[4..6]);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Robotics.Runtime.Control;
+using Robotics.Runtime.Observation;
 
 namespace Robotics.Runtime.Tests;
 
@@ -47,7 +48,7 @@ public sealed class PeriodSchedulerTests
         var clock = new FakeClock { WakeLatency = 30 };
         var contract = TestRobot.Policy();
         var transport = new FakeTransport(contract.Robot, clock);
-        var loop = new ControlLoop(transport, new FakePolicy(6, 2), contract, new JointStateObservations(2),
+        var loop = new ControlLoop(transport, new FakePolicy(6, 2), contract, new ContractObservationSource(contract),
             new ControlLoopOptions { RateHz = 500 }, clock);
 
         loop.Start(clock.Now);

@@ -26,8 +26,8 @@ internal static class TestRobot
         Contract(),
         "balance",
         [
-            new ObservationTermSpec("joint_pos", ["hip", "knee"], 2),
-            new ObservationTermSpec("joint_vel", ["hip", "knee"], 2),
+            new ObservationTermSpec("joint_positions", ["hip", "knee"], 2),
+            new ObservationTermSpec("joint_velocities", ["hip", "knee"], 2),
             new ObservationTermSpec("previous_action", ["hip_motor", "knee_motor"], 2),
         ],
         [0.0, 0.0],

@@ -1,4 +1,5 @@
 using Robotics.Runtime.Control;
+using Robotics.Runtime.Observation;
 using Robotics.Runtime.Policy;
 using Robotics.Runtime.Telemetry;
 
@@ -19,7 +20,7 @@ public sealed class ZeroAllocationTests
         var telemetry = new TelemetryWriter(file, contract.Robot.Actuators.Select(a => a.Name).ToList(), capacity: 1 << 16);
         try
         {
-            var loop = new ControlLoop(transport, policy, contract, new JointStateObservations(2),
+            var loop = new ControlLoop(transport, policy, contract, new ContractObservationSource(contract),
                 new ControlLoopOptions { RateHz = 1000 }, clock, telemetry);
             loop.Start(clock.Now);
             for (int i = 0; i < 500; i++) loop.Step(); // warm up: first inference, JIT tiers

@@ -26,8 +26,6 @@ public sealed class ControlLoop
     private readonly float[] safeCommand;
     private readonly float[] rampStart;
     private readonly float[] previousAction;
-    private readonly float[] actionOffset;
-    private readonly float[] actionScale;
     private readonly long periodTicks;
     private readonly long watchdogTicks;
     private readonly long startupTicks;
@@ -71,8 +69,6 @@ public sealed class ControlLoop
         safeCommand = new float[actuators];
         rampStart = new float[actuators];
         previousAction = new float[actuators];
-        actionOffset = contract.ActionOffset.Select(v => (float)v).ToArray();
-        actionScale = contract.ActionScale.Select(v => (float)v).ToArray();
 
         periodTicks = Math.Max(1, (long)Math.Round(clock.Frequency / options.RateHz));
         watchdogTicks = periodTicks * options.Safety.WatchdogPeriods;
@@ -227,16 +223,11 @@ public sealed class ControlLoop
         policy.Run();
         var inference = (float)Micros(clock.Now - before);
 
-        var actions = policy.Actions;
-        LastFlags = safety.Apply(actions, state, command);
-        for (int i = 0; i < previousAction.Length; i++)
-        {
-            // The policy saw its own normalized action in training, before the robot's safety layer.
-            var a = (actions[i] - actionOffset[i]) / actionScale[i];
-            previousAction[i] = float.IsFinite(a) ? Math.Clamp(a, -1f, 1f) : 0f;
-        }
-
+        LastFlags = safety.Apply(policy.Actions, state, command);
         if (!Send()) return inference;
+
+        // In simulation the previous action is what the actuators received; here that is the limited command.
+        command.CopyTo(previousAction, 0);
         if ((LastFlags & SafetyFlags.NonFinite) != 0)
             BeginRampDown(StopReason.Fault, FaultKind.NonFiniteAction);
         return inference;

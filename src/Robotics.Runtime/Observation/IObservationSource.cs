@@ -11,7 +11,7 @@ public interface IObservationSource
     int Size { get; }
 
     /// <param name="state">The latest robot state.</param>
-    /// <param name="previousAction">The policy's previous action, normalized to [-1, 1] as in training.</param>
+    /// <param name="previousAction">The command sent at the previous tick, in robot units (zeros before the first).</param>
     /// <param name="observation">Where to write the raw (un-normalized) observation.</param>
     void Build(RobotState state, ReadOnlySpan<float> previousAction, Span<float> observation);
 }
