@@ -1,4 +1,5 @@
 using Robotics.Training.Algorithms.Ppo;
+using YamlDotNet.Serialization;
 
 namespace Robotics.Training.Configuration;
 
@@ -42,6 +43,7 @@ public sealed record TrainingConfig
     public CheckpointOptions Checkpoint { get; init; } = new();
     public MonitoringOptions Monitoring { get; init; } = new();
 
+    [YamlIgnore]
     public string ResolvedRunName => string.IsNullOrWhiteSpace(RunName) ? $"{Task}-{Algorithm}-seed{Seed}" : RunName!;
 }
 

@@ -1,0 +1,65 @@
+using Robotics.Sim.Environments;
+using Robotics.Training.Algorithms.Ppo;
+using Robotics.Training.Monitoring;
+using Robotics.Training.Tests.Fakes;
+using TorchSharp;
+using static Robotics.Training.Tests.Runner.RunnerTestKit;
+
+namespace Robotics.Training.Tests.Runner;
+
+public sealed class NonFiniteTests
+{
+    [Fact]
+    public void Update_with_a_NaN_reward_is_skipped_and_leaves_parameters_unchanged()
+    {
+        torch.manual_seed(2);
+        var config = SmallConfig(1000) with { Normalization = new Configuration.NormalizationOptions { RewardScaling = false } };
+        using var env = new PointMassVectorEnv(4);
+        using var ppo = new PpoAlgorithm(config, env.Spec, torch.CPU);
+        ppo.ResetEnvironments(env, 1);
+        ppo.Collect(env, new List<EpisodeRecord>(), new MetricRecord());
+        ppo.Storage.Rewards[3] = float.NaN;
+        var before = ppo.Policy.ActorLayers();
+
+        bool learned = ppo.Learn(0, new MetricRecord(), out string? culprit);
+
+        Assert.False(learned);
+        Assert.NotNull(culprit);
+        Assert.Contains("loss", culprit);
+        var after = ppo.Policy.ActorLayers();
+        for (int l = 0; l < before.Count; l++) Assert.Equal(before[l].Weight, after[l].Weight);
+        Assert.Null(ppo.FirstNonFiniteParameter());
+    }
+
+    [Fact]
+    public void Runner_logs_skipped_updates_and_recovers_after_three_in_a_row()
+    {
+        var quiet = new Quiet();
+        string dir = TempRunDir();
+        var source = new Environments.InProcessEnvironmentSource("nan", n => new NaNRewardEnv(n));
+        var result = new Training.Runner.TrainingRunner(SmallConfig(4 * 128) with { Evaluation = new Configuration.EvaluationOptions { EveryUpdates = 0 } }, dir, source)
+            .Train(quiet, resume: false);
+
+        Assert.Equal(4, result.SkippedUpdates);
+        Assert.Equal(1, result.Recoveries);
+        Assert.Contains(quiet.Messages, m => m.Contains("skipped") && m.Contains("not finite"));
+        Assert.Contains(quiet.Messages, m => m.Contains("recovery 1"));
+        Assert.Null(Checkpoints.CheckpointFiles.LoadExportable(dir).Layers.SelectMany(l => l.Weight).Cast<float?>().FirstOrDefault(w => !float.IsFinite(w!.Value)));
+    }
+
+    /// <summary>The point mass, but every reward is NaN.</summary>
+    private sealed class NaNRewardEnv(int n) : IVectorEnv
+    {
+        private readonly PointMassVectorEnv inner = new(n);
+        public EnvSpec Spec => inner.Spec;
+        public void Reset(int seed, VectorStep into) => inner.Reset(seed, into);
+
+        public void Step(ReadOnlySpan<float> actions, VectorStep into)
+        {
+            inner.Step(actions, into);
+            Array.Fill(into.Rewards, float.NaN);
+        }
+
+        public void Dispose() => inner.Dispose();
+    }
+}

@@ -1,0 +1,62 @@
+using Robotics.Training.Checkpoints;
+using Robotics.Training.Monitoring;
+using Robotics.Training.Runner;
+using static Robotics.Training.Tests.Runner.RunnerTestKit;
+
+namespace Robotics.Training.Tests.Runner;
+
+public sealed class ResumeTests
+{
+    private static readonly string[] Compared =
+    [
+        "charts/global_step", "losses/policy_loss", "losses/value_loss", "losses/approx_kl", "losses/entropy",
+        "losses/explained_variance", "charts/episode_return_mean", "eval/return_mean", "charts/learning_rate",
+    ];
+
+    [Fact]
+    public void Resumed_run_matches_an_uninterrupted_one_step_for_step()
+    {
+        var config = SmallConfig(totalSteps: 6 * 128, checkpointEvery: 2);
+
+        var uninterrupted = new List<MetricRecord>();
+        string dirA = TempRunDir();
+        new TrainingRunner(config, dirA, PointMass()) { OnUpdate = uninterrupted.Add }.Train(new Quiet(), resume: false);
+
+        // Given a run stopped after update 4 (a checkpoint boundary), when it is resumed, then updates 5 and 6
+        // equal the uninterrupted run's, number for number.
+        var resumed = new List<MetricRecord>();
+        string dirB = TempRunDir();
+        new TrainingRunner(config, dirB, PointMass()) { StopAfterIterations = 4, OnUpdate = resumed.Add }.Train(new Quiet(), resume: false);
+        Assert.Equal(4, resumed.Count);
+        new TrainingRunner(config, dirB, PointMass()) { OnUpdate = resumed.Add }.Train(new Quiet(), resume: true);
+
+        Assert.Equal(6, uninterrupted.Count);
+        Assert.Equal(6, resumed.Count);
+        for (int i = 0; i < 6; i++)
+        {
+            foreach (var name in Compared)
+                Assert.True(uninterrupted[i].GetOrNaN(name).Equals(resumed[i].GetOrNaN(name)), $"update {i + 1}, {name}: {uninterrupted[i].GetOrNaN(name)} vs {resumed[i].GetOrNaN(name)}");
+        }
+
+        var a = ExportablePolicyOf(dirA);
+        var b = ExportablePolicyOf(dirB);
+        for (int l = 0; l < a.Layers.Count; l++) Assert.Equal(a.Layers[l].Weight, b.Layers[l].Weight);
+        Assert.Equal(a.ObsMean, b.ObsMean);
+        Assert.Equal(7, MetricsCsv.Read(Path.Combine(dirB, "metrics.csv")).Count + 1);
+    }
+
+    [Fact]
+    public void Checkpoint_write_replaces_the_file_atomically_and_leaves_no_temporary()
+    {
+        string dir = TempRunDir();
+        new TrainingRunner(SmallConfig(totalSteps: 2 * 128), dir, PointMass()).Train(new Quiet(), resume: false);
+        var folder = new RunFolder(dir);
+        Assert.True(File.Exists(folder.LastCheckpoint));
+        Assert.True(File.Exists(folder.FinalPolicy));
+        Assert.True(File.Exists(folder.Config));
+        Assert.Empty(Directory.GetFiles(folder.Checkpoints, "*.tmp"));
+    }
+
+    private static Robotics.Training.Policies.ExportablePolicy ExportablePolicyOf(string dir) =>
+        CheckpointFiles.LoadExportable(new RunFolder(dir).LastCheckpoint);
+}
