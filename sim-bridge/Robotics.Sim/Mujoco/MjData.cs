@@ -94,7 +94,11 @@ public sealed unsafe class MjData : IDisposable
     public Span<double> CfrcExt => Array(L.cfrc_ext);
 
     /// <summary>Resets the state to qpos0 and zero velocity, clearing warnings (mj_resetData).</summary>
-    public void Reset() => MujocoNative.mj_resetData(Model.Pointer, Pointer);
+    public void Reset()
+    {
+        MujocoNative.mj_resetData(Model.Pointer, Pointer);
+        GC.KeepAlive(this); // the finalizer must not free the data during the call
+    }
 
     /// <summary>Resets to the keyframe with index <paramref name="key"/> (mj_resetDataKeyframe).</summary>
     public void ResetToKeyframe(int key)
@@ -102,13 +106,22 @@ public sealed unsafe class MjData : IDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(key);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(key, Model.Nkey);
         MujocoNative.mj_resetDataKeyframe(Model.Pointer, Pointer, key);
+        GC.KeepAlive(this);
     }
 
     /// <summary>Advances the simulation by one timestep (mj_step).</summary>
-    public void Step() => MujocoNative.mj_step(Model.Pointer, Pointer);
+    public void Step()
+    {
+        MujocoNative.mj_step(Model.Pointer, Pointer);
+        GC.KeepAlive(this);
+    }
 
     /// <summary>Computes positions, velocities, forces and sensors without integrating (mj_forward).</summary>
-    public void Forward() => MujocoNative.mj_forward(Model.Pointer, Pointer);
+    public void Forward()
+    {
+        MujocoNative.mj_forward(Model.Pointer, Pointer);
+        GC.KeepAlive(this);
+    }
 
     /// <summary>How many times MuJoCo raised <paramref name="warning"/> since the last reset or clear.</summary>
     public int WarningCount(MjtWarning warning)

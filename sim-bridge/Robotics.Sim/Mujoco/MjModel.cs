@@ -46,6 +46,7 @@ public sealed unsafe class MjModel : IDisposable
     public MjModel Clone()
     {
         nint copy = MujocoNative.mj_copyModel(0, Pointer);
+        GC.KeepAlive(this); // the finalizer must not free the source during the copy
         if (copy == 0)
             throw new MujocoException("mj_copyModel failed (out of memory?)");
         return new MjModel(copy);
@@ -176,14 +177,18 @@ public sealed unsafe class MjModel : IDisposable
     public int NameToId(MjtObj kind, string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        return MujocoNative.mj_name2id(Pointer, (int)kind, name);
+        int id = MujocoNative.mj_name2id(Pointer, (int)kind, name);
+        GC.KeepAlive(this);
+        return id;
     }
 
     /// <summary>The name of an object, or null when it has none (or the id is out of range).</summary>
     public string? IdToName(MjtObj kind, int id)
     {
         byte* name = MujocoNative.mj_id2name(Pointer, (int)kind, id);
-        return name == null ? null : Marshal.PtrToStringUTF8((nint)name);
+        string? text = name == null ? null : Marshal.PtrToStringUTF8((nint)name);
+        GC.KeepAlive(this);
+        return text;
     }
 
     /// <summary>
@@ -196,6 +201,7 @@ public sealed unsafe class MjModel : IDisposable
         if (!ReferenceEquals(data.Model, this))
             throw new ArgumentException("The data was made for another model.", nameof(data));
         MujocoNative.mj_setConst(Pointer, data.Pointer);
+        GC.KeepAlive(data); // keeps this model alive too
     }
 
     public void Dispose() => handle.Dispose();

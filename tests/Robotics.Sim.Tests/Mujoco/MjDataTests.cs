@@ -77,6 +77,7 @@ public sealed class MjDataTests
         using var model = MjModel.LoadXml(TestModels.CartPolePath());
         using var data = new MjData(model);
         long printedBefore = MujocoLibrary.WarningMessageCount;
+        bool logBefore = File.Exists("MUJOCO_LOG.TXT");
 
         data.Qvel[1] = 1e12;
         data.Step();
@@ -84,6 +85,8 @@ public sealed class MjDataTests
         Assert.True(data.IsUnstable);
         Assert.Equal(1, data.WarningCount(MjtWarning.BadQvel));
         Assert.True(MujocoLibrary.WarningMessageCount > printedBefore, "the warning should reach the managed handler");
+        Assert.Contains("Time =", MujocoLibrary.LastWarning);
+        Assert.Equal(logBefore, File.Exists("MUJOCO_LOG.TXT")); // MuJoCo's own handler would append to it
         data.Reset();
         Assert.False(data.IsUnstable);
         Assert.Equal(0, data.WarningCount(MjtWarning.BadQvel));

@@ -118,6 +118,78 @@ public sealed class PhysicsRandomizationTests
     }
 
     [Fact]
+    public void Joint_scales_reach_every_dof_of_free_and_ball_joints()
+    {
+        const string xml = """
+            <mujoco>
+              <worldbody>
+                <geom name="floor" type="plane" size="5 5 0.1"/>
+                <body name="base" pos="0 0 1">
+                  <joint name="root" type="free" armature="0.1" damping="0.2"/>
+                  <geom type="sphere" size="0.1" mass="1"/>
+                  <body name="arm" pos="0 0 -0.2">
+                    <joint name="shoulder" type="ball" armature="0.03" damping="0.4"/>
+                    <geom type="capsule" fromto="0 0 0 0 0 -0.3" size="0.03" mass="0.3"/>
+                  </body>
+                </body>
+              </worldbody>
+            </mujoco>
+            """;
+        var config = new RandomizationConfig
+        {
+            JointArmature = new ScaleRandomization(RandomRange.Fixed(2)),
+            JointDamping = new ScaleRandomization(RandomRange.Fixed(3), ["shoulder"]),
+        };
+        using var env = new RandomizerFixture(config, xml);
+
+        env.Randomizer.OnReset(env.Data, new Random(9));
+        for (int step = 0; step < 50; step++)
+            env.Data.Step();
+
+        Assert.Equal(9, env.Model.Nv);
+        for (int dof = 0; dof < env.Model.Nv; dof++)
+        {
+            Assert.True(env.Nominal.DofArmature[dof] > 0);
+            Assert.Equal(2 * env.Nominal.DofArmature[dof], env.Model.DofArmature[dof], 12);
+            double dampingScale = dof < 6 ? 1 : 3;
+            Assert.Equal(dampingScale * env.Nominal.DofDamping[dof], env.Model.DofDamping[dof], 12);
+        }
+        Assert.False(env.Data.IsUnstable);
+    }
+
+    [Fact]
+    public void Humanoid_steps_stably_under_randomized_physics()
+    {
+        using var nominal = MjModel.LoadXml(Mujoco.TestModels.Humanoid);
+        using var model = nominal.Clone();
+        using var data = new MjData(model);
+        var config = RandomizationConfig.ParseYaml("""
+            body_mass: {scale: [0.8, 1.2]}
+            geom_friction: {scale: [0.5, 1.5]}
+            joint_damping: {scale: [0.8, 1.2]}
+            actuator_gain: {scale: [0.9, 1.1]}
+            gravity: {offset: {x: [-0.3, 0.3]}}
+            com_offset: {x: [-0.02, 0.02], bodies: [torso]}
+            push: {force: [50, 100], interval: [0.1, 0.2], duration: 0.05, bodies: [torso]}
+            """, "humanoid.yaml");
+        var randomizer = new DomainRandomizer(nominal, model, config);
+        var rng = new Random(10);
+
+        for (int episode = 0; episode < 3; episode++)
+        {
+            randomizer.OnReset(data, rng);
+            for (int step = 0; step < 60; step++)
+            {
+                randomizer.BeforeControlStep(data, 0.01, rng);
+                data.Step();
+                data.Step();
+                Assert.False(data.IsUnstable);
+            }
+        }
+        Assert.True(randomizer.PushCount > 0);
+    }
+
+    [Fact]
     public void Position_servo_bias_follows_its_gain()
     {
         var config = new RandomizationConfig { ActuatorGain = new ScaleRandomization(new RandomRange(0.5, 2)) };
