@@ -28,6 +28,11 @@ public static class ConfigFile
             throw new ConfigException(file, "(document)",
                 $"invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {reason}");
         }
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
+        {
+            // YamlDotNet reports some malformed input (an unclosed [ or {, a repeated key) this way.
+            throw new ConfigException(file, "(document)", $"invalid YAML: {e.Message} (check for an unclosed bracket or a key given twice)");
+        }
 
         if (stream.Documents.Count == 0)
             throw new ConfigException(file, "(document)", "the file is empty; expected a mapping of keys to values");

@@ -1,0 +1,162 @@
+using Robotics.Contract.Observations;
+
+namespace Robotics.Contract.Tests.Observations;
+
+public sealed class ObservationBuilderTests
+{
+    private static readonly RobotContract Robot = new(
+        "biped",
+        [new JointSpec("hip", -1, 1, 10, 5), new JointSpec("knee", -2, 0, 10, 5), new JointSpec("ankle", -1, 1, 10, 2)],
+        [new ActuatorSpec("hip", "hip", "position", -1, 1), new ActuatorSpec("knee", "knee", "position", -2, 0)],
+        ControlRateHz: 50,
+        PhysicsDecimation: 4,
+        HasImu: true);
+
+    private static PolicyContract Contract(params ObservationTermSpec[] terms) =>
+        new(Robot, "walk", terms, [0, -1], [1, 1])
+        {
+            Commands = [new CommandSpec("heading", ["yaw"], [-1], [1]), new CommandSpec("velocity", ["x", "y"], [-1, -1], [1, 1])],
+        };
+
+    private static RobotState State()
+    {
+        var state = new RobotState(3) { HasImu = true };
+        state.JointPositions[0] = 0.1; state.JointPositions[1] = -0.5; state.JointPositions[2] = 0.3;
+        state.JointVelocities[0] = 1; state.JointVelocities[1] = 2; state.JointVelocities[2] = 3;
+        state.JointEfforts[2] = -1.5;
+        // Rotated +90° about x: the IMU's y axis points up.
+        double h = Math.Sqrt(0.5);
+        state.ImuOrientation[0] = h; state.ImuOrientation[1] = h; state.ImuOrientation[2] = 0; state.ImuOrientation[3] = 0;
+        state.ImuAngularVelocity[0] = 0.5; state.ImuAngularVelocity[1] = -0.25; state.ImuAngularVelocity[2] = 0.125;
+        return state;
+    }
+
+    [Fact]
+    public void Builds_every_robot_term_in_contract_order_from_a_hand_made_state()
+    {
+        var contract = Contract(
+            new ObservationTermSpec(ObservationKinds.JointPositions, ["ankle", "hip"], 2),
+            new ObservationTermSpec(ObservationKinds.JointVelocities, ["knee"], 1),
+            new ObservationTermSpec(ObservationKinds.JointEfforts, ["ankle"], 1),
+            new ObservationTermSpec(ObservationKinds.ProjectedGravity, ["x", "y", "z"], 3),
+            new ObservationTermSpec(ObservationKinds.ImuAngularVelocity, ["x", "y", "z"], 3),
+            new ObservationTermSpec(ObservationKinds.ImuOrientation, ["w", "x", "y", "z"], 4),
+            new ObservationTermSpec(ObservationKinds.PreviousAction, ["hip", "knee"], 2),
+            new ObservationTermSpec(ObservationKinds.Command, ["velocity"], 2));
+        var builder = ObservationBuilder.ForRobot(contract);
+        var observation = new float[builder.Size];
+
+        builder.Build(State(), [0.25f, -0.75f], [0.9, 0.4, -0.2], observation);
+
+        float h = (float)Math.Sqrt(0.5);
+        // Rotated +90° about x, the world's down (0, 0, -1) is (0, -1, 0) in the body frame.
+        Assert.Equal(
+            [0.3f, 0.1f, 2f, -1.5f, 0f, -1f, 0f, 0.5f, -0.25f, 0.125f, h, h, 0f, 0f, 0.25f, -0.75f, 0.4f, -0.2f],
+            observation, new FloatTolerance(1e-6f));
+    }
+
+    [Fact]
+    public void Level_IMU_sees_gravity_straight_down()
+    {
+        var builder = ObservationBuilder.ForRobot(Contract(new ObservationTermSpec(ObservationKinds.ProjectedGravity, ["x", "y", "z"], 3)));
+        var state = new RobotState(3) { HasImu = true };
+        var observation = new float[3];
+
+        builder.Build(state, [0, 0], [0, 0, 0], observation);
+
+        Assert.Equal([0f, 0f, -1f], observation);
+    }
+
+    [Fact]
+    public void Orientation_is_given_with_a_non_negative_w()
+    {
+        var builder = ObservationBuilder.ForRobot(Contract(new ObservationTermSpec(ObservationKinds.ImuOrientation, ["w", "x", "y", "z"], 4)));
+        var state = new RobotState(3) { HasImu = true };
+        state.ImuOrientation[0] = -0.6; state.ImuOrientation[3] = -0.8;
+        var observation = new float[4];
+
+        builder.Build(state, [0, 0], [0, 0, 0], observation);
+
+        Assert.Equal([0.6f, 0f, 0f, 0.8f], observation, new FloatTolerance(1e-6f));
+    }
+
+    [Fact]
+    public void For_robot_names_every_term_a_robot_cannot_supply()
+    {
+        var contract = Contract(
+            new ObservationTermSpec(ObservationKinds.JointPositions, ["hip", "rootz"], 2),
+            new ObservationTermSpec(ObservationKinds.BodyPosition, ["torso"], 3));
+
+        var e = Assert.Throws<NotSupportedException>(() => ObservationBuilder.ForRobot(contract));
+
+        Assert.Contains("rootz", e.Message);
+        Assert.Contains("term 1 'body_position'", e.Message);
+        Assert.Contains("only in simulation", e.Message);
+    }
+
+    [Fact]
+    public void For_robot_rejects_IMU_terms_when_the_robot_has_no_IMU()
+    {
+        var contract = Contract(new ObservationTermSpec(ObservationKinds.ProjectedGravity, ["x", "y", "z"], 3)) with
+        {
+            Robot = Robot with { HasImu = false },
+        };
+
+        var e = Assert.Throws<NotSupportedException>(() => ObservationBuilder.ForRobot(contract));
+        Assert.Contains("IMU", e.Message);
+    }
+
+    [Fact]
+    public void For_simulation_leaves_simulation_terms_to_the_simulator()
+    {
+        var contract = Contract(
+            new ObservationTermSpec(ObservationKinds.BodyPosition, ["torso"], 3),
+            new ObservationTermSpec(ObservationKinds.JointPositions, ["hip"], 1));
+        var builder = ObservationBuilder.ForSimulation(contract);
+        var observation = new float[] { 7, 7, 7, 7 };
+
+        builder.Build(State(), [0, 0], [0, 0, 0], observation);
+
+        Assert.False(builder.Handles(0));
+        Assert.True(builder.Handles(1));
+        Assert.Equal(3, builder.OffsetOf(1));
+        Assert.Equal([7f, 7f, 7f, 0.1f], observation);
+    }
+
+    [Fact]
+    public void Wrong_buffer_sizes_are_named()
+    {
+        var builder = ObservationBuilder.ForRobot(Contract(new ObservationTermSpec(ObservationKinds.PreviousAction, ["hip", "knee"], 2)));
+
+        var e = Assert.Throws<ArgumentException>(() => builder.Build(State(), [0f], [0, 0, 0], new float[2]));
+        Assert.Contains("previous actions", e.Message);
+    }
+
+    [Fact]
+    public void Build_does_not_allocate()
+    {
+        var builder = ObservationBuilder.ForRobot(Contract(
+            new ObservationTermSpec(ObservationKinds.JointPositions, ["hip", "knee", "ankle"], 3),
+            new ObservationTermSpec(ObservationKinds.ProjectedGravity, ["x", "y", "z"], 3),
+            new ObservationTermSpec(ObservationKinds.PreviousAction, ["hip", "knee"], 2),
+            new ObservationTermSpec(ObservationKinds.Command, ["heading"], 1)));
+        var state = State();
+        var previous = new float[2];
+        var command = new double[3];
+        var observation = new float[builder.Size];
+        builder.Build(state, previous, command, observation);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+            builder.Build(state, previous, command, observation);
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+    {
+        public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+
+        public int GetHashCode(float obj) => 0;
+    }
+}
