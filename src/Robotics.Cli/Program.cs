@@ -20,5 +20,7 @@ internal static class Program
     private static IEnumerable<Command> Verbs()
     {
         yield return ContractCommand.Create();
+        yield return SimBridgeCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

@@ -97,17 +97,19 @@ public sealed class LocalBridge : IDisposable
         };
         child.BeginErrorReadLine();
 
+        var firstLine = new TaskCompletionSource<string?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        child.OutputDataReceived += (_, e) =>
+        {
+            if (!firstLine.TrySetResult(e.Data) && e.Data is not null)
+            {
+                log?.Invoke(e.Data);
+            }
+        };
+        child.BeginOutputReadLine();
+
         try
         {
-            string endpoint = ReadEndpoint(child, timeout, executable, stderr);
-            child.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    log?.Invoke(e.Data);
-                }
-            };
-            child.BeginOutputReadLine();
+            string endpoint = ReadEndpoint(firstLine.Task, child, timeout, executable, stderr);
             using (BridgeClient.Connect(endpoint, new BridgeClientOptions { Timeout = timeout }))
             {
             }
@@ -122,11 +124,11 @@ public sealed class LocalBridge : IDisposable
         }
     }
 
-    private static string ReadEndpoint(Process child, TimeSpan timeout, string executable, System.Text.StringBuilder stderr)
+    private static string ReadEndpoint(Task<string?> firstLine, Process child, TimeSpan timeout, string executable, System.Text.StringBuilder stderr)
     {
-        var firstLine = child.StandardOutput.ReadLineAsync();
         if (!firstLine.Wait(timeout) || firstLine.Result is not { } line)
         {
+            child.WaitForExit(TimeSpan.FromMilliseconds(200));
             string errors;
             lock (stderr)
             {

@@ -40,11 +40,8 @@ public sealed class MakeRequest
     /// <summary>Environments in the batch; 0 takes the bridge's default.</summary>
     [Key(2)] public int NumEnvs { get; set; }
 
-    /// <summary>Whether domain randomization from the task file is applied.</summary>
+    /// <summary>Whether domain randomization from the task file is applied. Seeds come with Reset.</summary>
     [Key(3)] public bool Randomize { get; set; } = true;
-
-    /// <summary>Seed of the randomization and noise streams (environment i uses Seed + i).</summary>
-    [Key(4)] public int Seed { get; set; }
 }
 
 /// <summary>SpecReply (0x82): the shapes and contract of the batch just made.</summary>

@@ -1,0 +1,150 @@
+using Robotics.SimBridge.Client;
+using Robotics.SimBridge.Hosting;
+using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Server;
+
+namespace Robotics.SimBridge.Benchmarks;
+
+/// <summary>One model and batch size to measure, and the share of raw throughput the bridge should reach.</summary>
+public sealed record BridgeBenchmarkCase(string Task, int NumEnvs, double Goal);
+
+/// <summary>How to run <see cref="BridgeBenchmark"/>.</summary>
+public sealed record BridgeBenchmarkOptions
+{
+    public IReadOnlyList<BridgeBenchmarkCase> Cases { get; init; } =
+    [
+        new("cartpole-balance", 64, 0.75),
+        new("humanoid-bench", 16, 0.9),
+    ];
+
+    /// <summary>Stepping time per case and mode, split into alternating rounds so that both modes see the same machine load.</summary>
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(6);
+
+    public int Rounds { get; init; } = 3;
+
+    /// <summary>Threads that step a batch, in-process and on the bridge alike.</summary>
+    public int Threads { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>The robotics program for a child-process bridge; null serves the bridge from a thread of this process.</summary>
+    public string? BridgeExecutable { get; init; }
+
+    /// <summary>Arguments before "sim-bridge" (e.g. robotics.dll when the executable is dotnet).</summary>
+    public IReadOnlyList<string> BridgeLeadingArguments { get; init; } = [];
+
+    public string TestspeedModel { get; init; } = "/usr/share/mujoco/model/humanoid/humanoid.xml";
+
+    public Action<string>? Progress { get; init; }
+}
+
+/// <summary>Raw and bridged throughput of one case. Times are per batch step.</summary>
+public sealed record BridgeBenchmarkResult(
+    string Task,
+    int NumEnvs,
+    double RawEnvStepsPerSecond,
+    double BridgeEnvStepsPerSecond,
+    double Ratio,
+    double Goal,
+    bool MeetsGoal,
+    double RawBatchMicroseconds,
+    double BridgeBatchMicroseconds,
+    double BridgeStepMicroseconds,
+    double MessagingMicroseconds);
+
+public sealed record BridgeBenchmarkReport(
+    string Bridge,
+    int Threads,
+    int ProcessorCount,
+    double SecondsPerMode,
+    IReadOnlyList<BridgeBenchmarkResult> Cases,
+    string TestspeedCommand,
+    double? TestspeedStepsPerSecond,
+    string? TestspeedProblem);
+
+/// <summary>
+/// Measures what the bridge costs: the same task and batch size stepped in-process and through a bridge on
+/// loopback, alternating in rounds, with the same random actions within limits.
+/// </summary>
+public static class BridgeBenchmark
+{
+    public static BridgeBenchmarkReport Run(BridgeBenchmarkOptions options)
+    {
+        var factory = new SimEnvFactory(options.Threads);
+        var results = new List<BridgeBenchmarkResult>();
+        foreach (var benchCase in options.Cases)
+        {
+            options.Progress?.Invoke($"{benchCase.Task} × {benchCase.NumEnvs}: starting the bridge");
+            using var bridge = StartBridge(options, factory);
+            results.Add(Measure(benchCase, factory, bridge.Endpoint, options));
+        }
+
+        options.Progress?.Invoke($"running {MujocoTestspeed.Program}");
+        var testspeed = MujocoTestspeed.Run(options.TestspeedModel);
+        return new BridgeBenchmarkReport(
+            options.BridgeExecutable is null ? "in-process thread, tcp loopback" : "child process, tcp loopback",
+            options.Threads,
+            Environment.ProcessorCount,
+            options.Duration.TotalSeconds,
+            results,
+            testspeed.Command,
+            testspeed.StepsPerSecond,
+            testspeed.Problem);
+    }
+
+    private static LocalBridge StartBridge(BridgeBenchmarkOptions options, SimEnvFactory factory) =>
+        options.BridgeExecutable is null
+            ? LocalBridge.StartInProcess(factory)
+            : LocalBridge.StartProcess(
+                options.BridgeExecutable,
+                options.BridgeLeadingArguments,
+                ["--threads", options.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--quiet"]);
+
+    private static BridgeBenchmarkResult Measure(BridgeBenchmarkCase benchCase, SimEnvFactory factory, string endpoint, BridgeBenchmarkOptions options)
+    {
+        var make = new MakeRequest { Task = benchCase.Task, NumEnvs = benchCase.NumEnvs };
+        using var raw = factory.Create(make, benchCase.NumEnvs);
+        using var client = BridgeClient.Open(endpoint, make);
+        var rawMeter = new ThroughputMeter(raw.Env, seed: 1);
+        var bridgeMeter = new ThroughputMeter(client, seed: 1);
+        var round = options.Duration / options.Rounds;
+
+        // Warm up both (JIT, caches, the bridge's worker threads) before anything counts.
+        rawMeter.Measure(round / 3);
+        bridgeMeter.Measure(round / 3);
+        var before = client.GetStats();
+
+        var rawRates = new List<double>();
+        var bridgeRates = new List<double>();
+        for (int r = 0; r < options.Rounds; r++)
+        {
+            rawRates.Add(rawMeter.Measure(round));
+            bridgeRates.Add(bridgeMeter.Measure(round));
+            options.Progress?.Invoke(
+                $"{benchCase.Task} × {benchCase.NumEnvs} round {r + 1}: raw {rawRates[^1]:N0}, bridge {bridgeRates[^1]:N0} env steps/s");
+        }
+
+        var after = client.GetStats();
+        double rawRate = Median(rawRates);
+        double bridgeRate = Median(bridgeRates);
+        double bridgeBatchUs = 1e6 * benchCase.NumEnvs / bridgeRate;
+        double bridgeStepUs = 1e6 * (after.StepSeconds - before.StepSeconds) / Math.Max(1, after.BatchSteps - before.BatchSteps);
+        double ratio = bridgeRate / rawRate;
+        return new BridgeBenchmarkResult(
+            benchCase.Task,
+            benchCase.NumEnvs,
+            rawRate,
+            bridgeRate,
+            ratio,
+            benchCase.Goal,
+            ratio >= benchCase.Goal,
+            1e6 * benchCase.NumEnvs / rawRate,
+            bridgeBatchUs,
+            bridgeStepUs,
+            bridgeBatchUs - bridgeStepUs);
+    }
+
+    private static double Median(List<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+}

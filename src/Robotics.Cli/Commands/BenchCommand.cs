@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using NetMQ;
+using Robotics.SimBridge.Benchmarks;
+
+namespace Robotics.Cli.Commands;
+
+/// <summary><c>robotics bench NAME</c>: throughput benchmarks. Speed is measured here, never in tests.</summary>
+internal static class BenchCommand
+{
+    /// <summary>One line per benchmark subcommand.</summary>
+    private static readonly Func<Command>[] Benchmarks =
+    [
+        CreateBridge,
+    ];
+
+    public static Command Create()
+    {
+        var command = new Command("bench", "Measure throughput; see docs/benchmarks.md for recorded figures.");
+        foreach (var create in Benchmarks)
+        {
+            command.Subcommands.Add(create());
+        }
+
+        return command;
+    }
+
+    /// <summary><c>robotics bench bridge</c>: raw in-process stepping against stepping through a bridge on loopback.</summary>
+    private static Command CreateBridge()
+    {
+        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var seconds = new Option<double>("--seconds")
+        {
+            Description = "stepping time per task and mode (raw, bridge), in seconds",
+            DefaultValueFactory = _ => 6,
+        };
+        var inProcess = new Option<bool>("--in-process")
+        {
+            Description = "serve the bridge from a thread of this process instead of a child process (still over tcp loopback)",
+        };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "threads that step a batch, in-process and on the bridge alike (default: one per core)",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        var command = new Command("bridge", "Compare in-process env steps/s with steps/s through a sim bridge, and with mujoco-testspeed.")
+        {
+            json, seconds, inProcess, threads,
+        };
+        command.SetAction(parse =>
+        {
+            bool asJson = parse.GetValue(json);
+            var (executable, leading) = parse.GetValue(inProcess) ? (null, []) : RoboticsProgram();
+            var report = BridgeBenchmark.Run(new BridgeBenchmarkOptions
+            {
+                Duration = TimeSpan.FromSeconds(parse.GetValue(seconds)),
+                Threads = parse.GetValue(threads),
+                BridgeExecutable = executable,
+                BridgeLeadingArguments = leading,
+                Progress = line => Console.Error.WriteLine(line),
+            });
+            NetMQConfig.Cleanup(block: false);
+            Console.WriteLine(asJson ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
+            return report.Cases.All(c => c.MeetsGoal) ? 0 : 3;
+        });
+        return command;
+    }
+
+    /// <summary>How to start this same program again: the apphost itself, or dotnet with this assembly.</summary>
+    private static (string? Executable, IReadOnlyList<string> Leading) RoboticsProgram()
+    {
+        string path = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running");
+        return Path.GetFileNameWithoutExtension(path) == "dotnet"
+            ? (path, [typeof(BenchCommand).Assembly.Location])
+            : (path, []);
+    }
+
+    private static string Format(BridgeBenchmarkReport report)
+    {
+        var text = new System.Text.StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        text.AppendLine(c, $"bridge: {report.Bridge}; {report.Threads} stepping threads, {report.ProcessorCount} cores; {report.SecondsPerMode:0.#} s per mode");
+        text.AppendLine("task                 envs   raw env-steps/s  bridge env-steps/s  ratio  goal   raw µs/batch  bridge µs/batch  (stepping + messaging)");
+        foreach (var r in report.Cases)
+        {
+            text.AppendLine(c,
+                $"{r.Task,-20} {r.NumEnvs,4} {r.RawEnvStepsPerSecond,17:N0} {r.BridgeEnvStepsPerSecond,19:N0} {r.Ratio,6:0.00} {(r.MeetsGoal ? "≥" : "<")}{r.Goal,4:0.00} " +
+                $"{r.RawBatchMicroseconds,14:0} {r.BridgeBatchMicroseconds,16:0}  ({r.BridgeStepMicroseconds:0} + {r.MessagingMicroseconds:0})");
+        }
+
+        text.Append(c, $"{report.TestspeedCommand}: ");
+        text.AppendLine(report.TestspeedStepsPerSecond is { } sps ? $"{sps.ToString("N0", c)} physics steps/s" : report.TestspeedProblem);
+        return text.ToString();
+    }
+}

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Runtime.InteropServices;
+using NetMQ;
+using Robotics.SimBridge;
+using Robotics.SimBridge.Hosting;
+using Robotics.SimBridge.Server;
+
+namespace Robotics.Cli.Commands;
+
+/// <summary><c>robotics sim-bridge --bind ENDPOINT</c>: serves batches of MuJoCo environments over NetMQ until stopped.</summary>
+internal static class SimBridgeCommand
+{
+    public const string DefaultEndpoint = "tcp://127.0.0.1:5555";
+
+    public static Command Create()
+    {
+        var bind = new Option<string>("--bind")
+        {
+            Description = "endpoint to listen on: tcp://HOST:PORT (port 0 picks a free one) or ipc://PATH",
+            DefaultValueFactory = _ => DefaultEndpoint,
+        };
+        var envs = new Option<int>("--envs")
+        {
+            Description = "environments per batch when a client asks for 0",
+            DefaultValueFactory = _ => 16,
+        };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "threads that step a batch in parallel (default: one per core)",
+            DefaultValueFactory = _ => Environment.ProcessorCount,
+        };
+        var stopOnStdinEof = new Option<bool>("--stop-on-stdin-eof")
+        {
+            Description = "also stop when standard input closes (for a parent process that owns the bridge)",
+        };
+        var quiet = new Option<bool>("--quiet") { Description = "do not log connections and errors to stderr" };
+
+        var command = new Command("sim-bridge", "Serve batches of simulated environments to trainers over NetMQ (see docs/sim-bridge-protocol.md).")
+        {
+            bind, envs, threads, stopOnStdinEof, quiet,
+        };
+        command.SetAction(parse => Serve(
+            parse.GetValue(bind)!,
+            parse.GetValue(envs),
+            parse.GetValue(threads),
+            parse.GetValue(stopOnStdinEof),
+            parse.GetValue(quiet)));
+        return command;
+    }
+
+    private static int Serve(string endpoint, int envs, int threads, bool stopOnStdinEof, bool quiet)
+    {
+        if (envs < 1 || threads < 1)
+        {
+            Console.Error.WriteLine($"--envs ({envs}) and --threads ({threads}) must be at least 1");
+            return 2;
+        }
+
+        using var stop = new CancellationTokenSource();
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        if (stopOnStdinEof)
+        {
+            new Thread(() =>
+            {
+                while (Console.In.Read() >= 0)
+                {
+                }
+
+                stop.Cancel();
+            })
+            { IsBackground = true, Name = "stdin watch" }.Start();
+        }
+
+        var options = new BridgeServerOptions
+        {
+            DefaultNumEnvs = envs,
+            Log = quiet ? null : line => Console.Error.WriteLine($"[sim-bridge] {line}"),
+        };
+        try
+        {
+            using (var server = new BridgeServer(new SimEnvFactory(threads), options))
+            {
+                server.Run(endpoint, bound => Console.WriteLine(LocalBridge.ListeningPrefix + bound), stop.Token);
+            }
+
+            if (!quiet)
+            {
+                Console.Error.WriteLine("[sim-bridge] stopped");
+            }
+
+            return 0;
+        }
+        catch (BridgeException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 1;
+        }
+        finally
+        {
+            NetMQConfig.Cleanup(block: false);
+        }
+
+        void Stop(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            stop.Cancel();
+        }
+    }
+}
