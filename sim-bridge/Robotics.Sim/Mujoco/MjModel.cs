@@ -33,7 +33,9 @@ public sealed unsafe class MjModel : IDisposable
             throw new MujocoException($"MJCF file not found: {fullPath}");
         byte* error = stackalloc byte[ErrorBufferSize];
         error[0] = 0;
-        nint loaded = MujocoNative.mj_loadXML(fullPath, 0, error, ErrorBufferSize);
+        nint loaded;
+        lock (MujocoLibrary.CompileGate)
+            loaded = MujocoNative.mj_loadXML(fullPath, 0, error, ErrorBufferSize);
         if (loaded == 0)
         {
             string text = Marshal.PtrToStringUTF8((nint)error)?.Trim() ?? "";

@@ -14,6 +14,12 @@ public static unsafe class MujocoLibrary
     public const int ExpectedVersion = MujocoLayout.mjVERSION_HEADER;
 
     private static readonly Lock Gate = new();
+
+    /// <summary>
+    /// Held while MuJoCo compiles a model: its compiler swaps the process-wide error and warning
+    /// handlers for its own and restores them afterwards, which is only safe one compile at a time.
+    /// </summary>
+    internal static readonly Lock CompileGate = new();
     private static nint handle;
     private static Exception? loadFailure;
     private static long warningMessages;
@@ -57,14 +63,21 @@ public static unsafe class MujocoLibrary
 
     private static nint Load()
     {
-        if (!NativeLibrary.TryLoad(MujocoNative.LibraryFile, out nint library))
-            throw new MujocoException(
-                $"MuJoCo 2.2.2 is not installed: {MujocoNative.LibraryFile} could not be loaded. "
-                + "Install it with `sudo apt-get install libmujoco2.2.2` (the ./robotics launcher does this).");
+        nint library = LoadLibrary(MujocoNative.LibraryFile);
         NativeLibrary.SetDllImportResolver(typeof(MujocoLibrary).Assembly, Resolve);
         CheckVersion(MujocoNative.mj_version());
         InstallHandlers(library);
         return library;
+    }
+
+    /// <summary>Loads the shared object <paramref name="file"/>, saying how to install it when it is missing.</summary>
+    internal static nint LoadLibrary(string file)
+    {
+        if (NativeLibrary.TryLoad(file, out nint library))
+            return library;
+        throw new MujocoException(
+            $"MuJoCo 2.2.2 is not installed: {file} could not be loaded. "
+            + "Install it with `sudo apt-get install libmujoco2.2.2` (the ./robotics launcher does this).");
     }
 
     /// <summary>Throws when <paramref name="found"/> (mj_version()) is not the version of the layout.</summary>

@@ -10,13 +10,14 @@ namespace Robotics.Sim.Randomization;
 /// </summary>
 public sealed class DomainRandomizer
 {
-    private const string ConfigSource = "randomization";
+    private const string KeyRoot = "randomization";
     private const double TimeEpsilon = 1e-9;
     private static readonly string[] AxisNames = ["x", "y", "z"];
 
     private readonly MjModel nominal;
     private readonly MjModel model;
     private readonly ModelTargets targets;
+    private readonly string configFile;
     private RandomizationConfig config;
     private bool modelDiffersFromNominal;
 
@@ -37,7 +38,9 @@ public sealed class DomainRandomizer
 
     /// <param name="nominal">The model as loaded; read, never written.</param>
     /// <param name="envModel">This environment's own copy (<see cref="MjModel.Clone"/> of the nominal); rewritten at every reset.</param>
-    public DomainRandomizer(MjModel nominal, MjModel envModel, RandomizationConfig config)
+    /// <param name="config">The ranges; names in it are checked against the model.</param>
+    /// <param name="configFile">The file the config came from, named in errors about it.</param>
+    public DomainRandomizer(MjModel nominal, MjModel envModel, RandomizationConfig config, string configFile = KeyRoot)
     {
         ArgumentNullException.ThrowIfNull(nominal);
         ArgumentNullException.ThrowIfNull(envModel);
@@ -52,6 +55,7 @@ public sealed class DomainRandomizer
         this.nominal = nominal;
         model = envModel;
         targets = new ModelTargets(envModel);
+        this.configFile = configFile;
         Validate(config);
         this.config = config;
     }
@@ -168,25 +172,37 @@ public sealed class DomainRandomizer
         untilNextPush -= controlDt;
     }
 
-    private void Validate(RandomizationConfig candidate)
+    private void Validate(RandomizationConfig candidate) => Validate(candidate, targets, configFile);
+
+    /// <summary>Checks that every name in <paramref name="config"/> is an object of the model; see <see cref="RandomizationConfig.Validate"/>.</summary>
+    internal static void Validate(RandomizationConfig config, ModelTargets targets, string file)
     {
-        Resolve(candidate.BodyMass, MjtObj.Body, "body_mass", "bodies");
-        Resolve(candidate.GeomFriction, MjtObj.Geom, "geom_friction", "geoms");
-        Resolve(candidate.JointDamping, MjtObj.Joint, "joint_damping", "joints");
-        Resolve(candidate.JointArmature, MjtObj.Joint, "joint_armature", "joints");
-        Resolve(candidate.ActuatorGain, MjtObj.Actuator, "actuator_gain", "actuators");
-        if (candidate.ComOffset is { } com)
-            targets.Resolve(MjtObj.Body, com.Bodies, $"{ConfigSource}.com_offset.bodies", ConfigSource);
-        if (candidate.Push is { } push)
-            targets.Resolve(MjtObj.Body, push.Bodies, $"{ConfigSource}.push.bodies", ConfigSource);
-        if (candidate.ActionLatencySteps.Min < 0)
-            throw new ArgumentException("action latency cannot be negative", nameof(candidate));
-        if (candidate.ObservationNoiseStd < 0 || candidate.ActionNoiseStd < 0)
-            throw new ArgumentException("noise standard deviations cannot be negative", nameof(candidate));
+        Resolve(config.BodyMass, MjtObj.Body, "body_mass", "bodies", targets, file);
+        Resolve(config.GeomFriction, MjtObj.Geom, "geom_friction", "geoms", targets, file);
+        Resolve(config.JointDamping, MjtObj.Joint, "joint_damping", "joints", targets, file);
+        Resolve(config.JointArmature, MjtObj.Joint, "joint_armature", "joints", targets, file);
+        Resolve(config.ActuatorGain, MjtObj.Actuator, "actuator_gain", "actuators", targets, file);
+        if (config.ComOffset is { } com)
+            targets.Resolve(MjtObj.Body, com.Bodies, $"{KeyRoot}.com_offset.bodies", file);
+        if (config.Push is { } push)
+            targets.Resolve(MjtObj.Body, push.Bodies, $"{KeyRoot}.push.bodies", file);
+        if (config.ActionLatencySteps.Min < 0)
+            throw new Robotics.Contract.ConfigException(file, $"{KeyRoot}.action_latency_steps", $"expected whole numbers >= 0, got {config.ActionLatencySteps}");
+        if (config.ObservationNoiseStd < 0 || !double.IsFinite(config.ObservationNoiseStd))
+            throw new Robotics.Contract.ConfigException(file, $"{KeyRoot}.observation_noise_std", $"expected a number >= 0, got {config.ObservationNoiseStd}");
+        if (config.ActionNoiseStd < 0 || !double.IsFinite(config.ActionNoiseStd))
+            throw new Robotics.Contract.ConfigException(file, $"{KeyRoot}.action_noise_std", $"expected a number >= 0, got {config.ActionNoiseStd}");
+        if (config.Push is { Duration: <= 0 or double.NaN } badPush)
+            throw new Robotics.Contract.ConfigException(file, $"{KeyRoot}.push.duration", $"expected a number > 0, got {badPush.Duration}");
+        if (config.Push is { Interval.Min: <= 0 } shortPush)
+            throw new Robotics.Contract.ConfigException(file, $"{KeyRoot}.push.interval", $"expected numbers > 0, got {shortPush.Interval}");
     }
 
+    private static int[] Resolve(ScaleRandomization? scale, MjtObj kind, string key, string targetsKey, ModelTargets targets, string file) =>
+        scale is null ? [] : targets.Resolve(kind, scale.Targets, $"{KeyRoot}.{key}.{targetsKey}", file);
+
     private int[] Resolve(ScaleRandomization? scale, MjtObj kind, string key, string targetsKey) =>
-        scale is null ? [] : targets.Resolve(kind, scale.Targets, $"{ConfigSource}.{key}.{targetsKey}", ConfigSource);
+        Resolve(scale, kind, key, targetsKey, targets, configFile);
 
     private void RestoreNominal()
     {
@@ -293,7 +309,7 @@ public sealed class DomainRandomizer
         if (options is null)
             return false;
         Span<double> ipos = model.BodyIpos;
-        foreach (int body in targets.Resolve(MjtObj.Body, options.Bodies, $"{ConfigSource}.com_offset.bodies", ConfigSource))
+        foreach (int body in targets.Resolve(MjtObj.Body, options.Bodies, $"{KeyRoot}.com_offset.bodies", configFile))
         {
             for (int axis = 0; axis < 3; axis++)
             {
@@ -326,7 +342,7 @@ public sealed class DomainRandomizer
         }
         pushBodies = push.Bodies.Count == 0
             ? (model.Nbody > 1 ? [1] : [])
-            : targets.Resolve(MjtObj.Body, push.Bodies, $"{ConfigSource}.push.bodies", ConfigSource);
+            : targets.Resolve(MjtObj.Body, push.Bodies, $"{KeyRoot}.push.bodies", configFile);
         untilNextPush = push.Interval.Sample(rng);
     }
 

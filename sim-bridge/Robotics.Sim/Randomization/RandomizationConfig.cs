@@ -62,6 +62,17 @@ public sealed class RandomizationConfig
     /// <summary>The config as YAML (the mapping under <c>randomization:</c>); <see cref="ParseYaml"/> reads it back.</summary>
     public string ToYaml() => RandomizationYaml.Write(this);
 
+    /// <summary>
+    /// Checks the config against a model: every body, geom, joint and actuator it names must exist.
+    /// Throws <see cref="Robotics.Contract.ConfigException"/> naming <paramref name="file"/> and the key
+    /// (<c>randomization.body_mass.bodies</c>) and listing the model's names.
+    /// </summary>
+    public void Validate(Robotics.Sim.Mujoco.MjModel model, string file)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        DomainRandomizer.Validate(this, new ModelTargets(model), file);
+    }
+
     /// <summary>A copy that later changes to this config do not affect.</summary>
     public RandomizationConfig Clone() => (RandomizationConfig)MemberwiseClone();
 }

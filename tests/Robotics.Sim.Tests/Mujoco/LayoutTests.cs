@@ -56,6 +56,15 @@ public sealed class LayoutTests
         MujocoLibrary.CheckVersion(222);
     }
 
+    [Fact]
+    public void Missing_library_says_how_to_install_it()
+    {
+        var error = Assert.Throws<MujocoException>(() => MujocoLibrary.LoadLibrary("libmujoco.so.0.0.0-absent"));
+
+        Assert.Contains("apt-get install libmujoco2.2.2", error.Message);
+        Assert.Contains("libmujoco.so.0.0.0-absent", error.Message);
+    }
+
     private static Dictionary<string, string> ReadHeaderLayout()
     {
         string source = Path.Combine(FindRepositoryRoot(), "sim-bridge", "Robotics.Sim", "Mujoco", "generate-layout.c");

@@ -290,6 +290,33 @@ public sealed class PhysicsRandomizationTests
     }
 
     [Fact]
+    public void Validate_checks_names_against_a_model_and_names_the_file()
+    {
+        using var model = MjModel.LoadXml(Mujoco.TestModels.CartPolePath());
+        var config = RandomizationConfig.ParseYaml("push: {force: 1, interval: 1, duration: 0.1, bodies: [pole, mast]}", "tasks/balance.yaml");
+
+        var error = Assert.Throws<ConfigException>(() => config.Validate(model, "tasks/balance.yaml"));
+
+        Assert.Equal("tasks/balance.yaml", error.File);
+        Assert.Equal("randomization.push.bodies", error.Key);
+        Assert.Contains("'mast'", error.Problem);
+        RandomizationConfig.ParseYaml("push: {force: 1, interval: 1, duration: 0.1, bodies: [pole]}", "ok.yaml").Validate(model, "ok.yaml");
+    }
+
+    [Fact]
+    public void Config_set_while_running_is_checked_before_use()
+    {
+        using var env = new RandomizerFixture(new RandomizationConfig());
+
+        Assert.Throws<ConfigException>(() => env.Randomizer.Config = new RandomizationConfig
+        {
+            JointDamping = new ScaleRandomization(RandomRange.Fixed(2), ["elbow"]),
+        });
+        Assert.Throws<ConfigException>(() => env.Randomizer.Config = new RandomizationConfig { ObservationNoiseStd = -1 });
+        Assert.True(env.Randomizer.Config.IsOff);
+    }
+
+    [Fact]
     public void The_nominal_model_cannot_be_the_environment_model()
     {
         using var model = MjModel.LoadXml(Mujoco.TestModels.CartPolePath());
