@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace Robotics.Sim.Tests.Mujoco;
 
 /// <summary>Models the MuJoCo tests load: Debian's samples and small MJCF written into temp files.</summary>
@@ -32,13 +35,21 @@ internal static class TestModels
         </mujoco>
         """;
 
-    /// <summary>Writes <paramref name="xml"/> to a fresh temp file and returns its path.</summary>
+    /// <summary>
+    /// Writes <paramref name="xml"/> to a temp file named after its content (so repeated runs reuse it
+    /// instead of piling up files) and returns its path.
+    /// </summary>
     public static string WriteTemp(string xml, string name = "model.xml")
     {
-        string directory = Path.Combine(Path.GetTempPath(), "robotics-sim-tests", Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(directory);
+        string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(name + "\n" + xml)))[..16];
+        string directory = Path.Combine(Path.GetTempPath(), "robotics-sim-tests", hash);
         string path = Path.Combine(directory, name);
-        File.WriteAllText(path, xml);
+        if (File.Exists(path) && File.ReadAllText(path) == xml)
+            return path;
+        Directory.CreateDirectory(directory);
+        string partial = Path.Combine(directory, $"{Guid.NewGuid():N}.tmp");
+        File.WriteAllText(partial, xml);
+        File.Move(partial, path, overwrite: true); // atomic: tests running in parallel never see half a file
         return path;
     }
 
