@@ -35,7 +35,11 @@ public sealed record RobotHandshake(
     int JointCount,
     int ActuatorCount,
     double StateRateHz,
-    double ControlRateHz);
+    double ControlRateHz)
+{
+    /// <summary>Whether the robot's state frames carry an IMU reading.</summary>
+    public bool HasImu { get; init; }
+}
 
 /// <summary>Link counters, readable at any time.</summary>
 public sealed class LinkStatistics
@@ -48,6 +52,15 @@ public sealed class LinkStatistics
     public long Reconnects;
     public uint LastFaultCode;
     public string? LastFault;
+
+    /// <summary>Blocks longer than any frame, dropped.</summary>
+    public long OversizeFrames;
+
+    /// <summary>Frames that could not be written (device gone or its queue full).</summary>
+    public long SendFailures;
+
+    /// <summary>Whether the device is open and has answered its handshake; false while it is gone.</summary>
+    public volatile bool Connected;
 }
 
 /// <summary>A robot link that cannot be used, with what to do about it.</summary>

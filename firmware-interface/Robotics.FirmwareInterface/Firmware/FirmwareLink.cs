@@ -1,0 +1,138 @@
+using Robotics.Contract;
+using Robotics.FirmwareInterface.Protocol;
+
+namespace Robotics.FirmwareInterface.Firmware;
+
+/// <summary>Where a device-side link writes its frames (a pseudo-terminal master, a UART, a fault injector in between).</summary>
+public interface IFrameSink
+{
+    void Send(ReadOnlySpan<byte> frame);
+}
+
+/// <summary>
+/// The robot's side of the protocol, as firmware runs it: answers handshakes, applies commands through
+/// <see cref="FirmwareRules"/>, acknowledges heartbeats and emergency stops, reports faults, and sends state
+/// frames once linked. Single-threaded: the caller feeds received bytes and ticks it from one loop.
+/// </summary>
+public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules, IFrameSink sink)
+{
+    private static readonly ulong FaultRepeatMicros = 1_000_000;
+
+    private readonly FrameDecoder _decoder = new();
+    private readonly byte[] _payload = new byte[WireFormat.MaxPayloadSize];
+    private readonly byte[] _frame = new byte[WireFormat.MaxFrameSize];
+    private readonly float[] _targets = new float[WireFormat.MaxActuators];
+    private uint _sequence;
+    private FaultCode _lastFaultSent;
+    private ulong _lastFaultMicros;
+
+    public FirmwareRules Rules { get; } = rules;
+
+    public FrameDecoder Decoder => _decoder;
+
+    public bool Linked => Rules.Status.HasFlag(RobotStatusFlags.Linked);
+
+    public long CommandsReceived { get; private set; }
+
+    /// <summary>The state sequence the newest command answered.</summary>
+    public uint LastAnsweredStateSequence { get; private set; }
+
+    /// <summary>Frames from the host that this side could not use (wrong version, malformed body).</summary>
+    public long RejectedFrames { get; private set; }
+
+    public void Receive(ReadOnlySpan<byte> bytes, ulong nowMicros)
+    {
+        while (_decoder.TryReadFrame(ref bytes, out var payload))
+            Handle(payload, nowMicros);
+    }
+
+    /// <summary>Runs the watchdog and reports it when it trips.</summary>
+    public void Tick(ulong nowMicros) => Report(Rules.Tick(nowMicros), nowMicros);
+
+    /// <summary>Sends <paramref name="state"/> with this link's next sequence, the device clock and the rules' status; nothing before the handshake.</summary>
+    public void SendState(RobotState state, ulong nowMicros)
+    {
+        if (!Linked)
+            return;
+        state.Sequence = _sequence++;
+        state.DeviceTimeMicros = nowMicros;
+        state.StatusFlags = (uint)Rules.Status;
+        SendPayload(StateCodec.Write(_payload, state));
+    }
+
+    public void SendFault(FaultCode code, ushort detail, string text) =>
+        SendMessage(new FaultMessage(_sequence++, code, detail, text));
+
+    private void Handle(ReadOnlySpan<byte> payload, ulong nowMicros)
+    {
+        if (!FrameHeader.TryRead(payload, out var header) || header.Version != WireFormat.ProtocolVersion)
+        {
+            RejectedFrames++;
+            SendFault(FaultCode.ProtocolVersionMismatch, header.Version, $"this firmware speaks protocol version {WireFormat.ProtocolVersion}");
+            return;
+        }
+
+        switch (header.Type)
+        {
+            case MessageType.Command:
+                if (!CommandCodec.TryRead(payload, out var stateSequence, out var mode, _targets, out var count))
+                {
+                    RejectedFrames++;
+                    Report(new RuleReport(FaultCode.MalformedFrame, FaultMessage.NoDetail), nowMicros);
+                    return;
+                }
+
+                CommandsReceived++;
+                LastAnsweredStateSequence = stateSequence;
+                Report(Rules.OnCommand(mode, _targets.AsSpan(0, count), nowMicros), nowMicros);
+                return;
+            case MessageType.HandshakeRequest:
+                if (!MessageCodec.TryDecodePayload(payload, out var message, out _) || message is not HandshakeMessage request)
+                {
+                    RejectedFrames++;
+                    return;
+                }
+
+                if (request.ProtocolVersion != WireFormat.ProtocolVersion)
+                {
+                    SendFault(FaultCode.ProtocolVersionMismatch, request.ProtocolVersion, $"this firmware speaks protocol version {WireFormat.ProtocolVersion}");
+                    return;
+                }
+
+                Rules.OnHandshake(nowMicros);
+                _lastFaultSent = FaultCode.None;
+                SendMessage(identity with { Sequence = _sequence++, IsResponse = true, ProtocolVersion = WireFormat.ProtocolVersion });
+                return;
+            case MessageType.EmergencyStop:
+                Rules.OnEmergencyStop();
+                SendMessage(new AcknowledgementMessage(_sequence++, header.Sequence, MessageType.EmergencyStop, FaultCode.None));
+                return;
+            case MessageType.Heartbeat:
+                SendMessage(new AcknowledgementMessage(_sequence++, header.Sequence, MessageType.Heartbeat, FaultCode.None));
+                return;
+            default:
+                RejectedFrames++;
+                return;
+        }
+    }
+
+    // Faults go out when they change, and again at most once a second while they persist.
+    private void Report(RuleReport report, ulong nowMicros)
+    {
+        if (report.Code == FaultCode.None)
+            return;
+        if (report.Code == _lastFaultSent && nowMicros - _lastFaultMicros < FaultRepeatMicros)
+            return;
+        _lastFaultSent = report.Code;
+        _lastFaultMicros = nowMicros;
+        SendFault(report.Code, report.Detail, Rules.Describe(report));
+    }
+
+    private void SendMessage(ProtocolMessage message) => SendPayload(MessageCodec.EncodePayload(message, _payload));
+
+    private void SendPayload(int length)
+    {
+        var frameLength = FrameCodec.Encode(_payload.AsSpan(0, length), _frame);
+        sink.Send(_frame.AsSpan(0, frameLength));
+    }
+}

@@ -1,0 +1,141 @@
+using Robotics.Contract;
+using Robotics.FirmwareInterface.Protocol;
+using Robotics.FirmwareInterface.Transport;
+
+namespace Robotics.FirmwareInterface.Tests.Transport;
+
+public sealed class SerialRobotTransportTests : IDisposable
+{
+    private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(5);
+    private readonly string _directory = Directory.CreateTempSubdirectory("serial-link-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Handshake_states_and_commands_flow_over_a_pseudo_terminal_at_921600_baud()
+    {
+        using var robot = new PtyRobot();
+        using var transport = new SerialRobotTransport(robot.DevicePath, new SerialTransportOptions { BaudRate = 921600 });
+
+        var handshake = transport.Open(OpenTimeout);
+
+        Assert.Equal(new RobotHandshake(1, "echo-bot", PtyRobot.ContractHash, 2, 1, 100, 100), handshake);
+        var state = new RobotState(2);
+        Eventually.True(() => transport.TryReadLatestState(state), "the first state arrives");
+        Assert.True((state.StatusFlags & (uint)RobotStatusFlags.Linked) != 0);
+
+        for (var i = 1; i <= 20; i++)
+        {
+            var target = 0.25f * i;
+            transport.SendCommand(state.Sequence, [target]);
+            Eventually.True(() => transport.TryReadLatestState(state) && state.JointPositions[0] == target, $"the robot echoes target {target}");
+        }
+
+        Assert.Equal(20, robot.CommandsReceived);
+        Assert.Equal(0, transport.Statistics.BadChecksums);
+        Assert.Equal(0, transport.Statistics.SequenceGaps);
+        Assert.True(transport.Statistics.FramesReceived >= 21);
+    }
+
+    [Fact]
+    public void Commands_outside_the_limits_are_clamped_and_reported_by_the_robot()
+    {
+        using var robot = new PtyRobot();
+        using var transport = new SerialRobotTransport(robot.DevicePath);
+        transport.Open(OpenTimeout);
+        var state = new RobotState(2);
+        Eventually.True(() => transport.TryReadLatestState(state), "the first state arrives");
+
+        transport.SendCommand(state.Sequence, [25f]);
+
+        Eventually.True(() => transport.TryReadLatestState(state) && state.JointPositions[0] == 10f, "the clamped target is applied");
+        Assert.True((state.StatusFlags & (uint)RobotStatusFlags.CommandClamped) != 0);
+        Eventually.True(() => transport.Statistics.LastFaultCode == (uint)FaultCode.CommandClamped, "the clamp fault is reported");
+        Assert.Contains("clamped", transport.Statistics.LastFault);
+    }
+
+    [Fact]
+    public void A_wrong_port_path_gives_a_clear_error()
+    {
+        using var transport = new SerialRobotTransport(Path.Combine(_directory, "ttyUSB9"));
+
+        var error = Assert.Throws<RobotLinkException>(() => transport.Open(OpenTimeout));
+
+        Assert.Contains("no serial device at", error.Message);
+        Assert.Contains("ttyUSB9", error.Message);
+    }
+
+    [Fact]
+    public void A_device_that_never_answers_suggests_checking_the_baud_rate()
+    {
+        using var robot = new PtyRobot(silent: true);
+        using var transport = new SerialRobotTransport(robot.DevicePath, new SerialTransportOptions { BaudRate = 115200 });
+
+        var error = Assert.Throws<RobotLinkException>(() => transport.Open(TimeSpan.FromMilliseconds(300)));
+
+        Assert.Contains("no answer", error.Message);
+        Assert.Contains("115200 baud", error.Message);
+        Assert.Contains("baud rate", error.Message);
+    }
+
+    [Fact]
+    public void A_robot_speaking_another_protocol_version_is_refused()
+    {
+        using var robot = new PtyRobot(headerVersion: 2);
+        using var transport = new SerialRobotTransport(robot.DevicePath);
+
+        var error = Assert.Throws<RobotLinkException>(() => transport.Open(OpenTimeout));
+
+        Assert.Contains("protocol version 2", error.Message);
+    }
+
+    [Fact]
+    public void A_vanished_device_is_detected_and_the_link_reconnects_when_it_returns_at_the_same_path()
+    {
+        var link = Path.Combine(_directory, "robot");
+        var first = new PtyRobot(link);
+        using var transport = new SerialRobotTransport(link);
+        transport.Open(OpenTimeout);
+        var state = new RobotState(2);
+        Eventually.True(() => transport.TryReadLatestState(state), "the first state arrives");
+
+        first.Vanish();
+        Eventually.True(() => !transport.Statistics.Connected, "the loss is detected");
+        Assert.Equal((uint)FaultCode.LinkLost, transport.Statistics.LastFaultCode);
+        transport.SendCommand(state.Sequence, [1f]);
+        Assert.Equal(1, transport.Statistics.SendFailures);
+        first.Dispose();
+
+        using var second = new PtyRobot(link);
+        Eventually.True(() => transport.Statistics.Connected, "the link is back");
+        Assert.Equal(1, transport.Statistics.Reconnects);
+        transport.SendCommand(state.Sequence, [3f]);
+        Eventually.True(() => transport.TryReadLatestState(state) && state.JointPositions[0] == 3f, "commands reach the new device");
+        Assert.Equal(1, second.CommandsReceived);
+    }
+
+    [Fact]
+    public void Reading_state_and_sending_commands_do_not_allocate()
+    {
+        using var robot = new PtyRobot();
+        using var transport = new SerialRobotTransport(robot.DevicePath);
+        transport.Open(OpenTimeout);
+        var state = new RobotState(2);
+        Eventually.True(() => transport.TryReadLatestState(state), "the first state arrives");
+        ReadOnlySpan<float> targets = [1f];
+        for (var i = 0; i < 100; i++)
+        {
+            transport.TryReadLatestState(state);
+            transport.SendCommand(state.Sequence, targets);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1000; i++)
+        {
+            transport.TryReadLatestState(state);
+            transport.SendCommand(state.Sequence, targets);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
