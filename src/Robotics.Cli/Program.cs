@@ -22,5 +22,7 @@ internal static class Program
         yield return ContractCommand.Create();
         yield return SimBridgeCommand.Create();
         yield return BenchCommand.Create();
+        yield return ExportCommand.Create();
+        yield return RunCommand.Create();
     }
 }

@@ -13,6 +13,8 @@ internal static class BenchCommand
     private static readonly Func<Command>[] Benchmarks =
     [
         CreateBridge,
+        BenchInferenceCommand.Create,
+        BenchLoopCommand.Create,
     ];
 
     public static Command Create()

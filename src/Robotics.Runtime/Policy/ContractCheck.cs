@@ -40,6 +40,36 @@ public static class ContractCheck
         return differences;
     }
 
+    /// <summary>
+    /// Differences between two policy contracts (robot, task, observation layout, commands, action map),
+    /// e.g. a model against the simulated task it is evaluated on; empty when they match.
+    /// </summary>
+    public static IReadOnlyList<string> PolicyDifferences(PolicyContract policy, PolicyContract other)
+    {
+        var differences = new List<string>();
+        foreach (var d in policy.Robot.DifferencesFrom(other.Robot))
+            differences.Add($"policy vs task: {d}");
+        if (policy.Task != other.Task) differences.Add($"policy vs task: task '{policy.Task}' vs '{other.Task}'");
+        for (int i = 0; i < Math.Max(policy.Observations.Count, other.Observations.Count); i++)
+        {
+            var a = i < policy.Observations.Count ? policy.Observations[i] : null;
+            var b = i < other.Observations.Count ? other.Observations[i] : null;
+            if (a is null || b is null || a.Kind != b.Kind || a.Size != b.Size || !a.Names.SequenceEqual(b.Names))
+                differences.Add($"policy vs task: observations[{i}]: {Describe(a)} vs {Describe(b)}");
+        }
+
+        if (!policy.ActionOffset.SequenceEqual(other.ActionOffset))
+            differences.Add($"policy vs task: action_offset [{string.Join(", ", policy.ActionOffset)}] vs [{string.Join(", ", other.ActionOffset)}]");
+        if (!policy.ActionScale.SequenceEqual(other.ActionScale))
+            differences.Add($"policy vs task: action_scale [{string.Join(", ", policy.ActionScale)}] vs [{string.Join(", ", other.ActionScale)}]");
+        if (!policy.Commands.SequenceEqual(other.Commands))
+            differences.Add($"policy vs task: commands [{string.Join(", ", policy.Commands.Select(c => c.Name))}] vs [{string.Join(", ", other.Commands.Select(c => c.Name))}]");
+        return differences;
+    }
+
+    private static string Describe(ObservationTermSpec? term) =>
+        term is null ? "(none)" : $"{term.Kind}({string.Join(", ", term.Names)}; {term.Size})";
+
     /// <summary>Throws <see cref="ContractMismatchException"/> naming every difference.</summary>
     public static void Require(PolicyContract policy, RobotContract? robot, RobotHandshake? handshake)
     {

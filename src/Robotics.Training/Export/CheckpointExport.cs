@@ -1,0 +1,28 @@
+using Robotics.Contract;
+using Robotics.Training.Checkpoints;
+using TorchSharp;
+
+namespace Robotics.Training.Export;
+
+/// <summary><c>robotics export</c>: a run folder or checkpoint to a checked ONNX file.</summary>
+public static class CheckpointExport
+{
+    /// <summary>
+    /// Loads the checkpoint (the run's final policy, else its best, else its last), and exports its
+    /// deterministic policy, checked against both the algorithm's own TorchSharp network and the
+    /// plain C# forward pass.
+    /// </summary>
+    public static ExportReport Run(string runDirOrCheckpoint, string outPath)
+    {
+        var path = CheckpointFiles.Resolve(runDirOrCheckpoint);
+        var (header, _, algorithm) = CheckpointFiles.Load(path, torch.CPU);
+        using (algorithm)
+        {
+            var policy = algorithm.ToExportable(PolicyContract.FromJson(header.ContractJson), header.RunName, header.Counters.EnvSteps);
+            return OnnxExporter.Export(policy, outPath, new Dictionary<string, PolicyForward>
+            {
+                [$"{algorithm.Name} TorchSharp"] = algorithm.ActDeterministic,
+            });
+        }
+    }
+}
