@@ -78,7 +78,7 @@ public sealed class BridgeClientTests
             Assert.Equal(localStep.Rewards, remoteStep.Rewards);
             Assert.Equal(localStep.Terminated, remoteStep.Terminated);
             Assert.Equal(localStep.Truncated, remoteStep.Truncated);
-            Assert.Equal(localStep.Episodes, remoteStep.Episodes);
+            EpisodeAssert.Same(localStep.Episodes, remoteStep.Episodes);
             for (int i = 0; i < envs; i++)
             {
                 if (localStep.Terminated[i] || localStep.Truncated[i])

@@ -47,7 +47,7 @@ public sealed class MultiBridgeTests
             Assert.Equal(localStep.Rewards, remoteStep.Rewards);
             Assert.Equal(localStep.Terminated, remoteStep.Terminated);
             Assert.Equal(localStep.Truncated, remoteStep.Truncated);
-            Assert.Equal(localStep.Episodes.OrderBy(e => e.Env), remoteStep.Episodes.OrderBy(e => e.Env));
+            EpisodeAssert.Same(localStep.Episodes.OrderBy(e => e.Env).ToList(), remoteStep.Episodes.OrderBy(e => e.Env).ToList());
         }
     }
 

@@ -38,11 +38,12 @@ public sealed class ProtocolCodecTests
         {
             Observations = FloatBytes.ToBytes([1f, 2f]), Rewards = FloatBytes.ToBytes([3f]), Terminated = [1], Truncated = [0],
             FinalEnvs = [0], FinalObservations = FloatBytes.ToBytes([4f, 5f]),
-            Episodes = [new EpisodeWire { Env = 0, Return = 1.5, Length = 3, Terminated = true }], PhysicsResets = 1,
+            Episodes = [new EpisodeWire { Env = 0, Return = 1.5, Length = 3, Terminated = true, Stats = new() { ["reward/alive"] = 3 } }], PhysicsResets = 1,
         });
         Assert.Equal([0], step.FinalEnvs);
         Assert.Equal([4f, 5f], FloatBytes.ToFloats(step.FinalObservations));
         Assert.Equal((0, 1.5, 3, true, false), (step.Episodes[0].Env, step.Episodes[0].Return, step.Episodes[0].Length, step.Episodes[0].Terminated, step.Episodes[0].Truncated));
+        Assert.Equal(3, step.Episodes[0].Stats!["reward/alive"]);
         Assert.Equal(1, step.PhysicsResets);
 
         Assert.Equal("a: 1", RoundTrip(new SetRandomizationRequest { Yaml = "a: 1" }).Yaml);
@@ -90,7 +91,7 @@ public sealed class ProtocolCodecTests
             FinalObservations = FloatBytes.ToBytes([.. step.FinalObservationOf(1), .. step.FinalObservationOf(2)]),
             Episodes =
             [
-                new EpisodeWire { Env = 1, Return = 2.5, Length = 7, Terminated = true },
+                new EpisodeWire { Env = 1, Return = 2.5, Length = 7, Terminated = true, Stats = new() { ["reward/alive"] = 7, ["final/distance"] = 0.25 } },
                 new EpisodeWire { Env = 2, Return = -1, Length = 500, Truncated = true },
             ],
             PhysicsResets = 1,
@@ -116,7 +117,10 @@ public sealed class ProtocolCodecTests
         Assert.Equal([false, false, false, false, true], received.Truncated);
         Assert.Equal(sent.FinalObservationOf(1).ToArray(), received.FinalObservationOf(3).ToArray());
         Assert.Equal(sent.FinalObservationOf(2).ToArray(), received.FinalObservationOf(4).ToArray());
-        Assert.Equal([new EpisodeRecord(3, 2.5, 7, true, false), new EpisodeRecord(4, -1, 500, false, true)], received.Episodes);
+        EpisodeAssert.Same(
+            [new EpisodeRecord(3, 2.5, 7, true, false) { Stats = sent.Episodes[0].Stats }, new EpisodeRecord(4, -1, 500, false, true)],
+            received.Episodes);
+        Assert.Null(received.Episodes[1].Stats);
         Assert.Equal(1, received.PhysicsResets);
     }
 
@@ -159,7 +163,7 @@ public sealed class ProtocolCodecTests
         step.Rewards[2] = 0.125f;
         step.Terminated[1] = true;
         step.Truncated[2] = true;
-        step.Episodes.Add(new EpisodeRecord(1, 2.5, 7, true, false));
+        step.Episodes.Add(new EpisodeRecord(1, 2.5, 7, true, false) { Stats = new Dictionary<string, double> { ["reward/alive"] = 7, ["final/distance"] = 0.25 } });
         step.Episodes.Add(new EpisodeRecord(2, -1, 500, false, true));
         step.PhysicsResets = 1;
         return step;

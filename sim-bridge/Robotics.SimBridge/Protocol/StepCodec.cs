@@ -13,6 +13,7 @@ namespace Robotics.SimBridge.Protocol;
 public static class StepCodec
 {
     private const int StepReplyFields = 8;
+    private const int EpisodeFields = 6;
 
     public static void WriteStepRequest(ref MessagePackWriter writer, ReadOnlySpan<float> actions)
     {
@@ -96,12 +97,25 @@ public static class StepCodec
         writer.WriteArrayHeader(step.Episodes.Count);
         foreach (var episode in step.Episodes)
         {
-            writer.WriteArrayHeader(5);
+            writer.WriteArrayHeader(EpisodeFields);
             writer.Write(episode.Env);
             writer.Write(episode.Return);
             writer.Write(episode.Length);
             writer.Write(episode.Terminated);
             writer.Write(episode.Truncated);
+            if (episode.Stats is null)
+            {
+                writer.WriteNil();
+            }
+            else
+            {
+                writer.WriteMapHeader(episode.Stats.Count);
+                foreach (var (name, value) in episode.Stats)
+                {
+                    writer.Write(name);
+                    writer.Write(value);
+                }
+            }
         }
 
         writer.Write(step.PhysicsResets);
@@ -164,12 +178,35 @@ public static class StepCodec
 
             var record = new EpisodeRecord(
                 envOffset + reader.ReadInt32(), reader.ReadDouble(), reader.ReadInt32(), reader.ReadBoolean(), reader.ReadBoolean());
-            SkipRest(ref reader, episodeFields - 5);
+            if (episodeFields > 5)
+            {
+                record = record with { Stats = ReadStats(ref reader) };
+            }
+
+            SkipRest(ref reader, episodeFields - EpisodeFields);
             into.Episodes.Add(record);
         }
 
         into.PhysicsResets += reader.ReadInt32();
         SkipRest(ref reader, fields - StepReplyFields);
+    }
+
+    private static Dictionary<string, double>? ReadStats(ref MessagePackReader reader)
+    {
+        if (reader.TryReadNil())
+        {
+            return null;
+        }
+
+        int count = reader.ReadMapHeader();
+        var stats = new Dictionary<string, double>(count);
+        for (int i = 0; i < count; i++)
+        {
+            string name = reader.ReadString() ?? throw new MessagePackSerializationException("episode stat name is nil");
+            stats[name] = reader.ReadDouble();
+        }
+
+        return stats;
     }
 
     private static void WriteFlags(ref MessagePackWriter writer, bool[] flags)

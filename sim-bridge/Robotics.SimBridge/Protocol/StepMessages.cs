@@ -57,7 +57,7 @@ public sealed class StepReply
     [Key(7)] public int PhysicsResets { get; set; }
 }
 
-/// <summary>One finished episode: [env, return, length, terminated, truncated].</summary>
+/// <summary>One finished episode: [env, return, length, terminated, truncated, stats].</summary>
 [MessagePackObject]
 public sealed class EpisodeWire
 {
@@ -66,4 +66,7 @@ public sealed class EpisodeWire
     [Key(2)] public int Length { get; set; }
     [Key(3)] public bool Terminated { get; set; }
     [Key(4)] public bool Truncated { get; set; }
+
+    /// <summary>Task statistics of the episode (e.g. "reward/alive"), or nil when the environment gives none.</summary>
+    [Key(5)] public Dictionary<string, double>? Stats { get; set; }
 }
