@@ -10,7 +10,7 @@ namespace Robotics.FirmwareInterface.Transport;
 /// Optionally a symbolic link gives the device a stable path across re-creations, as udev's
 /// /dev/serial/by-id links do for a USB adapter that is unplugged and plugged back in.
 /// </summary>
-public sealed unsafe class PseudoTerminal : IDisposable
+public sealed unsafe class PseudoTerminal : IByteChannel
 {
     private int _master;
     private int _slave;
@@ -79,10 +79,12 @@ public sealed unsafe class PseudoTerminal : IDisposable
 
     /// <summary>
     /// Waits up to <paramref name="timeoutMilliseconds"/> for bytes and reads them; returns 0 when none came.
-    /// Throws <see cref="IOException"/> on a read error.
+    /// Returns -1 once closed; throws <see cref="IOException"/> on a read error.
     /// </summary>
     public int Read(Span<byte> buffer, int timeoutMilliseconds)
     {
+        if (_master < 0)
+            return -1;
         var fd = new LibC.PollFd { Fd = _master, Events = LibC.POLLIN };
         var ready = LibC.poll(&fd, 1, timeoutMilliseconds);
         if (ready <= 0 || (fd.ReturnedEvents & LibC.POLLIN) == 0)
@@ -102,6 +104,8 @@ public sealed unsafe class PseudoTerminal : IDisposable
     /// <summary>Writes what the terminal takes now; returns the bytes written (fewer when its buffer is full).</summary>
     public int Write(ReadOnlySpan<byte> data)
     {
+        if (_master < 0)
+            return 0;
         fixed (byte* bytes = data)
         {
             var count = LibC.write(_master, bytes, data.Length);

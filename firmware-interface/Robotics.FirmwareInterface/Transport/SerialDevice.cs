@@ -10,7 +10,7 @@ namespace Robotics.FirmwareInterface.Transport;
 /// bytes then move through the file descriptor directly, because SerialStream on Unix allocates on every call
 /// and its Close blocks after the device has hung up, which is exactly when a reconnect needs it.
 /// </summary>
-internal sealed unsafe class SerialDevice : IDisposable
+public sealed unsafe class SerialDevice : IByteChannel
 {
     private readonly SerialPort _port;
     private readonly SafeHandle _handle;
@@ -80,8 +80,10 @@ internal sealed unsafe class SerialDevice : IDisposable
         }
     }
 
+    int IByteChannel.Write(ReadOnlySpan<byte> data) => WriteAll(data) ? data.Length : 0;
+
     /// <summary>Writes all of <paramref name="data"/>; false when the device has gone or stays full.</summary>
-    public bool Write(ReadOnlySpan<byte> data)
+    public bool WriteAll(ReadOnlySpan<byte> data)
     {
         fixed (byte* bytes = data)
         {

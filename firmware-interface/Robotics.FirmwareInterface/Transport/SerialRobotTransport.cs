@@ -146,7 +146,7 @@ public sealed class SerialRobotTransport : IRobotTransport
     private void SendPayloadLocked(int payloadLength)
     {
         var frameLength = FrameCodec.Encode(_txPayload.AsSpan(0, payloadLength), _txFrame);
-        if (_device is { } device && device.Write(_txFrame.AsSpan(0, frameLength)))
+        if (_device is { } device && device.WriteAll(_txFrame.AsSpan(0, frameLength)))
             Statistics.FramesSent++;
         else
             Statistics.SendFailures++;

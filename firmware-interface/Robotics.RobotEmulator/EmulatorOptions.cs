@@ -1,0 +1,53 @@
+namespace Robotics.RobotEmulator;
+
+/// <summary>How the emulated robot behaves besides its physics.</summary>
+public sealed record EmulatorOptions
+{
+    /// <summary>Watchdog timeout; default three of the robot's control periods.</summary>
+    public TimeSpan? WatchdogTimeout { get; init; }
+
+    /// <summary>Seed of the simulation's initial state and of the fault injection.</summary>
+    public int Seed { get; init; }
+
+    public FaultInjectionOptions Faults { get; init; } = new();
+}
+
+/// <summary>Faults to inject, for tests and demonstrations. Rates are probabilities per frame sent by the robot.</summary>
+public sealed record FaultInjectionOptions
+{
+    /// <summary>Frames silently not sent.</summary>
+    public double DropRate { get; init; }
+
+    /// <summary>Frames sent with one bit flipped (the host's CRC check catches them).</summary>
+    public double CorruptRate { get; init; }
+
+    /// <summary>Frames held back by <see cref="Delay"/> before they are sent.</summary>
+    public double DelayRate { get; init; }
+
+    public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>When the device vanishes (the pseudo-terminal is closed), counted from the start.</summary>
+    public TimeSpan? DisconnectAt { get; init; }
+
+    /// <summary>How long after vanishing the device comes back at the same path; never when null.</summary>
+    public TimeSpan? ReconnectAfter { get; init; }
+
+    /// <summary>Joint (contract index) whose position and velocity readings freeze at <see cref="StuckSensorAt"/>.</summary>
+    public int? StuckJoint { get; init; }
+
+    public TimeSpan StuckSensorAt { get; init; }
+
+    public void Validate()
+    {
+        foreach (var (name, rate) in new[] { ("drop", DropRate), ("corrupt", CorruptRate), ("delay", DelayRate) })
+        {
+            if (rate is < 0 or > 1 || double.IsNaN(rate))
+                throw new ArgumentException($"{name} rate {rate} is not a probability: use a value from 0 to 1 (0.01 = 1% of frames)");
+        }
+
+        if (Delay < TimeSpan.Zero)
+            throw new ArgumentException($"delay {Delay.TotalMilliseconds} ms is negative");
+        if (ReconnectAfter is not null && DisconnectAt is null)
+            throw new ArgumentException("a reconnect needs a disconnect time as well");
+    }
+}

@@ -1,0 +1,178 @@
+using System.Diagnostics;
+using Robotics.Contract;
+using Robotics.FirmwareInterface.Firmware;
+using Robotics.FirmwareInterface.Protocol;
+using Robotics.FirmwareInterface.Transport;
+using Robotics.Sim.Environments;
+using Robotics.Sim.Tasks;
+
+namespace Robotics.RobotEmulator;
+
+/// <summary>
+/// A robot as its firmware would present it over a serial line, with MuJoCo as the robot: opens a
+/// pseudo-terminal (or a given serial device), answers the handshake, steps the simulation one control
+/// period at a time in real time, applies commands under the firmware rules (watchdog, limits, emergency
+/// stop) and streams state at the robot's control rate. Faults can be injected on the way out.
+/// </summary>
+public sealed class RobotEmulator : IDisposable
+{
+    private readonly LoadedTask _task;
+    private readonly EmulatorOptions _options;
+    private readonly SimEnvironment _sim;
+    private readonly FirmwareLink _link;
+    private readonly FaultInjectingSink _sink;
+    private readonly RobotState _state;
+    private readonly double[] _stuckReading = new double[2];
+    private readonly string? _requestedPath;
+    private readonly bool _usesExistingDevice;
+    private bool _stuckCaptured;
+    private IByteChannel? _channel;
+    private PseudoTerminal? _terminal;
+
+    /// <param name="devicePath">
+    /// An existing serial device to use (a USB adapter wired to the host), or a path at which a symbolic link to
+    /// a new pseudo-terminal is made; null for a pseudo-terminal at its kernel name only.
+    /// </param>
+    public RobotEmulator(LoadedTask task, string? devicePath = null, EmulatorOptions? options = null)
+    {
+        _task = task;
+        _options = options ?? new EmulatorOptions();
+        _options.Faults.Validate();
+        if (_options.Faults.StuckJoint is { } joint && (joint < 0 || joint >= task.RobotContract.Joints.Count))
+            throw new ArgumentException($"stuck joint index {joint} is outside 0..{task.RobotContract.Joints.Count - 1}");
+        _requestedPath = devicePath;
+        _usesExistingDevice = devicePath is not null && devicePath.StartsWith("/dev/", StringComparison.Ordinal) && File.Exists(devicePath);
+        var contract = task.RobotContract;
+        _sim = new SimEnvironment(task, randomize: false);
+        _sim.Reset(_options.Seed);
+        _state = new RobotState(contract.Joints.Count);
+        _sink = new FaultInjectingSink(_options.Faults, _options.Seed);
+        var identity = new HandshakeMessage(0, true, WireFormat.ProtocolVersion, contract.Robot, contract.ShortHash,
+            contract.Joints.Count, contract.Actuators.Count, (float)contract.ControlRateHz, (float)contract.ControlRateHz, contract.HasImu);
+        _link = new FirmwareLink(identity, new FirmwareRules(EmulatedRobotTask.Limits(contract, _options.WatchdogTimeout)), _sink);
+    }
+
+    /// <summary>The path a host opens.</summary>
+    public string DevicePath => _terminal?.DevicePath ?? _requestedPath ?? throw new InvalidOperationException("start the emulator first");
+
+    public RobotContract Contract => _task.RobotContract;
+
+    public FirmwareRules Rules => _link.Rules;
+
+    public FaultInjectingSink Faults => _sink;
+
+    public FirmwareLink Link => _link;
+
+    /// <summary>Simulation time, seconds.</summary>
+    public double SimulatedSeconds => _sim.Data.Time;
+
+    /// <summary>The newest state sent (or that would have been sent), for tests and reports.</summary>
+    public RobotState State => _state;
+
+    public bool Disconnected { get; private set; }
+
+    /// <summary>Opens the device. After this, <see cref="DevicePath"/> is where the host connects.</summary>
+    public void Start()
+    {
+        if (_usesExistingDevice)
+            _channel = SerialDevice.Open(_requestedPath!, 921600);
+        else
+            _channel = _terminal = PseudoTerminal.Open(_requestedPath);
+        _sink.Channel = _channel;
+    }
+
+    /// <summary>Runs in real time until cancelled or until <paramref name="duration"/> has passed.</summary>
+    public void Run(CancellationToken cancel, TimeSpan? duration = null)
+    {
+        if (_channel is null)
+            Start();
+        var buffer = new byte[4096];
+        var period = _sim.ControlDt;
+        var started = Stopwatch.GetTimestamp();
+        var faults = _options.Faults;
+        long tick = 0;
+        while (!cancel.IsCancellationRequested)
+        {
+            var elapsed = Stopwatch.GetElapsedTime(started);
+            if (duration is { } limit && elapsed >= limit)
+                break;
+            ScheduleConnection(elapsed, faults);
+
+            _link.Tick(Micros(started));
+            _sim.StepControlPeriod(_link.Rules.Targets);
+            _sim.ReadState(_state);
+            ApplyStuckSensor(elapsed, faults);
+            _link.SendState(_state, Micros(started));
+            tick++;
+
+            // Until the next period: take commands as they arrive, send delayed frames as they fall due.
+            var next = started + (long)(tick * period * Stopwatch.Frequency);
+            while (!cancel.IsCancellationRequested)
+            {
+                var left = next - Stopwatch.GetTimestamp();
+                if (left <= 0)
+                    break;
+                var waitMilliseconds = (int)Math.Min(left * 1000 / Stopwatch.Frequency, 5);
+                var count = _channel is null ? Sleep(waitMilliseconds) : _channel.Read(buffer, waitMilliseconds);
+                if (count > 0)
+                    _link.Receive(buffer.AsSpan(0, count), Micros(started));
+                _sink.Flush();
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        _channel?.Dispose();
+        _sim.Dispose();
+    }
+
+    private void ScheduleConnection(TimeSpan elapsed, FaultInjectionOptions faults)
+    {
+        if (faults.DisconnectAt is not { } at)
+            return;
+        if (!Disconnected && _channel is not null && elapsed >= at && (faults.ReconnectAfter is null || elapsed < at + faults.ReconnectAfter))
+        {
+            // The cable is pulled: the host sees the device vanish; this side keeps running its watchdog.
+            Disconnected = true;
+            _sink.Channel = null;
+            if (_terminal is not null)
+                _terminal.Close();
+            else
+                _channel.Dispose();
+            _channel = null;
+        }
+        else if (Disconnected && faults.ReconnectAfter is { } after && elapsed >= at + after && !_usesExistingDevice)
+        {
+            _terminal?.Dispose();
+            _channel = _terminal = PseudoTerminal.Open(_requestedPath);
+            _sink.Channel = _channel;
+            _link.Decoder.Reset();
+            Disconnected = false;
+        }
+    }
+
+    // A stuck sensor repeats its last reading while the joint itself moves on.
+    private void ApplyStuckSensor(TimeSpan elapsed, FaultInjectionOptions faults)
+    {
+        if (faults.StuckJoint is not { } joint || elapsed < faults.StuckSensorAt)
+            return;
+        if (!_stuckCaptured)
+        {
+            _stuckReading[0] = _state.JointPositions[joint];
+            _stuckReading[1] = _state.JointVelocities[joint];
+            _stuckCaptured = true;
+        }
+
+        _state.JointPositions[joint] = _stuckReading[0];
+        _state.JointVelocities[joint] = _stuckReading[1];
+    }
+
+    private static int Sleep(int milliseconds)
+    {
+        Thread.Sleep(milliseconds);
+        return 0;
+    }
+
+    private static ulong Micros(long started) => (ulong)(Stopwatch.GetElapsedTime(started).Ticks / 10);
+}

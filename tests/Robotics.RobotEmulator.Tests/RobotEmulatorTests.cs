@@ -1,0 +1,145 @@
+using Robotics.Contract;
+using Robotics.FirmwareInterface.Protocol;
+using Robotics.FirmwareInterface.Transport;
+using Robotics.Sim.Tasks;
+
+namespace Robotics.RobotEmulator.Tests;
+
+public sealed class RobotEmulatorTests : IDisposable
+{
+    private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(5);
+    private readonly string _directory = Directory.CreateTempSubdirectory("emulated-robot-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    [Fact]
+    public void Answers_the_handshake_with_the_robot_contract_and_streams_state()
+    {
+        using var running = new RunningEmulator("cartpole-balance");
+        using var host = new SerialRobotTransport(running.Emulator.DevicePath);
+
+        var handshake = host.Open(OpenTimeout);
+
+        var contract = TaskCatalog.Load("cartpole-balance").RobotContract;
+        Assert.Equal("cartpole", handshake.RobotName);
+        Assert.Equal(contract.ShortHash, handshake.ContractHash);
+        Assert.Equal(2, handshake.JointCount);
+        Assert.Equal(1, handshake.ActuatorCount);
+        Assert.Equal(contract.ControlRateHz, handshake.ControlRateHz);
+        var state = new RobotState(2);
+        Eventually.True(() => host.TryReadLatestState(state) && state.Sequence > 5, "several states arrive");
+        Assert.True((state.StatusFlags & (uint)RobotStatusFlags.SafeState) != 0, "no command yet: safe state");
+    }
+
+    [Fact]
+    public void Commands_push_the_simulated_cart_and_out_of_range_ones_are_clamped()
+    {
+        using var running = new RunningEmulator("cartpole-balance");
+        using var host = new SerialRobotTransport(running.Emulator.DevicePath);
+        host.Open(OpenTimeout);
+        var state = new RobotState(2);
+        Eventually.True(() => host.TryReadLatestState(state), "the first state arrives");
+        var start = state.JointPositions[0];
+
+        Eventually.True(() =>
+        {
+            host.TryReadLatestState(state);
+            host.SendCommand(state.Sequence, [50f]);
+            return state.JointPositions[0] > start + 0.05;
+        }, "the cart moves in the pushed direction");
+
+        Assert.True((state.StatusFlags & (uint)RobotStatusFlags.Active) != 0);
+        Assert.Equal(10f, running.Emulator.Rules.Targets[0]);
+        Eventually.True(() => host.Statistics.LastFaultCode == (uint)FaultCode.CommandClamped, "the clamp is reported");
+    }
+
+    [Fact]
+    public void The_watchdog_puts_the_robot_in_the_safe_state_when_commands_stop()
+    {
+        using var running = new RunningEmulator("cartpole-balance");
+        using var host = new SerialRobotTransport(running.Emulator.DevicePath);
+        host.Open(OpenTimeout);
+        var state = new RobotState(2);
+        Eventually.True(() => host.TryReadLatestState(state), "the first state arrives");
+        host.SendCommand(state.Sequence, [1f]);
+        Eventually.True(() => host.TryReadLatestState(state) && (state.StatusFlags & (uint)RobotStatusFlags.Active) != 0, "the robot is active");
+
+        Eventually.True(() => host.TryReadLatestState(state) && (state.StatusFlags & (uint)RobotStatusFlags.WatchdogExpired) != 0,
+            "the watchdog expires");
+
+        Assert.True((state.StatusFlags & (uint)RobotStatusFlags.SafeState) != 0);
+        Assert.Equal(0f, running.Emulator.Rules.Targets[0]);
+        Eventually.True(() => host.Statistics.LastFaultCode == (uint)FaultCode.WatchdogExpired, "the watchdog fault is reported");
+    }
+
+    [Fact]
+    public void Corrupted_frames_are_caught_by_the_checksum_and_state_keeps_flowing()
+    {
+        var options = new EmulatorOptions { Faults = new FaultInjectionOptions { CorruptRate = 0.2 }, Seed = 3 };
+        using var running = new RunningEmulator("cartpole-balance", options: options);
+        using var host = new SerialRobotTransport(running.Emulator.DevicePath);
+        host.Open(OpenTimeout);
+        var state = new RobotState(2);
+
+        Eventually.True(() => host.TryReadLatestState(state) && state.Sequence > 30, "thirty states arrive");
+
+        Assert.True(running.Emulator.Faults.FramesCorrupted > 0);
+        Assert.True(host.Statistics.BadChecksums + host.Statistics.MalformedFrames > 0);
+        Assert.True(host.Statistics.SequenceGaps > 0, "a corrupted state is a lost state");
+    }
+
+    [Fact]
+    public void A_disconnect_is_seen_by_the_host_the_robot_goes_safe_and_the_link_returns_at_the_same_path()
+    {
+        var link = Path.Combine(_directory, "robot");
+        var options = new EmulatorOptions
+        {
+            Faults = new FaultInjectionOptions { DisconnectAt = TimeSpan.FromSeconds(1), ReconnectAfter = TimeSpan.FromSeconds(1) },
+        };
+        using var running = new RunningEmulator("cartpole-balance", link, options);
+        using var host = new SerialRobotTransport(link);
+        host.Open(OpenTimeout);
+        var state = new RobotState(2);
+        var keepCommanding = true;
+        var commander = new Thread(() =>
+        {
+            while (Volatile.Read(ref keepCommanding))
+            {
+                if (host.TryReadLatestState(state))
+                    host.SendCommand(state.Sequence, [0.5f]);
+                Thread.Sleep(10);
+            }
+        });
+        commander.Start();
+        try
+        {
+            Eventually.True(() => running.Emulator.Disconnected, "the device vanishes");
+            Eventually.True(() => !host.Statistics.Connected, "the host sees it");
+            Eventually.True(() => running.Emulator.Rules.Status.HasFlag(RobotStatusFlags.WatchdogExpired), "the robot's watchdog puts it in the safe state");
+            Eventually.True(() => host.Statistics.Connected, "the link returns");
+            Assert.Equal(1, host.Statistics.Reconnects);
+            Eventually.True(() => running.Emulator.Rules.Status.HasFlag(RobotStatusFlags.Active), "commands drive the robot again");
+        }
+        finally
+        {
+            Volatile.Write(ref keepCommanding, false);
+            commander.Join();
+        }
+    }
+
+    [Fact]
+    public void A_stuck_sensor_repeats_its_reading_while_the_joint_moves()
+    {
+        var options = new EmulatorOptions { Faults = new FaultInjectionOptions { StuckJoint = 1, StuckSensorAt = TimeSpan.Zero } };
+        using var running = new RunningEmulator("cartpole-balance", options: options);
+        using var host = new SerialRobotTransport(running.Emulator.DevicePath);
+        host.Open(OpenTimeout);
+        var state = new RobotState(2);
+        Eventually.True(() => host.TryReadLatestState(state), "the first state arrives");
+        var stuck = state.JointPositions[1];
+
+        Eventually.True(() => host.TryReadLatestState(state) && state.Sequence > 20, "more states arrive");
+
+        Assert.Equal(stuck, state.JointPositions[1]);
+    }
+}

@@ -1,0 +1,42 @@
+using Robotics.Sim.Tasks;
+
+namespace Robotics.RobotEmulator.Tests;
+
+/// <summary>An emulator running on a background thread for the length of a test.</summary>
+internal sealed class RunningEmulator : IDisposable
+{
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly Thread _thread;
+
+    public RunningEmulator(string task, string? devicePath = null, EmulatorOptions? options = null)
+    {
+        Emulator = new RobotEmulator(TaskCatalog.Load(task), devicePath, options);
+        Emulator.Start();
+        _thread = new Thread(() => Emulator.Run(_cancel.Token)) { IsBackground = true };
+        _thread.Start();
+    }
+
+    public RobotEmulator Emulator { get; }
+
+    public void Dispose()
+    {
+        _cancel.Cancel();
+        _thread.Join();
+        Emulator.Dispose();
+    }
+}
+
+internal static class Eventually
+{
+    /// <summary>Polls until <paramref name="condition"/> holds; the limit only bounds a failing test.</summary>
+    public static void True(Func<bool> condition, string what, double seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"timed out waiting until {what}");
+            Thread.Sleep(5);
+        }
+    }
+}
