@@ -33,7 +33,14 @@ public sealed record EnvSpec(
     int MaxEpisodeSteps);
 
 /// <summary>One episode that ended during a step.</summary>
-public readonly record struct EpisodeRecord(int Env, double Return, int Length, bool Terminated, bool Truncated);
+public readonly record struct EpisodeRecord(int Env, double Return, int Length, bool Terminated, bool Truncated)
+{
+    /// <summary>
+    /// Task statistics of the episode, when the environment gives them: <c>reward/NAME</c> (weighted sum of a
+    /// reward term) and <c>final/NAME</c> (its unweighted value at the last step, e.g. the final distance to a target).
+    /// </summary>
+    public IReadOnlyDictionary<string, double>? Stats { get; init; }
+}
 
 /// <summary>
 /// The result buffers of one vector step, reused across steps. Arrays are row-major:

@@ -31,7 +31,7 @@ public static class RewardTerms
         double max = a.Double("max", double.PositiveInfinity);
         if (!(max > 0))
             throw a.Error("max", "expected a positive speed cap in m/s");
-        return new ForwardVelocityTerm(body, axis, max);
+        return new ForwardVelocityTerm(body, a.Model.BodyRootid[body], axis, max);
     }
 
     private static double[] Axis(TermArgs a)
@@ -76,7 +76,7 @@ public static class RewardTerms
         double sigma = a.Double("sigma", 0.25);
         if (!(sigma > 0))
             throw a.Error("sigma", "expected a positive tolerance");
-        return new VelocityTrackingTerm(body, offset, size, sigma);
+        return new VelocityTrackingTerm(body, a.Model.BodyRootid[body], offset, size, sigma);
     }
 
     private static IRewardTerm JointLimit(TermArgs a)
@@ -120,22 +120,14 @@ public static class RewardTerms
         }
     }
 
-    /// <summary>Displacement of the body along the axis over the control step / its duration, m/s, capped at max.</summary>
-    private sealed class ForwardVelocityTerm(int body, double[] axis, double max) : IRewardTerm, IStatefulTerm
+    /// <summary>Velocity of the body frame's origin along the axis (world), m/s, capped at max.</summary>
+    private sealed class ForwardVelocityTerm(int body, int root, double[] axis, double max) : IRewardTerm
     {
-        private readonly double[] before = new double[3];
-
-        public void OnEpisodeStart(TermContext context) => context.Data.Xpos.Slice(3 * body, 3).CopyTo(before);
-
-        public void BeforeControlStep(TermContext context) => context.Data.Xpos.Slice(3 * body, 3).CopyTo(before);
-
         public double Compute(TermContext context)
         {
-            ReadOnlySpan<double> after = context.Data.Xpos.Slice(3 * body, 3);
-            double moved = 0;
-            for (int k = 0; k < 3; k++)
-                moved += (after[k] - before[k]) * axis[k];
-            return Math.Min(moved / context.ControlDt, max);
+            Span<double> v = stackalloc double[3];
+            BodyVelocity.Linear(context.Data, body, root, v);
+            return Math.Min(v[0] * axis[0] + v[1] * axis[1] + v[2] * axis[2], max);
         }
     }
 
@@ -152,26 +144,20 @@ public static class RewardTerms
 
     /// <summary>
     /// exp(-e / σ²), where e sums the squared errors between the command (forward m/s, sideways m/s,
-    /// yaw rate rad/s, as many as it has) and the body's velocity in its heading frame (yaw only).
+    /// yaw rate rad/s, as many as it has) and the body's velocity in its heading frame (world axes
+    /// turned by the body's yaw).
     /// </summary>
-    private sealed class VelocityTrackingTerm(int body, int offset, int size, double sigma) : IRewardTerm, IStatefulTerm
+    private sealed class VelocityTrackingTerm(int body, int root, int offset, int size, double sigma) : IRewardTerm
     {
-        private readonly double[] before = new double[3];
-
-        public void OnEpisodeStart(TermContext context) => context.Data.Xpos.Slice(3 * body, 3).CopyTo(before);
-
-        public void BeforeControlStep(TermContext context) => context.Data.Xpos.Slice(3 * body, 3).CopyTo(before);
-
         public double Compute(TermContext context)
         {
             var data = context.Data;
-            ReadOnlySpan<double> after = data.Xpos.Slice(3 * body, 3);
-            double vx = (after[0] - before[0]) / context.ControlDt;
-            double vy = (after[1] - before[1]) / context.ControlDt;
+            Span<double> v = stackalloc double[3];
+            BodyVelocity.Linear(data, body, root, v);
             ReadOnlySpan<double> r = data.Xmat.Slice(9 * body, 9);
             double yaw = Math.Atan2(r[3], r[0]);
             double c = Math.Cos(yaw), s = Math.Sin(yaw);
-            Span<double> velocity = [c * vx + s * vy, -s * vx + c * vy, data.Cvel[6 * body + 2]];
+            Span<double> velocity = [c * v[0] + s * v[1], -s * v[0] + c * v[1], BodyVelocity.YawRate(data, body)];
             double error = 0;
             for (int k = 0; k < size; k++)
             {

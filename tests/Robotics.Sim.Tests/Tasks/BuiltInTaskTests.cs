@@ -1,0 +1,67 @@
+using Robotics.Sim.Environments;
+using Robotics.Sim.Tasks;
+
+namespace Robotics.Sim.Tests.Tasks;
+
+public sealed class BuiltInTaskTests
+{
+    public static TheoryData<string> BuiltInTasks =>
+        ["cartpole-balance", "cartpole-swingup", "reacher", "hopper", "quadruped-walk", "humanoid-bench"];
+
+    [Fact]
+    public void The_catalog_lists_every_built_in_task()
+    {
+        var known = TaskCatalog.KnownTasks();
+        foreach (string task in BuiltInTasks)
+            Assert.Contains(task, known);
+    }
+
+    [Theory]
+    [MemberData(nameof(BuiltInTasks))]
+    public void Built_in_task_runs_1000_random_steps_without_NaN(string name)
+    {
+        var task = TaskCatalog.Load(name);
+        using var env = new SimVectorEnv(task, numEnvs: 2, new SimVectorEnvOptions { Threads = 2 });
+        var step = new VectorStep(env.Spec.NumEnvs, env.Spec.ObservationSize);
+        env.Reset(seed: 7, step);
+        var random = new Random(11);
+        var actions = new float[env.Spec.NumEnvs * env.Spec.ActionSize];
+        int episodes = 0;
+        for (int t = 0; t < 1000; t++)
+        {
+            for (int k = 0; k < actions.Length; k++)
+            {
+                int a = k % env.Spec.ActionSize;
+                actions[k] = env.Spec.ActionLow[a] + (float)random.NextDouble() * (env.Spec.ActionHigh[a] - env.Spec.ActionLow[a]);
+            }
+            env.Step(actions, step);
+            Assert.All(step.Observations, v => Assert.True(float.IsFinite(v)));
+            Assert.All(step.Rewards, v => Assert.True(float.IsFinite(v)));
+            episodes += step.Episodes.Count;
+        }
+        Assert.Equal(0, env.TotalPhysicsResets);
+        Assert.True(episodes > 0 || task.TaskDefinition.MaxEpisodeSteps > 1000);
+    }
+
+    [Fact]
+    public void Cartpole_with_zero_force_and_a_small_tilt_falls_before_the_time_limit()
+    {
+        var task = TaskCatalog.Load("cartpole-balance");
+        using var env = new SimEnvironment(task);
+        env.Reset(seed: 3);
+        float hinge = (float)env.State.JointPositions[1];
+        Assert.InRange(Math.Abs(hinge), 1e-4, 0.05);
+
+        StepOutcome outcome;
+        do
+        {
+            outcome = env.Step([0f]);
+        }
+        while (!outcome.Done);
+
+        Assert.True(outcome.Terminated);
+        Assert.False(outcome.Truncated);
+        Assert.True(env.EpisodeStep < task.TaskDefinition.MaxEpisodeSteps, $"fell after {env.EpisodeStep} steps");
+        Assert.True(Math.Abs(env.State.JointPositions[1]) > 0.2, "the pole leans past 12 degrees");
+    }
+}
