@@ -11,6 +11,7 @@ public static class AlgorithmRegistry
     private static readonly Dictionary<string, Func<TrainingConfig, EnvSpec, torch.Device, IAlgorithm>> Factories = new()
     {
         ["ppo"] = (config, spec, device) => new PpoAlgorithm(config, spec, device),
+        ["sac"] = (config, spec, device) => new Sac.SacAlgorithm(config, spec, device),
     };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

@@ -39,6 +39,7 @@ public sealed record TrainingConfig
     public PolicyOptions Policy { get; init; } = new();
     public NormalizationOptions Normalization { get; init; } = new();
     public PpoOptions Ppo { get; init; } = new();
+    public Algorithms.Sac.SacOptions Sac { get; init; } = new();
     public EvaluationOptions Evaluation { get; init; } = new();
     public CheckpointOptions Checkpoint { get; init; } = new();
     public MonitoringOptions Monitoring { get; init; } = new();

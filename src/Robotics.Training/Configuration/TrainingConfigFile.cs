@@ -80,6 +80,22 @@ public static class TrainingConfigFile
         Require(p.MaxGradNorm > 0, "ppo.max_grad_norm", "must be positive");
         Require(p.TargetKl is null or > 0, "ppo.target_kl", "must be positive or left out");
 
+        var s = c.Sac;
+        Require(s.StepsPerIteration > 0, "sac.steps_per_iteration", "must be positive");
+        Require(s.BufferSize > 0, "sac.buffer_size", "must be positive");
+        Require(s.BatchSize > 0 && s.BatchSize <= s.BufferSize, "sac.batch_size", $"must be between 1 and buffer_size ({s.BufferSize})");
+        Require(s.LearningStarts >= 0 && s.LearningStarts <= s.BufferSize, "sac.learning_starts",
+            $"must be between 0 and buffer_size ({s.BufferSize}), or learning would never start");
+        Require(s.UpdatesPerStep > 0, "sac.updates_per_step", "must be positive (gradient updates per environment transition)");
+        Require(s.Gamma is > 0 and <= 1, "sac.gamma", "must be in (0, 1]");
+        Require(s.Tau is > 0 and <= 1, "sac.tau", "must be in (0, 1]");
+        Require(s.ActorLearningRate > 0, "sac.actor_learning_rate", "must be positive");
+        Require(s.CriticLearningRate > 0, "sac.critic_learning_rate", "must be positive");
+        Require(s.AlphaLearningRate > 0, "sac.alpha_learning_rate", "must be positive");
+        Require(s.InitialAlpha > 0, "sac.initial_alpha", "must be positive");
+        Require(s.LogStdMin < s.LogStdMax, "sac.log_std_min", $"must be below log_std_max ({s.LogStdMax})");
+        Require(s.RewardScale > 0, "sac.reward_scale", "must be positive");
+
         var e = c.Evaluation;
         Require(e.EveryUpdates >= 0, "evaluation.every_updates", "must be 0 (off) or more");
         Require(e.Episodes > 0, "evaluation.episodes", "must be positive");
