@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.CompilerServices;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Transport;
 using Robotics.Runtime.Observation;
@@ -98,8 +100,62 @@ public sealed class ControlLoop
     /// <summary>Asks the loop to ramp down and stop; safe to call from any thread (e.g. a Ctrl-C handler).</summary>
     public void RequestStop() => stopRequested = true;
 
+    /// <summary>
+    /// Runs observation, inference and the safety layer <paramref name="iterations"/> times on a zero state
+    /// without sending anything, so that compilation and first-call costs are paid before the first tick.
+    /// </summary>
+    public void WarmUp(int iterations = 200)
+    {
+        var scratch = new RobotState(state.JointCount);
+        var scratchCommand = new float[command.Length];
+        for (int i = 0; i < iterations; i++)
+        {
+            observations.Build(scratch, previousAction, policy.Observation);
+            policy.Run();
+            safety.Apply(policy.Actions, scratch, scratchCommand);
+            PeriodError.Record(0);
+            Inference.Record(0);
+            Work.Record(0);
+        }
+
+        PeriodError.Clear();
+        Inference.Clear();
+        Work.Clear();
+        safety.Reset(scratch);
+
+        // The tick's own code paths (sending, telemetry) cannot be exercised without side effects: compile them now.
+        Compile(typeof(ControlLoop));
+        Compile(typeof(TelemetryWriter));
+        foreach (var method in transport.GetType().GetInterfaceMap(typeof(IRobotTransport)).TargetMethods)
+            RuntimeHelpers.PrepareMethod(method.MethodHandle);
+    }
+
+    private static void Compile(Type type)
+    {
+        const BindingFlags all = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
+        foreach (var method in type.GetMethods(all))
+        {
+            if (!method.IsAbstract && !method.ContainsGenericParameters) RuntimeHelpers.PrepareMethod(method.MethodHandle);
+        }
+    }
+
     /// <summary>Runs until stopped (request, duration, fault) and the ramp-down has finished.</summary>
     public RunSummary Run(CancellationToken cancel = default)
+    {
+        WarmUp();
+        var latency = System.Runtime.GCSettings.LatencyMode;
+        System.Runtime.GCSettings.LatencyMode = System.Runtime.GCLatencyMode.SustainedLowLatency;
+        try
+        {
+            return RunLoop(cancel);
+        }
+        finally
+        {
+            System.Runtime.GCSettings.LatencyMode = latency;
+        }
+    }
+
+    private RunSummary RunLoop(CancellationToken cancel)
     {
         Start(clock.Now);
         while (Phase != LoopPhase.Stopped)
