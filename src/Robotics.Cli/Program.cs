@@ -24,5 +24,6 @@ internal static class Program
         yield return BenchCommand.Create();
         yield return ExportCommand.Create();
         yield return RunCommand.Create();
+        yield return EmulateCommand.Create();
     }
 }

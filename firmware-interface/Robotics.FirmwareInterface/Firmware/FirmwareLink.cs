@@ -37,6 +37,9 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
     /// <summary>The state sequence the newest command answered.</summary>
     public uint LastAnsweredStateSequence { get; private set; }
 
+    /// <summary>Raised after each command has gone through the rules (an echo or a test can answer it at once).</summary>
+    public event Action? CommandApplied;
+
     /// <summary>Frames from the host that this side could not use (wrong version, malformed body).</summary>
     public long RejectedFrames { get; private set; }
 
@@ -85,6 +88,7 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
                 CommandsReceived++;
                 LastAnsweredStateSequence = stateSequence;
                 Report(Rules.OnCommand(mode, _targets.AsSpan(0, count), nowMicros), nowMicros);
+                CommandApplied?.Invoke();
                 return;
             case MessageType.HandshakeRequest:
                 if (!MessageCodec.TryDecodePayload(payload, out var message, out _) || message is not HandshakeMessage request)

@@ -15,6 +15,7 @@ internal static class BenchCommand
         CreateBridge,
         BenchInferenceCommand.Create,
         BenchLoopCommand.Create,
+        BenchSerialCommand.Create,
     ];
 
     public static Command Create()

@@ -1,0 +1,111 @@
+using System.CommandLine;
+using Robotics.Contract;
+using Robotics.FirmwareInterface.Transport;
+using Robotics.RobotEmulator;
+
+namespace Robotics.Cli.Commands;
+
+/// <summary>
+/// <c>robotics emulate --robot ROBOT [--port PATH]</c>: a robot as its firmware presents it over a serial line,
+/// with MuJoCo as the robot, and optional faults. Prints the device path first, so scripts can read it.
+/// </summary>
+internal static class EmulateCommand
+{
+    public static Command Create()
+    {
+        var robot = new Option<string>("--robot") { Description = "robot (or task) to emulate, e.g. cartpole or cartpole-balance", Required = true };
+        var port = new Option<string?>("--port")
+        {
+            Description = "an existing serial device under /dev to use, or a path where a link to a new pseudo-terminal is made (default: the pseudo-terminal's own name)",
+        };
+        var duration = new Option<double?>("--duration") { Description = "stop after this many seconds (default: run until Ctrl-C)" };
+        var seed = new Option<int>("--seed") { Description = "seed of the initial state and of the injected faults", DefaultValueFactory = _ => 0 };
+        var watchdog = new Option<double?>("--watchdog-ms") { Description = "firmware watchdog timeout in ms (default: 3 control periods)" };
+        var drop = new Option<double>("--drop-rate") { Description = "probability that a frame from the robot is not sent" };
+        var corrupt = new Option<double>("--corrupt-rate") { Description = "probability that a frame from the robot has one bit flipped" };
+        var delay = new Option<double>("--delay-rate") { Description = "probability that a frame from the robot is held back by --delay-ms" };
+        var delayMs = new Option<double>("--delay-ms") { Description = "how long delayed frames are held back", DefaultValueFactory = _ => 20 };
+        var disconnectAt = new Option<double?>("--disconnect-at") { Description = "the device vanishes this many seconds after the start" };
+        var reconnectAfter = new Option<double?>("--reconnect-after") { Description = "and comes back at the same path this many seconds later (needs --port PATH for a stable path)" };
+        var stuckJoint = new Option<string?>("--stuck-joint") { Description = "joint whose position and velocity readings freeze" };
+        var stuckAt = new Option<double>("--stuck-at") { Description = "when the sensor freezes, seconds after the start" };
+        var command = new Command("emulate", "Emulate a robot's firmware behind a pseudo-terminal, with MuJoCo as the robot.")
+        {
+            robot, port, duration, seed, watchdog, drop, corrupt, delay, delayMs, disconnectAt, reconnectAfter, stuckJoint, stuckAt,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var task = EmulatedRobotTask.Load(parse.GetValue(robot)!);
+                var joints = task.RobotContract.Joints;
+                int? stuckIndex = null;
+                if (parse.GetValue(stuckJoint) is { } stuckName)
+                {
+                    var index = joints.ToList().FindIndex(j => j.Name == stuckName);
+                    stuckIndex = index >= 0 ? index
+                        : throw new ArgumentException($"robot '{task.RobotContract.Robot}' has no joint '{stuckName}'; joints: {string.Join(", ", joints.Select(j => j.Name))}");
+                }
+
+                var options = new EmulatorOptions
+                {
+                    Seed = parse.GetValue(seed),
+                    WatchdogTimeout = parse.GetValue(watchdog) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                    Faults = new FaultInjectionOptions
+                    {
+                        DropRate = parse.GetValue(drop),
+                        CorruptRate = parse.GetValue(corrupt),
+                        DelayRate = parse.GetValue(delay),
+                        Delay = TimeSpan.FromMilliseconds(parse.GetValue(delayMs)),
+                        DisconnectAt = Seconds(parse.GetValue(disconnectAt)),
+                        ReconnectAfter = Seconds(parse.GetValue(reconnectAfter)),
+                        StuckJoint = stuckIndex,
+                        StuckSensorAt = TimeSpan.FromSeconds(parse.GetValue(stuckAt)),
+                    },
+                };
+                return Run(task, parse.GetValue(port), options, Seconds(parse.GetValue(duration)));
+            }
+            catch (Exception e) when (e is ArgumentException or ConfigException or RobotLinkException or IOException)
+            {
+                Console.Error.WriteLine($"robotics emulate: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    private static int Run(Sim.Tasks.LoadedTask task, string? port, EmulatorOptions options, TimeSpan? duration)
+    {
+        using var emulator = new RobotEmulator.RobotEmulator(task, port, options);
+        emulator.Start();
+        Console.WriteLine(emulator.DevicePath);
+        Console.Out.Flush();
+        var contract = task.RobotContract;
+        Console.Error.WriteLine(
+            $"emulating {contract.Robot} (task {task.Name}, contract {contract.ShortHash:x16}) at {contract.ControlRateHz} Hz on {emulator.DevicePath}; Ctrl-C stops");
+
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            emulator.Run(cancel.Token, duration);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+
+        var faults = emulator.Faults;
+        Console.Error.WriteLine(
+            $"simulated {emulator.SimulatedSeconds:0.##} s; frames sent {faults.FramesSent}, dropped {faults.FramesDropped}, corrupted {faults.FramesCorrupted}, delayed {faults.FramesDelayed}; "
+            + $"commands received {emulator.Link.CommandsReceived}; bad checksums from the host {emulator.Link.Decoder.BadChecksums}; status {emulator.Rules.Status}");
+        return 0;
+    }
+
+    private static TimeSpan? Seconds(double? value) => value is { } s ? TimeSpan.FromSeconds(s) : null;
+}
