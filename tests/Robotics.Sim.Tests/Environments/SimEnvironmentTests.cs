@@ -1,0 +1,124 @@
+using Robotics.Contract;
+using Robotics.Contract.Observations;
+using Robotics.Sim.Environments;
+using Robotics.Sim.Tasks;
+using Robotics.Sim.Tests.Tasks;
+
+namespace Robotics.Sim.Tests.Environments;
+
+public sealed class SimEnvironmentTests : IDisposable
+{
+    private readonly TestTaskFiles files = new();
+
+    public void Dispose() => files.Dispose();
+
+    [Fact]
+    public void Read_state_reports_joints_in_contract_order_with_effort_from_the_actuators()
+    {
+        var task = files.Probe("observations: [joint_positions]\ninitial_state: { joints: { x: { position: [0.3, 0.3], velocity: [0.5, 0.5] } } }\n");
+        using var env = new SimEnvironment(task);
+        env.Reset(seed: 0);
+        var state = new RobotState(2);
+
+        env.StepControlPeriod([1.5f, -0.25f]);
+        env.ReadState(state);
+
+        Assert.Equal(env.Data.Qpos[0], state.JointPositions[0]);
+        Assert.Equal(env.Data.Qpos[2], state.JointPositions[1]);
+        Assert.Equal(env.Data.Qvel[0], state.JointVelocities[0]);
+        Assert.Equal([1.5, -0.25], state.JointEfforts);
+        Assert.False(state.HasImu);
+        Assert.True(state.JointPositions[0] > 0.3);
+    }
+
+    [Fact]
+    public void Standing_quadruped_feels_gravity_straight_down_through_the_shared_builder()
+    {
+        using var env = new SimEnvironment(TaskCatalog.Load("quadruped-walk"), randomize: false);
+        env.Reset(seed: 0);
+        var stand = new float[env.ActionSize];
+        for (int t = 0; t < 50; t++)
+            env.Step(stand);
+
+        // projected_gravity is the first term; built by ObservationBuilder from the simulated IMU.
+        var gravity = env.Observation[..3].ToArray();
+        Assert.InRange(gravity[2], -1f, -0.99f);
+        Assert.True(env.State.HasImu);
+
+        var robotBuilder = ObservationBuilder.ForRobot(env.Contract);
+        var rebuilt = new float[robotBuilder.Size];
+        robotBuilder.Build(env.State, stand, env.Command, rebuilt);
+        Assert.Equal(env.Observation.ToArray(), rebuilt);
+    }
+
+    [Fact]
+    public void Hopper_policy_cannot_run_on_a_robot_because_it_observes_simulation_only_joints()
+    {
+        var contract = TaskCatalog.Load("hopper").PolicyContract;
+
+        var e = Assert.Throws<NotSupportedException>(() => ObservationBuilder.ForRobot(contract));
+        Assert.Contains("rootz", e.Message);
+    }
+
+    [Fact]
+    public void Command_joints_place_the_target_marker_at_the_sampled_command()
+    {
+        using var env = new SimEnvironment(TaskCatalog.Load("reacher"));
+        env.Reset(seed: 4);
+        int target = env.Model.NameToId(Robotics.Sim.Mujoco.MjtObj.Site, "target");
+
+        Assert.Equal(env.Command[0], env.Data.SiteXpos[3 * target], 12);
+        Assert.Equal(env.Command[1], env.Data.SiteXpos[3 * target + 1], 12);
+    }
+
+    [Fact]
+    public void Resets_with_one_seed_repeat_the_same_commands_and_start()
+    {
+        using var a = new SimEnvironment(TaskCatalog.Load("reacher"));
+        using var b = new SimEnvironment(TaskCatalog.Load("reacher"));
+
+        a.Reset(seed: 9);
+        b.Reset(seed: 9);
+
+        Assert.Equal(a.Command.ToArray(), b.Command.ToArray());
+        Assert.Equal(a.Observation.ToArray(), b.Observation.ToArray());
+    }
+
+    [Fact]
+    public void Step_does_not_allocate()
+    {
+        using var env = new SimEnvironment(TaskCatalog.Load("quadruped-walk"));
+        env.Reset(seed: 0);
+        var action = new float[env.ActionSize];
+        env.Step(action);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 100; t++)
+            env.Step(action);
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
+
+    [Theory]
+    [InlineData(0.3, 0.2, -0.4)]
+    [InlineData(2.5, -1.0, 0.7)]
+    [InlineData(3.1, 0.0, 0.0)]
+    public void Rotation_matrix_converts_back_to_its_quaternion(double angle, double ay, double az)
+    {
+        double n = Math.Sqrt(1 + ay * ay + az * az);
+        double s = Math.Sin(angle / 2);
+        double[] q = [Math.Cos(angle / 2), s / n, s * ay / n, s * az / n];
+        double[] m =
+        [
+            1 - 2 * (q[2] * q[2] + q[3] * q[3]), 2 * (q[1] * q[2] - q[0] * q[3]), 2 * (q[1] * q[3] + q[0] * q[2]),
+            2 * (q[1] * q[2] + q[0] * q[3]), 1 - 2 * (q[1] * q[1] + q[3] * q[3]), 2 * (q[2] * q[3] - q[0] * q[1]),
+            2 * (q[1] * q[3] - q[0] * q[2]), 2 * (q[2] * q[3] + q[0] * q[1]), 1 - 2 * (q[1] * q[1] + q[2] * q[2]),
+        ];
+        var back = new double[4];
+
+        SimulatedImu.MatrixToQuaternion(m, back);
+
+        for (int k = 0; k < 4; k++)
+            Assert.Equal(q[k], back[k], 12);
+    }
+}
