@@ -32,6 +32,9 @@ public sealed record SerialRoundTripReport(
     double WireMicrosAtBaud,
     long BadChecksums,
     long SequenceGaps,
+    int ProcessorCount,
+    string LoadAverageBefore,
+    string LoadAverageAfter,
     string Goal,
     bool MeetsGoal);
 
@@ -45,6 +48,7 @@ public static class SerialRoundTripBenchmark
 {
     public static SerialRoundTripReport Run(SerialRoundTripOptions options)
     {
+        var loadBefore = LoadAverage();
         using var robot = new EchoRobot(options.Joints, options.Actuators);
         using var transport = new SerialRobotTransport(robot.DevicePath, new SerialTransportOptions { BaudRate = options.BaudRate, ControlRateHz = options.RateHz });
         transport.Open(TimeSpan.FromSeconds(5));
@@ -85,7 +89,7 @@ public static class SerialRoundTripBenchmark
         var goal = $"p99 round trip plus wire time below one period ({1e6 / options.RateHz:0} µs), no frames lost";
         return new SerialRoundTripReport(options.BaudRate, options.RateHz, options.Duration.TotalSeconds, options.Joints, options.Actuators,
             total, answered, superseded, lost, p50, p99, roundTrips.Count > 0 ? roundTrips[^1] : double.NaN, wireMicros,
-            transport.Statistics.BadChecksums, transport.Statistics.SequenceGaps, goal,
+            transport.Statistics.BadChecksums, transport.Statistics.SequenceGaps, Environment.ProcessorCount, loadBefore, LoadAverage(), goal,
             lost == 0 && p99 + wireMicros < 1e6 / options.RateHz);
 
         void Collect()
@@ -107,6 +111,10 @@ public static class SerialRoundTripBenchmark
         var stateBytes = Cobs.MaxEncodedLength(StateCodec.PayloadSize(options.Joints, false) + WireFormat.CrcSize) + 1;
         return (commandBytes + stateBytes) * 10 * 1e6 / options.BaudRate;
     }
+
+    // Timings on a busy machine mean little; the report says how busy it was.
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static double Percentile(List<double> sorted, double q) =>
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];

@@ -85,14 +85,15 @@ public sealed class SerialRobotTransport : IRobotTransport
         var handshake = _handshake ?? throw new InvalidOperationException("open the link before sending commands");
         if (targets.Length != handshake.ActuatorCount)
             throw new ArgumentException($"robot '{handshake.RobotName}' has {handshake.ActuatorCount} actuators; got {targets.Length} targets", nameof(targets));
-        if (!Statistics.Connected)
-        {
-            Statistics.SendFailures++;
-            return;
-        }
-
         lock (_writeGate)
         {
+            // While the device is gone the command is counted, not queued: a late command is worse than none.
+            if (!Statistics.Connected)
+            {
+                Statistics.SendFailures++;
+                return;
+            }
+
             var length = CommandCodec.Write(_txPayload, _txSequence++, stateSequence, CommandMode.Active, targets);
             SendPayloadLocked(length);
         }
