@@ -40,5 +40,6 @@ internal static class BenchSerialCommand
         $"serial round trip at {r.RateHz:0} Hz for {r.Seconds:0.#} s, {r.Joints} joints, {r.Actuators} actuators, {r.BaudRate} baud:\n"
         + $"  commands {r.CommandsSent}, answered and timed {r.Answered}, superseded before read {r.Superseded}, lost {r.Lost}, bad checksums {r.BadChecksums}, sequence gaps {r.SequenceGaps}\n"
         + $"  round trip p50 {r.P50Micros:0} µs, p99 {r.P99Micros:0} µs, max {r.MaxMicros:0} µs (pseudo-terminal); wire time at {r.BaudRate} baud +{r.WireMicrosAtBaud:0} µs\n"
+        + $"  {r.ProcessorCount} cores, load average {r.LoadAverageBefore} before, {r.LoadAverageAfter} after\n"
         + $"  goal: {r.Goal}: {(r.MeetsGoal ? "met" : "NOT met")}");
 }
