@@ -22,6 +22,10 @@ internal static class Program
         yield return ContractCommand.Create();
         yield return SimBridgeCommand.Create();
         yield return BenchCommand.Create();
+        yield return TrainCommand.Create();
+        yield return ResumeCommand.Create();
+        yield return EvalCommand.Create();
+        yield return PlotCommand.Create();
         yield return ExportCommand.Create();
         yield return RunCommand.Create();
         yield return EmulateCommand.Create();

@@ -66,6 +66,12 @@ public static class CheckpointFiles
         return header;
     }
 
+    public static CheckpointHeader ReadHeader(string path)
+    {
+        using var reader = new BinaryReader(File.OpenRead(path));
+        return ReadHeader(reader, path);
+    }
+
     /// <summary>Rebuilds the algorithm a checkpoint was written by, with its state loaded.</summary>
     public static (CheckpointHeader Header, TrainingConfig Config, IAlgorithm Algorithm) Load(string path, torch.Device device)
     {
@@ -86,19 +92,19 @@ public static class CheckpointFiles
         return (header, config, algorithm);
     }
 
-    /// <summary>A checkpoint file, or the checkpoint a run folder's policy comes from: policy, best, then last.</summary>
+    /// <summary>A checkpoint file, or the checkpoint a run folder's policy comes from: best (highest evaluation), else the final policy, else last.</summary>
     public static string Resolve(string runDirOrCheckpoint)
     {
         if (File.Exists(runDirOrCheckpoint)) return runDirOrCheckpoint;
         if (!Directory.Exists(runDirOrCheckpoint))
             throw new FileNotFoundException($"{runDirOrCheckpoint} is neither a checkpoint file nor a run folder");
         var layout = new RunFolder(runDirOrCheckpoint);
-        foreach (var candidate in new[] { layout.FinalPolicy, layout.BestCheckpoint, layout.LastCheckpoint })
+        foreach (var candidate in new[] { layout.BestCheckpoint, layout.FinalPolicy, layout.LastCheckpoint })
         {
             if (File.Exists(candidate)) return candidate;
         }
 
-        throw new FileNotFoundException($"{runDirOrCheckpoint} holds no checkpoint yet (looked for policy.ckpt, checkpoints/best.ckpt, checkpoints/last.ckpt)");
+        throw new FileNotFoundException($"{runDirOrCheckpoint} holds no checkpoint yet (looked for checkpoints/best.ckpt, policy.ckpt, checkpoints/last.ckpt)");
     }
 
     public static ExportablePolicy LoadExportable(string runDirOrCheckpoint)

@@ -82,7 +82,8 @@ public sealed class TrainingRunner
             int savedAt = -1;
             while (state.EnvSteps < config.TotalSteps && (StopAfterIterations == 0 || iterationsThisCall < StopAfterIterations) && !cancel.IsCancellationRequested)
             {
-                var metrics = new MetricRecord();
+                var metrics = MetricRecord.WithStandardNames();
+                metrics["losses/skipped_update"] = 0;
                 var episodes = new List<EpisodeRecord>();
                 var collectTimer = Stopwatch.StartNew();
                 try

@@ -161,12 +161,6 @@ public sealed class PpoAlgorithm : IAlgorithm
                 var (newLogProb, entropy, newValue) = Policy.Evaluate(bObs.index_select(0, idx), bActions.index_select(0, idx));
                 var logRatio = newLogProb - bLogProbs.index_select(0, idx);
                 var ratio = logRatio.exp();
-                double approxKl, clipFraction;
-                using (torch.no_grad())
-                {
-                    approxKl = PpoLosses.ApproxKl(logRatio, ratio).item<float>();
-                    clipFraction = PpoLosses.ClipFraction(ratio, options.ClipCoef).item<float>();
-                }
 
                 var mbAdvantages = bAdvantages.index_select(0, idx);
                 if (options.NormalizeAdvantages) mbAdvantages = PpoLosses.NormalizeAdvantages(mbAdvantages);
@@ -176,27 +170,50 @@ public sealed class PpoAlgorithm : IAlgorithm
                 var entropyLoss = entropy.mean();
                 var loss = pgLoss - options.EntropyCoef * entropyLoss + options.ValueCoef * valueLoss;
 
-                nonFiniteTensor = FirstNonFinite(("loss", loss), ("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss));
-                if (nonFiniteTensor is not null) { failed = true; break; }
+                // One read of the figures this minibatch reports (each read is a round trip to the native side).
+                float[] figures;
+                using (torch.no_grad())
+                {
+                    figures = torch.stack([loss, pgLoss, valueLoss, entropyLoss, PpoLosses.ApproxKl(logRatio, ratio), PpoLosses.ClipFraction(ratio, options.ClipCoef)])
+                        .cpu().data<float>().ToArray();
+                }
+
+                if (!float.IsFinite(figures[0]))
+                {
+                    nonFiniteTensor = FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss";
+                    failed = true;
+                    break;
+                }
 
                 optimizer.zero_grad();
                 loss.backward();
-                nonFiniteTensor = FirstNonFiniteGradient();
-                if (nonFiniteTensor is not null) { failed = true; break; }
-                double gradNorm = GlobalGradNorm();
-                nn.utils.clip_grad_norm_(Policy.parameters(), options.MaxGradNorm);
-                double clippedNorm = GlobalGradNorm();
-                optimizer.step();
-                nonFiniteTensor = FirstNonFiniteParameter();
-                if (nonFiniteTensor is not null) { failed = true; break; }
+                // The global norm is not finite exactly when some gradient is not; only then look for which.
+                double gradNorm = nn.utils.clip_grad_norm_(Policy.parameters(), options.MaxGradNorm);
+                if (!double.IsFinite(gradNorm))
+                {
+                    nonFiniteTensor = FirstNonFiniteGradient() ?? "gradient norm";
+                    failed = true;
+                    break;
+                }
 
-                stats.Add(pgLoss.item<float>(), valueLoss.item<float>(), entropyLoss.item<float>(), approxKl, clipFraction, gradNorm, clippedNorm);
+                double clippedNorm = Math.Min(gradNorm, options.MaxGradNorm);
+                optimizer.step();
+
+                double approxKl = figures[4];
+                stats.Add(figures[1], figures[2], figures[3], approxKl, figures[5], gradNorm, clippedNorm);
                 epochKl += approxKl;
                 epochMinibatches++;
             }
 
             epochsRun = epoch + 1;
             if (!failed && options.TargetKl is double targetKl && epochMinibatches > 0 && epochKl / epochMinibatches > targetKl) break;
+        }
+
+        // Finite gradients and Adam keep parameters finite; one check per update catches the rest.
+        if (!failed && FirstNonFiniteParameter() is { } badParameter)
+        {
+            nonFiniteTensor = badParameter;
+            failed = true;
         }
 
         if (failed)
@@ -315,17 +332,6 @@ public sealed class PpoAlgorithm : IAlgorithm
         }
 
         return null;
-    }
-
-    private double GlobalGradNorm()
-    {
-        double sum = 0;
-        foreach (var p in Policy.parameters())
-        {
-            if (p.grad is { } g) sum += g.pow(2).sum().item<float>();
-        }
-
-        return Math.Sqrt(sum);
     }
 
     private List<Tensor> SnapshotParameters()

@@ -1,0 +1,112 @@
+using System.CommandLine;
+using Robotics.Contract;
+using Robotics.SimBridge;
+using Robotics.SimBridge.Hosting;
+using Robotics.Training.Checkpoints;
+using Robotics.Training.Configuration;
+using Robotics.Training.Monitoring;
+using Robotics.Training.Runner;
+
+namespace Robotics.Cli.Commands;
+
+/// <summary><c>robotics train --config FILE [--out DIR] [--seed N] [--total-steps N] [--bridge ENDPOINT ...]</c>.</summary>
+internal static class TrainCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config") { Description = "training config (configs/training/*.yaml)", Required = true };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "run folder (default: runs/<run name>)" };
+        var seed = new Option<int?>("--seed") { Description = "seed for torch and the environments (overrides the config)" };
+        var totalSteps = new Option<long?>("--total-steps") { Description = "environment steps to train for (overrides the config)" };
+        var bridges = TrainingCli.BridgeOption();
+        var inProcess = TrainingCli.InProcessOption();
+
+        var command = new Command("train", "Train a policy with the algorithm the config names; writes a run folder with metrics, checkpoints and the final policy.")
+        {
+            config, output, seed, totalSteps, bridges, inProcess,
+        };
+        command.SetAction(parse => TrainingCli.Guard(() =>
+        {
+            var loaded = TrainingConfigFile.Load(parse.GetValue(config)!.FullName);
+            loaded = loaded with
+            {
+                Seed = parse.GetValue(seed) ?? loaded.Seed,
+                TotalSteps = parse.GetValue(totalSteps) ?? loaded.TotalSteps,
+            };
+            TrainingConfigFile.Validate(loaded, parse.GetValue(config)!.FullName);
+            string runDir = parse.GetValue(output)?.FullName ?? Path.Combine("runs", loaded.ResolvedRunName);
+            if (File.Exists(new RunFolder(runDir).LastCheckpoint))
+            {
+                Console.Error.WriteLine($"{Path.GetFullPath(runDir)} already holds a run; continue it with 'robotics resume {runDir}' or choose another --out");
+                return 2;
+            }
+
+            return TrainingCli.Run(loaded, runDir, parse.GetValue(bridges) ?? [], parse.GetValue(inProcess), resume: false);
+        }));
+        return command;
+    }
+}
+
+/// <summary>What train and resume share: environment choice, the progress view, Ctrl+C, and errors worth a plain message.</summary>
+internal static class TrainingCli
+{
+    public static Option<string[]> BridgeOption() => new("--bridge")
+    {
+        Description = "endpoint of a running sim bridge (repeat for several); without it, local bridges are started, one per core",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public static Option<bool> InProcessOption() => new("--in-process")
+    {
+        Description = "step MuJoCo in this process instead of through bridges (no messaging; for quick experiments)",
+    };
+
+    public static int Run(TrainingConfig config, string runDir, IReadOnlyList<string> bridges, bool inProcess, bool resume)
+    {
+        using var cancel = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancel.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            using var source = EnvironmentChoice.For(config, bridges, inProcess, StartLocalBridge, line => Console.Error.WriteLine($"[bridge] {line}"));
+            var view = new ProgressView(config.Monitoring.Progress);
+            TrainingResult? result = null;
+            view.Run(config.TotalSteps, 0, reporter =>
+                result = new TrainingRunner(config, runDir, source).Train(reporter, resume, cancel.Token));
+            Console.WriteLine($"run folder: {result!.RunDir}");
+            Console.WriteLine($"updates {result.Iterations}, steps {result.EnvSteps}, best evaluation return {result.BestEvalReturn:F2}, recoveries {result.Recoveries}, skipped updates {result.SkippedUpdates}");
+            return 0;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+            NetMQ.NetMQConfig.Cleanup(block: false);
+        }
+    }
+
+    /// <summary>Runs the command and turns the errors a user can fix into one clear line and exit code 2.</summary>
+    public static int Guard(Func<int> body)
+    {
+        try
+        {
+            return body();
+        }
+        catch (Exception e) when (e is ConfigException or TrainingSetupException or BridgeException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException)
+        {
+            Console.Error.WriteLine($"error: {e.Message}");
+            return 2;
+        }
+    }
+
+    /// <summary>A child process running this program's sim-bridge verb on a free loopback port, one stepping thread.</summary>
+    private static LocalBridge StartLocalBridge()
+    {
+        string self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running");
+        var leading = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(TrainCommand).Assembly.Location } : [];
+        return LocalBridge.StartProcess(self, leading, ["--threads", "1", "--quiet"]);
+    }
+}

@@ -1,0 +1,30 @@
+using Robotics.SimBridge.Hosting;
+using Robotics.Training.Configuration;
+using Robotics.Training.Environments;
+
+namespace Robotics.Training.Runner;
+
+/// <summary>
+/// Where a run's environments come from: remote bridges when endpoints are named (command line first,
+/// then the config), in this process when asked, otherwise local bridges started here, one per core.
+/// </summary>
+public static class EnvironmentChoice
+{
+    /// <param name="startLocalBridge">Starts one local bridge (the command line starts <c>robotics sim-bridge</c> as a child process).</param>
+    public static IEnvironmentSource For(TrainingConfig config, IReadOnlyList<string> bridges, bool inProcess, Func<LocalBridge> startLocalBridge, Action<string>? log = null)
+    {
+        var endpoints = bridges.Count > 0 ? bridges : config.Bridges;
+        if (endpoints.Count > 0) return BridgeEnvironmentSource.Remote(config.Task, endpoints, log: log);
+        if (inProcess) return SimEnvironmentSource.ForTask(config.Task, threads: Environment.ProcessorCount);
+        return BridgeEnvironmentSource.Local(config.Task, LocalBridgeCount(config), startLocalBridge, log: log);
+    }
+
+    /// <summary>local_bridges, or one per core; lowered until it divides num_envs so every bridge serves the same batch.</summary>
+    public static int LocalBridgeCount(TrainingConfig config)
+    {
+        int count = config.LocalBridges > 0 ? config.LocalBridges : Environment.ProcessorCount;
+        count = Math.Clamp(count, 1, config.NumEnvs);
+        while (config.NumEnvs % count != 0) count--;
+        return count;
+    }
+}
