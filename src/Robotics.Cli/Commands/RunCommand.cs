@@ -3,17 +3,19 @@ using System.Globalization;
 using System.Text.Json;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Transport;
+using Robotics.RobotEmulator;
 using Robotics.Runtime.Control;
 using Robotics.Runtime.Observation;
 using Robotics.Runtime.Policy;
 using Robotics.Runtime.Safety;
 using Robotics.Runtime.Telemetry;
 using Robotics.Runtime.Transport;
+using Robotics.Sim.Tasks;
 
 namespace Robotics.Cli.Commands;
 
 /// <summary>
-/// <c>robotics run --policy policy.onnx (--port PATH | --sim ROBOT | --loopback)</c>: drives a robot with an
+/// <c>robotics run --policy policy.onnx (--port PATH [--baud N] | --sim ROBOT | --loopback)</c>: drives a robot with an
 /// exported policy at a fixed rate, behind the safety layer, and writes per-tick telemetry.
 /// </summary>
 internal static class RunCommand
@@ -77,13 +79,15 @@ internal static class RunCommand
     {
         using var policy = OnnxPolicy.Load(args.Policy);
         var contract = policy.Metadata.Contract;
-        using var transport = OpenTransport(args, contract.Robot);
+        var rate = args.Rate ?? contract.Robot.ControlRateHz;
+        var (transport, linkContract) = OpenTransport(args, contract, rate);
+        using var link = transport;
+        var robot = args.RobotContract is null ? linkContract : RobotContract.FromJson(File.ReadAllText(args.RobotContract));
+        ContractCheck.Require(contract, robot, null); // before the link opens: a wrong policy never reaches the robot
         var handshake = transport.Open(TimeSpan.FromSeconds(2));
-        var robot = args.RobotContract is null ? null : RobotContract.FromJson(File.ReadAllText(args.RobotContract));
         ContractCheck.Require(contract, robot, handshake);
 
         var observations = new ContractObservationSource(contract, ParseCommand(args.Command));
-        var rate = args.Rate ?? contract.Robot.ControlRateHz;
         if (rate != contract.Robot.ControlRateHz)
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"warning: running at {rate} Hz; the policy was trained at {contract.Robot.ControlRateHz} Hz"));
         var options = new ControlLoopOptions
@@ -147,15 +151,27 @@ internal static class RunCommand
         return summary!;
     }
 
-    private static IRobotTransport OpenTransport(RunArguments args, RobotContract policyRobot)
+    /// <summary>The link to the robot, and the robot's full contract where the link can tell it (the simulated robot can).</summary>
+    private static (IRobotTransport Transport, RobotContract? Contract) OpenTransport(RunArguments args, PolicyContract policy, double rateHz)
     {
         int chosen = (args.Port is null ? 0 : 1) + (args.Sim is null ? 0 : 1) + (args.Loopback ? 1 : 0);
         if (chosen != 1)
             throw new ArgumentException("choose exactly one robot: --port PATH (serial firmware), --sim ROBOT (simulated robot) or --loopback (dry run)");
-        if (args.Loopback) return new LoopbackRobotTransport(policyRobot);
-        if (args.Sim is not null)
-            throw new NotSupportedException("the simulated robot transport is not part of this build yet; use --loopback for a dry run");
-        throw new NotSupportedException($"the serial transport is not part of this build yet, so {args.Port} at {args.Baud} baud cannot be opened; use --loopback for a dry run");
+        if (args.Loopback) return (new LoopbackRobotTransport(policy.Robot), null);
+        if (args.Sim is { } name)
+        {
+            // Start the simulated robot in the policy's own task when it is this robot's, so it starts as in training.
+            var task = name == policy.Robot.Robot && TaskCatalog.IsTask(policy.Task) ? TaskCatalog.Load(policy.Task) : EmulatedRobotTask.Load(name);
+            return (new SimulatedRobotTransport(task), task.RobotContract);
+        }
+
+        var serial = new SerialRobotTransport(args.Port!, new SerialTransportOptions
+        {
+            BaudRate = args.Baud,
+            ExpectedContractHash = policy.Robot.ShortHash,
+            ControlRateHz = rateHz,
+        });
+        return (serial, null);
     }
 
     private static double[]? ParseCommand(string? text)
