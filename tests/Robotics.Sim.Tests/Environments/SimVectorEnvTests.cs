@@ -238,4 +238,20 @@ public sealed class SimVectorEnvTests : IDisposable
 
         Assert.Throws<InvalidOperationException>(() => env.Step(new float[2], StepBuffers(env)));
     }
+
+    [Fact]
+    public void Steps_without_finished_episodes_do_not_allocate()
+    {
+        using var env = new SimVectorEnv(TaskCatalog.Load("quadruped-walk"), numEnvs: 4, new SimVectorEnvOptions { Threads = 1 });
+        var step = StepBuffers(env);
+        env.Reset(seed: 0, step);
+        var actions = new float[env.Spec.NumEnvs * env.Spec.ActionSize];
+        env.Step(actions, step);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int t = 0; t < 50; t++)
+            env.Step(actions, step);
+
+        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+    }
 }
