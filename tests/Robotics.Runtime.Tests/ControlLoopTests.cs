@@ -155,6 +155,23 @@ public sealed class ControlLoopTests
     }
 
     [Fact]
+    public void A_failing_policy_is_a_fault_that_ramps_down_from_the_last_command()
+    {
+        var rig = new Rig();
+        rig.Policy.Output[1] = 4f;
+        rig.Steps(3);
+
+        rig.Policy.Failure = new InvalidOperationException("session lost");
+        rig.RunToStop();
+
+        Assert.Equal(FaultKind.PolicyError, rig.Loop.Fault);
+        Assert.Equal("session lost", rig.Loop.PolicyError);
+        var ramp = rig.Transport.History!.Skip(3).Select(c => c[1]).ToArray();
+        Assert.Equal([3.2f, 2.4f, 1.6f, 0.8f, 0f], ramp, new FloatTolerance(1e-6f));
+        Assert.Equal(1, rig.Transport.EmergencyStops);
+    }
+
+    [Fact]
     public void First_commands_ramp_up_from_the_safe_state_at_the_rate_limit()
     {
         var rig = new Rig(new ControlLoopOptions { RateHz = 50, Safety = new SafetyOptions { MaxChangePerSecond = 1 } });

@@ -10,8 +10,12 @@ internal sealed class FakePolicy(int observations, int actions) : IControlPolicy
     public float[] Output { get; } = new float[actions];
     public int Runs { get; private set; }
 
+    /// <summary>When set, <see cref="Run"/> throws it.</summary>
+    public Exception? Failure { get; set; }
+
     public void Run()
     {
+        if (Failure is not null) throw Failure;
         Runs++;
         Output.CopyTo(Actions, 0);
     }

@@ -259,7 +259,7 @@ public sealed class ControlLoop
                     PeriodErrorMicros = (float)Micros(lateTicks),
                     InferenceMicros = inferenceMicros,
                     WorkMicros = (float)workMicros,
-                    StateAgeMicros = hasState ? (float)Micros(now - state.ReceivedTicks) : float.NaN,
+                    StateAgeMicros = hasState ? (float)Math.Max(0, Micros(now - state.ReceivedTicks)) : float.NaN,
                     StateSequence = state.Sequence,
                     Phase = phase,
                     Safety = flags,
@@ -274,10 +274,22 @@ public sealed class ControlLoop
     // Observation, inference, safety, send. Returns the inference time in µs.
     private float Drive()
     {
-        observations.Build(state, previousAction, policy.Observation);
-        var before = clock.Now;
-        policy.Run();
-        var inference = (float)Micros(clock.Now - before);
+        float inference;
+        try
+        {
+            observations.Build(state, previousAction, policy.Observation);
+            var before = clock.Now;
+            policy.Run();
+            inference = (float)Micros(clock.Now - before);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Nothing new was sent this tick; the ramp starts from the last command on the next one.
+            PolicyError = e.Message;
+            LastFlags = SafetyFlags.None;
+            BeginRampDown(StopReason.Fault, FaultKind.PolicyError);
+            return 0;
+        }
 
         LastFlags = safety.Apply(policy.Actions, state, command);
         if (!Send()) return inference;
@@ -288,6 +300,9 @@ public sealed class ControlLoop
             BeginRampDown(StopReason.Fault, FaultKind.NonFiniteAction);
         return inference;
     }
+
+    /// <summary>Why building the observation or running the policy failed, if it did.</summary>
+    public string? PolicyError { get; private set; }
 
     private void BeginRampDown(StopReason reason, FaultKind fault)
     {

@@ -26,4 +26,5 @@ public enum FaultKind : byte
     StaleState,
     NoStateAtStartup,
     LinkError,
+    PolicyError,
 }

@@ -36,6 +36,7 @@ public sealed record RunSummary(
             FaultKind.NonFiniteAction => "the policy produced NaN or Inf; the safe command was sent instead",
             FaultKind.NoStateAtStartup => "the robot sent no state after the link opened",
             FaultKind.LinkError => loop.LinkError,
+            FaultKind.PolicyError => $"building the observation or running the policy failed: {loop.PolicyError}",
             _ => null,
         };
         return new RunSummary(
