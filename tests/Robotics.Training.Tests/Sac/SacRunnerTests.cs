@@ -1,0 +1,80 @@
+using Robotics.Training.Algorithms.Sac;
+using Robotics.Training.Checkpoints;
+using Robotics.Training.Configuration;
+using Robotics.Training.Monitoring;
+using Robotics.Training.Runner;
+using static Robotics.Training.Tests.Runner.RunnerTestKit;
+
+namespace Robotics.Training.Tests.Sac;
+
+public sealed class SacRunnerTests
+{
+    private static readonly string[] Compared =
+    [
+        "charts/global_step", "losses/qf1_loss", "losses/qf2_loss", "losses/actor_loss", "losses/alpha_loss", "losses/alpha",
+        "losses/entropy", "q/target_mean", "charts/episode_return_mean", "eval/return_mean", "charts/buffer_size",
+    ];
+
+    private static TrainingConfig Config(bool saveBuffer) => SmallConfig(totalSteps: 6 * 64, checkpointEvery: 2) with
+    {
+        Algorithm = "sac",
+        Sac = new SacOptions { StepsPerIteration = 16, BufferSize = 1000, LearningStarts = 64, BatchSize = 32, UpdatesPerStep = 0.25, SaveBuffer = saveBuffer },
+    };
+
+    [Fact]
+    public void Resumed_sac_run_with_its_buffer_matches_an_uninterrupted_one_step_for_step()
+    {
+        var config = Config(saveBuffer: true);
+        var uninterrupted = new List<MetricRecord>();
+        string dirA = TempRunDir();
+        new TrainingRunner(config, dirA, PointMass()) { OnUpdate = uninterrupted.Add }.Train(new Quiet(), resume: false);
+
+        var resumed = new List<MetricRecord>();
+        string dirB = TempRunDir();
+        new TrainingRunner(config, dirB, PointMass()) { StopAfterIterations = 4, OnUpdate = resumed.Add }.Train(new Quiet(), resume: false);
+        new TrainingRunner(config, dirB, PointMass()) { OnUpdate = resumed.Add }.Train(new Quiet(), resume: true);
+
+        Assert.Equal(6, uninterrupted.Count);
+        Assert.Equal(6, resumed.Count);
+        for (int i = 0; i < 6; i++)
+        {
+            foreach (var name in Compared)
+                Assert.True(uninterrupted[i].GetOrNaN(name).Equals(resumed[i].GetOrNaN(name)), $"update {i + 1}, {name}: {uninterrupted[i].GetOrNaN(name)} vs {resumed[i].GetOrNaN(name)}");
+        }
+
+        var a = CheckpointFiles.LoadExportable(new RunFolder(dirA).LastCheckpoint);
+        var b = CheckpointFiles.LoadExportable(new RunFolder(dirB).LastCheckpoint);
+        Assert.Equal("tanh", a.Squash);
+        for (int l = 0; l < a.Layers.Count; l++) Assert.Equal(a.Layers[l].Weight, b.Layers[l].Weight);
+    }
+
+    [Fact]
+    public void Checkpoint_without_the_buffer_is_smaller_and_resumes_with_an_empty_buffer()
+    {
+        string withBuffer = TempRunDir(), withoutBuffer = TempRunDir();
+        new TrainingRunner(Config(saveBuffer: true), withBuffer, PointMass()) { StopAfterIterations = 2 }.Train(new Quiet(), resume: false);
+        new TrainingRunner(Config(saveBuffer: false), withoutBuffer, PointMass()) { StopAfterIterations = 2 }.Train(new Quiet(), resume: false);
+        Assert.True(new FileInfo(new RunFolder(withBuffer).LastCheckpoint).Length > new FileInfo(new RunFolder(withoutBuffer).LastCheckpoint).Length);
+
+        var resumed = new List<MetricRecord>();
+        new TrainingRunner(Config(saveBuffer: false), withoutBuffer, PointMass()) { StopAfterIterations = 1, OnUpdate = resumed.Add }.Train(new Quiet(), resume: true);
+
+        // 64 fresh transitions: back to random actions until learning_starts.
+        Assert.Equal(64, resumed[0]["charts/buffer_size"]);
+        Assert.Equal(1, resumed[0]["charts/random_action_fraction"]);
+    }
+
+    [Fact]
+    public void Sac_section_of_a_config_is_read_and_checked()
+    {
+        var config = TrainingConfigFile.Parse("algorithm: sac\ntask: cartpole-balance\nsac:\n  buffer_size: 5000\n  updates_per_step: 0.25\n  target_entropy: -2\n", "test.yaml");
+        Assert.Equal(5000, config.Sac.BufferSize);
+        Assert.Equal(0.25, config.Sac.UpdatesPerStep);
+        Assert.Equal(-2, config.Sac.SizesFor(numEnvs: 4, actionSize: 1).TargetEntropy);
+        Assert.Equal(-3, new SacOptions().SizesFor(numEnvs: 4, actionSize: 3).TargetEntropy);
+
+        var error = Assert.Throws<Robotics.Contract.ConfigException>(() =>
+            TrainingConfigFile.Parse("algorithm: sac\ntask: cartpole-balance\nsac:\n  buffer_size: 100\n  batch_size: 32\n  learning_starts: 500\n", "bad.yaml"));
+        Assert.Contains("sac.learning_starts", error.Message);
+    }
+}
