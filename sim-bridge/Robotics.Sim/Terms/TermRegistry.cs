@@ -47,6 +47,8 @@ public sealed class TermRegistry
     {
         if (factories.TryGetValue(definition.Term, out var factory))
             return factory;
+        if (definition.Term is "time_limit" or "timeout")
+            throw definition.Error("term", "the time limit is not a term: set max_episode_steps at the top of the task (it truncates episodes)");
         throw definition.Error("term",
             $"unknown {what} term '{definition.Term}'; known {what} terms: {string.Join(", ", factories.Keys.Order(StringComparer.Ordinal))}");
     }

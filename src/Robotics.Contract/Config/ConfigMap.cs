@@ -25,7 +25,7 @@ public sealed class ConfigMap
     /// <summary>Line of the mapping in the file (of the value it stands for, when made for a bare name).</summary>
     public int Line { get; }
 
-    public IEnumerable<string> Keys => Node.Children.Keys.Select(k => ((YamlScalarNode)k).Value ?? "");
+    public IEnumerable<string> Keys => Node.Children.Keys.Select(k => k is YamlScalarNode scalar ? scalar.Value ?? "" : k.ToString());
 
     public bool Has(string key) => TryGet(key, out _);
 

@@ -111,6 +111,7 @@ public sealed class TaskCatalogTests : IDisposable
     [InlineData("observations: [joint_angles]\n", "observations[0].term", "joint_positions")]
     [InlineData("observations: [joint_positions]\nrewards: [{ term: speed }]\n", "rewards[0].term", "forward_velocity")]
     [InlineData("observations: [joint_positions]\nterminations: [fallen]\n", "terminations[0].term", "tilt")]
+    [InlineData("observations: [joint_positions]\nterminations: [{ term: time_limit }]\n", "terminations[0].term", "max_episode_steps")]
     public void An_unknown_term_lists_the_known_terms(string sections, string key, string known)
     {
         var e = Assert.Throws<ConfigException>(() => files.Probe(sections));
