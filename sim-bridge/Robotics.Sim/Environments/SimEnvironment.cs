@@ -117,9 +117,8 @@ public sealed class SimEnvironment : IDisposable
         Array.Clear(context.ActionBuffer);
         Array.Clear(context.NormalizedActionBuffer);
         Array.Clear(context.PreviousNormalizedActionBuffer);
-        // The neutral command (normalized action 0) stands for "no action yet".
-        for (int i = 0; i < previousAction.Length; i++)
-            previousAction[i] = (float)actionOffset[i];
+        // Zeros stand for "no command yet", as on the robot before its first tick.
+        Array.Clear(previousAction);
         foreach (var term in terms.Stateful)
             term.OnEpisodeStart(context);
         FillState();
