@@ -13,7 +13,7 @@ public sealed class NonFiniteTests
     public void Update_with_a_NaN_reward_is_skipped_and_leaves_parameters_unchanged()
     {
         torch.manual_seed(2);
-        var config = SmallConfig(1000) with { Normalization = new Configuration.NormalizationOptions { RewardScaling = false } };
+        var config = SmallConfig(1000) with { Normalization = new Robotics.Training.Configuration.NormalizationOptions { RewardScaling = false } };
         using var env = new PointMassVectorEnv(4);
         using var ppo = new PpoAlgorithm(config, env.Spec, torch.CPU);
         ppo.ResetEnvironments(env, 1);
@@ -37,7 +37,7 @@ public sealed class NonFiniteTests
         var quiet = new Quiet();
         string dir = TempRunDir();
         var source = new Environments.InProcessEnvironmentSource("nan", n => new NaNRewardEnv(n));
-        var result = new Training.Runner.TrainingRunner(SmallConfig(4 * 128) with { Evaluation = new Configuration.EvaluationOptions { EveryUpdates = 0 } }, dir, source)
+        var result = new Training.Runner.TrainingRunner(SmallConfig(4 * 128) with { Evaluation = new Robotics.Training.Configuration.EvaluationOptions { EveryUpdates = 0 } }, dir, source)
             .Train(quiet, resume: false);
 
         Assert.Equal(4, result.SkippedUpdates);

@@ -1,0 +1,71 @@
+using Robotics.Contract;
+using Robotics.Training.Configuration;
+
+namespace Robotics.Training.Tests.Configuration;
+
+public sealed class TrainingConfigTests
+{
+    public static IEnumerable<object[]> ShippedPpoConfigs() =>
+        Directory.GetFiles(Path.Combine(RepositoryRoot(), "configs/training"), "*-ppo.yaml").Select(f => new object[] { Path.GetFileName(f) });
+
+    [Theory]
+    [MemberData(nameof(ShippedPpoConfigs))]
+    public void Shipped_ppo_config_is_valid_and_names_a_built_in_task(string file)
+    {
+        var config = TrainingConfigFile.Load(Path.Combine(RepositoryRoot(), "configs/training", file));
+        Assert.Equal("ppo", config.Algorithm);
+        Assert.True(File.Exists(Path.Combine(RepositoryRoot(), "configs/tasks", config.Task + ".yaml")), $"{file}: task {config.Task} has no file in configs/tasks");
+    }
+
+    [Fact]
+    public void Missing_keys_take_the_documented_defaults()
+    {
+        var config = TrainingConfigFile.Parse("task: cartpole-balance\n", "t.yaml");
+        Assert.Equal(3e-4, config.Ppo.LearningRate);
+        Assert.Equal(0.2, config.Ppo.ClipCoef);
+        Assert.Equal(0.95, config.Ppo.GaeLambda);
+        Assert.Equal(0.99, config.Ppo.Gamma);
+        Assert.Equal(10, config.Ppo.Epochs);
+        Assert.Equal(32, config.Ppo.Minibatches);
+        Assert.Equal(0.5, config.Ppo.MaxGradNorm);
+        Assert.Equal("cpu", config.Device);
+    }
+
+    [Theory]
+    [InlineData("task: cartpole-balance\nppo:\n  lr_schedule: step\n", "ppo.lr_schedule")]
+    [InlineData("task: cartpole-balance\nalgorithm: dqn\n", "algorithm")]
+    [InlineData("task: cartpole-balance\ndevice: tpu\n", "device")]
+    [InlineData("task: cartpole-balance\npolicy:\n  activation: gelu\n", "policy.activation")]
+    [InlineData("ppo:\n  epochs: 3\n", "task")]
+    public void Invalid_value_is_refused_naming_the_key(string yaml, string key)
+    {
+        var error = Assert.Throws<ConfigException>(() => TrainingConfigFile.Parse(yaml, "bad.yaml"));
+        Assert.Equal(key, error.Key);
+        Assert.Equal("bad.yaml", error.File);
+    }
+
+    [Fact]
+    public void Unknown_key_is_refused_with_its_line()
+    {
+        var error = Assert.Throws<ConfigException>(() => TrainingConfigFile.Parse("task: cartpole-balance\nppo:\n  learning_rat: 0.1\n", "bad.yaml"));
+        Assert.Contains("line 3", error.Key);
+        Assert.Contains("learning_rat", error.Message);
+    }
+
+    [Fact]
+    public void Resolved_config_round_trips_through_yaml()
+    {
+        var config = TrainingConfigFile.Parse("task: reacher\nseed: 7\nppo:\n  target_kl: 0.015\n", "t.yaml");
+        var again = TrainingConfigFile.Parse(TrainingConfigFile.ToYaml(config), "round-trip.yaml");
+        Assert.Equal(TrainingConfigFile.ToYaml(config), TrainingConfigFile.ToYaml(again));
+        Assert.Equal(0.015, again.Ppo.TargetKl);
+        Assert.Equal(7, again.Seed);
+    }
+
+    internal static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Robotics.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("Robotics.sln not found above the test assembly");
+    }
+}
