@@ -21,6 +21,7 @@ public sealed class SimEnvironment : IDisposable
     private readonly TermContext context;
     private readonly int[] simObservationTerms;
     private readonly float[] observation;
+    private readonly float[] nextObservation;
     private readonly float[] previousAction;
     private readonly float[] appliedAction;
     private readonly double[] actionOffset;
@@ -50,6 +51,7 @@ public sealed class SimEnvironment : IDisposable
         var contract = task.PolicyContract;
         simObservationTerms = Enumerable.Range(0, contract.Observations.Count).Where(t => !builder.Handles(t)).ToArray();
         observation = new float[contract.ObservationSize];
+        nextObservation = new float[contract.ObservationSize];
         int actions = contract.ActionSize;
         previousAction = new float[actions];
         appliedAction = new float[actions];
@@ -122,7 +124,7 @@ public sealed class SimEnvironment : IDisposable
         foreach (var term in terms.Stateful)
             term.OnEpisodeStart(context);
         FillState();
-        BuildObservation();
+        BuildObservation(observation);
         Randomizer.PerturbObservation(observation, random);
         needsReset = false;
         started = true;
@@ -149,8 +151,8 @@ public sealed class SimEnvironment : IDisposable
 
         FillState();
         context.ActionBuffer.CopyTo(previousAction, 0);
-        BuildObservation();
-        Randomizer.PerturbObservation(observation, random);
+        BuildObservation(nextObservation);
+        Randomizer.PerturbObservation(nextObservation, random);
 
         double reward = 0;
         for (int i = 0; i < terms.Rewards.Length; i++)
@@ -160,8 +162,9 @@ public sealed class SimEnvironment : IDisposable
             rewardSums[i] += rewardWeights[i] * value;
             reward += rewardWeights[i] * value;
         }
-        if (!double.IsFinite(reward) || !AllFinite(observation))
+        if (!double.IsFinite(reward) || !AllFinite(nextObservation))
             return Unstable();
+        nextObservation.CopyTo(observation, 0);
 
         bool terminated = false;
         foreach (var term in terms.Terminations)
@@ -254,7 +257,7 @@ public sealed class SimEnvironment : IDisposable
 
     private StepOutcome Unstable()
     {
-        // MuJoCo has already reset the state (or it holds NaN): end the episode, keep the last valid observation.
+        // MuJoCo has already reset the state (or it holds NaN): end the episode; Observation keeps the last valid one.
         Data.ClearWarnings();
         PhysicsResets++;
         needsReset = true;
@@ -362,13 +365,13 @@ public sealed class SimEnvironment : IDisposable
             SimulatedImu.Read(Model, Data, binding, state);
     }
 
-    private void BuildObservation()
+    private void BuildObservation(float[] into)
     {
-        builder.Build(context.State, previousAction, context.Command, observation);
+        builder.Build(context.State, previousAction, context.Command, into);
         foreach (int t in simObservationTerms)
         {
             var term = terms.Observations[t];
-            term.Write(context, observation.AsSpan(builder.OffsetOf(t), term.Spec.Size));
+            term.Write(context, into.AsSpan(builder.OffsetOf(t), term.Spec.Size));
         }
     }
 

@@ -2,6 +2,7 @@ using Robotics.Contract;
 using Robotics.Contract.Observations;
 using Robotics.Sim.Environments;
 using Robotics.Sim.Tasks;
+using Robotics.Sim.Terms;
 using Robotics.Sim.Tests.Tasks;
 
 namespace Robotics.Sim.Tests.Environments;
@@ -120,5 +121,33 @@ public sealed class SimEnvironmentTests : IDisposable
 
         for (int k = 0; k < 4; k++)
             Assert.Equal(q[k], back[k], 12);
+    }
+
+    [Fact]
+    public void A_NaN_observation_ends_the_episode_and_keeps_the_last_valid_observation()
+    {
+        var terms = TermRegistry.CreateDefault();
+        terms.AddObservation("step_count_until_nan", _ => new PoisonTerm());
+        var task = TaskCatalog.Load(files.WriteTask("poison", "robot: probe\nmax_episode_steps: 10\nobservations: [step_count_until_nan]\nrewards: [alive]\n"), terms);
+        using var env = new SimEnvironment(task);
+        env.Reset(seed: 0);
+
+        Assert.False(env.Step([0f, 0f]).Done);
+        var outcome = env.Step([0f, 0f]);
+
+        Assert.True(outcome.PhysicsReset);
+        Assert.True(outcome.Truncated);
+        Assert.Equal(0f, outcome.Reward);
+        Assert.Equal([1f], env.Observation.ToArray());
+        Assert.Equal(1, env.PhysicsResets);
+        Assert.Throws<InvalidOperationException>(() => env.Step([0f, 0f]));
+    }
+
+    /// <summary>Observes the episode step, and NaN from step 2 on.</summary>
+    private sealed class PoisonTerm : IObservationTerm
+    {
+        public ObservationTermSpec Spec { get; } = new("step_count_until_nan", ["step"], 1);
+
+        public void Write(TermContext context, Span<float> into) => into[0] = context.EpisodeStep >= 2 ? float.NaN : context.EpisodeStep;
     }
 }
