@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;
@@ -20,10 +21,10 @@ public sealed record BridgeBenchmarkOptions
     /// <summary>Stepping time per case and mode, split into alternating rounds so that both modes see the same machine load.</summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(6);
 
-    public int Rounds { get; init; } = 3;
+    public int Rounds { get; init; } = 6;
 
-    /// <summary>Threads that step a batch, in-process and on the bridge alike.</summary>
-    public int Threads { get; init; } = Environment.ProcessorCount;
+    /// <summary>Threads that step a batch, in-process and on the bridge alike; 1 is the one-bridge-per-core layout.</summary>
+    public int Threads { get; init; } = 1;
 
     /// <summary>The robotics program for a child-process bridge; null serves the bridge from a thread of this process.</summary>
     public string? BridgeExecutable { get; init; }
@@ -48,13 +49,17 @@ public sealed record BridgeBenchmarkResult(
     double RawBatchMicroseconds,
     double BridgeBatchMicroseconds,
     double BridgeStepMicroseconds,
-    double MessagingMicroseconds);
+    double MessagingMicroseconds,
+    double RawCpuMicrosecondsPerBatch,
+    double BridgeCpuMicrosecondsPerBatch);
 
 public sealed record BridgeBenchmarkReport(
     string Bridge,
     int Threads,
     int ProcessorCount,
     double SecondsPerMode,
+    string LoadAverageBefore,
+    string LoadAverageAfter,
     IReadOnlyList<BridgeBenchmarkResult> Cases,
     string TestspeedCommand,
     double? TestspeedStepsPerSecond,
@@ -66,15 +71,18 @@ public sealed record BridgeBenchmarkReport(
 /// </summary>
 public static class BridgeBenchmark
 {
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
+
     public static BridgeBenchmarkReport Run(BridgeBenchmarkOptions options)
     {
+        string loadBefore = LoadAverage();
         var factory = new SimEnvFactory(options.Threads);
         var results = new List<BridgeBenchmarkResult>();
         foreach (var benchCase in options.Cases)
         {
             options.Progress?.Invoke($"{benchCase.Task} × {benchCase.NumEnvs}: starting the bridge");
             using var bridge = StartBridge(options, factory);
-            results.Add(Measure(benchCase, factory, bridge.Endpoint, options));
+            results.Add(Measure(benchCase, factory, bridge, options));
         }
 
         options.Progress?.Invoke($"running {MujocoTestspeed.Program}");
@@ -84,6 +92,8 @@ public static class BridgeBenchmark
             options.Threads,
             Environment.ProcessorCount,
             options.Duration.TotalSeconds,
+            loadBefore,
+            LoadAverage(),
             results,
             testspeed.Command,
             testspeed.StepsPerSecond,
@@ -98,33 +108,43 @@ public static class BridgeBenchmark
                 options.BridgeLeadingArguments,
                 ["--threads", options.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--quiet"]);
 
-    private static BridgeBenchmarkResult Measure(BridgeBenchmarkCase benchCase, SimEnvFactory factory, string endpoint, BridgeBenchmarkOptions options)
+    private static BridgeBenchmarkResult Measure(BridgeBenchmarkCase benchCase, SimEnvFactory factory, LocalBridge bridge, BridgeBenchmarkOptions options)
     {
         var make = new MakeRequest { Task = benchCase.Task, NumEnvs = benchCase.NumEnvs };
         using var raw = factory.Create(make, benchCase.NumEnvs);
-        using var client = BridgeClient.Open(endpoint, make);
+        using var client = BridgeClient.Open(bridge.Endpoint, make);
+        using var self = Process.GetCurrentProcess();
+        using var child = bridge.ProcessId is { } pid ? Process.GetProcessById(pid) : null;
+        TimeSpan CpuClock()
+        {
+            self.Refresh();
+            child?.Refresh();
+            return self.TotalProcessorTime + (child?.TotalProcessorTime ?? TimeSpan.Zero);
+        }
+
         var rawMeter = new ThroughputMeter(raw.Env, seed: 1);
         var bridgeMeter = new ThroughputMeter(client, seed: 1);
         var round = options.Duration / options.Rounds;
 
-        // Warm up both (JIT, caches, the bridge's worker threads) before anything counts.
-        rawMeter.Measure(round / 3);
-        bridgeMeter.Measure(round / 3);
+        // Warm up both until the JIT has done its tiered recompilation (a fresh bridge process needs a few seconds).
+        rawMeter.Measure(WarmUp);
+        bridgeMeter.Measure(WarmUp);
         var before = client.GetStats();
 
-        var rawRates = new List<double>();
-        var bridgeRates = new List<double>();
+        var rawRounds = new List<Throughput>();
+        var bridgeRounds = new List<Throughput>();
         for (int r = 0; r < options.Rounds; r++)
         {
-            rawRates.Add(rawMeter.Measure(round));
-            bridgeRates.Add(bridgeMeter.Measure(round));
+            rawRounds.Add(rawMeter.Measure(round, CpuClock));
+            bridgeRounds.Add(bridgeMeter.Measure(round, CpuClock));
             options.Progress?.Invoke(
-                $"{benchCase.Task} × {benchCase.NumEnvs} round {r + 1}: raw {rawRates[^1]:N0}, bridge {bridgeRates[^1]:N0} env steps/s");
+                $"{benchCase.Task} × {benchCase.NumEnvs} round {r + 1}: raw {rawRounds[^1].EnvStepsPerSecond:N0}, " +
+                $"bridge {bridgeRounds[^1].EnvStepsPerSecond:N0} env steps/s");
         }
 
         var after = client.GetStats();
-        double rawRate = Median(rawRates);
-        double bridgeRate = Median(bridgeRates);
+        double rawRate = Median(rawRounds.Select(t => t.EnvStepsPerSecond));
+        double bridgeRate = Median(bridgeRounds.Select(t => t.EnvStepsPerSecond));
         double bridgeBatchUs = 1e6 * benchCase.NumEnvs / bridgeRate;
         double bridgeStepUs = 1e6 * (after.StepSeconds - before.StepSeconds) / Math.Max(1, after.BatchSteps - before.BatchSteps);
         double ratio = bridgeRate / rawRate;
@@ -139,10 +159,24 @@ public static class BridgeBenchmark
             1e6 * benchCase.NumEnvs / rawRate,
             bridgeBatchUs,
             bridgeStepUs,
-            bridgeBatchUs - bridgeStepUs);
+            bridgeBatchUs - bridgeStepUs,
+            Median(rawRounds.Select(t => t.CpuMicrosecondsPerBatch)),
+            Median(bridgeRounds.Select(t => t.CpuMicrosecondsPerBatch)));
     }
 
-    private static double Median(List<double> values)
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "unknown";
+        }
+    }
+
+    private static double Median(IEnumerable<double> values)
     {
         var sorted = values.Order().ToList();
         return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;

@@ -34,9 +34,13 @@ public sealed class ThroughputMeter
 
     public long BatchSteps { get; private set; }
 
-    /// <summary>Steps for about <paramref name="duration"/>; returns environment steps per second over that stretch.</summary>
-    public double Measure(TimeSpan duration)
+    /// <summary>
+    /// Steps for about <paramref name="duration"/>. Returns environment steps per second over that stretch and the
+    /// CPU time per batch step that <paramref name="cpuClock"/> (e.g. the processes involved) consumed meanwhile.
+    /// </summary>
+    public Throughput Measure(TimeSpan duration, Func<TimeSpan>? cpuClock = null)
     {
+        var cpuStart = cpuClock?.Invoke() ?? TimeSpan.Zero;
         long start = Stopwatch.GetTimestamp();
         long end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
         long steps = 0;
@@ -49,7 +53,11 @@ public sealed class ThroughputMeter
         }
         while (now < end);
 
+        var cpu = (cpuClock?.Invoke() ?? TimeSpan.Zero) - cpuStart;
         BatchSteps += steps;
-        return steps * env.Spec.NumEnvs / ((now - start) / (double)Stopwatch.Frequency);
+        return new Throughput(steps * env.Spec.NumEnvs / ((now - start) / (double)Stopwatch.Frequency), cpu.TotalMicroseconds / steps);
     }
 }
+
+/// <summary>Environment steps per second, and CPU microseconds spent per batch step (0 without a CPU clock).</summary>
+public readonly record struct Throughput(double EnvStepsPerSecond, double CpuMicrosecondsPerBatch);

@@ -65,6 +65,7 @@ public sealed class LocalBridge : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        start.Environment.TryAdd(BridgeSockets.InlineCompletionsVariable, "1");
         foreach (var argument in (leadingArguments ?? []).Concat(["sim-bridge", "--bind", "tcp://127.0.0.1:0", "--stop-on-stdin-eof"]).Concat(extraArguments ?? []))
         {
             start.ArgumentList.Add(argument);

@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using NetMQ;
+using Robotics.SimBridge;
 using Robotics.SimBridge.Benchmarks;
 
 namespace Robotics.Cli.Commands;
@@ -44,8 +45,8 @@ internal static class BenchCommand
         };
         var threads = new Option<int>("--threads")
         {
-            Description = "threads that step a batch, in-process and on the bridge alike (default: one per core)",
-            DefaultValueFactory = _ => Environment.ProcessorCount,
+            Description = "threads that step a batch, in-process and on the bridge alike (default 1: one bridge per core)",
+            DefaultValueFactory = _ => 1,
         };
         var command = new Command("bridge", "Compare in-process env steps/s with steps/s through a sim bridge, and with mujoco-testspeed.")
         {
@@ -53,6 +54,8 @@ internal static class BenchCommand
         };
         command.SetAction(parse =>
         {
+            BridgeSockets.PreferInlineCompletions();
+            BridgeSockets.PoolMessageBuffers();
             bool asJson = parse.GetValue(json);
             var (executable, leading) = parse.GetValue(inProcess) ? (null, []) : RoboticsProgram();
             var report = BridgeBenchmark.Run(new BridgeBenchmarkOptions
@@ -83,13 +86,15 @@ internal static class BenchCommand
     {
         var text = new System.Text.StringBuilder();
         var c = CultureInfo.InvariantCulture;
-        text.AppendLine(c, $"bridge: {report.Bridge}; {report.Threads} stepping threads, {report.ProcessorCount} cores; {report.SecondsPerMode:0.#} s per mode");
-        text.AppendLine("task                 envs   raw env-steps/s  bridge env-steps/s  ratio  goal   raw µs/batch  bridge µs/batch  (stepping + messaging)");
+        text.AppendLine(c, $"bridge: {report.Bridge}; {report.Threads} stepping threads, {report.ProcessorCount} cores; {report.SecondsPerMode:0.#} s per mode; " +
+            $"load average {report.LoadAverageBefore} before, {report.LoadAverageAfter} after");
+        text.AppendLine("task                 envs   raw env-steps/s  bridge env-steps/s  ratio  goal   raw µs/batch  bridge µs/batch  (stepping + messaging)  CPU µs/batch raw, bridge");
         foreach (var r in report.Cases)
         {
             text.AppendLine(c,
                 $"{r.Task,-20} {r.NumEnvs,4} {r.RawEnvStepsPerSecond,17:N0} {r.BridgeEnvStepsPerSecond,19:N0} {r.Ratio,6:0.00} {(r.MeetsGoal ? "≥" : "<")}{r.Goal,4:0.00} " +
-                $"{r.RawBatchMicroseconds,14:0} {r.BridgeBatchMicroseconds,16:0}  ({r.BridgeStepMicroseconds:0} + {r.MessagingMicroseconds:0})");
+                $"{r.RawBatchMicroseconds,14:0} {r.BridgeBatchMicroseconds,16:0}  {$"({r.BridgeStepMicroseconds:0} + {r.MessagingMicroseconds:0})",-22} " +
+                $"{r.RawCpuMicrosecondsPerBatch:0}, {r.BridgeCpuMicrosecondsPerBatch:0}");
         }
 
         text.Append(c, $"{report.TestspeedCommand}: ");

@@ -56,6 +56,8 @@ internal static class SimBridgeCommand
             return 2;
         }
 
+        BridgeSockets.PreferInlineCompletions();
+        BridgeSockets.PoolMessageBuffers();
         using var stop = new CancellationTokenSource();
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
