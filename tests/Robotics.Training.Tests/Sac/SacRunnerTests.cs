@@ -1,6 +1,8 @@
 using Robotics.Training.Algorithms.Sac;
+using Robotics.Runtime.Policy;
 using Robotics.Training.Checkpoints;
 using Robotics.Training.Configuration;
+using Robotics.Training.Export;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Runner;
 using static Robotics.Training.Tests.Runner.RunnerTestKit;
@@ -62,6 +64,29 @@ public sealed class SacRunnerTests
         // 64 fresh transitions: back to random actions until learning_starts.
         Assert.Equal(64, resumed[0]["charts/buffer_size"]);
         Assert.Equal(1, resumed[0]["charts/random_action_fraction"]);
+    }
+
+    [Fact]
+    public void Trained_sac_run_exports_from_its_folder_and_the_runtime_reproduces_its_actions()
+    {
+        string dir = TempRunDir();
+        new TrainingRunner(Config(saveBuffer: false), dir, PointMass()).Train(new Quiet(), resume: false);
+        string onnxPath = Path.Combine(dir, "policy.onnx");
+
+        // As `robotics export RUN_DIR` does: the run's policy (CheckpointFiles.Resolve), checked against SAC's TorchSharp forward.
+        var report = CheckpointExport.Run(dir, onnxPath);
+
+        Assert.Contains(report.Comparisons, c => c.Reference == "sac TorchSharp" && c.MaxAbsDifference <= 1e-5);
+        Assert.Equal("sac", report.Metadata.Algorithm);
+        using var onnx = OnnxPolicy.Load(onnxPath, batch: 1);
+        var (_, _, algorithm) = CheckpointFiles.Load(CheckpointFiles.Resolve(dir), TorchSharp.torch.CPU);
+        using (algorithm)
+        {
+            float[] observation = [0.7f, -0.3f];
+            observation.CopyTo(onnx.Observation, 0);
+            onnx.Run();
+            Assert.Equal(algorithm.ActDeterministic(observation, 1)[0], onnx.Actions[0], 1e-5f);
+        }
     }
 
     [Fact]
