@@ -6,6 +6,12 @@ public sealed record EmulatorOptions
     /// <summary>Watchdog timeout; default three of the robot's control periods.</summary>
     public TimeSpan? WatchdogTimeout { get; init; }
 
+    /// <summary>
+    /// The firmware's line speed. On a pseudo-terminal, when the host configures another rate, the emulator
+    /// behaves as a real UART would: what it sends arrives as garbage and what it receives is ignored.
+    /// </summary>
+    public int BaudRate { get; init; } = 921600;
+
     /// <summary>Seed of the simulation's initial state and of the fault injection.</summary>
     public int Seed { get; init; }
 

@@ -12,6 +12,9 @@ public sealed class FaultInjectingSink(FaultInjectionOptions faults, int seed) :
     /// <summary>Where frames go; null while the device is disconnected (frames are lost).</summary>
     public IByteChannel? Channel { get; set; }
 
+    /// <summary>Set while the two sides' baud rates differ: every byte arrives as noise.</summary>
+    public bool Garble { get; set; }
+
     public long FramesSent { get; private set; }
     public long FramesDropped { get; private set; }
     public long FramesCorrupted { get; private set; }
@@ -71,6 +74,14 @@ public sealed class FaultInjectingSink(FaultInjectionOptions faults, int seed) :
     {
         if (Channel is null)
             return;
+        if (Garble)
+        {
+            Span<byte> noise = stackalloc byte[frame.Length];
+            _random.NextBytes(noise);
+            Channel.Write(noise);
+            return;
+        }
+
         Channel.Write(frame);
         FramesSent++;
     }

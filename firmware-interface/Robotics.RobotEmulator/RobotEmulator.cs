@@ -71,11 +71,14 @@ public sealed class RobotEmulator : IDisposable
 
     public bool Disconnected { get; private set; }
 
+    /// <summary>Whether the host has configured a baud rate other than the firmware's.</summary>
+    public bool BaudRateMismatch { get; private set; }
+
     /// <summary>Opens the device. After this, <see cref="DevicePath"/> is where the host connects.</summary>
     public void Start()
     {
         if (_usesExistingDevice)
-            _channel = SerialDevice.Open(_requestedPath!, 921600);
+            _channel = SerialDevice.Open(_requestedPath!, _options.BaudRate);
         else
             _channel = _terminal = PseudoTerminal.Open(_requestedPath);
         _sink.Channel = _channel;
@@ -98,6 +101,7 @@ public sealed class RobotEmulator : IDisposable
                 break;
             ScheduleConnection(elapsed, faults);
 
+            CheckBaudRate();
             _link.Tick(Micros(started));
             _sim.StepControlPeriod(_link.Rules.Targets);
             _sim.ReadState(_state);
@@ -114,7 +118,7 @@ public sealed class RobotEmulator : IDisposable
                     break;
                 var waitMilliseconds = (int)Math.Min(left * 1000 / Stopwatch.Frequency, 5);
                 var count = _channel is null ? Sleep(waitMilliseconds) : _channel.Read(buffer, waitMilliseconds);
-                if (count > 0)
+                if (count > 0 && !CheckBaudRate())
                     _link.Receive(buffer.AsSpan(0, count), Micros(started));
                 _sink.Flush();
             }
@@ -150,6 +154,14 @@ public sealed class RobotEmulator : IDisposable
             _link.Decoder.Reset();
             Disconnected = false;
         }
+    }
+
+    // A host at another baud rate sees noise, and its bytes are noise to this side. Returns whether they differ.
+    private bool CheckBaudRate()
+    {
+        BaudRateMismatch = _terminal?.ClientBaudRate() is { } hostBaud && hostBaud != _options.BaudRate;
+        _sink.Garble = BaudRateMismatch;
+        return BaudRateMismatch;
     }
 
     // A stuck sensor repeats its last reading while the joint itself moves on.

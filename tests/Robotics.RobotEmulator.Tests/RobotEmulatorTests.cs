@@ -143,3 +143,35 @@ public sealed class RobotEmulatorTests : IDisposable
         Assert.Equal(stuck, state.JointPositions[1]);
     }
 }
+
+public sealed class BaudRateTests
+{
+    [Fact]
+    public void A_host_at_another_baud_rate_gets_a_clear_error_and_one_at_the_right_rate_links()
+    {
+        using var running = new RunningEmulator("cartpole-balance", options: new EmulatorOptions { BaudRate = 115200 });
+
+        using (var wrong = new SerialRobotTransport(running.Emulator.DevicePath, new SerialTransportOptions { BaudRate = 921600 }))
+        {
+            var error = Assert.Throws<RobotLinkException>(() => wrong.Open(TimeSpan.FromMilliseconds(500)));
+            Assert.Contains("921600 baud", error.Message);
+            Assert.Contains("baud rate", error.Message);
+        }
+
+        using var right = new SerialRobotTransport(running.Emulator.DevicePath, new SerialTransportOptions { BaudRate = 115200 });
+        Assert.Equal("cartpole", right.Open(TimeSpan.FromSeconds(5)).RobotName);
+    }
+
+    [Fact]
+    public void A_linked_robot_seen_at_the_wrong_baud_rate_is_noise_counted_as_bad_frames()
+    {
+        using var running = new RunningEmulator("cartpole-balance", options: new EmulatorOptions { BaudRate = 115200 });
+        using (var right = new SerialRobotTransport(running.Emulator.DevicePath, new SerialTransportOptions { BaudRate = 115200 }))
+            right.Open(TimeSpan.FromSeconds(5));
+
+        using var wrong = new SerialRobotTransport(running.Emulator.DevicePath, new SerialTransportOptions { BaudRate = 921600 });
+        var error = Assert.Throws<RobotLinkException>(() => wrong.Open(TimeSpan.FromMilliseconds(500)));
+
+        Assert.Contains("no valid frame at 921600 baud", error.Message);
+    }
+}

@@ -43,6 +43,9 @@ internal static unsafe partial class LibC
     [LibraryImport(Library)]
     public static partial void cfmakeraw(byte* termios);
 
+    [LibraryImport(Library)]
+    public static partial uint cfgetospeed(byte* termios);
+
     [LibraryImport(Library, SetLastError = true)]
     public static partial int fcntl(int fd, int command, int argument);
 
@@ -57,6 +60,30 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int close(int fd);
+
+    /// <summary>Baud rate of a termios speed code (Linux B* constants); null for BOTHER or an unknown code.</summary>
+    public static int? BaudOfSpeedCode(uint code) => code switch
+    {
+        13 => 9600,
+        14 => 19200,
+        15 => 38400,
+        0x1001 => 57600,
+        0x1002 => 115200,
+        0x1003 => 230400,
+        0x1004 => 460800,
+        0x1005 => 500000,
+        0x1006 => 576000,
+        0x1007 => 921600,
+        0x1008 => 1000000,
+        0x1009 => 1152000,
+        0x100A => 1500000,
+        0x100B => 2000000,
+        0x100C => 2500000,
+        0x100D => 3000000,
+        0x100E => 3500000,
+        0x100F => 4000000,
+        _ => null,
+    };
 
     public static string Error(int errno) => Marshal.GetPInvokeErrorMessage(errno) + $" (errno {errno})";
 }

@@ -118,6 +118,19 @@ public sealed unsafe class PseudoTerminal : IByteChannel
         }
     }
 
+    /// <summary>
+    /// The baud rate the client configured on the slave (a pseudo-terminal's termios are the slave's, read through
+    /// the master); null when closed or not a standard rate. Bytes move regardless: an emulator uses this to behave
+    /// as a real line would when the two sides disagree.
+    /// </summary>
+    public int? ClientBaudRate()
+    {
+        if (_master < 0)
+            return null;
+        var termios = stackalloc byte[LibC.TermiosBufferSize];
+        return LibC.tcgetattr(_master, termios) == 0 ? LibC.BaudOfSpeedCode(LibC.cfgetospeed(termios)) : null;
+    }
+
     /// <summary>Closes both ends: a client of the slave sees the device vanish (hang-up). The link stays, pointing nowhere.</summary>
     public void Close()
     {

@@ -27,6 +27,7 @@ public sealed class SerialRobotTransport : IRobotTransport
     private Thread? _reader;
     private volatile bool _stopping;
     private uint _txSequence;
+    private long _bytesReceived;
     private uint _lastRxSequence;
     private bool _awaitingHandshake;
     private long _nextHandshakeRequestTicks;
@@ -69,7 +70,9 @@ public sealed class SerialRobotTransport : IRobotTransport
 
         if (_handshakeProblem is not null || _handshake is null)
         {
-            var problem = _handshakeProblem
+            var problem = _handshakeProblem ?? (_bytesReceived > 0
+                ? $"received {_bytesReceived} bytes from '{_portName}' within {timeout.TotalSeconds:0.##} s but no valid frame at {_options.BaudRate} baud: the baud rate most likely differs from the firmware's; use the firmware's rate"
+                : null)
                 ?? $"no answer from '{_portName}' within {timeout.TotalSeconds:0.##} s at {_options.BaudRate} baud: check that the baud rate matches the firmware's, that the robot is powered and running its firmware, and the cable";
             Dispose();
             throw new RobotLinkException(problem);
@@ -176,6 +179,7 @@ public sealed class SerialRobotTransport : IRobotTransport
                 continue;
             }
 
+            _bytesReceived += count;
             ReadOnlySpan<byte> input = _rxBuffer.AsSpan(0, count);
             while (_decoder.TryReadFrame(ref input, out var payload))
                 Dispatch(payload);

@@ -19,6 +19,7 @@ internal static class EmulateCommand
             Description = "an existing serial device under /dev to use, or a path where a link to a new pseudo-terminal is made (default: the pseudo-terminal's own name)",
         };
         var duration = new Option<double?>("--duration") { Description = "stop after this many seconds (default: run until Ctrl-C)" };
+        var baud = new Option<int>("--baud") { Description = "the firmware's baud rate; a host that opens the pseudo-terminal at another rate sees noise, as on a real line", DefaultValueFactory = _ => 921_600 };
         var seed = new Option<int>("--seed") { Description = "seed of the initial state and of the injected faults", DefaultValueFactory = _ => 0 };
         var watchdog = new Option<double?>("--watchdog-ms") { Description = "firmware watchdog timeout in ms (default: 3 control periods)" };
         var drop = new Option<double>("--drop-rate") { Description = "probability that a frame from the robot is not sent" };
@@ -31,7 +32,7 @@ internal static class EmulateCommand
         var stuckAt = new Option<double>("--stuck-at") { Description = "when the sensor freezes, seconds after the start" };
         var command = new Command("emulate", "Emulate a robot's firmware behind a pseudo-terminal, with MuJoCo as the robot.")
         {
-            robot, port, duration, seed, watchdog, drop, corrupt, delay, delayMs, disconnectAt, reconnectAfter, stuckJoint, stuckAt,
+            robot, port, duration, baud, seed, watchdog, drop, corrupt, delay, delayMs, disconnectAt, reconnectAfter, stuckJoint, stuckAt,
         };
         command.SetAction(parse =>
         {
@@ -50,6 +51,7 @@ internal static class EmulateCommand
                 var options = new EmulatorOptions
                 {
                     Seed = parse.GetValue(seed),
+                    BaudRate = parse.GetValue(baud),
                     WatchdogTimeout = parse.GetValue(watchdog) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
                     Faults = new FaultInjectionOptions
                     {
@@ -82,7 +84,7 @@ internal static class EmulateCommand
         Console.Out.Flush();
         var contract = task.RobotContract;
         Console.Error.WriteLine(
-            $"emulating {contract.Robot} (task {task.Name}, contract {contract.ShortHash:x16}) at {contract.ControlRateHz} Hz on {emulator.DevicePath}; Ctrl-C stops");
+            $"emulating {contract.Robot} (task {task.Name}, contract {contract.ShortHash:x16}) at {contract.ControlRateHz} Hz on {emulator.DevicePath} ({options.BaudRate} baud); Ctrl-C stops");
 
         using var cancel = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
