@@ -335,9 +335,14 @@ public sealed class SimEnvironment : IDisposable
         int[] addresses = Task.CommandJointAddresses[command];
         if (addresses.Length == 0)
             return;
+        int[] dofs = Task.CommandJointDofAddresses[command];
         Span<double> qpos = Data.Qpos;
+        Span<double> qvel = Data.Qvel;
         for (int k = 0; k < addresses.Length; k++)
+        {
             qpos[addresses[k]] = context.CommandBuffer[offset + k];
+            qvel[dofs[k]] = 0;
+        }
     }
 
     private double Uniform(double min, double max) => min + (max - min) * random.NextDouble();

@@ -31,9 +31,11 @@ public sealed class LoadedTask
         ObservationBuilder = ObservationBuilder.ForSimulation(PolicyContract);
         Randomization = RandomizationConfig.Parse(task.Randomization ?? new YamlMappingNode(), task.File);
         InitialJoints = task.InitialState.Joints.Select(j => ResolveInitial(j, model, task, robot.Definition)).ToArray();
-        CommandJointAddresses = task.Commands.Select((c, i) => c.Joints
-            .Select(name => model.JntQposadr[RobotBinding.RequireOneDofJoint(model, name, task.File, $"commands[{i}].joints", robot.MjcfPath)])
+        var commandJoints = task.Commands.Select((c, i) => c.Joints
+            .Select(name => RobotBinding.RequireOneDofJoint(model, name, task.File, $"commands[{i}].joints", robot.MjcfPath))
             .ToArray()).ToArray();
+        CommandJointAddresses = commandJoints.Select(ids => ids.Select(id => model.JntQposadr[id]).ToArray()).ToArray();
+        CommandJointDofAddresses = commandJoints.Select(ids => ids.Select(id => model.JntDofadr[id]).ToArray()).ToArray();
     }
 
     public string Name => TaskDefinition.Name;
@@ -64,6 +66,9 @@ public sealed class LoadedTask
 
     /// <summary>For each command, the qpos addresses its components are written to at reset (may be empty).</summary>
     internal int[][] CommandJointAddresses { get; }
+
+    /// <summary>For each command, the qvel addresses of those joints (zeroed, so a marker stays put).</summary>
+    internal int[][] CommandJointDofAddresses { get; }
 
     /// <summary>Builds the task from parsed definitions; throws <see cref="ConfigException"/> for any name the MJCF lacks or term problem.</summary>
     public static LoadedTask Create(RobotDefinition robot, TaskDefinition task, TermRegistry? terms = null) =>

@@ -64,4 +64,34 @@ public sealed class BuiltInTaskTests
         Assert.True(env.EpisodeStep < task.TaskDefinition.MaxEpisodeSteps, $"fell after {env.EpisodeStep} steps");
         Assert.True(Math.Abs(env.State.JointPositions[1]) > 0.2, "the pole leans past 12 degrees");
     }
+
+    [Fact]
+    public void Reacher_target_stays_put_and_a_joint_space_PD_controller_ends_within_2_cm()
+    {
+        var task = TaskCatalog.Load("reacher");
+        using var env = new SimEnvironment(task);
+        const double upper = 0.1, fore = 0.11;
+        for (int episode = 0; episode < 5; episode++)
+        {
+            env.Reset(seed: episode);
+            double x = env.Command[0], y = env.Command[1];
+            // Inverse kinematics of the two links, elbow on the positive side.
+            double elbow = Math.Acos(Math.Clamp((x * x + y * y - upper * upper - fore * fore) / (2 * upper * fore), -1, 1));
+            double shoulder = Math.Atan2(y, x) - Math.Atan2(fore * Math.Sin(elbow), upper + fore * Math.Cos(elbow));
+            for (int t = 0; t < task.TaskDefinition.MaxEpisodeSteps; t++)
+            {
+                var q = env.State.JointPositions;
+                var qd = env.State.JointVelocities;
+                env.Step([
+                    (float)(0.3 * Math.IEEERemainder(shoulder - q[0], 2 * Math.PI) - 0.02 * qd[0]),
+                    (float)(0.3 * (elbow - q[1]) - 0.02 * qd[1]),
+                ]);
+            }
+
+            Assert.True(env.EpisodeStats()["final/distance"] < 0.02, $"episode {episode}: {env.EpisodeStats()["final/distance"]} m");
+            int target = env.Model.NameToId(Robotics.Sim.Mujoco.MjtObj.Site, "target");
+            Assert.Equal(x, env.Data.SiteXpos[3 * target], 9);
+            Assert.Equal(y, env.Data.SiteXpos[3 * target + 1], 9);
+        }
+    }
 }
