@@ -94,4 +94,43 @@ public sealed class BuiltInTaskTests
             Assert.Equal(y, env.Data.SiteXpos[3 * target + 1], 9);
         }
     }
+
+    [Fact]
+    public void Cartpole_balance_held_by_a_PD_controller_earns_the_maximum_return_of_500()
+    {
+        var task = TaskCatalog.Load("cartpole-balance");
+        using var env = new SimEnvironment(task);
+        env.Reset(seed: 2);
+        StepOutcome outcome;
+        do
+        {
+            var q = env.State.JointPositions;
+            var qd = env.State.JointVelocities;
+            // Push the cart under the pole (a positive angle leans it towards +x), and drift back to the centre.
+            outcome = env.Step([(float)(60 * q[1] + 10 * qd[1] + 1 * q[0] + 2 * qd[0])]);
+        }
+        while (!outcome.Done);
+
+        Assert.True(outcome.Truncated);
+        Assert.False(outcome.Terminated);
+        Assert.Equal(500, env.EpisodeReturn);
+    }
+
+    [Fact]
+    public void Quadruped_stands_in_its_zero_pose_for_a_whole_episode()
+    {
+        using var env = new SimEnvironment(TaskCatalog.Load("quadruped-walk"), randomize: false);
+        env.Reset(seed: 0);
+        var stand = new float[env.ActionSize];
+        StepOutcome outcome;
+        do
+        {
+            outcome = env.Step(stand);
+        }
+        while (!outcome.Done);
+
+        Assert.True(outcome.Truncated);
+        int torso = env.Model.NameToId(Robotics.Sim.Mujoco.MjtObj.Body, "torso");
+        Assert.InRange(env.Data.Xpos[3 * torso + 2], 0.3, 0.35);
+    }
 }
