@@ -36,11 +36,11 @@ internal static class BenchInferenceCommand
 
     public sealed record InferenceCase(string Engine, int Hidden, int Observations, int Actions, int Calls, double P50Micros, double P99Micros, double MeanMicros, double MaxMicros);
 
-    public sealed record InferenceReport(int ProcessorCount, int Threads, double GoalOnnxP99Micros256, IReadOnlyList<InferenceCase> Cases);
+    public sealed record InferenceReport(int ProcessorCount, int Threads, double GoalOnnxP99Micros256, IReadOnlyList<InferenceCase> Cases, string? TorchSharpUnavailable);
 
     private static InferenceReport Run(int calls)
     {
-        torch.set_num_threads(1);
+        var torchProblem = TryLoadTorch();
         var cases = new List<InferenceCase>();
         foreach (var hidden in new[] { 64, 256 })
         {
@@ -57,6 +57,7 @@ internal static class BenchInferenceCommand
                 }));
             }
 
+            if (torchProblem is not null) continue;
             using (var torchForward = new TorchPolicyForward(policy))
             {
                 var actions = new float[policy.ActionSize];
@@ -65,7 +66,22 @@ internal static class BenchInferenceCommand
             }
         }
 
-        return new InferenceReport(Environment.ProcessorCount, 1, GoalP99Micros, cases);
+        return new InferenceReport(Environment.ProcessorCount, 1, GoalP99Micros, cases, torchProblem);
+    }
+
+    // The ONNX figures are worth having even where TorchSharp's native libraries cannot load.
+    private static string? TryLoadTorch()
+    {
+        try
+        {
+            torch.set_num_threads(1);
+            return null;
+        }
+        catch (TypeInitializationException e)
+        {
+            var reason = (e.InnerException ?? e).Message.Split('\n')[0];
+            return $"TorchSharp could not load its native library, so only ONNX Runtime was measured: {reason}";
+        }
     }
 
     private static InferenceCase Measure(string engine, int hidden, int obs, int act, int calls, Action<int> call)
@@ -95,6 +111,7 @@ internal static class BenchInferenceCommand
         s.AppendLine("engine        network   p50 µs   p99 µs  mean µs   max µs");
         foreach (var r in report.Cases)
             s.AppendLine(c, $"{r.Engine,-12} {r.Hidden,4}x{r.Hidden,-4} {r.P50Micros,8:F1} {r.P99Micros,8:F1} {r.MeanMicros,8:F1} {r.MaxMicros,8:F0}");
+        if (report.TorchSharpUnavailable is not null) s.AppendLine(report.TorchSharpUnavailable);
         s.Append(c, $"goal: ONNX Runtime p99 <= {report.GoalOnnxP99Micros256} µs for 256x256");
         return s.ToString();
     }
