@@ -56,6 +56,19 @@ public sealed class ObservationBuilderTests
     }
 
     [Fact]
+    public void Policy_contract_keeps_its_commands_through_JSON()
+    {
+        var contract = Contract(new ObservationTermSpec(ObservationKinds.Command, ["velocity"], 2));
+
+        var back = PolicyContract.FromJson(contract.ToJson());
+
+        Assert.Equal(contract.Commands, back.Commands);
+        Assert.Equal(3, back.CommandSize);
+        Assert.Equal(contract.Hash, back.Hash);
+        Assert.Equal(2, ObservationBuilder.ForRobot(back).Size);
+    }
+
+    [Fact]
     public void Level_IMU_sees_gravity_straight_down()
     {
         var builder = ObservationBuilder.ForRobot(Contract(new ObservationTermSpec(ObservationKinds.ProjectedGravity, ["x", "y", "z"], 3)));
