@@ -109,4 +109,34 @@ public sealed class FrameDecoderTests
         Assert.False(MessageCodec.TryDecodePayload(payload.AsSpan(0, length), out _, out var error));
         Assert.Contains("protocol version 2", error);
     }
+
+    [Fact]
+    public void Random_bytes_never_throw_and_never_pass_as_frames()
+    {
+        var random = new Random(99);
+        var bytes = new byte[200_000];
+        random.NextBytes(bytes);
+        var decoder = new FrameDecoder();
+
+        ReadOnlySpan<byte> input = bytes;
+        var frames = 0;
+        while (decoder.TryReadFrame(ref input, out var payload))
+        {
+            frames++;
+            MessageCodec.TryDecodePayload(payload, out _, out _);
+        }
+
+        Assert.Equal(0, frames);
+        Assert.True(decoder.MalformedFrames + decoder.BadChecksums > 500);
+
+        var payloadBytes = new byte[64];
+        for (var i = 0; i < 20_000; i++)
+        {
+            var length = random.Next(payloadBytes.Length);
+            random.NextBytes(payloadBytes.AsSpan(0, length));
+            if (length > 0)
+                payloadBytes[0] = WireFormat.ProtocolVersion;
+            MessageCodec.TryDecodePayload(payloadBytes.AsSpan(0, length), out _, out _);
+        }
+    }
 }
