@@ -8,14 +8,14 @@
 #   build/bench-algorithms.sh [OUT_DIR] [SEEDS] [TASKS] [ALGORITHMS]
 #   build/bench-algorithms.sh runs/bench "1 2 3" "cartpole-swingup reacher hopper" "ppo sac"
 #
-# Environment: ROBOTICS (the robotics command, default `dotnet run --project src/Robotics.Cli -c Release --`),
+# Environment: ROBOTICS (the robotics command, default ./robotics),
 # TOTAL_STEPS (override every config's total_steps, e.g. for a short trial).
 set -euo pipefail
 out=${1:-runs/bench-algorithms}
 seeds=${2:-"1 2 3"}
 tasks=${3:-"cartpole-swingup reacher hopper"}
 algorithms=${4:-"ppo sac"}
-robotics=${ROBOTICS:-"dotnet run --project src/Robotics.Cli -c Release --"}
+robotics=${ROBOTICS:-./robotics}
 cd "$(dirname "$0")/.."
 mkdir -p "$out"
 
@@ -52,15 +52,17 @@ for run in sorted(glob.glob(os.path.join(out, "*-seed*"))):
     evals = [e for e in evals if e[2] == e[2]]
     if not evals: continue
     last = rows(run)[-1]
+    train = [num(r, "charts/episode_return_mean") for r in rows(run)]
+    train = [v for v in train if v == v][-5:]
     runs.setdefault(task, {}).setdefault(algo, []).append(dict(seed=seed, evals=evals, final=evals[-1][2], best=max(e[2] for e in evals),
-        steps=num(last, "charts/global_step"), wall=num(last, "perf/wall_seconds")))
-print("| task | algorithm | seed | final eval return | best | steps | wall s | steps/s | steps to PPO's final (mean over seeds) | wall s to it |")
-print("|---|---|---|---|---|---|---|---|---|---|")
+        train=statistics.mean(train) if train else float("nan"), steps=num(last, "charts/global_step"), wall=num(last, "perf/wall_seconds")))
+print("| task | algorithm | seed | final eval return | best eval | training return (last 5 updates) | steps | wall s | steps/s | steps to PPO's final eval (mean over seeds) | wall s to it |")
+print("|---|---|---|---|---|---|---|---|---|---|---|")
 for task, algos in runs.items():
     ppo_final = statistics.mean(r["final"] for r in algos["ppo"]) if "ppo" in algos else None
     for algo, rs in algos.items():
         for r in rs:
             reach = next(((s, w) for s, w, v in r["evals"] if ppo_final is not None and v >= ppo_final), None)
-            print(f"| {task} | {algo} | {r['seed']} | {r['final']:.1f} | {r['best']:.1f} | {r['steps']:.0f} | {r['wall']:.0f} | {r['steps'] / max(r['wall'], 1e-9):.0f} | "
+            print(f"| {task} | {algo} | {r['seed']} | {r['final']:.1f} | {r['best']:.1f} | {r['train']:.1f} | {r['steps']:.0f} | {r['wall']:.0f} | {r['steps'] / max(r['wall'], 1e-9):.0f} | "
                   f"{'-' if reach is None else f'{reach[0]:.0f}'} (PPO final {'-' if ppo_final is None else f'{ppo_final:.1f}'}) | {'-' if reach is None else f'{reach[1]:.0f}'} |")
 PY
