@@ -1,3 +1,4 @@
+using Robotics.Contract.Definitions;
 using Robotics.Sim.Mujoco;
 using Robotics.Sim.Terms;
 
@@ -22,7 +23,7 @@ internal sealed class TaskTerms
     public static TaskTerms Create(LoadedTask task, MjModel model)
     {
         var definition = task.TaskDefinition;
-        TermArgs Args(Contract.Definitions.TermDefinition term) => new(term, definition, task.Binding, model);
+        TermArgs Args(TermDefinition term) => new(term, definition, task.Binding, model);
         return new TaskTerms(
             definition.Observations.Select(t => task.Terms.CreateObservation(Args(t))).ToArray(),
             definition.Rewards.Select(t => task.Terms.CreateReward(Args(t))).ToArray(),
