@@ -119,7 +119,7 @@ public sealed class LocalBridge : IDisposable
         }
         catch
         {
-            Stop(child);
+            Kill(child);
             child.Dispose();
             throw;
         }
@@ -158,9 +158,21 @@ public sealed class LocalBridge : IDisposable
             child.StandardInput.Close();
             if (!child.WaitForExit(TimeSpan.FromSeconds(5)))
             {
-                child.Kill(entireProcessTree: true);
-                child.WaitForExit(TimeSpan.FromSeconds(5));
+                Kill(child);
             }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+    }
+
+    private static void Kill(Process child)
+    {
+        try
+        {
+            child.Kill(entireProcessTree: true);
+            child.WaitForExit(TimeSpan.FromSeconds(5));
         }
         catch (InvalidOperationException)
         {

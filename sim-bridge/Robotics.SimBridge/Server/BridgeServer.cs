@@ -12,6 +12,7 @@ namespace Robotics.SimBridge.Server;
 /// </summary>
 public sealed class BridgeServer : IDisposable
 {
+    private static readonly TimeSpan StopCheckInterval = TimeSpan.FromMilliseconds(50);
     private readonly IBridgeEnvFactory factory;
     private readonly BridgeServerOptions options;
     private readonly CancellationTokenSource stopping = new();
@@ -40,16 +41,26 @@ public sealed class BridgeServer : IDisposable
         Endpoint = BindEndpoint(router, bindEndpoint);
         onBound?.Invoke(Endpoint);
 
-        using var poller = new NetMQPoller { router };
+        // The poller checks for a stop request a few times a second, on its own thread: stopping needs no
+        // cross-thread call into the poller, which would race with it starting.
+        var stopCheck = new NetMQTimer(StopCheckInterval);
+        using var poller = new NetMQPoller { router, stopCheck };
         var receiver = new RouterReceiver(router, handler, options.MaxDrain);
         router.ReceiveReady += (_, _) => receiver.Drain();
-        using var registration = linked.Token.Register(() => poller.StopAsync());
+        stopCheck.Elapsed += (_, _) =>
+        {
+            if (linked.IsCancellationRequested)
+            {
+                poller.StopAsync();
+            }
+        };
         if (!linked.IsCancellationRequested)
         {
             poller.Run();
         }
 
         poller.Remove(router);
+        poller.Remove(stopCheck);
     }
 
     /// <summary>Binds and serves on a background thread; returns once bound (throws if binding fails).</summary>

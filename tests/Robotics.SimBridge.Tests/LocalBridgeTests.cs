@@ -1,0 +1,59 @@
+using Robotics.SimBridge.Client;
+using Robotics.SimBridge.Hosting;
+using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Tests.Fakes;
+
+namespace Robotics.SimBridge.Tests;
+
+[Collection(BridgeCollection.Name)]
+public sealed class LocalBridgeTests
+{
+    [Fact]
+    public void In_process_bridge_listens_on_a_free_loopback_port()
+    {
+        using var first = LocalBridge.StartInProcess(new ToyEnvFactory());
+        using var second = LocalBridge.StartInProcess(new ToyEnvFactory());
+
+        Assert.StartsWith("tcp://127.0.0.1:", first.Endpoint);
+        Assert.NotEqual(first.Endpoint, second.Endpoint);
+        Assert.Null(first.ProcessId);
+        using var client = BridgeClient.Connect(second.Endpoint);
+        Assert.Equal(BridgeProtocol.Version, client.Hello().ProtocolVersion);
+    }
+
+    [Fact]
+    public void Binding_an_endpoint_in_use_says_which_and_how_to_fix_it()
+    {
+        using var first = LocalBridge.StartInProcess(new ToyEnvFactory());
+
+        var error = Assert.Throws<BridgeException>(() => LocalBridge.StartInProcess(new ToyEnvFactory(), bind: first.Endpoint));
+
+        Assert.Contains($"cannot bind the sim bridge to {first.Endpoint}", error.Message);
+    }
+
+    [Fact]
+    public void Child_that_prints_something_else_is_refused_and_stopped()
+    {
+        var error = Assert.Throws<BridgeException>(() =>
+            LocalBridge.StartProcess("/bin/sh", ["-c", "echo hello; sleep 30", "sh"], startTimeout: TimeSpan.FromSeconds(10)));
+
+        Assert.Contains("printed 'hello' where 'sim-bridge listening on ENDPOINT' was expected", error.Message);
+    }
+
+    [Fact]
+    public void Child_that_exits_early_reports_its_exit_code_and_stderr()
+    {
+        var error = Assert.Throws<BridgeException>(() =>
+            LocalBridge.StartProcess("/bin/sh", ["-c", "echo no model here >&2; exit 3", "sh"], startTimeout: TimeSpan.FromSeconds(10)));
+
+        Assert.Contains("exited with code 3", error.Message);
+        Assert.Contains("no model here", error.Message);
+    }
+
+    [Fact]
+    public void Missing_program_is_named()
+    {
+        var error = Assert.Throws<BridgeException>(() => LocalBridge.StartProcess("/nonexistent/robotics"));
+        Assert.Contains("/nonexistent/robotics", error.Message);
+    }
+}
