@@ -59,14 +59,8 @@ public sealed class SerialRobotTransport : IRobotTransport
         _reader = new Thread(ReadLoop) { IsBackground = true, Name = $"serial reader {_portName}" };
         _reader.Start();
 
-        var deadline = Stopwatch.GetTimestamp() + (long)(timeout.TotalSeconds * Stopwatch.Frequency);
-        while (!_handshakeArrived.IsSet)
-        {
-            var left = deadline - Stopwatch.GetTimestamp();
-            if (left <= 0)
-                break;
-            _handshakeArrived.Wait(TimeSpan.FromSeconds(Math.Min(left, _options.HandshakeRetryInterval.TotalSeconds * Stopwatch.Frequency) / Stopwatch.Frequency));
-        }
+        // The reader thread repeats the request until the answer comes.
+        _handshakeArrived.Wait(timeout);
 
         if (_handshakeProblem is not null || _handshake is null)
         {
