@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Robotics.Contract;
 using Robotics.Runtime.Policy;
 using Robotics.Training.Export;
 
@@ -25,9 +26,15 @@ internal static class ExportCommand
                 Print(report);
                 return 0;
             }
-            catch (Exception e) when (e is OnnxExportException or FileNotFoundException or InvalidDataException or PolicyLoadException)
+            catch (Exception e) when (e is OnnxExportException or FileNotFoundException or InvalidDataException or PolicyLoadException
+                                          or ConfigException or NotSupportedException)
             {
                 Console.Error.WriteLine($"robotics export: {e.Message}");
+                return 1;
+            }
+            catch (TypeInitializationException e) when (e.TypeName?.StartsWith("TorchSharp", StringComparison.Ordinal) == true)
+            {
+                Console.Error.WriteLine($"robotics export: reading the checkpoint needs TorchSharp, whose native library did not load: {(e.InnerException ?? e).Message.Split('\n')[0]}");
                 return 1;
             }
         });
