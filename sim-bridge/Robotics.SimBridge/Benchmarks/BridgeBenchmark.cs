@@ -18,10 +18,13 @@ public sealed record BridgeBenchmarkOptions
         new("humanoid-bench", 16, 0.9),
     ];
 
-    /// <summary>Stepping time per case and mode, split into alternating rounds so that both modes see the same machine load.</summary>
+    /// <summary>
+    /// Stepping time per case and mode, split into short alternating rounds so that the two modes of a round see
+    /// the same machine load; the ratio is the median of the rounds' ratios.
+    /// </summary>
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(6);
 
-    public int Rounds { get; init; } = 6;
+    public int Rounds { get; init; } = 12;
 
     /// <summary>Threads that step a batch, in-process and on the bridge alike; 1 is the one-bridge-per-core layout.</summary>
     public int Threads { get; init; } = 1;
@@ -37,7 +40,10 @@ public sealed record BridgeBenchmarkOptions
     public Action<string>? Progress { get; init; }
 }
 
-/// <summary>Raw and bridged throughput of one case. Times are per batch step.</summary>
+/// <summary>
+/// Raw and bridged throughput of one case. Times are per batch step; CPU times add up this process and the
+/// bridge process. The empty round trip (a Hello) is the fixed cost of one message each way.
+/// </summary>
 public sealed record BridgeBenchmarkResult(
     string Task,
     int NumEnvs,
@@ -51,7 +57,8 @@ public sealed record BridgeBenchmarkResult(
     double BridgeStepMicroseconds,
     double MessagingMicroseconds,
     double RawCpuMicrosecondsPerBatch,
-    double BridgeCpuMicrosecondsPerBatch);
+    double BridgeCpuMicrosecondsPerBatch,
+    double EmptyRoundTripMicroseconds);
 
 public sealed record BridgeBenchmarkReport(
     string Bridge,
@@ -147,7 +154,7 @@ public static class BridgeBenchmark
         double bridgeRate = Median(bridgeRounds.Select(t => t.EnvStepsPerSecond));
         double bridgeBatchUs = 1e6 * benchCase.NumEnvs / bridgeRate;
         double bridgeStepUs = 1e6 * (after.StepSeconds - before.StepSeconds) / Math.Max(1, after.BatchSteps - before.BatchSteps);
-        double ratio = bridgeRate / rawRate;
+        double ratio = Median(rawRounds.Zip(bridgeRounds, (raw, bridged) => bridged.EnvStepsPerSecond / raw.EnvStepsPerSecond));
         return new BridgeBenchmarkResult(
             benchCase.Task,
             benchCase.NumEnvs,
@@ -161,7 +168,27 @@ public static class BridgeBenchmark
             bridgeStepUs,
             bridgeBatchUs - bridgeStepUs,
             Median(rawRounds.Select(t => t.CpuMicrosecondsPerBatch)),
-            Median(bridgeRounds.Select(t => t.CpuMicrosecondsPerBatch)));
+            Median(bridgeRounds.Select(t => t.CpuMicrosecondsPerBatch)),
+            EmptyRoundTrip(client, round));
+    }
+
+    /// <summary>Median wall time of a Hello round trip, measured in batches of 100 for <paramref name="duration"/>.</summary>
+    private static double EmptyRoundTrip(BridgeClient client, TimeSpan duration)
+    {
+        var batches = new List<double>();
+        long end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+        do
+        {
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < 100; i++)
+            {
+                client.Hello();
+            }
+
+            batches.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds / 100);
+        }
+        while (Stopwatch.GetTimestamp() < end);
+        return Median(batches);
     }
 
     private static string LoadAverage()

@@ -97,6 +97,11 @@ internal static class BenchCommand
                 $"{r.RawCpuMicrosecondsPerBatch:0}, {r.BridgeCpuMicrosecondsPerBatch:0}");
         }
 
+        foreach (var r in report.Cases)
+        {
+            text.AppendLine(c, $"empty request round trip on the {r.Task} bridge: {r.EmptyRoundTripMicroseconds:0} µs");
+        }
+
         text.Append(c, $"{report.TestspeedCommand}: ");
         text.AppendLine(report.TestspeedStepsPerSecond is { } sps ? $"{sps.ToString("N0", c)} physics steps/s" : report.TestspeedProblem);
         return text.ToString();
