@@ -172,6 +172,21 @@ public sealed class ControlLoopTests
     }
 
     [Fact]
+    public void A_non_finite_sensor_reading_is_a_fault_before_the_policy_sees_it()
+    {
+        var rig = new Rig();
+        rig.Policy.Output[1] = 4f;
+        rig.Steps(3);
+
+        rig.Transport.State.JointVelocities[0] = double.NaN;
+        rig.RunToStop();
+
+        Assert.Equal(FaultKind.NonFiniteObservation, rig.Loop.Fault);
+        Assert.Equal(3, rig.Policy.Runs);
+        Assert.Equal([0f, 0f], rig.Transport.LastCommand);
+    }
+
+    [Fact]
     public void First_commands_ramp_up_from_the_safe_state_at_the_rate_limit()
     {
         var rig = new Rig(new ControlLoopOptions { RateHz = 50, Safety = new SafetyOptions { MaxChangePerSecond = 1 } });

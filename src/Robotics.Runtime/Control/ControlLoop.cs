@@ -278,6 +278,14 @@ public sealed class ControlLoop
         try
         {
             observations.Build(state, previousAction, policy.Observation);
+            if (!AllFinite(policy.Observation))
+            {
+                // A sensor reading NaN or Inf: the policy's answer to it means nothing.
+                LastFlags = SafetyFlags.None;
+                BeginRampDown(StopReason.Fault, FaultKind.NonFiniteObservation);
+                return 0;
+            }
+
             var before = clock.Now;
             policy.Run();
             inference = (float)Micros(clock.Now - before);
@@ -299,6 +307,16 @@ public sealed class ControlLoop
         if ((LastFlags & SafetyFlags.NonFinite) != 0)
             BeginRampDown(StopReason.Fault, FaultKind.NonFiniteAction);
         return inference;
+    }
+
+    private static bool AllFinite(ReadOnlySpan<float> values)
+    {
+        foreach (var v in values)
+        {
+            if (!float.IsFinite(v)) return false;
+        }
+
+        return true;
     }
 
     /// <summary>Why building the observation or running the policy failed, if it did.</summary>

@@ -23,6 +23,7 @@ public enum FaultKind : byte
 {
     None,
     NonFiniteAction,
+    NonFiniteObservation,
     StaleState,
     NoStateAtStartup,
     LinkError,

@@ -34,6 +34,7 @@ public sealed record RunSummary(
         {
             FaultKind.StaleState => string.Create(CultureInfo.InvariantCulture, $"robot state was {loop.FaultStateAgeMicros:F0} us old"),
             FaultKind.NonFiniteAction => "the policy produced NaN or Inf; the safe command was sent instead",
+            FaultKind.NonFiniteObservation => "the robot state gave a NaN or Inf observation",
             FaultKind.NoStateAtStartup => "the robot sent no state after the link opened",
             FaultKind.LinkError => loop.LinkError,
             FaultKind.PolicyError => $"building the observation or running the policy failed: {loop.PolicyError}",
