@@ -175,3 +175,29 @@ public sealed class BaudRateTests
         Assert.Contains("no valid frame at 921600 baud", error.Message);
     }
 }
+
+public sealed class EveryRobotTests
+{
+    [Theory]
+    [InlineData("hopper")]
+    [InlineData("quadruped-walk")]
+    [InlineData("reacher")]
+    [InlineData("humanoid-bench")]
+    public void Each_robot_links_and_streams_its_joints_and_imu(string task)
+    {
+        var contract = TaskCatalog.Load(task).RobotContract;
+        using var running = new RunningEmulator(task);
+        using var host = new SerialRobotTransport(running.Emulator.DevicePath);
+
+        var handshake = host.Open(TimeSpan.FromSeconds(5));
+
+        Assert.Equal(contract.ShortHash, handshake.ContractHash);
+        Assert.Equal(contract.Joints.Count, handshake.JointCount);
+        Assert.Equal(contract.Actuators.Count, handshake.ActuatorCount);
+        Assert.Equal(contract.HasImu, handshake.HasImu);
+        var state = new RobotState(handshake.JointCount);
+        Eventually.True(() => host.TryReadLatestState(state), "the first state arrives");
+        Assert.Equal(contract.HasImu, state.HasImu);
+        Assert.Equal(0, host.Statistics.MalformedFrames);
+    }
+}
