@@ -82,7 +82,7 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
         if (startLocal is not null)
         {
             // Which bridge died is not always known (a timeout names the vector); restart them all, it takes a second.
-            foreach (var bridge in localBridges) bridge.Dispose();
+            foreach (var bridge in localBridges) Stop(bridge);
             localBridges.Clear();
             for (int i = 0; i < endpoints.Count; i++) localBridges.Add(startLocal());
             endpoints = localBridges.Select(b => b.Endpoint).ToList();
@@ -106,8 +106,20 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
 
     public void Dispose()
     {
-        foreach (var bridge in localBridges) bridge.Dispose();
+        foreach (var bridge in localBridges) Stop(bridge);
         localBridges.Clear();
+    }
+
+    private static void Stop(LocalBridge bridge)
+    {
+        try
+        {
+            bridge.Dispose();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already stopped by someone else; nothing left to stop.
+        }
     }
 
     private MakeRequest Make(int numEnvs, bool randomize) => new() { Task = task, NumEnvs = numEnvs, Randomize = randomize };

@@ -26,6 +26,7 @@ public sealed class TrainingRunner
     private readonly TrainingConfig config;
     private readonly RunFolder folder;
     private readonly IEnvironmentSource source;
+    private IVectorEnv? evalEnv;
 
     public TrainingRunner(TrainingConfig config, string runDir, IEnvironmentSource source)
     {
@@ -51,7 +52,6 @@ public sealed class TrainingRunner
         using var tensorboard = config.Monitoring.Tensorboard ? new TensorboardLog(folder.Events) : null;
 
         var env = source.CreateTraining(config.NumEnvs);
-        IVectorEnv? evalEnv = null;
         IAlgorithm? algorithm = null;
         try
         {
@@ -72,8 +72,8 @@ public sealed class TrainingRunner
                 log.Info($"training {config.Task} with {config.Algorithm} on {config.Device}: {source.Description}, run folder {folder.Root}");
             }
 
-            algorithm.ResetEnvironments(env, EnvSeed(counters.Iteration));
             var state = new LoopState(counters);
+            env = ResetEnvironments(algorithm, env, EnvSeed(counters.Iteration), state, log);
             int skippedInARow = 0, skippedTotal = 0, iterationsThisCall = 0;
             EvaluationResult? lastEval = null;
             var sinceStart = Stopwatch.StartNew();
@@ -93,8 +93,7 @@ public sealed class TrainingRunner
                 catch (Exception e) when (source.IsEnvironmentFailure(e))
                 {
                     log.Warn($"environment failed during update {state.Iteration + 1} ({e.Message}); replacing it and discarding the partial rollout");
-                    env = source.Replace(env, config.NumEnvs);
-                    algorithm.ResetEnvironments(env, EnvSeed(state.Iteration) + 7919 * (++state.Replacements));
+                    env = ReplaceAndReset(algorithm, env, state, log);
                     continue;
                 }
 
@@ -116,7 +115,7 @@ public sealed class TrainingRunner
                     if (skippedInARow >= MaxSkippedInARow)
                     {
                         Recover(ref algorithm, state, spec, device, log, $"{skippedInARow} updates in a row had non-finite tensors");
-                        algorithm.ResetEnvironments(env, EnvSeed(state.Iteration));
+                        env = ResetEnvironments(algorithm, env, EnvSeed(state.Iteration), state, log);
                         skippedInARow = 0;
                     }
                 }
@@ -152,8 +151,20 @@ public sealed class TrainingRunner
                 bool boundary = state.Iteration % config.Checkpoint.EveryUpdates == 0;
                 if (config.Evaluation.EveryUpdates > 0 && (state.Iteration % config.Evaluation.EveryUpdates == 0 || boundary))
                 {
-                    evalEnv ??= source.CreateEvaluation(config.Evaluation.Episodes);
-                    lastEval = Evaluator.Run(algorithm, evalEnv, config.Seed + EvaluationSeedOffset);
+                    try
+                    {
+                        evalEnv ??= source.CreateEvaluation(config.Evaluation.Episodes);
+                        lastEval = Evaluator.Run(algorithm, evalEnv, config.Seed + EvaluationSeedOffset);
+                    }
+                    catch (Exception e) when (source.IsEnvironmentFailure(e))
+                    {
+                        // The evaluation environments share the bridges: replace those, then evaluate once more.
+                        log.Warn($"evaluation environment failed at update {state.Iteration} ({e.Message}); replacing the environments");
+                        env = ReplaceAndReset(algorithm, env, state, log);
+                        evalEnv = source.CreateEvaluation(config.Evaluation.Episodes);
+                        lastEval = Evaluator.Run(algorithm, evalEnv, config.Seed + EvaluationSeedOffset);
+                    }
+
                     metrics["eval/return_mean"] = lastEval.MeanReturn;
                     metrics["eval/return_std"] = lastEval.StdReturn;
                     metrics["eval/length_mean"] = lastEval.MeanLength;
@@ -170,7 +181,7 @@ public sealed class TrainingRunner
                     SaveCheckpoint(folder.LastCheckpoint, algorithm, state, spec);
                     savedAt = state.Iteration;
                     if (config.Checkpoint.KeepNumbered) File.Copy(folder.LastCheckpoint, folder.NumberedCheckpoint(state.Iteration), overwrite: true);
-                    algorithm.ResetEnvironments(env, EnvSeed(state.Iteration));
+                    env = ResetEnvironments(algorithm, env, EnvSeed(state.Iteration), state, log);
                 }
             }
 
@@ -191,7 +202,46 @@ public sealed class TrainingRunner
         {
             algorithm?.Dispose();
             evalEnv?.Dispose();
+            evalEnv = null;
             env.Dispose();
+        }
+    }
+
+    /// <summary>Resets the environments; if they have died, replaces them first. Returns the environments in use.</summary>
+    private IVectorEnv ResetEnvironments(IAlgorithm algorithm, IVectorEnv env, int seed, LoopState state, TrainingLog log)
+    {
+        try
+        {
+            algorithm.ResetEnvironments(env, seed);
+            return env;
+        }
+        catch (Exception e) when (source.IsEnvironmentFailure(e))
+        {
+            log.Warn($"environment failed while resetting ({e.Message}); replacing it");
+            return ReplaceAndReset(algorithm, env, state, log);
+        }
+    }
+
+    private IVectorEnv ReplaceAndReset(IAlgorithm algorithm, IVectorEnv env, LoopState state, TrainingLog log)
+    {
+        const int attempts = 3;
+        // The evaluation environments live on the same bridges; make them again when next needed.
+        evalEnv?.Dispose();
+        evalEnv = null;
+        for (int attempt = 1; ; attempt++)
+        {
+            env = source.Replace(env, config.NumEnvs);
+            try
+            {
+                // A replacement starts from a seed of its own: the lost rollout is not replayed.
+                algorithm.ResetEnvironments(env, EnvSeed(state.Iteration) + 7919 * (++state.Replacements));
+                log.Info($"environments replaced ({source.Description}); training goes on from update {state.Iteration + 1}");
+                return env;
+            }
+            catch (Exception e) when (source.IsEnvironmentFailure(e) && attempt < attempts)
+            {
+                log.Warn($"replacement environments failed too ({e.Message}); trying again");
+            }
         }
     }
 
