@@ -30,13 +30,17 @@ public static class EmulatedRobotTask
             $"no task uses robot '{robotOrTask}'; known robots: {(robots.Count == 0 ? "(none)" : string.Join(", ", robots))}; or name a task: {string.Join(", ", TaskCatalog.KnownTasks())}");
     }
 
-    /// <summary>Command ranges from the contract; safe targets are zero (no effort, no velocity) clamped into each range.</summary>
+    /// <summary>
+    /// Command ranges from the contract; safe targets are zero (no effort, no velocity) clamped into each range.
+    /// The default watchdog, 2.5 control periods, tolerates one lost command and still reaches the safe state
+    /// within 3 periods of the last one.
+    /// </summary>
     public static FirmwareLimits Limits(RobotContract contract, TimeSpan? watchdogTimeout)
     {
         var actuators = contract.Actuators;
         var min = actuators.Select(a => (float)a.CommandMin).ToArray();
         var max = actuators.Select(a => (float)a.CommandMax).ToArray();
         var safe = actuators.Select(a => Math.Clamp(0f, (float)a.CommandMin, (float)a.CommandMax)).ToArray();
-        return new FirmwareLimits(min, max, safe, watchdogTimeout ?? TimeSpan.FromSeconds(3.0 / contract.ControlRateHz));
+        return new FirmwareLimits(min, max, safe, watchdogTimeout ?? TimeSpan.FromSeconds(2.5 / contract.ControlRateHz));
     }
 }

@@ -3,7 +3,7 @@ namespace Robotics.RobotEmulator;
 /// <summary>How the emulated robot behaves besides its physics.</summary>
 public sealed record EmulatorOptions
 {
-    /// <summary>Watchdog timeout; default three of the robot's control periods.</summary>
+    /// <summary>Watchdog timeout; default 2.5 of the robot's control periods (safe within 3 periods of the last command).</summary>
     public TimeSpan? WatchdogTimeout { get; init; }
 
     /// <summary>

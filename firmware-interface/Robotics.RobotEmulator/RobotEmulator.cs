@@ -120,6 +120,8 @@ public sealed class RobotEmulator : IDisposable
                 var count = _channel is null ? Sleep(waitMilliseconds) : _channel.Read(buffer, waitMilliseconds);
                 if (count > 0 && !CheckBaudRate())
                     _link.Receive(buffer.AsSpan(0, count), Micros(started));
+                // The watchdog runs between periods too, so a lost link is acted on within milliseconds of the timeout.
+                _link.Tick(Micros(started));
                 _sink.Flush();
             }
         }

@@ -21,7 +21,7 @@ internal static class EmulateCommand
         var duration = new Option<double?>("--duration") { Description = "stop after this many seconds (default: run until Ctrl-C)" };
         var baud = new Option<int>("--baud") { Description = "the firmware's baud rate; a host that opens the pseudo-terminal at another rate sees noise, as on a real line", DefaultValueFactory = _ => 921_600 };
         var seed = new Option<int>("--seed") { Description = "seed of the initial state and of the injected faults", DefaultValueFactory = _ => 0 };
-        var watchdog = new Option<double?>("--watchdog-ms") { Description = "firmware watchdog timeout in ms (default: 3 control periods)" };
+        var watchdog = new Option<double?>("--watchdog-ms") { Description = "firmware watchdog timeout in ms (default: 2.5 control periods)" };
         var drop = new Option<double>("--drop-rate") { Description = "probability that a frame from the robot is not sent" };
         var corrupt = new Option<double>("--corrupt-rate") { Description = "probability that a frame from the robot has one bit flipped" };
         var delay = new Option<double>("--delay-rate") { Description = "probability that a frame from the robot is held back by --delay-ms" };
