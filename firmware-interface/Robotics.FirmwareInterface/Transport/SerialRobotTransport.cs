@@ -294,7 +294,7 @@ public sealed class SerialRobotTransport : IRobotTransport
             if (first != handshake)
             {
                 Statistics.LastFault = $"after reconnecting, '{_portName}' answered as {handshake} instead of {first}; not using it";
-                Statistics.LastFaultCode = (uint)FaultCode.ProtocolVersionMismatch;
+                Statistics.LastFaultCode = (uint)FaultCode.LinkLost;
                 return;
             }
 

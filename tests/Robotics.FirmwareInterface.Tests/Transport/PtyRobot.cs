@@ -20,11 +20,11 @@ internal sealed class PtyRobot : IDisposable, IFrameSink
     private readonly byte? _headerVersion;
     private volatile bool _stopping;
 
-    public PtyRobot(string? linkPath = null, bool silent = false, byte? headerVersion = null)
+    public PtyRobot(string? linkPath = null, bool silent = false, byte? headerVersion = null, ulong contractHash = ContractHash)
     {
         _terminal = PseudoTerminal.Open(linkPath);
         _headerVersion = headerVersion;
-        var identity = new HandshakeMessage(0, true, WireFormat.ProtocolVersion, "echo-bot", ContractHash, 2, 1, 100f, 100f, false);
+        var identity = new HandshakeMessage(0, true, WireFormat.ProtocolVersion, "echo-bot", contractHash, 2, 1, 100f, 100f, false);
         var limits = new FirmwareLimits([-10f], [10f], [0f], TimeSpan.FromSeconds(5));
         _link = new FirmwareLink(identity, new FirmwareRules(limits), this);
         Silent = silent;

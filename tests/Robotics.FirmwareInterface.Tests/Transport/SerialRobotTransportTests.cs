@@ -138,4 +138,21 @@ public sealed class SerialRobotTransportTests : IDisposable
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
+
+    [Fact]
+    public void A_different_robot_at_the_path_after_a_reconnect_is_not_used()
+    {
+        var link = Path.Combine(_directory, "robot");
+        var first = new PtyRobot(link);
+        using var transport = new SerialRobotTransport(link);
+        transport.Open(OpenTimeout);
+        first.Dispose();
+        Eventually.True(() => !transport.Statistics.Connected, "the loss is detected");
+
+        using var other = new PtyRobot(link, contractHash: 0x1111);
+        Eventually.True(() => transport.Statistics.LastFault?.Contains("instead of") == true, "the other robot is refused");
+
+        Assert.False(transport.Statistics.Connected);
+        Assert.Equal(0, transport.Statistics.Reconnects);
+    }
 }
