@@ -37,7 +37,7 @@ public sealed class ProgressView
         AnsiConsole.Progress()
             .AutoClear(false)
             .HideCompleted(false)
-            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn { Width = 20 }, new PercentageColumn(), new RemainingTimeColumn())
             .Start(ctx =>
             {
                 var task = ctx.AddTask("starting", maxValue: totalSteps);
@@ -58,12 +58,18 @@ public sealed class ProgressView
         public void Message(string text) => output.WriteLine(text);
     }
 
+    /// <summary>The few numbers that fit beside a progress bar.</summary>
+    public static string Compact(MetricRecord m) => string.Create(CultureInfo.InvariantCulture,
+        $"return {m.GetOrNaN("charts/episode_return_mean"),7:F1}  kl {m.GetOrNaN("losses/approx_kl"),6:F4}  sps {m.GetOrNaN("charts/sps"),5:F0}");
+
     private sealed class LiveReporter(ProgressTask task) : IProgressReporter
     {
         public void Update(long steps, MetricRecord record)
         {
             task.Value = Math.Min(steps, task.MaxValue);
-            task.Description = Markup.Escape(Summary(record));
+            task.Description = Markup.Escape(Compact(record));
+            // Evaluations leave a line above the bar, so the history stays on screen.
+            if (!double.IsNaN(record.GetOrNaN("eval/return_mean"))) AnsiConsole.WriteLine(Summary(record));
         }
 
         public void Message(string text) => AnsiConsole.MarkupLine(Markup.Escape(text));
