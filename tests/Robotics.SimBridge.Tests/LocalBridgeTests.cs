@@ -22,6 +22,20 @@ public sealed class LocalBridgeTests
     }
 
     [Fact]
+    public void In_process_bridge_also_serves_an_inproc_endpoint()
+    {
+        using var bridge = LocalBridge.StartInProcess(new ToyEnvFactory());
+        using var client = BridgeClient.Open(bridge.InProcessEndpoint!, new MakeRequest { Task = "toy", NumEnvs = 2 });
+        var step = new Robotics.Sim.Environments.VectorStep(2, 3);
+
+        client.Reset(0, step);
+        client.Step(new float[4], step);
+
+        Assert.StartsWith("inproc://", bridge.InProcessEndpoint);
+        Assert.Equal(1, client.GetStats().BatchSteps);
+    }
+
+    [Fact]
     public void Binding_an_endpoint_in_use_says_which_and_how_to_fix_it()
     {
         using var first = LocalBridge.StartInProcess(new ToyEnvFactory());

@@ -32,6 +32,9 @@ public sealed record BridgeBenchmarkOptions
     /// <summary>The robotics program for a child-process bridge; null serves the bridge from a thread of this process.</summary>
     public string? BridgeExecutable { get; init; }
 
+    /// <summary>For a bridge in this process: connect over inproc:// instead of tcp loopback (shows what TCP and NetMQ's I/O threads cost).</summary>
+    public bool InProcessTransport { get; init; }
+
     /// <summary>Arguments before "sim-bridge" (e.g. robotics.dll when the executable is dotnet).</summary>
     public IReadOnlyList<string> BridgeLeadingArguments { get; init; } = [];
 
@@ -95,7 +98,8 @@ public static class BridgeBenchmark
         options.Progress?.Invoke($"running {MujocoTestspeed.Program}");
         var testspeed = MujocoTestspeed.Run(options.TestspeedModel);
         return new BridgeBenchmarkReport(
-            options.BridgeExecutable is null ? "in-process thread, tcp loopback" : "child process, tcp loopback",
+            options.BridgeExecutable is not null ? "child process, tcp loopback"
+                : options.InProcessTransport ? "in-process thread, inproc://" : "in-process thread, tcp loopback",
             options.Threads,
             Environment.ProcessorCount,
             options.Duration.TotalSeconds,
@@ -119,7 +123,8 @@ public static class BridgeBenchmark
     {
         var make = new MakeRequest { Task = benchCase.Task, NumEnvs = benchCase.NumEnvs };
         using var raw = factory.Create(make, benchCase.NumEnvs);
-        using var client = BridgeClient.Open(bridge.Endpoint, make);
+        string endpoint = options.InProcessTransport && bridge.InProcessEndpoint is { } inProcess ? inProcess : bridge.Endpoint;
+        using var client = BridgeClient.Open(endpoint, make);
         using var self = Process.GetCurrentProcess();
         using var child = bridge.ProcessId is { } pid ? Process.GetProcessById(pid) : null;
         TimeSpan CpuClock()

@@ -16,9 +16,12 @@ public sealed class LocalBridge : IDisposable
     private readonly BridgeServer? server;
     private readonly Process? process;
 
-    private LocalBridge(string endpoint, BridgeServer? server, Process? process)
+    private static int inProcessCount;
+
+    private LocalBridge(string endpoint, BridgeServer? server, Process? process, string? inProcessEndpoint = null)
     {
         Endpoint = endpoint;
+        InProcessEndpoint = inProcessEndpoint;
         this.server = server;
         this.process = process;
     }
@@ -26,17 +29,25 @@ public sealed class LocalBridge : IDisposable
     /// <summary>Where clients connect, e.g. tcp://127.0.0.1:40123.</summary>
     public string Endpoint { get; }
 
+    /// <summary>
+    /// For an in-process bridge, an inproc:// endpoint that clients in this process can use instead of
+    /// <see cref="Endpoint"/>: no TCP and no NetMQ I/O threads, so a shorter round trip. Null for a child process.
+    /// </summary>
+    public string? InProcessEndpoint { get; }
+
     /// <summary>The child process's id; null for an in-process bridge.</summary>
     public int? ProcessId => process?.Id;
 
-    /// <summary>Serves on a background thread of this process, on a free loopback port.</summary>
+    /// <summary>Serves on a background thread of this process, on a free loopback port and on an inproc:// endpoint.</summary>
     public static LocalBridge StartInProcess(IBridgeEnvFactory factory, BridgeServerOptions? options = null, string bind = "tcp://127.0.0.1:0")
     {
-        var server = new BridgeServer(factory, options);
+        string inProcess = $"inproc://robotics-sim-bridge-{Environment.ProcessId}-{Interlocked.Increment(ref inProcessCount)}";
+        options ??= new BridgeServerOptions();
+        var server = new BridgeServer(factory, options with { AlsoBind = [.. options.AlsoBind, inProcess] });
         try
         {
             server.Start(bind);
-            return new LocalBridge(server.Endpoint!, server, null);
+            return new LocalBridge(server.Endpoint!, server, null, inProcess);
         }
         catch
         {
@@ -129,7 +140,11 @@ public sealed class LocalBridge : IDisposable
     {
         if (!firstLine.Wait(timeout) || firstLine.Result is not { } line)
         {
-            child.WaitForExit(TimeSpan.FromMilliseconds(200));
+            if (child.WaitForExit(TimeSpan.FromMilliseconds(500)))
+            {
+                child.WaitForExit(); // returns once stderr has been read to its end
+            }
+
             string errors;
             lock (stderr)
             {

@@ -39,6 +39,11 @@ public sealed class BridgeServer : IDisposable
         router.Options.Linger = TimeSpan.Zero;
         router.Options.RouterHandover = true; // a client that reconnects with the same identity takes its slot over
         Endpoint = BindEndpoint(router, bindEndpoint);
+        foreach (var extra in options.AlsoBind)
+        {
+            BindEndpoint(router, extra);
+        }
+
         onBound?.Invoke(Endpoint);
 
         // The poller checks for a stop request a few times a second, on its own thread: stopping needs no

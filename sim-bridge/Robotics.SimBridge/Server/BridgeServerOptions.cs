@@ -21,6 +21,12 @@ public sealed record BridgeServerOptions
     /// <summary>Name and version reported in HelloReply.</summary>
     public string BridgeName { get; init; } = $"robotics sim-bridge {typeof(BridgeServerOptions).Assembly.GetName().Version}";
 
+    /// <summary>
+    /// Further endpoints to listen on besides the main one, e.g. an inproc:// name that clients in the same
+    /// process use to skip TCP and NetMQ's I/O threads.
+    /// </summary>
+    public IReadOnlyList<string> AlsoBind { get; init; } = [];
+
     /// <summary>Where connection and error events are written; null for silence.</summary>
     public Action<string>? Log { get; init; }
 }

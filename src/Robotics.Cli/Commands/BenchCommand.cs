@@ -43,6 +43,10 @@ internal static class BenchCommand
         {
             Description = "serve the bridge from a thread of this process instead of a child process (still over tcp loopback)",
         };
+        var inproc = new Option<bool>("--inproc")
+        {
+            Description = "serve the bridge from a thread of this process and connect over inproc:// (no TCP): what the transport costs",
+        };
         var threads = new Option<int>("--threads")
         {
             Description = "threads that step a batch, in-process and on the bridge alike (default 1: one bridge per core)",
@@ -50,20 +54,22 @@ internal static class BenchCommand
         };
         var command = new Command("bridge", "Compare in-process env steps/s with steps/s through a sim bridge, and with mujoco-testspeed.")
         {
-            json, seconds, inProcess, threads,
+            json, seconds, inProcess, inproc, threads,
         };
         command.SetAction(parse =>
         {
             BridgeSockets.PreferInlineCompletions();
             BridgeSockets.PoolMessageBuffers();
             bool asJson = parse.GetValue(json);
-            var (executable, leading) = parse.GetValue(inProcess) ? (null, []) : RoboticsProgram();
+            bool overInproc = parse.GetValue(inproc);
+            var (executable, leading) = parse.GetValue(inProcess) || overInproc ? (null, []) : RoboticsProgram();
             var report = BridgeBenchmark.Run(new BridgeBenchmarkOptions
             {
                 Duration = TimeSpan.FromSeconds(parse.GetValue(seconds)),
                 Threads = parse.GetValue(threads),
                 BridgeExecutable = executable,
                 BridgeLeadingArguments = leading,
+                InProcessTransport = overInproc,
                 Progress = line => Console.Error.WriteLine(line),
             });
             NetMQConfig.Cleanup(block: false);
