@@ -12,6 +12,9 @@ public static class AlgorithmRegistry
     {
         ["ppo"] = (config, spec, device) => new PpoAlgorithm(config, spec, device),
         ["sac"] = (config, spec, device) => new Sac.SacAlgorithm(config, spec, device),
+        ["reinforce"] = (config, spec, device) => new Reinforce.ReinforceAlgorithm(config, spec, device),
+        ["a2c"] = (config, spec, device) => new A2c.A2cAlgorithm(config, spec, device),
+        ["trpo"] = (config, spec, device) => new Trpo.TrpoAlgorithm(config, spec, device),
     };
 
     public static IReadOnlyCollection<string> Names => Factories.Keys;

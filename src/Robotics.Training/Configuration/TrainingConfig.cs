@@ -40,6 +40,9 @@ public sealed record TrainingConfig
     public NormalizationOptions Normalization { get; init; } = new();
     public PpoOptions Ppo { get; init; } = new();
     public Algorithms.Sac.SacOptions Sac { get; init; } = new();
+    public Algorithms.Reinforce.ReinforceOptions Reinforce { get; init; } = new();
+    public Algorithms.A2c.A2cOptions A2c { get; init; } = new();
+    public Algorithms.Trpo.TrpoOptions Trpo { get; init; } = new();
     public EvaluationOptions Evaluation { get; init; } = new();
     public CheckpointOptions Checkpoint { get; init; } = new();
     public MonitoringOptions Monitoring { get; init; } = new();

@@ -96,6 +96,43 @@ public static class TrainingConfigFile
         Require(s.LogStdMin < s.LogStdMax, "sac.log_std_min", $"must be below log_std_max ({s.LogStdMax})");
         Require(s.RewardScale > 0, "sac.reward_scale", "must be positive");
 
+        var r = c.Reinforce;
+        Require(r.RolloutSteps > 0, "reinforce.rollout_steps", "must be positive");
+        Require(r.LearningRate > 0, "reinforce.learning_rate", "must be positive");
+        Require(r.LrSchedule is "constant" or "linear" or "cosine", "reinforce.lr_schedule",
+            $"expected constant, linear or cosine, got '{r.LrSchedule}'");
+        Require(r.Gamma is > 0 and <= 1, "reinforce.gamma", "must be in (0, 1]");
+        Require(r.BaselineLearningRate > 0, "reinforce.baseline_learning_rate", "must be positive");
+        Require(r.BaselineSteps > 0, "reinforce.baseline_steps", "must be positive");
+        Require(r.MaxGradNorm > 0, "reinforce.max_grad_norm", "must be positive");
+
+        var a = c.A2c;
+        Require(a.RolloutSteps > 0, "a2c.rollout_steps", "must be positive");
+        Require(a.Advantage is "n_step" or "gae", "a2c.advantage", $"expected n_step or gae, got '{a.Advantage}'");
+        Require(a.NSteps > 0, "a2c.n_steps", "must be positive");
+        Require(a.GaeLambda is >= 0 and <= 1, "a2c.gae_lambda", "must be in [0, 1]");
+        Require(a.Gamma is > 0 and <= 1, "a2c.gamma", "must be in (0, 1]");
+        Require(a.Optimizer is "rmsprop" or "adam", "a2c.optimizer", $"expected rmsprop or adam, got '{a.Optimizer}'");
+        Require(a.LearningRate > 0, "a2c.learning_rate", "must be positive");
+        Require(a.LrSchedule is "constant" or "linear" or "cosine", "a2c.lr_schedule",
+            $"expected constant, linear or cosine, got '{a.LrSchedule}'");
+        Require(a.MaxGradNorm > 0, "a2c.max_grad_norm", "must be positive");
+
+        var t = c.Trpo;
+        Require(t.RolloutSteps > 0, "trpo.rollout_steps", "must be positive");
+        Require(t.Gamma is > 0 and <= 1, "trpo.gamma", "must be in (0, 1]");
+        Require(t.GaeLambda is >= 0 and <= 1, "trpo.gae_lambda", "must be in [0, 1]");
+        Require(t.MaxKl > 0, "trpo.max_kl", "must be positive (the trust-region radius, e.g. 0.01)");
+        Require(t.Damping >= 0, "trpo.damping", "must be 0 or more");
+        Require(t.CgIterations > 0, "trpo.cg_iterations", "must be positive");
+        Require(t.LineSearchSteps > 0, "trpo.line_search_steps", "must be positive");
+        Require(t.LineSearchShrink is > 0 and < 1, "trpo.line_search_shrink", "must be in (0, 1)");
+        Require(t.ValueLearningRate > 0, "trpo.value_learning_rate", "must be positive");
+        Require(t.ValueEpochs > 0, "trpo.value_epochs", "must be positive");
+        Require(t.ValueMinibatches > 0 && t.ValueMinibatches <= t.RolloutSteps * c.NumEnvs, "trpo.value_minibatches",
+            $"must be between 1 and the batch size ({t.RolloutSteps * c.NumEnvs} = rollout_steps x num_envs)");
+        Require(t.MaxGradNorm > 0, "trpo.max_grad_norm", "must be positive");
+
         var e = c.Evaluation;
         Require(e.EveryUpdates >= 0, "evaluation.every_updates", "must be 0 (off) or more");
         Require(e.Episodes > 0, "evaluation.episodes", "must be positive");

@@ -1,0 +1,280 @@
+using Robotics.Contract;
+using Robotics.Sim.Environments;
+using Robotics.Training.Algorithms.Ppo;
+using Robotics.Training.Checkpoints;
+using Robotics.Training.Configuration;
+using Robotics.Training.Environments;
+using Robotics.Training.Monitoring;
+using Robotics.Training.Normalization;
+using Robotics.Training.Policies;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Robotics.Training.Algorithms.A2c;
+
+/// <summary>
+/// What REINFORCE, A2C and TRPO share with each other and with PPO: the Gaussian actor-critic, observation
+/// normalization, reward scaling, a <see cref="RolloutStorage"/> filled by the same collection loop
+/// (timeout bootstrapping included), deterministic acting, export, and the parameter snapshots that
+/// undo an update which met a non-finite tensor. The algorithms own only their estimators and losses.
+/// </summary>
+public sealed class OnPolicyCore : IDisposable
+{
+    private readonly Device device;
+    private readonly EnvSpec spec;
+    private readonly ActionMapping actionMapping;
+    private readonly VectorStep step;
+    private readonly float[] currentObservations;
+    private readonly float[] robotActions;
+    private readonly float[] normalizedFinal;
+
+    public OnPolicyCore(TrainingConfig config, EnvSpec spec, Device device, int rolloutSteps, double gamma)
+    {
+        this.device = device;
+        this.spec = spec;
+        Policy = new GaussianActorCritic(spec.ObservationSize, spec.ActionSize, config.Policy);
+        Policy.to(device);
+        ObservationNormalizer = new ObservationNormalizer(spec.ObservationSize, config.Normalization.Observations, (float)config.Normalization.ObsClip);
+        RewardScaler = new RewardScaler(spec.NumEnvs, gamma, config.Normalization.RewardScaling, (float)config.Normalization.RewardClip);
+        Storage = new RolloutStorage(rolloutSteps, spec.NumEnvs, spec.ObservationSize, spec.ActionSize);
+        actionMapping = new ActionMapping(spec);
+        step = new VectorStep(spec.NumEnvs, spec.ObservationSize);
+        currentObservations = new float[spec.NumEnvs * spec.ObservationSize];
+        robotActions = new float[spec.NumEnvs * spec.ActionSize];
+        normalizedFinal = new float[spec.ObservationSize];
+    }
+
+    public GaussianActorCritic Policy { get; }
+    public ObservationNormalizer ObservationNormalizer { get; }
+    public RewardScaler RewardScaler { get; }
+    public RolloutStorage Storage { get; }
+    public Device Device => device;
+    public EnvSpec Spec => spec;
+    public int Batch => Storage.Rows;
+
+    /// <summary>The policy's parameters (mean network and log-std), without the value network's.</summary>
+    public List<Parameter> ActorParameters() =>
+        Policy.named_parameters().Where(p => !p.name.StartsWith("critic", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
+
+    /// <summary>The value network's parameters.</summary>
+    public List<Parameter> CriticParameters() =>
+        Policy.named_parameters().Where(p => p.name.StartsWith("critic", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
+
+    public void ResetEnvironments(IVectorEnv env, int seed)
+    {
+        env.Reset(seed, step);
+        step.Observations.CopyTo(currentObservations, 0);
+        ObservationNormalizer.Update(currentObservations, spec.NumEnvs);
+        RewardScaler.ResetReturns();
+        Storage.Filled = 0;
+    }
+
+    /// <summary>Fills <see cref="Storage"/> with one rollout, as PPO does (the same layout and bootstrapping).</summary>
+    public void Collect(IVectorEnv env, List<EpisodeRecord> episodes, MetricRecord metrics)
+    {
+        int n = spec.NumEnvs;
+        var storage = Storage;
+        storage.Filled = 0;
+        int physicsResets = 0;
+        using var noGrad = torch.no_grad();
+        for (int t = 0; t < storage.Steps; t++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var obsRow = storage.ObservationsAt(t);
+            ObservationNormalizer.Normalize(currentObservations, obsRow);
+            var obs = ToDevice(obsRow, n, spec.ObservationSize);
+            var (action, logProb) = Policy.Sample(obs);
+            var value = Policy.Value(obs);
+            CopyToHost(action, storage.ActionsAt(t));
+            CopyToHost(logProb, storage.Row(storage.LogProbs, t));
+            CopyToHost(value, storage.Row(storage.Values, t));
+
+            actionMapping.ToRobotUnits(storage.ActionsAt(t), robotActions);
+            env.Step(robotActions, step);
+            physicsResets += step.PhysicsResets;
+            episodes.AddRange(step.Episodes);
+
+            var rewards = storage.Row(storage.Rewards, t);
+            step.Rewards.CopyTo(rewards);
+            step.Terminated.CopyTo(storage.Row(storage.Terminated, t));
+            step.Truncated.CopyTo(storage.Row(storage.Truncated, t));
+
+            // Timeout bootstrapping: a truncated episode's future is worth V(final observation);
+            // a terminated one has none. The estimators read FinalValues only where Truncated is set.
+            var finalValues = storage.Row(storage.FinalValues, t);
+            finalValues.Clear();
+            for (int e = 0; e < n; e++)
+            {
+                if (!step.Truncated[e] || step.Terminated[e]) continue;
+                ObservationNormalizer.Normalize(step.FinalObservationOf(e), normalizedFinal);
+                using var finalObs = torch.tensor(normalizedFinal, 1, spec.ObservationSize).to(device);
+                finalValues[e] = Policy.Value(finalObs).cpu().item<float>();
+            }
+
+            RewardScaler.ScaleInPlace(rewards, step.Terminated, step.Truncated);
+            step.Observations.CopyTo(currentObservations, 0);
+            ObservationNormalizer.Update(currentObservations, n);
+            storage.Filled = t + 1;
+        }
+
+        using (var scope = torch.NewDisposeScope())
+        {
+            var next = new float[n * spec.ObservationSize];
+            ObservationNormalizer.Normalize(currentObservations, next);
+            CopyToHost(Policy.Value(ToDevice(next, n, spec.ObservationSize)), storage.NextValues);
+        }
+
+        metrics["env/physics_resets"] = physicsResets;
+    }
+
+    public void RequireFullRollout()
+    {
+        if (Storage.Filled != Storage.Steps)
+            throw new InvalidOperationException($"the rollout holds {Storage.Filled} of {Storage.Steps} steps; collect a full one first");
+    }
+
+    /// <summary>The rollout as device tensors: observations [B, obs], actions [B, act], old log-probabilities [B].</summary>
+    public (Tensor Observations, Tensor Actions, Tensor LogProbs) BatchTensors() => (
+        torch.tensor(Storage.Observations, Batch, spec.ObservationSize).to(device),
+        torch.tensor(Storage.Actions, Batch, spec.ActionSize).to(device),
+        torch.tensor(Storage.LogProbs).to(device));
+
+    public Tensor ToDeviceVector(float[] values) => torch.tensor(values).to(device);
+
+    public float[] ActDeterministic(float[] observations, int batch)
+    {
+        var normalized = new float[observations.Length];
+        ObservationNormalizer.Normalize(observations, normalized);
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var mean = Policy.Mean(ToDevice(normalized, batch, spec.ObservationSize)).cpu().data<float>().ToArray();
+        var result = new float[batch * spec.ActionSize];
+        actionMapping.ToRobotUnits(mean, result);
+        return result;
+    }
+
+    public string? FirstNonFiniteParameter()
+    {
+        using var scope = torch.NewDisposeScope();
+        foreach (var (name, p) in Policy.named_parameters())
+        {
+            if (!torch.isfinite(p).all().item<bool>()) return $"parameter {name}";
+        }
+
+        return null;
+    }
+
+    public string? FirstNonFiniteGradient()
+    {
+        using var scope = torch.NewDisposeScope();
+        foreach (var (name, p) in Policy.named_parameters())
+        {
+            if (p.grad is { } g && !torch.isfinite(g).all().item<bool>()) return $"gradient of {name}";
+        }
+
+        return null;
+    }
+
+    public ExportablePolicy ToExportable(string algorithm, PolicyContract contract, string runName, long stepCount)
+    {
+        var (mean, var, clip, eps) = ObservationNormalizer.ForExport();
+        return new ExportablePolicy(contract, algorithm, runName, stepCount, mean, var, clip, eps, Policy.ActorLayers(), Policy.Activation, "clip");
+    }
+
+    /// <summary>Explained variance of the rollout's values, mean/std of its advantages (before any normalization), and the log-std.</summary>
+    public void WriteRolloutMetrics(MetricRecord metrics)
+    {
+        metrics["losses/explained_variance"] = PpoLosses.ExplainedVariance(Storage.Values, Storage.Returns);
+        metrics["losses/advantage_mean"] = Storage.Advantages.Average();
+        metrics["losses/advantage_std"] = Std(Storage.Advantages);
+        using var noGrad = torch.no_grad();
+        var logStd = Policy.LogStd.detach().cpu().data<float>().ToArray();
+        metrics["policy/log_std_mean"] = logStd.Average();
+        metrics["policy/log_std_min"] = logStd.Min();
+        metrics["policy/log_std_max"] = logStd.Max();
+    }
+
+    public void SaveState(BinaryWriter writer)
+    {
+        TensorIo.WriteParameters(writer, Policy);
+        NormalizerIo.Write(writer, ObservationNormalizer.Stats);
+        NormalizerIo.Write(writer, RewardScaler.Stats);
+    }
+
+    public void LoadState(BinaryReader reader)
+    {
+        TensorIo.ReadParameters(reader, Policy);
+        NormalizerIo.Read(reader, ObservationNormalizer.Stats);
+        NormalizerIo.Read(reader, RewardScaler.Stats);
+    }
+
+    /// <summary>Copies of every parameter, so that an update that meets a NaN or Inf can be undone as a whole.</summary>
+    public List<Tensor> SnapshotParameters()
+    {
+        using var noGrad = torch.no_grad();
+        return Policy.parameters().Select(p => p.detach().clone().MoveToOuterDisposeScope()).ToList();
+    }
+
+    public void RestoreParameters(List<Tensor> snapshot)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (p, saved) in Policy.parameters().Zip(snapshot)) p.copy_(saved);
+    }
+
+    public static void DisposeAll(List<Tensor> tensors)
+    {
+        foreach (var t in tensors) t.Dispose();
+    }
+
+    public static byte[] SnapshotOptimizer(OptimizerHelper optimizer)
+    {
+        using var memory = new MemoryStream();
+        using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
+        return memory.ToArray();
+    }
+
+    public static void RestoreOptimizer(OptimizerHelper optimizer, byte[] state)
+    {
+        using var reader = new BinaryReader(new MemoryStream(state));
+        optimizer.load_state_dict(reader);
+    }
+
+    /// <summary>The learning-rate schedules PPO offers (constant, linear, cosine), with the same 1% floor.</summary>
+    public static double ScheduledLearningRate(double baseRate, string schedule, double progress, double scale)
+    {
+        progress = Math.Clamp(progress, 0, 1);
+        double factor = schedule switch
+        {
+            "constant" => 1.0,
+            "linear" => 1.0 - progress,
+            "cosine" => 0.5 * (1 + Math.Cos(Math.PI * progress)),
+            _ => throw new InvalidOperationException($"unknown lr_schedule '{schedule}'"),
+        };
+        return baseRate * scale * Math.Max(factor, 0.01);
+    }
+
+    public static string? FirstNonFinite(params (string Name, Tensor Value)[] tensors)
+    {
+        foreach (var (name, value) in tensors)
+        {
+            if (!torch.isfinite(value).all().item<bool>()) return name;
+        }
+
+        return null;
+    }
+
+    public void Dispose() => Policy.Dispose();
+
+    private Tensor ToDevice(ReadOnlySpan<float> rows, int count, int width) =>
+        torch.tensor(rows.ToArray(), count, width).to(device);
+
+    private static void CopyToHost(Tensor tensor, Span<float> into) =>
+        tensor.cpu().contiguous().data<float>().CopyTo(into);
+
+    private static double Std(float[] x)
+    {
+        double mean = x.Average();
+        return Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / x.Length);
+    }
+}

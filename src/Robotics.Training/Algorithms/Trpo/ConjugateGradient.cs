@@ -1,0 +1,38 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Robotics.Training.Algorithms.Trpo;
+
+/// <summary>
+/// Conjugate gradient for A x = b with A symmetric positive definite, given only the product v -> A v
+/// (Nocedal and Wright, algorithm 5.2). TRPO solves F x = g this way without ever forming F.
+/// </summary>
+public static class ConjugateGradient
+{
+    /// <summary>Returns x, the norm of the final residual b - A x, and the iterations run.</summary>
+    public static (Tensor X, double ResidualNorm, int Iterations) Solve(Func<Tensor, Tensor> matrixVector, Tensor b, int iterations, double tolerance)
+    {
+        using var noGrad = torch.no_grad();
+        var x = torch.zeros_like(b);
+        var r = b.clone();
+        var p = b.clone();
+        double rr = r.dot(r).ToDouble();
+        int done = 0;
+        while (done < iterations && rr >= tolerance)
+        {
+            using var scope = torch.NewDisposeScope();
+            var ap = matrixVector(p);
+            double alpha = rr / ap.dot(p).ToDouble();
+            x.add_(p * alpha);
+            r.sub_(ap * alpha);
+            double rrNew = r.dot(r).ToDouble();
+            p.mul_(rrNew / rr).add_(r);
+            rr = rrNew;
+            done++;
+        }
+
+        r.Dispose();
+        p.Dispose();
+        return (x, Math.Sqrt(rr), done);
+    }
+}
