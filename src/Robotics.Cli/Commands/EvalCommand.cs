@@ -48,12 +48,15 @@ internal static class EvalCommand
                     return_max = r.MaxReturn,
                     length_mean = r.MeanLength,
                     length_std = r.StdLength,
+                    stats = r.Stats,
+                    episode_list = r.EpisodeList.Select(e => new { env = e.Env, @return = e.Return, length = e.Length, terminated = e.Terminated, stats = e.Stats }),
                 }));
             }
             else
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{checkpoint} ({header.Task}, {header.Algorithm}, {header.Counters.EnvSteps} steps): {r.Episodes} episodes, return {r.MeanReturn:F2} ± {r.StdReturn:F2} (min {r.MinReturn:F2}, max {r.MaxReturn:F2}), length {r.MeanLength:F1} ± {r.StdLength:F1}"));
+                foreach (var (name, mean) in r.Stats) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {mean:G6} (mean)"));
             }
 
             return 0;

@@ -33,16 +33,30 @@ public sealed class MetricsCsv : IDisposable
         if (writer is null)
         {
             bool exists = File.Exists(path) && new FileInfo(path).Length > 0;
-            writer = new StreamWriter(path, append: true) { AutoFlush = true };
             if (exists) columns ??= File.ReadLines(path).First().Split(',');
-            else
+            writer = new StreamWriter(path, append: true) { AutoFlush = true };
+            if (!exists)
             {
                 columns = record.Names.ToList();
                 writer.WriteLine(string.Join(',', columns));
             }
         }
 
+        // Task statistics appear with the first episode that reports them: widen the file once.
+        var added = record.Names.Where(n => !columns!.Contains(n)).ToList();
+        if (added.Count > 0) Widen(added);
         writer.WriteLine(string.Join(',', columns!.Select(c => Format(record.GetOrNaN(c)))));
+    }
+
+    private void Widen(List<string> added)
+    {
+        writer!.Dispose();
+        var lines = File.ReadAllLines(path);
+        columns = columns!.Concat(added).ToList();
+        var widened = new List<string> { string.Join(',', columns) };
+        widened.AddRange(lines.Skip(1).Select(l => l + new string(',', added.Count)));
+        File.WriteAllLines(path, widened);
+        writer = new StreamWriter(path, append: true) { AutoFlush = true };
     }
 
     public static List<Dictionary<string, double>> Read(string path)

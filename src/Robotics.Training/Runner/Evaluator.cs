@@ -6,12 +6,29 @@ namespace Robotics.Training.Runner;
 /// <summary>Return and length statistics of deterministic episodes.</summary>
 public sealed record EvaluationResult(int Episodes, double MeanReturn, double StdReturn, double MeanLength, double StdLength, double MinReturn, double MaxReturn)
 {
+    /// <summary>The episodes themselves, with the task statistics the environment gave (e.g. final/distance).</summary>
+    public IReadOnlyList<EpisodeRecord> EpisodeList { get; init; } = [];
+
+    /// <summary>Mean of each task statistic over the episodes.</summary>
+    public IReadOnlyDictionary<string, double> Stats { get; init; } = new Dictionary<string, double>();
+
     public static EvaluationResult From(IReadOnlyList<EpisodeRecord> episodes)
     {
         var returns = episodes.Select(e => e.Return).ToArray();
         var lengths = episodes.Select(e => (double)e.Length).ToArray();
-        return new EvaluationResult(episodes.Count, returns.Average(), Std(returns), lengths.Average(), Std(lengths), returns.Min(), returns.Max());
+        return new EvaluationResult(episodes.Count, returns.Average(), Std(returns), lengths.Average(), Std(lengths), returns.Min(), returns.Max())
+        {
+            EpisodeList = episodes,
+            Stats = StatMeans(episodes),
+        };
     }
+
+    public static Dictionary<string, double> StatMeans(IEnumerable<EpisodeRecord> episodes) =>
+        episodes.Where(e => e.Stats is not null)
+            .SelectMany(e => e.Stats!)
+            .GroupBy(kv => kv.Key)
+            .OrderBy(g => g.Key, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Average(kv => kv.Value));
 
     private static double Std(double[] x)
     {

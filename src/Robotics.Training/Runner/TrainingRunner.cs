@@ -168,6 +168,7 @@ public sealed class TrainingRunner
                     metrics["eval/return_mean"] = lastEval.MeanReturn;
                     metrics["eval/return_std"] = lastEval.StdReturn;
                     metrics["eval/length_mean"] = lastEval.MeanLength;
+                    foreach (var (name, mean) in lastEval.Stats) metrics[$"eval/{name}"] = mean;
                     if (learned) HandleEvaluation(ref algorithm, state, spec, device, log, lastEval);
                 }
 
@@ -355,6 +356,7 @@ public sealed class TrainingRunner
         m["charts/episode_return_max"] = returns[^1];
         m["charts/episode_return_std"] = Math.Sqrt(returns.Sum(r => (r - mean) * (r - mean)) / returns.Length);
         m["charts/episode_length_mean"] = episodes.Average(e => e.Length);
+        foreach (var (name, statMean) in EvaluationResult.StatMeans(episodes)) m[$"episode/{name}"] = statMean;
     }
 
     /// <summary>The counters while the loop runs.</summary>

@@ -1,5 +1,6 @@
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
+using Robotics.Training.Monitoring;
 using Robotics.Training.Runner;
 using Xunit.Abstractions;
 
@@ -22,7 +23,7 @@ public sealed class CartpoleTrainingTests(ITestOutputHelper output)
         var log = new List<string>();
         var result = new TrainingRunner(config, dir, source)
         {
-            OnUpdate = m => log.Add(Monitoring.ProgressView.Summary(m)),
+            OnUpdate = m => log.Add(ProgressView.Summary(m)),
         }.Train(new Quiet(output), resume: false);
 
         foreach (var line in log) output.WriteLine(line);
@@ -44,9 +45,9 @@ public sealed class CartpoleTrainingTests(ITestOutputHelper output)
         return dir?.FullName ?? throw new DirectoryNotFoundException("Robotics.sln not found above the test assembly");
     }
 
-    private sealed class Quiet(ITestOutputHelper output) : Monitoring.IProgressReporter
+    private sealed class Quiet(ITestOutputHelper output) : IProgressReporter
     {
-        public void Update(long steps, Monitoring.MetricRecord record) { }
+        public void Update(long steps, MetricRecord record) { }
         public void Message(string text) => output.WriteLine(text);
     }
 }
