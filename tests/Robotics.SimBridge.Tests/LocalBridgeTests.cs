@@ -36,6 +36,18 @@ public sealed class LocalBridgeTests
     }
 
     [Fact]
+    public void Bridge_serves_over_ipc_too()
+    {
+        string endpoint = $"ipc://{Path.Combine(Path.GetTempPath(), $"robotics-bridge-test-{Environment.ProcessId}")}";
+        using var bridge = LocalBridge.StartInProcess(new ToyEnvFactory(), bind: endpoint);
+        using var client = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "toy", NumEnvs = 1 });
+
+        client.Reset(0, new Robotics.Sim.Environments.VectorStep(1, 3));
+
+        Assert.Equal(endpoint, bridge.Endpoint);
+    }
+
+    [Fact]
     public void Binding_an_endpoint_in_use_says_which_and_how_to_fix_it()
     {
         using var first = LocalBridge.StartInProcess(new ToyEnvFactory());

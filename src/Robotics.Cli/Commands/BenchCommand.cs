@@ -49,7 +49,7 @@ internal static class BenchCommand
         };
         var threads = new Option<int>("--threads")
         {
-            Description = "threads that step a batch, in-process and on the bridge alike (default 1: one bridge per core)",
+            Description = "threads that step a batch, in-process and on the bridge alike; 1 is the one-bridge-per-core layout",
             DefaultValueFactory = _ => 1,
         };
         var command = new Command("bridge", "Compare in-process env steps/s with steps/s through a sim bridge, and with mujoco-testspeed.")
