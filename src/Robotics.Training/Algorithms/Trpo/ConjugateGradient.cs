@@ -12,7 +12,7 @@ public static class ConjugateGradient
     /// <summary>Returns x, the norm of the final residual b - A x, and the iterations run.</summary>
     public static (Tensor X, double ResidualNorm, int Iterations) Solve(Func<Tensor, Tensor> matrixVector, Tensor b, int iterations, double tolerance)
     {
-        using var noGrad = torch.no_grad();
+        // No no_grad here: a Fisher-vector product differentiates inside matrixVector. b and its products are detached.
         var x = torch.zeros_like(b);
         var r = b.clone();
         var p = b.clone();

@@ -1,0 +1,72 @@
+using System.Globalization;
+using Robotics.Training.Configuration;
+using Robotics.Training.Environments;
+using Robotics.Training.Monitoring;
+using Robotics.Training.Runner;
+using Xunit.Abstractions;
+
+namespace Robotics.Training.Tests.A2c;
+
+/// <summary>
+/// A short cartpole-balance run from a shipped config (REINFORCE, A2C, TRPO share it): returns the mean training
+/// return of the first update (the untrained policy), the deterministic evaluations in order and the run folder,
+/// and writes one line per update to the test output.
+/// </summary>
+internal static class PolicyGradientSmokeRun
+{
+    public static (double FirstReturn, List<double> Evaluations, TrainingResult Result, string RunDir) Train(string configName, long totalSteps, ITestOutputHelper output)
+    {
+        var config = TrainingConfigFile.Load(Path.Combine(RepositoryRoot(), "configs/training", configName)) with
+        {
+            TotalSteps = totalSteps,
+            Monitoring = new MonitoringOptions { Tensorboard = false, Progress = "never" },
+            Evaluation = new EvaluationOptions { EveryUpdates = 0 },
+        };
+        int stepsPerUpdate = config.Algorithm switch
+        {
+            "reinforce" => config.Reinforce.RolloutSteps,
+            "a2c" => config.A2c.RolloutSteps,
+            "trpo" => config.Trpo.RolloutSteps,
+            _ => throw new ArgumentException($"not a policy-gradient config: {config.Algorithm}"),
+        } * config.NumEnvs;
+        // Evaluate about eight times over the run, and never recover: the test looks at the learning itself.
+        config = config with
+        {
+            Evaluation = new EvaluationOptions { EveryUpdates = (int)Math.Max(1, totalSteps / stepsPerUpdate / 8), Episodes = 8, CollapsePatience = 0 },
+        };
+
+        string dir = Path.Combine(Path.GetTempPath(), "robotics-training-tests", config.Algorithm + "-" + Guid.NewGuid().ToString("N"));
+        using var source = SimEnvironmentSource.ForTask(config.Task, threads: 1);
+        var evaluations = new List<double>();
+        double firstReturn = double.NaN;
+        var result = new TrainingRunner(config, dir, source)
+        {
+            OnUpdate = m =>
+            {
+                if (double.IsNaN(firstReturn)) firstReturn = m.GetOrNaN("charts/episode_return_mean");
+                if (m.TryGet("eval/return_mean", out double eval) && double.IsFinite(eval)) evaluations.Add(eval);
+                output.WriteLine(Summary(m));
+            },
+        }.Train(new Quiet(output), resume: false);
+        return (firstReturn, evaluations, result, dir);
+    }
+
+    private static string Summary(MetricRecord m) => string.Create(CultureInfo.InvariantCulture,
+        $"update {m.GetOrNaN("iteration"),5:F0}  steps {m.GetOrNaN("charts/global_step"),7:F0}  " +
+        $"return {m.GetOrNaN("charts/episode_return_mean"),7:F1}  eval {m.GetOrNaN("eval/return_mean"),7:F1}  " +
+        $"pg {m.GetOrNaN("losses/policy_loss"),8:F4}  v {m.GetOrNaN("losses/value_loss"),8:F3}  kl {m.GetOrNaN("losses/approx_kl"),8:F5}  " +
+        $"ls {m.GetOrNaN("trpo/line_search_steps"),3:F0}  logstd {m.GetOrNaN("policy/log_std_mean"),6:F2}  ev {m.GetOrNaN("losses/explained_variance"),6:F2}  wall {m.GetOrNaN("perf/wall_seconds"),6:F1}");
+
+    private static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Robotics.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("Robotics.sln not found above the test assembly");
+    }
+
+    private sealed class Quiet(ITestOutputHelper output) : IProgressReporter
+    {
+        public void Update(long steps, MetricRecord record) { }
+        public void Message(string text) => output.WriteLine(text);
+    }
+}
