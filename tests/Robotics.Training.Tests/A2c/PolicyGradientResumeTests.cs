@@ -1,0 +1,86 @@
+using Robotics.Training.Algorithms.A2c;
+using Robotics.Training.Algorithms.Reinforce;
+using Robotics.Training.Algorithms.Trpo;
+using Robotics.Training.Checkpoints;
+using Robotics.Training.Configuration;
+using Robotics.Training.Monitoring;
+using Robotics.Training.Runner;
+using static Robotics.Training.Tests.Runner.RunnerTestKit;
+
+namespace Robotics.Training.Tests.A2c;
+
+/// <summary>REINFORCE, A2C and TRPO save everything they need (a resumed run continues exactly as an uninterrupted one) and export.</summary>
+public sealed class PolicyGradientResumeTests
+{
+    private static readonly string[] Compared =
+    [
+        "charts/global_step", "losses/policy_loss", "losses/value_loss", "losses/approx_kl", "losses/entropy",
+        "charts/episode_return_mean", "eval/return_mean", "charts/learning_rate", "trpo/line_search_steps", "trpo/cg_residual",
+    ];
+
+    [Theory]
+    [InlineData("reinforce")]
+    [InlineData("a2c")]
+    [InlineData("trpo")]
+    public void Resumed_run_matches_an_uninterrupted_one_step_for_step(string algorithm)
+    {
+        var config = SmallConfig(totalSteps: 6 * 128, checkpointEvery: 2) with
+        {
+            Algorithm = algorithm,
+            Reinforce = new ReinforceOptions { RolloutSteps = 32, BaselineSteps = 2 },
+            A2c = new A2cOptions { RolloutSteps = 32, NSteps = 8 },
+            Trpo = new TrpoOptions { RolloutSteps = 32, ValueEpochs = 2, ValueMinibatches = 4, CgIterations = 5 },
+        };
+
+        var uninterrupted = new List<MetricRecord>();
+        string dirA = TempRunDir();
+        new TrainingRunner(config, dirA, PointMass()) { OnUpdate = uninterrupted.Add }.Train(new Quiet(), resume: false);
+
+        var resumed = new List<MetricRecord>();
+        string dirB = TempRunDir();
+        new TrainingRunner(config, dirB, PointMass()) { StopAfterIterations = 4, OnUpdate = resumed.Add }.Train(new Quiet(), resume: false);
+        new TrainingRunner(config, dirB, PointMass()) { OnUpdate = resumed.Add }.Train(new Quiet(), resume: true);
+
+        Assert.Equal(6, uninterrupted.Count);
+        Assert.Equal(6, resumed.Count);
+        for (int i = 0; i < 6; i++)
+        {
+            foreach (var name in Compared)
+                Assert.True(uninterrupted[i].GetOrNaN(name).Equals(resumed[i].GetOrNaN(name)), $"update {i + 1}, {name}: {uninterrupted[i].GetOrNaN(name)} vs {resumed[i].GetOrNaN(name)}");
+        }
+
+        var a = CheckpointFiles.LoadExportable(new RunFolder(dirA).LastCheckpoint);
+        var b = CheckpointFiles.LoadExportable(new RunFolder(dirB).LastCheckpoint);
+        Assert.Equal(algorithm, a.Algorithm);
+        Assert.Equal("clip", a.Squash);
+        for (int l = 0; l < a.Layers.Count; l++) Assert.Equal(a.Layers[l].Weight, b.Layers[l].Weight);
+        Assert.Equal(a.ObsMean, b.ObsMean);
+
+        // The run exports like PPO's: ONNX Runtime reproduces the policy before the file is written.
+        string onnx = Path.Combine(dirA, "policy.onnx");
+        var report = Robotics.Training.Export.CheckpointExport.Run(dirA, onnx);
+        Assert.True(File.Exists(onnx));
+        Assert.NotEmpty(report.Comparisons);
+    }
+
+    [Fact]
+    public void Trpo_reports_the_trust_region_figures_every_update()
+    {
+        var config = SmallConfig(totalSteps: 2 * 128) with
+        {
+            Algorithm = "trpo",
+            Trpo = new TrpoOptions { RolloutSteps = 32, ValueEpochs = 2, ValueMinibatches = 4, MaxKl = 0.01 },
+        };
+        var updates = new List<MetricRecord>();
+        new TrainingRunner(config, TempRunDir(), PointMass()) { OnUpdate = updates.Add }.Train(new Quiet(), resume: false);
+
+        Assert.Equal(2, updates.Count);
+        foreach (var m in updates)
+        {
+            Assert.InRange(m["losses/kl"], 0, 0.01);
+            Assert.InRange(m["trpo/line_search_steps"], 1, 10);
+            Assert.True(m["trpo/surrogate_improvement"] >= 0);
+            Assert.True(double.IsFinite(m["trpo/cg_residual"]) && m["trpo/cg_residual"] >= 0);
+        }
+    }
+}
