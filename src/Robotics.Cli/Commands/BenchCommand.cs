@@ -17,6 +17,7 @@ internal static class BenchCommand
         BenchInferenceCommand.Create,
         BenchLoopCommand.Create,
         BenchSerialCommand.Create,
+        BenchGradientVarianceCommand.Create,
     ];
 
     public static Command Create()

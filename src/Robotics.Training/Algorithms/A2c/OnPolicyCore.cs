@@ -53,6 +53,9 @@ public sealed class OnPolicyCore : IDisposable
     public EnvSpec Spec => spec;
     public int Batch => Storage.Rows;
 
+    /// <summary>Update the observation statistics while collecting (true in training; measurements freeze them to keep the policy fixed).</summary>
+    public bool UpdateObservationStatistics { get; set; } = true;
+
     /// <summary>The policy's parameters (mean network and log-std), without the value network's.</summary>
     public List<Parameter> ActorParameters() =>
         Policy.named_parameters().Where(p => !p.name.StartsWith("critic", StringComparison.Ordinal)).Select(p => p.parameter).ToList();
@@ -114,7 +117,7 @@ public sealed class OnPolicyCore : IDisposable
 
             RewardScaler.ScaleInPlace(rewards, step.Terminated, step.Truncated);
             step.Observations.CopyTo(currentObservations, 0);
-            ObservationNormalizer.Update(currentObservations, n);
+            if (UpdateObservationStatistics) ObservationNormalizer.Update(currentObservations, n);
             storage.Filled = t + 1;
         }
 
