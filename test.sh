@@ -13,11 +13,13 @@ make -s -C firmware-interface/c test
 robotics_say "building the solution"
 dotnet build Robotics.sln -c Release -nologo -v quiet -clp:ErrorsOnly
 
+# One test assembly at a time: the hardware-in-the-loop and emulator tests run in real time and must
+# not share the two cores with a training test.
 robotics_say "running the .NET tests"
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 set +e
-dotnet test Robotics.sln -c Release --no-build -nologo "$@" 2>&1 | tee "$log"
+dotnet test Robotics.sln -c Release --no-build -nologo -m:1 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 set -e
 # One closing line over all test assemblies.
