@@ -96,7 +96,7 @@ public sealed class BuiltInTaskTests
     }
 
     [Fact]
-    public void Cartpole_balance_held_by_a_PD_controller_earns_the_maximum_return_of_500()
+    public void Cartpole_balance_held_by_a_PD_controller_earns_the_maximum_return_of_1000()
     {
         var task = TaskCatalog.Load("cartpole-balance");
         using var env = new SimEnvironment(task);
@@ -113,7 +113,7 @@ public sealed class BuiltInTaskTests
 
         Assert.True(outcome.Truncated);
         Assert.False(outcome.Terminated);
-        Assert.Equal(500, env.EpisodeReturn);
+        Assert.Equal(1000, env.EpisodeReturn);
     }
 
     [Fact]

@@ -27,7 +27,7 @@ public sealed class CartpoleTrainingTests(ITestOutputHelper output)
         }.Train(new Quiet(output), resume: false);
 
         foreach (var line in log) output.WriteLine(line);
-        const double maximum = 500;    // 1 per step, 500 steps (configs/tasks/cartpole-balance.yaml)
+        const double maximum = 1000;   // 1 per step, 1000 steps (configs/tasks/cartpole-balance.yaml)
         Assert.True(result.EnvSteps <= 100_000 + config.NumEnvs * config.Ppo.RolloutSteps);
         Assert.True(result.BestEvalReturn >= 0.9 * maximum,
             $"best mean deterministic return {result.BestEvalReturn:F1} within {result.EnvSteps} steps");

@@ -28,7 +28,7 @@ public sealed class SacCartpoleTrainingTests(ITestOutputHelper output)
         }.Train(new SacTestKit.Quiet(), resume: false);
 
         foreach (var line in log) output.WriteLine(line);
-        const double maximum = 500;    // 1 per step, 500 steps (configs/tasks/cartpole-balance.yaml)
+        const double maximum = 1000;   // 1 per step, 1000 steps (configs/tasks/cartpole-balance.yaml)
         Assert.NotNull(result.LastEvaluation);
         Assert.True(result.LastEvaluation!.MeanReturn >= 0.9 * maximum,
             $"mean deterministic return {result.LastEvaluation.MeanReturn:F1} after {result.EnvSteps} steps (best {result.BestEvalReturn:F1})");
