@@ -29,5 +29,6 @@ internal static class Program
         yield return ExportCommand.Create();
         yield return RunCommand.Create();
         yield return EmulateCommand.Create();
+        yield return QuickstartCommand.Create();
     }
 }

@@ -36,6 +36,7 @@ public sealed class SerialRobotTransport : IRobotTransport
     private string? _handshakeProblem;
     private RobotState? _scratch;
     private LatestStateBuffer? _latest;
+    private bool _commanded;
 
     public SerialRobotTransport(string portName, SerialTransportOptions? options = null)
     {
@@ -93,6 +94,7 @@ public sealed class SerialRobotTransport : IRobotTransport
 
             var length = CommandCodec.Write(_txPayload, _txSequence++, stateSequence, CommandMode.Active, targets);
             SendPayloadLocked(length);
+            _commanded = true;
         }
     }
 
@@ -109,7 +111,9 @@ public sealed class SerialRobotTransport : IRobotTransport
     {
         if (_stopping)
             return;
-        if (Statistics.Connected && _handshake is { } handshake)
+        // A robot never commanded is still in the safe state its handshake put it in: send it nothing
+        // (a host refusing a robot after the handshake must not command it at all).
+        if (Statistics.Connected && _commanded && _handshake is { } handshake)
             SendSafeCommand(handshake.ActuatorCount);
         _stopping = true;
         _reader?.Join();

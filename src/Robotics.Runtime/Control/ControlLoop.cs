@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using Robotics.Contract;
+using Robotics.FirmwareInterface.Protocol;
 using Robotics.FirmwareInterface.Transport;
 using Robotics.Runtime.Observation;
 using Robotics.Runtime.Safety;
@@ -222,6 +223,14 @@ public sealed class ControlLoop
                 var age = now - state.ReceivedTicks;
                 if (stopRequested) BeginRampDown(StopReason.Requested, FaultKind.None);
                 else if (now - runningSince >= durationTicks) BeginRampDown(StopReason.DurationElapsed, FaultKind.None);
+                else if (!transport.Statistics.Connected && transport.Statistics.LastFaultCode == (uint)FaultCode.LinkLost)
+                {
+                    // The link says the robot's device is gone: nothing sent from here arrives, and the robot's own
+                    // watchdog takes it to its safe state. Stop now instead of a watchdog later.
+                    LinkError = transport.Statistics.LastFault ?? "the link to the robot was lost";
+                    StopWithoutRamp(StopReason.Fault, FaultKind.LinkError);
+                    break;
+                }
                 else if (age > watchdogTicks)
                 {
                     FaultStateAgeMicros = Micros(age);

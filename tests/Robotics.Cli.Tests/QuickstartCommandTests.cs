@@ -1,0 +1,82 @@
+using System.Diagnostics;
+using Robotics.Cli.Tests.HardwareInTheLoop;
+using Xunit.Abstractions;
+
+namespace Robotics.Cli.Tests;
+
+/// <summary>
+/// A reduced <c>robotics quickstart</c> (a few thousand training steps, a short deployment) run as the user runs it,
+/// as a process: every stage runs and every file it names is written.
+/// </summary>
+[Collection(HardwareInTheLoopCollection.Name)]
+public sealed class QuickstartCommandTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly string _out = Path.Combine(Path.GetTempPath(), "robotics-quickstart-tests", Guid.NewGuid().ToString("N"));
+
+    [Fact]
+    public void A_reduced_quickstart_runs_every_stage_and_writes_every_file()
+    {
+        var (exitCode, stdout, stderr) = RunQuickstart("--out", _out, "--total-steps", "4096", "--seed", "3", "--duration", "2");
+
+        output.WriteLine(stdout);
+        output.WriteLine(stderr);
+        // 3: every stage ran but a policy this short-trained may let the pole fall; anything else is a failed stage.
+        Assert.True(exitCode is 0 or 3, $"exit code {exitCode}");
+        foreach (var stage in new[] { "[1/4] train", "[2/4] export", "[3/4] evaluate", "[4/4] deploy", "they agree", "quickstart summary", "max pole angle", "period error" })
+            Assert.Contains(stage, stdout);
+
+        Assert.True(File.Exists(Path.Combine(_out, "run", "metrics.csv")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_out, "run"), "*.ckpt", SearchOption.AllDirectories));
+        Assert.True(new FileInfo(Path.Combine(_out, "policy.onnx")).Length > 0);
+        Assert.True(File.ReadLines(Path.Combine(_out, "deploy", "telemetry.csv")).Count() > 100, "two seconds of ticks at 100 Hz");
+        Assert.Contains("\"Fault\"", File.ReadAllText(Path.Combine(_out, "deploy", "telemetry.summary.json")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_out, "run", "plots"), "*.png"));
+        foreach (var path in new[] { Path.Combine(_out, "run"), Path.Combine(_out, "policy.onnx"), Path.Combine(_out, "deploy", "telemetry.csv") })
+            Assert.Contains(path, stdout);
+    }
+
+    [Fact]
+    public void A_quickstart_into_a_folder_that_holds_a_run_is_refused()
+    {
+        Directory.CreateDirectory(Path.Combine(_out, "run", "checkpoints"));
+        File.WriteAllText(Path.Combine(_out, "run", "checkpoints", "last.ckpt"), "");
+
+        var (exitCode, _, stderr) = RunQuickstart("--out", _out);
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("already holds a run", stderr);
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(_out, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    private static (int ExitCode, string Stdout, string Stderr) RunQuickstart(params string[] args)
+    {
+        var start = new ProcessStartInfo(Path.Combine(AppContext.BaseDirectory, "robotics"))
+        {
+            WorkingDirectory = Repository.Root,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.ArgumentList.Add("quickstart");
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromMinutes(8)))
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("the quickstart did not finish within 8 minutes");
+        }
+
+        return (process.ExitCode, stdout.Result, stderr.Result);
+    }
+}
