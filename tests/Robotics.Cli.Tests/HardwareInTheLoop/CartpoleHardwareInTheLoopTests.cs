@@ -48,18 +48,29 @@ public sealed class CartpoleHardwareInTheLoopTests(TrainedCartpolePolicy trained
     }
 
     [Fact]
-    public void The_pole_stays_balanced_with_1_percent_of_the_robots_frames_corrupted()
+    public void The_pole_stays_balanced_with_1_percent_of_the_frames_corrupted_in_both_directions()
     {
         var options = new EmulatorOptions { Seed = 12, Faults = new FaultInjectionOptions { CorruptRate = 0.01 } };
         using var robot = new EmulatedRobot(Task, options);
+        DeploymentResult result;
+        long commandsCorrupted;
+        using (var tap = new CorruptingLineTap(robot.DevicePath, options.BaudRate, corruptRate: 0.01, seed: 12))
+        {
+            result = PolicyDeployment.Run(trained.PolicyPath, tap.DevicePath, new DeploymentOptions { Duration = TenSeconds, WatchdogPeriods = GenerousWatchdogPeriods });
+            commandsCorrupted = tap.FramesCorrupted;
+        }
 
-        var result = PolicyDeployment.Run(trained.PolicyPath, robot.DevicePath, new DeploymentOptions { Duration = TenSeconds, WatchdogPeriods = GenerousWatchdogPeriods });
         robot.Stop();
 
         Report(result);
-        output.WriteLine($"robot: {robot.Emulator.Faults.FramesSent} frames sent, {robot.Emulator.Faults.FramesCorrupted} corrupted");
-        Assert.True(robot.Emulator.Faults.FramesCorrupted >= 3, $"only {robot.Emulator.Faults.FramesCorrupted} frames corrupted");
-        Assert.True(result.Summary.BadFrames > 0, "the host's checksum catches the corrupted frames");
+        var firmwareDecoder = robot.Emulator.Link.Decoder;
+        output.WriteLine($"robot to host: {robot.Emulator.Faults.FramesSent} frames, {robot.Emulator.Faults.FramesCorrupted} corrupted, {result.Summary.BadFrames} caught by the host");
+        output.WriteLine($"host to robot: {result.Summary.FramesSent} frames, {commandsCorrupted} corrupted, {firmwareDecoder.BadChecksums + firmwareDecoder.MalformedFrames} caught by the firmware");
+        Assert.True(robot.Emulator.Faults.FramesCorrupted >= 3, $"only {robot.Emulator.Faults.FramesCorrupted} state frames corrupted");
+        Assert.True(commandsCorrupted >= 3, $"only {commandsCorrupted} command frames corrupted");
+        Assert.True(result.Summary.BadFrames > 0, "the host's checksum catches the corrupted states");
+        Assert.True(firmwareDecoder.BadChecksums + firmwareDecoder.MalformedFrames > 0, "the firmware's checksum catches the corrupted commands");
+        Assert.True(robot.Emulator.Link.CommandsReceived < result.CommandsSent, $"the robot applied {robot.Emulator.Link.CommandsReceived} of {result.CommandsSent} commands: corrupted ones are dropped");
         Assert.Equal("none", result.Summary.Fault);
         Assert.Equal("duration_elapsed", result.Summary.StopReason);
         Assert.InRange(result.MaxAbs("hinge"), 0, PoleAngleBound);
