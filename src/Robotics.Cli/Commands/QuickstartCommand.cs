@@ -29,6 +29,10 @@ internal static class QuickstartCommand
     private const double PoleAngleBound = 0.2094; // the tilt termination of configs/tasks/cartpole-balance.yaml (12°)
     private const int EvaluationEpisodes = 8;
 
+    // The emulated robot shares this machine's cores with the runtime (and whatever else runs there), so its
+    // thread can stall for tens of milliseconds; 'robotics run' keeps 5 periods for a robot with its own CPU.
+    private const int WatchdogPeriods = 25;
+
     /// <summary>Exit code when every stage ran but the deployed policy let the pole past the task's bound.</summary>
     public const int NotBalanced = 3;
 
@@ -93,7 +97,7 @@ internal static class QuickstartCommand
         Console.WriteLine(Invariant($"  checkpoint return {fromCheckpoint.MeanReturn:F1} ± {fromCheckpoint.StdReturn:F1}, ONNX return {fromOnnx.MeanReturn:F1} ± {fromOnnx.StdReturn:F1}: {(agree ? "they agree" : "they DISAGREE")}"));
         if (!agree) throw new InvalidOperationException("the ONNX model and the checkpoint disagree in simulation; the export is wrong");
 
-        Stage(4, Invariant($"deploy {paths.Policy} to the emulated robot over a pseudo-terminal for {durationSeconds} s"));
+        Stage(4, Invariant($"deploy {paths.Policy} to the emulated robot over a pseudo-terminal for {durationSeconds} s (state watchdog {WatchdogPeriods} periods)"));
         DeploymentResult deployment;
         FaultInjectingSink robotFrames;
         long commandsReceived, badFromHost;
@@ -103,6 +107,7 @@ internal static class QuickstartCommand
             deployment = PolicyDeployment.Run(paths.Policy, robot.DevicePath, new DeploymentOptions
             {
                 Duration = TimeSpan.FromSeconds(durationSeconds),
+                WatchdogPeriods = WatchdogPeriods,
                 TelemetryPath = paths.Telemetry,
             });
             robot.Stop();
