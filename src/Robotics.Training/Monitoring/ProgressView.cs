@@ -46,11 +46,18 @@ public sealed class ProgressView
             });
     }
 
-    public static string Summary(MetricRecord m) => string.Create(CultureInfo.InvariantCulture,
-        $"update {m.GetOrNaN("iteration"),5:F0}  steps {m.GetOrNaN("charts/global_step"),9:F0}  " +
-        $"return {m.GetOrNaN("charts/episode_return_mean"),8:F2}  eval {m.GetOrNaN("eval/return_mean"),8:F2}  " +
-        $"kl {m.GetOrNaN("losses/approx_kl"),7:F4}  clip {m.GetOrNaN("losses/clipfrac"),5:F3}  " +
-        $"ev {m.GetOrNaN("losses/explained_variance"),6:F3}  logstd {m.GetOrNaN("policy/log_std_mean"),6:F2}  sps {m.GetOrNaN("charts/sps"),6:F0}");
+    public static string Summary(MetricRecord m) =>
+        $"update {Value(m, "iteration", 5, "F0")}  steps {Value(m, "charts/global_step", 9, "F0")}  " +
+        $"return {Value(m, "charts/episode_return_mean", 8, "F2")}  eval {Value(m, "eval/return_mean", 8, "F2")}  " +
+        $"kl {Value(m, "losses/approx_kl", 7, "F4")}  clip {Value(m, "losses/clipfrac", 5, "F3")}  " +
+        $"ev {Value(m, "losses/explained_variance", 6, "F3")}  logstd {Value(m, "policy/log_std_mean", 6, "F2")}  sps {Value(m, "charts/sps", 6, "F0")}";
+
+    // A metric the update did not produce (no episode ended, or the algorithm has no such figure) shows as "-".
+    private static string Value(MetricRecord m, string name, int width, string format)
+    {
+        double v = m.GetOrNaN(name);
+        return (double.IsNaN(v) ? "-" : v.ToString(format, CultureInfo.InvariantCulture)).PadLeft(width);
+    }
 
     private sealed class PlainReporter(TextWriter output) : IProgressReporter
     {
@@ -59,8 +66,8 @@ public sealed class ProgressView
     }
 
     /// <summary>The few numbers that fit beside a progress bar.</summary>
-    public static string Compact(MetricRecord m) => string.Create(CultureInfo.InvariantCulture,
-        $"return {m.GetOrNaN("charts/episode_return_mean"),7:F1}  kl {m.GetOrNaN("losses/approx_kl"),6:F4}  sps {m.GetOrNaN("charts/sps"),5:F0}");
+    public static string Compact(MetricRecord m) =>
+        $"return {Value(m, "charts/episode_return_mean", 7, "F1")}  kl {Value(m, "losses/approx_kl", 6, "F4")}  sps {Value(m, "charts/sps", 5, "F0")}";
 
     private sealed class LiveReporter(ProgressTask task) : IProgressReporter
     {
