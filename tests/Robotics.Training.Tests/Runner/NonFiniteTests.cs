@@ -18,7 +18,7 @@ public sealed class NonFiniteTests
         using var ppo = new PpoAlgorithm(config, env.Spec, torch.CPU);
         ppo.ResetEnvironments(env, 1);
         ppo.Collect(env, new List<EpisodeRecord>(), new MetricRecord());
-        ppo.Storage.Rewards[3] = float.NaN;
+        ppo.Core.Storage.Rewards[3] = float.NaN;
         var before = ppo.Policy.ActorLayers();
 
         bool learned = ppo.Learn(0, new MetricRecord(), out string? culprit);

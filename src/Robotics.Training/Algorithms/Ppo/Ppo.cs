@@ -1,10 +1,9 @@
 using Robotics.Contract;
 using Robotics.Sim.Environments;
-using Robotics.Training.Configuration;
-using Robotics.Training.Environments;
-using Robotics.Training.Monitoring;
-using Robotics.Training.Normalization;
+using Robotics.Training.Algorithms.OnPolicy;
 using Robotics.Training.Checkpoints;
+using Robotics.Training.Configuration;
+using Robotics.Training.Monitoring;
 using Robotics.Training.Policies;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -17,140 +16,56 @@ namespace Robotics.Training.Algorithms.Ppo;
 /// CleanRL's ppo_continuous_action: collect a rollout, compute GAE, then several epochs of minibatch
 /// updates with early stopping on approximate KL.
 /// </summary>
-public sealed class PpoAlgorithm : IAlgorithm
+public sealed class PpoAlgorithm : OnPolicyAlgorithm
 {
     private readonly PpoOptions options;
     private readonly PpoSizes sizes;
-    private readonly Device device;
-    private readonly EnvSpec spec;
     private readonly Adam optimizer;
-    private readonly RolloutStorage storage;
-    private readonly ActionMapping actionMapping;
-    private readonly VectorStep step;
-    private readonly float[] currentObservations;
-    private readonly float[] robotActions;
-    private readonly float[] normalizedFinal;
 
     public PpoAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
+        : base(new OnPolicyCore(config, spec, device, config.Ppo.RolloutSteps, config.Ppo.Gamma))
     {
         options = config.Ppo;
         sizes = options.SizesFor(spec.NumEnvs);
-        this.device = device;
-        this.spec = spec;
-        Policy = new GaussianActorCritic(spec.ObservationSize, spec.ActionSize, config.Policy);
-        Policy.to(device);
-        optimizer = optim.Adam(Policy.parameters(), lr: options.LearningRate, eps: 1e-5);
-        ObservationNormalizer = new ObservationNormalizer(spec.ObservationSize, config.Normalization.Observations, (float)config.Normalization.ObsClip);
-        RewardScaler = new RewardScaler(spec.NumEnvs, options.Gamma, config.Normalization.RewardScaling, (float)config.Normalization.RewardClip);
-        storage = new RolloutStorage(options.RolloutSteps, spec.NumEnvs, spec.ObservationSize, spec.ActionSize);
-        actionMapping = new ActionMapping(spec);
-        step = new VectorStep(spec.NumEnvs, spec.ObservationSize);
-        currentObservations = new float[spec.NumEnvs * spec.ObservationSize];
-        robotActions = new float[spec.NumEnvs * spec.ActionSize];
-        normalizedFinal = new float[spec.ObservationSize];
+        optimizer = optim.Adam(Core.Policy.parameters(), lr: options.LearningRate, eps: 1e-5);
     }
 
-    public string Name => "ppo";
-    public int StepsPerIteration => sizes.Batch;
-    public double LearningRateScale { get; set; } = 1.0;
-    public GaussianActorCritic Policy { get; }
-    public ObservationNormalizer ObservationNormalizer { get; }
-    public RewardScaler RewardScaler { get; }
-    public RolloutStorage Storage => storage;
+    public override string Name => "ppo";
+    protected override IReadOnlyList<OptimizerHelper> Optimizers => [optimizer];
 
-    public void ResetEnvironments(IVectorEnv env, int seed)
+    public override bool Learn(double progress, MetricRecord metrics, out string? nonFiniteTensor)
     {
-        env.Reset(seed, step);
-        step.Observations.CopyTo(currentObservations, 0);
-        ObservationNormalizer.Update(currentObservations, spec.NumEnvs);
-        RewardScaler.ResetReturns();
-        storage.Filled = 0;
-    }
-
-    public void Collect(IVectorEnv env, List<EpisodeRecord> episodes, MetricRecord metrics)
-    {
-        int n = spec.NumEnvs;
-        storage.Filled = 0;
-        int physicsResets = 0;
-        using var noGrad = torch.no_grad();
-        for (int t = 0; t < storage.Steps; t++)
-        {
-            using var scope = torch.NewDisposeScope();
-            var obsRow = storage.ObservationsAt(t);
-            ObservationNormalizer.Normalize(currentObservations, obsRow);
-            var obs = ToDevice(obsRow, n, spec.ObservationSize);
-            var (action, logProb) = Policy.Sample(obs);
-            var value = Policy.Value(obs);
-            CopyToHost(action, storage.ActionsAt(t));
-            CopyToHost(logProb, storage.Row(storage.LogProbs, t));
-            CopyToHost(value, storage.Row(storage.Values, t));
-
-            actionMapping.ToRobotUnits(storage.ActionsAt(t), robotActions);
-            env.Step(robotActions, step);
-            physicsResets += step.PhysicsResets;
-            episodes.AddRange(step.Episodes);
-
-            var rewards = storage.Row(storage.Rewards, t);
-            step.Rewards.CopyTo(rewards);
-            step.Terminated.CopyTo(storage.Row(storage.Terminated, t));
-            step.Truncated.CopyTo(storage.Row(storage.Truncated, t));
-
-            // Timeout bootstrapping: a truncated episode's future is worth V(final observation);
-            // a terminated one has none. GAE reads FinalValues only where Truncated is set.
-            var finalValues = storage.Row(storage.FinalValues, t);
-            finalValues.Clear();
-            for (int e = 0; e < n; e++)
-            {
-                if (!step.Truncated[e] || step.Terminated[e]) continue;
-                ObservationNormalizer.Normalize(step.FinalObservationOf(e), normalizedFinal);
-                using var finalObs = torch.tensor(normalizedFinal, 1, spec.ObservationSize).to(device);
-                finalValues[e] = Policy.Value(finalObs).cpu().item<float>();
-            }
-
-            RewardScaler.ScaleInPlace(rewards, step.Terminated, step.Truncated);
-            step.Observations.CopyTo(currentObservations, 0);
-            ObservationNormalizer.Update(currentObservations, n);
-            storage.Filled = t + 1;
-        }
-
-        using (var scope = torch.NewDisposeScope())
-        {
-            var next = new float[n * spec.ObservationSize];
-            ObservationNormalizer.Normalize(currentObservations, next);
-            CopyToHost(Policy.Value(ToDevice(next, n, spec.ObservationSize)), storage.NextValues);
-        }
-
-        metrics["env/physics_resets"] = physicsResets;
-    }
-
-    public bool Learn(double progress, MetricRecord metrics, out string? nonFiniteTensor)
-    {
-        nonFiniteTensor = null;
-        if (storage.Filled != storage.Steps)
-            throw new InvalidOperationException($"the rollout holds {storage.Filled} of {storage.Steps} steps; collect a full one first");
-
-        storage.ComputeAdvantages(options.Gamma, options.GaeLambda);
+        Core.RequireFullRollout();
+        Core.Storage.ComputeAdvantages(options.Gamma, options.GaeLambda);
         double lr = LearningRate(progress);
         foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
 
-        // Kept so that an update that meets a NaN or Inf can be undone as a whole.
-        var parametersBefore = SnapshotParameters();
-        var optimizerBefore = SnapshotOptimizer();
-
-        int batch = sizes.Batch;
-        using var bObs = torch.tensor(storage.Observations, batch, spec.ObservationSize).to(device);
-        using var bActions = torch.tensor(storage.Actions, batch, spec.ActionSize).to(device);
-        using var bLogProbs = torch.tensor(storage.LogProbs).to(device);
-        using var bAdvantages = torch.tensor(storage.Advantages).to(device);
-        using var bReturns = torch.tensor(storage.Returns).to(device);
-        using var bValues = torch.tensor(storage.Values).to(device);
-
         var stats = new UpdateStats();
-        int epochsRun = 0;
-        bool failed = false;
-        for (int epoch = 0; epoch < options.Epochs && !failed; epoch++)
+        nonFiniteTensor = Core.UpdateOrUndo(() => Update(stats), metrics, optimizer);
+        if (nonFiniteTensor is not null) return false;
+
+        stats.WriteTo(metrics);
+        Core.WriteRolloutMetrics(metrics);
+        metrics["charts/learning_rate"] = lr;
+        return true;
+    }
+
+    public double LearningRate(double progress) =>
+        OnPolicyCore.ScheduledLearningRate(options.LearningRate, options.LrSchedule, progress, LearningRateScale);
+
+    /// <summary>The epochs of minibatch steps; returns the name of a non-finite tensor, or null.</summary>
+    private string? Update(UpdateStats stats)
+    {
+        using var batchScope = torch.NewDisposeScope();
+        int batch = sizes.Batch;
+        var (bObs, bActions, bLogProbs) = Core.BatchTensors();
+        var bAdvantages = Core.ToDeviceVector(Core.Storage.Advantages);
+        var bReturns = Core.ToDeviceVector(Core.Storage.Returns);
+        var bValues = Core.ToDeviceVector(Core.Storage.Values);
+
+        for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
-            using var permutation = torch.randperm(batch, device: device);
+            using var permutation = torch.randperm(batch, device: Core.Device);
             double epochKl = 0;
             int epochMinibatches = 0;
             for (int start = 0; start + sizes.Minibatch <= batch; start += sizes.Minibatch)
@@ -179,22 +94,13 @@ public sealed class PpoAlgorithm : IAlgorithm
                 }
 
                 if (!float.IsFinite(figures[0]))
-                {
-                    nonFiniteTensor = FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss";
-                    failed = true;
-                    break;
-                }
+                    return OnPolicyCore.FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss";
 
                 optimizer.zero_grad();
                 loss.backward();
                 // The global norm is not finite exactly when some gradient is not; only then look for which.
                 double gradNorm = nn.utils.clip_grad_norm_(Policy.parameters(), options.MaxGradNorm);
-                if (!double.IsFinite(gradNorm))
-                {
-                    nonFiniteTensor = FirstNonFiniteGradient() ?? "gradient norm";
-                    failed = true;
-                    break;
-                }
+                if (!double.IsFinite(gradNorm)) return Core.FirstNonFiniteGradient() ?? "gradient norm";
 
                 double clippedNorm = Math.Min(gradNorm, options.MaxGradNorm);
                 optimizer.step();
@@ -205,165 +111,31 @@ public sealed class PpoAlgorithm : IAlgorithm
                 epochMinibatches++;
             }
 
-            epochsRun = epoch + 1;
-            if (!failed && options.TargetKl is double targetKl && epochMinibatches > 0 && epochKl / epochMinibatches > targetKl) break;
-        }
-
-        // Finite gradients and Adam keep parameters finite; one check per update catches the rest.
-        if (!failed && FirstNonFiniteParameter() is { } badParameter)
-        {
-            nonFiniteTensor = badParameter;
-            failed = true;
-        }
-
-        if (failed)
-        {
-            RestoreParameters(parametersBefore);
-            RestoreOptimizer(optimizerBefore);
-            metrics["losses/skipped_update"] = 1;
-            return false;
-        }
-
-        stats.WriteTo(metrics);
-        metrics["losses/epochs"] = epochsRun;
-        metrics["losses/explained_variance"] = PpoLosses.ExplainedVariance(storage.Values, storage.Returns);
-        metrics["losses/advantage_mean"] = storage.Advantages.Average();
-        metrics["losses/advantage_std"] = Std(storage.Advantages);
-        metrics["charts/learning_rate"] = lr;
-        using (torch.no_grad())
-        {
-            var logStd = Policy.LogStd.detach().cpu().data<float>().ToArray();
-            metrics["policy/log_std_mean"] = logStd.Average();
-            metrics["policy/log_std_min"] = logStd.Min();
-            metrics["policy/log_std_max"] = logStd.Max();
-        }
-
-        return true;
-    }
-
-    public double LearningRate(double progress)
-    {
-        progress = Math.Clamp(progress, 0, 1);
-        double factor = options.LrSchedule switch
-        {
-            "constant" => 1.0,
-            "linear" => 1.0 - progress,
-            "cosine" => 0.5 * (1 + Math.Cos(Math.PI * progress)),
-            _ => throw new InvalidOperationException($"unknown lr_schedule '{options.LrSchedule}'"),
-        };
-        // A floor keeps the last updates from having no effect at all.
-        return options.LearningRate * LearningRateScale * Math.Max(factor, 0.01);
-    }
-
-    public float[] ActDeterministic(float[] observations, int batch)
-    {
-        var normalized = new float[observations.Length];
-        ObservationNormalizer.Normalize(observations, normalized);
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var mean = Policy.Mean(ToDevice(normalized, batch, spec.ObservationSize)).cpu().data<float>().ToArray();
-        var result = new float[batch * spec.ActionSize];
-        actionMapping.ToRobotUnits(mean, result);
-        return result;
-    }
-
-    public string? FirstNonFiniteParameter()
-    {
-        using var scope = torch.NewDisposeScope();
-        foreach (var (name, p) in Policy.named_parameters())
-        {
-            if (!torch.isfinite(p).all().item<bool>()) return $"parameter {name}";
+            stats.Epochs = epoch + 1;
+            if (options.TargetKl is double targetKl && epochMinibatches > 0 && epochKl / epochMinibatches > targetKl) break;
         }
 
         return null;
     }
 
-    public ExportablePolicy ToExportable(PolicyContract contract, string runName, long stepCount)
-    {
-        var (mean, var, clip, eps) = ObservationNormalizer.ForExport();
-        return new ExportablePolicy(contract, Name, runName, stepCount, mean, var, clip, eps, Policy.ActorLayers(), Policy.Activation, "clip");
-    }
-
-    public void SaveState(BinaryWriter writer)
+    // PPO's checkpoints hold the optimizer between the parameters and the normalizer statistics (older runs resume from them),
+    // so this writes the core's parts itself rather than through OnPolicyCore.SaveState.
+    public override void SaveState(BinaryWriter writer)
     {
         writer.Write(LearningRateScale);
         TensorIo.WriteParameters(writer, Policy);
         optimizer.save_state_dict(writer);
-        NormalizerIo.Write(writer, ObservationNormalizer.Stats);
-        NormalizerIo.Write(writer, RewardScaler.Stats);
+        NormalizerIo.Write(writer, Core.ObservationNormalizer.Stats);
+        NormalizerIo.Write(writer, Core.RewardScaler.Stats);
     }
 
-    public void LoadState(BinaryReader reader)
+    public override void LoadState(BinaryReader reader)
     {
         LearningRateScale = reader.ReadDouble();
         TensorIo.ReadParameters(reader, Policy);
         optimizer.load_state_dict(reader);
-        NormalizerIo.Read(reader, ObservationNormalizer.Stats);
-        NormalizerIo.Read(reader, RewardScaler.Stats);
-    }
-
-    public void Dispose()
-    {
-        optimizer.Dispose();
-        Policy.Dispose();
-    }
-
-    private Tensor ToDevice(ReadOnlySpan<float> rows, int count, int width) =>
-        torch.tensor(rows.ToArray(), count, width).to(device);
-
-    private static void CopyToHost(Tensor tensor, Span<float> into) =>
-        tensor.cpu().contiguous().data<float>().CopyTo(into);
-
-    private static string? FirstNonFinite(params (string Name, Tensor Value)[] tensors)
-    {
-        foreach (var (name, value) in tensors)
-        {
-            if (!torch.isfinite(value).all().item<bool>()) return name;
-        }
-
-        return null;
-    }
-
-    private string? FirstNonFiniteGradient()
-    {
-        foreach (var (name, p) in Policy.named_parameters())
-        {
-            if (p.grad is { } g && !torch.isfinite(g).all().item<bool>()) return $"gradient of {name}";
-        }
-
-        return null;
-    }
-
-    private List<Tensor> SnapshotParameters()
-    {
-        using var noGrad = torch.no_grad();
-        return Policy.parameters().Select(p => p.detach().clone().MoveToOuterDisposeScope()).ToList();
-    }
-
-    private void RestoreParameters(List<Tensor> snapshot)
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var (p, saved) in Policy.parameters().Zip(snapshot)) p.copy_(saved);
-        foreach (var t in snapshot) t.Dispose();
-    }
-
-    private byte[] SnapshotOptimizer()
-    {
-        using var memory = new MemoryStream();
-        using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
-        return memory.ToArray();
-    }
-
-    private void RestoreOptimizer(byte[] state)
-    {
-        using var reader = new BinaryReader(new MemoryStream(state));
-        optimizer.load_state_dict(reader);
-    }
-
-    private static double Std(float[] x)
-    {
-        double mean = x.Average();
-        return Math.Sqrt(x.Sum(v => (v - mean) * (v - mean)) / x.Length);
+        NormalizerIo.Read(reader, Core.ObservationNormalizer.Stats);
+        NormalizerIo.Read(reader, Core.RewardScaler.Stats);
     }
 
     /// <summary>Averages of the per-minibatch figures of one update.</summary>
@@ -371,6 +143,9 @@ public sealed class PpoAlgorithm : IAlgorithm
     {
         private int count;
         private double pg, value, entropy, kl, clipFraction, gradNorm, clippedNorm;
+
+        /// <summary>Epochs run before the update ended or stopped early on KL.</summary>
+        public int Epochs { get; set; }
 
         public void Add(double pgLoss, double valueLoss, double entropyValue, double approxKl, double clipFrac, double norm, double clipped)
         {
@@ -395,6 +170,7 @@ public sealed class PpoAlgorithm : IAlgorithm
             m["losses/grad_norm"] = gradNorm / n;
             m["losses/grad_norm_clipped"] = clippedNorm / n;
             m["losses/minibatches"] = count;
+            m["losses/epochs"] = Epochs;
         }
     }
 }

@@ -1,5 +1,5 @@
 using Robotics.Sim.Environments;
-using Robotics.Training.Algorithms.A2c;
+using Robotics.Training.Algorithms.OnPolicy;
 using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;

@@ -1,6 +1,6 @@
 using Robotics.Contract;
 using Robotics.Sim.Environments;
-using Robotics.Training.Algorithms.A2c;
+using Robotics.Training.Algorithms.OnPolicy;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Policies;
@@ -15,34 +15,26 @@ namespace Robotics.Training.Algorithms.Reinforce;
 /// grad = mean(grad log pi(a|s) * w) with w the return, or the return minus a learned baseline V(s);
 /// the baseline is then regressed on the returns with its own optimizer.
 /// </summary>
-public sealed class ReinforceAlgorithm : IAlgorithm
+public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
 {
     private readonly ReinforceOptions options;
-    private readonly OnPolicyCore core;
     private readonly Adam policyOptimizer;
     private readonly Adam baselineOptimizer;
     private readonly List<Parameter> actorParameters;
     private readonly List<Parameter> criticParameters;
 
     public ReinforceAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
+        : base(new OnPolicyCore(config, spec, device, config.Reinforce.RolloutSteps, config.Reinforce.Gamma))
     {
         options = config.Reinforce;
-        core = new OnPolicyCore(config, spec, device, options.RolloutSteps, options.Gamma);
-        actorParameters = core.ActorParameters();
-        criticParameters = core.CriticParameters();
+        actorParameters = Core.ActorParameters();
+        criticParameters = Core.CriticParameters();
         policyOptimizer = optim.Adam(actorParameters, lr: options.LearningRate, eps: 1e-5);
         baselineOptimizer = optim.Adam(criticParameters, lr: options.BaselineLearningRate, eps: 1e-5);
     }
 
-    public string Name => "reinforce";
-    public int StepsPerIteration => core.Batch;
-    public double LearningRateScale { get; set; } = 1.0;
-    public GaussianActorCritic Policy => core.Policy;
-    public OnPolicyCore Core => core;
-
-    public void ResetEnvironments(IVectorEnv env, int seed) => core.ResetEnvironments(env, seed);
-
-    public void Collect(IVectorEnv env, List<EpisodeRecord> episodes, MetricRecord metrics) => core.Collect(env, episodes, metrics);
+    public override string Name => "reinforce";
+    protected override IReadOnlyList<OptimizerHelper> Optimizers => [policyOptimizer, baselineOptimizer];
 
     /// <summary>Fills the storage's Returns (reward-to-go) and Advantages (the policy-gradient weights before normalization).</summary>
     public static void ComputeWeights(Ppo.RolloutStorage s, double gamma, bool baseline)
@@ -54,38 +46,19 @@ public sealed class ReinforceAlgorithm : IAlgorithm
         for (int i = 0; i < s.Rows; i++) s.Advantages[i] = baseline ? s.Returns[i] - s.Values[i] : s.Returns[i];
     }
 
-    public bool Learn(double progress, MetricRecord metrics, out string? nonFiniteTensor)
+    public override bool Learn(double progress, MetricRecord metrics, out string? nonFiniteTensor)
     {
-        nonFiniteTensor = null;
-        core.RequireFullRollout();
-        ComputeWeights(core.Storage, options.Gamma, options.Baseline);
+        Core.RequireFullRollout();
+        ComputeWeights(Core.Storage, options.Gamma, options.Baseline);
 
         double lr = OnPolicyCore.ScheduledLearningRate(options.LearningRate, options.LrSchedule, progress, LearningRateScale);
         foreach (var group in policyOptimizer.ParamGroups) group.LearningRate = lr;
         foreach (var group in baselineOptimizer.ParamGroups) group.LearningRate = options.BaselineLearningRate * LearningRateScale;
 
-        var parametersBefore = core.SnapshotParameters();
-        var policyOptimizerBefore = OnPolicyCore.SnapshotOptimizer(policyOptimizer);
-        var baselineOptimizerBefore = OnPolicyCore.SnapshotOptimizer(baselineOptimizer);
-        try
-        {
-            nonFiniteTensor = Update(metrics);
-            if (nonFiniteTensor is null && core.FirstNonFiniteParameter() is { } badParameter) nonFiniteTensor = badParameter;
-            if (nonFiniteTensor is not null)
-            {
-                core.RestoreParameters(parametersBefore);
-                OnPolicyCore.RestoreOptimizer(policyOptimizer, policyOptimizerBefore);
-                OnPolicyCore.RestoreOptimizer(baselineOptimizer, baselineOptimizerBefore);
-                metrics["losses/skipped_update"] = 1;
-                return false;
-            }
-        }
-        finally
-        {
-            OnPolicyCore.DisposeAll(parametersBefore);
-        }
+        nonFiniteTensor = Core.UpdateOrUndo(() => Update(metrics), metrics, policyOptimizer, baselineOptimizer);
+        if (nonFiniteTensor is not null) return false;
 
-        core.WriteRolloutMetrics(metrics);
+        Core.WriteRolloutMetrics(metrics);
         if (!options.Baseline) metrics["losses/explained_variance"] = double.NaN;
         metrics["charts/learning_rate"] = lr;
         return true;
@@ -95,12 +68,12 @@ public sealed class ReinforceAlgorithm : IAlgorithm
     private string? Update(MetricRecord metrics)
     {
         using var scope = torch.NewDisposeScope();
-        var (obs, actions, oldLogProbs) = core.BatchTensors();
-        var weights = core.ToDeviceVector(core.Storage.Advantages);
-        var returns = core.ToDeviceVector(core.Storage.Returns);
+        var (obs, actions, oldLogProbs) = Core.BatchTensors();
+        var weights = Core.ToDeviceVector(Core.Storage.Advantages);
+        var returns = Core.ToDeviceVector(Core.Storage.Returns);
         if (options.NormalizeReturns) weights = Ppo.PpoLosses.NormalizeAdvantages(weights);
 
-        var (logProb, entropy, _) = core.Policy.Evaluate(obs, actions);
+        var (logProb, entropy, _) = Core.Policy.Evaluate(obs, actions);
         var pgLoss = -(logProb * weights).mean();
         var entropyLoss = entropy.mean();
         var loss = pgLoss - options.EntropyCoef * entropyLoss;
@@ -109,7 +82,7 @@ public sealed class ReinforceAlgorithm : IAlgorithm
         policyOptimizer.zero_grad();
         loss.backward();
         double gradNorm = nn.utils.clip_grad_norm_(actorParameters, options.MaxGradNorm);
-        if (!double.IsFinite(gradNorm)) return core.FirstNonFiniteGradient() ?? "gradient norm";
+        if (!double.IsFinite(gradNorm)) return Core.FirstNonFiniteGradient() ?? "gradient norm";
         policyOptimizer.step();
 
         double valueLoss = double.NaN;
@@ -117,19 +90,19 @@ public sealed class ReinforceAlgorithm : IAlgorithm
         {
             for (int i = 0; i < options.BaselineSteps; i++)
             {
-                var valueLossTensor = 0.5 * (core.Policy.Value(obs) - returns).pow(2).mean();
+                var valueLossTensor = 0.5 * (Core.Policy.Value(obs) - returns).pow(2).mean();
                 valueLoss = valueLossTensor.item<float>();
                 if (!double.IsFinite(valueLoss)) return "value loss";
                 baselineOptimizer.zero_grad();
                 valueLossTensor.backward();
-                if (!double.IsFinite(nn.utils.clip_grad_norm_(criticParameters, options.MaxGradNorm))) return core.FirstNonFiniteGradient() ?? "value gradient norm";
+                if (!double.IsFinite(nn.utils.clip_grad_norm_(criticParameters, options.MaxGradNorm))) return Core.FirstNonFiniteGradient() ?? "value gradient norm";
                 baselineOptimizer.step();
             }
         }
 
         using (torch.no_grad())
         {
-            var (newLogProb, _, _) = core.Policy.Evaluate(obs, actions);
+            var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions);
             var logRatio = newLogProb - oldLogProbs;
             metrics["losses/approx_kl"] = Ppo.PpoLosses.ApproxKl(logRatio, logRatio.exp()).item<float>();
         }
@@ -139,36 +112,7 @@ public sealed class ReinforceAlgorithm : IAlgorithm
         metrics["losses/entropy"] = entropyLoss.item<float>();
         metrics["losses/grad_norm"] = gradNorm;
         metrics["losses/grad_norm_clipped"] = Math.Min(gradNorm, options.MaxGradNorm);
-        metrics["reinforce/return_mean"] = core.Storage.Returns.Average();
+        metrics["reinforce/return_mean"] = Core.Storage.Returns.Average();
         return null;
-    }
-
-    public float[] ActDeterministic(float[] observations, int batch) => core.ActDeterministic(observations, batch);
-
-    public string? FirstNonFiniteParameter() => core.FirstNonFiniteParameter();
-
-    public ExportablePolicy ToExportable(PolicyContract contract, string runName, long step) => core.ToExportable(Name, contract, runName, step);
-
-    public void SaveState(BinaryWriter writer)
-    {
-        writer.Write(LearningRateScale);
-        core.SaveState(writer);
-        policyOptimizer.save_state_dict(writer);
-        baselineOptimizer.save_state_dict(writer);
-    }
-
-    public void LoadState(BinaryReader reader)
-    {
-        LearningRateScale = reader.ReadDouble();
-        core.LoadState(reader);
-        policyOptimizer.load_state_dict(reader);
-        baselineOptimizer.load_state_dict(reader);
-    }
-
-    public void Dispose()
-    {
-        policyOptimizer.Dispose();
-        baselineOptimizer.Dispose();
-        core.Dispose();
     }
 }

@@ -1,6 +1,6 @@
 using Robotics.Contract;
 using Robotics.Sim.Environments;
-using Robotics.Training.Algorithms.A2c;
+using Robotics.Training.Algorithms.OnPolicy;
 using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
@@ -16,85 +16,64 @@ namespace Robotics.Training.Algorithms.Trpo;
 /// natural gradient F^-1 g (conjugate gradient on Fisher-vector products), scaled so the quadratic model of the
 /// KL reaches max_kl, then backtracked until the surrogate improves and the measured KL is within max_kl.
 /// The value network is fitted separately by minibatch regression on the GAE returns.
+/// <see cref="OnPolicyAlgorithm.LearningRateScale"/> scales the trust-region radius and the value learning rate.
 /// </summary>
-public sealed class TrpoAlgorithm : IAlgorithm
+public sealed class TrpoAlgorithm : OnPolicyAlgorithm
 {
     private readonly TrpoOptions options;
-    private readonly OnPolicyCore core;
     private readonly Adam valueOptimizer;
     private readonly List<Parameter> actorParameters;
     private readonly List<Parameter> criticParameters;
 
     public TrpoAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
+        : base(new OnPolicyCore(config, spec, device, config.Trpo.RolloutSteps, config.Trpo.Gamma))
     {
         options = config.Trpo;
-        core = new OnPolicyCore(config, spec, device, options.RolloutSteps, options.Gamma);
-        actorParameters = core.ActorParameters();
-        criticParameters = core.CriticParameters();
+        actorParameters = Core.ActorParameters();
+        criticParameters = Core.CriticParameters();
         valueOptimizer = optim.Adam(criticParameters, lr: options.ValueLearningRate, eps: 1e-5);
     }
 
-    public string Name => "trpo";
-    public int StepsPerIteration => core.Batch;
+    public override string Name => "trpo";
+    protected override IReadOnlyList<OptimizerHelper> Optimizers => [valueOptimizer];
 
-    /// <summary>Scales the trust-region radius and the value learning rate; lowered by collapse recovery.</summary>
-    public double LearningRateScale { get; set; } = 1.0;
-
-    public GaussianActorCritic Policy => core.Policy;
-    public OnPolicyCore Core => core;
-
-    public void ResetEnvironments(IVectorEnv env, int seed) => core.ResetEnvironments(env, seed);
-
-    public void Collect(IVectorEnv env, List<EpisodeRecord> episodes, MetricRecord metrics) => core.Collect(env, episodes, metrics);
-
-    public bool Learn(double progress, MetricRecord metrics, out string? nonFiniteTensor)
+    public override bool Learn(double progress, MetricRecord metrics, out string? nonFiniteTensor)
     {
-        nonFiniteTensor = null;
-        core.RequireFullRollout();
-        core.Storage.ComputeAdvantages(options.Gamma, options.GaeLambda);
+        Core.RequireFullRollout();
+        Core.Storage.ComputeAdvantages(options.Gamma, options.GaeLambda);
 
-        var parametersBefore = core.SnapshotParameters();
-        var optimizerBefore = OnPolicyCore.SnapshotOptimizer(valueOptimizer);
-        try
-        {
-            using var scope = torch.NewDisposeScope();
-            var (obs, actions, oldLogProbs) = core.BatchTensors();
-            nonFiniteTensor = PolicyStep(obs, actions, oldLogProbs, metrics) ?? ValueStep(obs, metrics);
-            if (nonFiniteTensor is null && core.FirstNonFiniteParameter() is { } badParameter) nonFiniteTensor = badParameter;
-            if (nonFiniteTensor is not null)
-            {
-                core.RestoreParameters(parametersBefore);
-                OnPolicyCore.RestoreOptimizer(valueOptimizer, optimizerBefore);
-                metrics["losses/skipped_update"] = 1;
-                return false;
-            }
-        }
-        finally
-        {
-            OnPolicyCore.DisposeAll(parametersBefore);
-        }
+        nonFiniteTensor = Core.UpdateOrUndo(() => Update(metrics), metrics, valueOptimizer);
+        if (nonFiniteTensor is not null) return false;
 
-        core.WriteRolloutMetrics(metrics);
+        Core.WriteRolloutMetrics(metrics);
         metrics["charts/learning_rate"] = options.ValueLearningRate * LearningRateScale;
         return true;
+    }
+
+    /// <summary>The policy step, then the value step; returns the name of a non-finite tensor, or null.</summary>
+    private string? Update(MetricRecord metrics)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (obs, actions, oldLogProbs) = Core.BatchTensors();
+        return PolicyStep(obs, actions, oldLogProbs, metrics) ?? ValueStep(obs, metrics);
     }
 
     /// <summary>The natural-gradient step with its line search; returns the name of a non-finite tensor, or null.</summary>
     private string? PolicyStep(Tensor obs, Tensor actions, Tensor oldLogProbs, MetricRecord metrics)
     {
         double maxKl = options.MaxKl * LearningRateScale;
-        var advantages = core.ToDeviceVector(core.Storage.Advantages);
+        var advantages = Core.ToDeviceVector(Core.Storage.Advantages);
         if (options.NormalizeAdvantages) advantages = PpoLosses.NormalizeAdvantages(advantages);
 
         Tensor oldMean, oldLogStd;
         using (torch.no_grad())
         {
-            oldMean = core.Policy.Mean(obs).detach();
-            oldLogStd = core.Policy.LogStd.detach().clone();
+            oldMean = Core.Policy.Mean(obs).detach();
+            oldLogStd = Core.Policy.LogStd.detach().clone();
         }
 
         // Surrogate L(theta) = mean(pi_theta(a|s) / pi_old(a|s) * A); its gradient at theta_old is the policy gradient g.
-        var (logProb, entropy, _) = core.Policy.Evaluate(obs, actions);
+        var (logProb, entropy, _) = Core.Policy.Evaluate(obs, actions);
         var surrogate = ((logProb - oldLogProbs).exp() * advantages).mean();
         double oldSurrogate = surrogate.ToDouble();
         if (!double.IsFinite(oldSurrogate)) return "surrogate";
@@ -103,7 +82,7 @@ public sealed class TrpoAlgorithm : IAlgorithm
         if (!double.IsFinite(gradNorm)) return "policy gradient";
 
         // Natural gradient direction x = F^-1 g, scaled so that 0.5 s^T F s = max_kl.
-        using var fisher = new FisherVectorProduct(core.Policy, actorParameters, obs, options.Damping);
+        using var fisher = new FisherVectorProduct(Core.Policy, actorParameters, obs, options.Damping);
         var (direction, cgResidual, cgIterations) = ConjugateGradient.Solve(fisher.Apply, g, options.CgIterations, options.CgTolerance);
         double quadratic = direction.dot(fisher.Apply(direction)).ToDouble();
         if (!double.IsFinite(quadratic) || quadratic <= 0) return "natural gradient (x^T F x is not positive)";
@@ -116,9 +95,9 @@ public sealed class TrpoAlgorithm : IAlgorithm
             using var evalScope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
             FlatParameters.Set(actorParameters, oldParameters + fraction * fullStep);
-            var (newLogProb, _, _) = core.Policy.Evaluate(obs, actions);
+            var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions);
             double newSurrogate = ((newLogProb - oldLogProbs).exp() * advantages).mean().ToDouble();
-            double kl = GaussianKl.Mean(oldMean, oldLogStd, core.Policy.Mean(obs), core.Policy.LogStd).ToDouble();
+            double kl = GaussianKl.Mean(oldMean, oldLogStd, Core.Policy.Mean(obs), Core.Policy.LogStd).ToDouble();
             return (newSurrogate, kl);
         }
 
@@ -145,25 +124,25 @@ public sealed class TrpoAlgorithm : IAlgorithm
     private string? ValueStep(Tensor obs, MetricRecord metrics)
     {
         foreach (var group in valueOptimizer.ParamGroups) group.LearningRate = options.ValueLearningRate * LearningRateScale;
-        var returns = core.ToDeviceVector(core.Storage.Returns);
-        int batch = core.Batch;
+        var returns = Core.ToDeviceVector(Core.Storage.Returns);
+        int batch = Core.Batch;
         int minibatch = Math.Max(1, batch / options.ValueMinibatches);
         double lossSum = 0, normSum = 0;
         int count = 0;
         for (int epoch = 0; epoch < options.ValueEpochs; epoch++)
         {
-            using var permutation = torch.randperm(batch, device: core.Device);
+            using var permutation = torch.randperm(batch, device: Core.Device);
             for (int start = 0; start + minibatch <= batch; start += minibatch)
             {
                 using var scope = torch.NewDisposeScope();
                 var idx = permutation.narrow(0, start, minibatch);
-                var valueLoss = 0.5 * (core.Policy.Value(obs.index_select(0, idx)) - returns.index_select(0, idx)).pow(2).mean();
+                var valueLoss = 0.5 * (Core.Policy.Value(obs.index_select(0, idx)) - returns.index_select(0, idx)).pow(2).mean();
                 double lossValue = valueLoss.ToDouble();
                 if (!double.IsFinite(lossValue)) return "value loss";
                 valueOptimizer.zero_grad();
                 valueLoss.backward();
                 double norm = nn.utils.clip_grad_norm_(criticParameters, options.MaxGradNorm);
-                if (!double.IsFinite(norm)) return core.FirstNonFiniteGradient() ?? "value gradient norm";
+                if (!double.IsFinite(norm)) return Core.FirstNonFiniteGradient() ?? "value gradient norm";
                 valueOptimizer.step();
                 lossSum += lossValue;
                 normSum += norm;
@@ -174,31 +153,5 @@ public sealed class TrpoAlgorithm : IAlgorithm
         metrics["losses/value_loss"] = lossSum / Math.Max(count, 1);
         metrics["losses/value_grad_norm"] = normSum / Math.Max(count, 1);
         return null;
-    }
-
-    public float[] ActDeterministic(float[] observations, int batch) => core.ActDeterministic(observations, batch);
-
-    public string? FirstNonFiniteParameter() => core.FirstNonFiniteParameter();
-
-    public ExportablePolicy ToExportable(PolicyContract contract, string runName, long step) => core.ToExportable(Name, contract, runName, step);
-
-    public void SaveState(BinaryWriter writer)
-    {
-        writer.Write(LearningRateScale);
-        core.SaveState(writer);
-        valueOptimizer.save_state_dict(writer);
-    }
-
-    public void LoadState(BinaryReader reader)
-    {
-        LearningRateScale = reader.ReadDouble();
-        core.LoadState(reader);
-        valueOptimizer.load_state_dict(reader);
-    }
-
-    public void Dispose()
-    {
-        valueOptimizer.Dispose();
-        core.Dispose();
     }
 }

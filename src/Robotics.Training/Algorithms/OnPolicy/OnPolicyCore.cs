@@ -11,13 +11,13 @@ using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 
-namespace Robotics.Training.Algorithms.A2c;
+namespace Robotics.Training.Algorithms.OnPolicy;
 
 /// <summary>
-/// What REINFORCE, A2C and TRPO share with each other and with PPO: the Gaussian actor-critic, observation
-/// normalization, reward scaling, a <see cref="RolloutStorage"/> filled by the same collection loop
-/// (timeout bootstrapping included), deterministic acting, export, and the parameter snapshots that
-/// undo an update which met a non-finite tensor. The algorithms own only their estimators and losses.
+/// What the on-policy algorithms (PPO, REINFORCE, A2C, TRPO) share: the Gaussian actor-critic, observation
+/// normalization, reward scaling, a <see cref="RolloutStorage"/> filled by one collection loop
+/// (timeout bootstrapping included), deterministic acting, export, and the snapshots that undo an update
+/// which met a non-finite tensor. The algorithms own only their estimators, losses and optimizers.
 /// </summary>
 public sealed class OnPolicyCore : IDisposable
 {
@@ -73,7 +73,7 @@ public sealed class OnPolicyCore : IDisposable
         Storage.Filled = 0;
     }
 
-    /// <summary>Fills <see cref="Storage"/> with one rollout, as PPO does (the same layout and bootstrapping).</summary>
+    /// <summary>Fills <see cref="Storage"/> with one rollout of <see cref="RolloutStorage.Steps"/> steps from every environment.</summary>
     public void Collect(IVectorEnv env, List<EpisodeRecord> episodes, MetricRecord metrics)
     {
         int n = spec.NumEnvs;
@@ -212,38 +212,35 @@ public sealed class OnPolicyCore : IDisposable
         NormalizerIo.Read(reader, RewardScaler.Stats);
     }
 
-    /// <summary>Copies of every parameter, so that an update that meets a NaN or Inf can be undone as a whole.</summary>
-    public List<Tensor> SnapshotParameters()
+    /// <summary>
+    /// Runs <paramref name="update"/>, which returns the name of a non-finite tensor it met or null. When it names one,
+    /// or leaves a parameter that is not finite, the parameters and <paramref name="optimizers"/> are put back as they
+    /// were before it, <c>losses/skipped_update</c> is set, and the name is returned; otherwise null.
+    /// </summary>
+    public string? UpdateOrUndo(Func<string?> update, MetricRecord metrics, params OptimizerHelper[] optimizers)
     {
-        using var noGrad = torch.no_grad();
-        return Policy.parameters().Select(p => p.detach().clone().MoveToOuterDisposeScope()).ToList();
+        var parametersBefore = SnapshotParameters();
+        var optimizersBefore = optimizers.Select(SnapshotOptimizer).ToList();
+        try
+        {
+            string? nonFiniteTensor = update();
+            if (nonFiniteTensor is null && FirstNonFiniteParameter() is { } badParameter) nonFiniteTensor = badParameter;
+            if (nonFiniteTensor is not null)
+            {
+                RestoreParameters(parametersBefore);
+                for (int i = 0; i < optimizers.Length; i++) RestoreOptimizer(optimizers[i], optimizersBefore[i]);
+                metrics["losses/skipped_update"] = 1;
+            }
+
+            return nonFiniteTensor;
+        }
+        finally
+        {
+            foreach (var t in parametersBefore) t.Dispose();
+        }
     }
 
-    public void RestoreParameters(List<Tensor> snapshot)
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var (p, saved) in Policy.parameters().Zip(snapshot)) p.copy_(saved);
-    }
-
-    public static void DisposeAll(List<Tensor> tensors)
-    {
-        foreach (var t in tensors) t.Dispose();
-    }
-
-    public static byte[] SnapshotOptimizer(OptimizerHelper optimizer)
-    {
-        using var memory = new MemoryStream();
-        using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
-        return memory.ToArray();
-    }
-
-    public static void RestoreOptimizer(OptimizerHelper optimizer, byte[] state)
-    {
-        using var reader = new BinaryReader(new MemoryStream(state));
-        optimizer.load_state_dict(reader);
-    }
-
-    /// <summary>The learning-rate schedules PPO offers (constant, linear, cosine), with the same 1% floor.</summary>
+    /// <summary>The learning-rate schedules (constant, linear, cosine) of every on-policy algorithm.</summary>
     public static double ScheduledLearningRate(double baseRate, string schedule, double progress, double scale)
     {
         progress = Math.Clamp(progress, 0, 1);
@@ -254,6 +251,7 @@ public sealed class OnPolicyCore : IDisposable
             "cosine" => 0.5 * (1 + Math.Cos(Math.PI * progress)),
             _ => throw new InvalidOperationException($"unknown lr_schedule '{schedule}'"),
         };
+        // A floor keeps the last updates from having no effect at all.
         return baseRate * scale * Math.Max(factor, 0.01);
     }
 
@@ -268,6 +266,31 @@ public sealed class OnPolicyCore : IDisposable
     }
 
     public void Dispose() => Policy.Dispose();
+
+    private List<Tensor> SnapshotParameters()
+    {
+        using var noGrad = torch.no_grad();
+        return Policy.parameters().Select(p => p.detach().clone().MoveToOuterDisposeScope()).ToList();
+    }
+
+    private void RestoreParameters(List<Tensor> snapshot)
+    {
+        using var noGrad = torch.no_grad();
+        foreach (var (p, saved) in Policy.parameters().Zip(snapshot)) p.copy_(saved);
+    }
+
+    private static byte[] SnapshotOptimizer(OptimizerHelper optimizer)
+    {
+        using var memory = new MemoryStream();
+        using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
+        return memory.ToArray();
+    }
+
+    private static void RestoreOptimizer(OptimizerHelper optimizer, byte[] state)
+    {
+        using var reader = new BinaryReader(new MemoryStream(state));
+        optimizer.load_state_dict(reader);
+    }
 
     private Tensor ToDevice(ReadOnlySpan<float> rows, int count, int width) =>
         torch.tensor(rows.ToArray(), count, width).to(device);
