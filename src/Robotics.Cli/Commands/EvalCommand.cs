@@ -43,32 +43,15 @@ internal static class EvalCommand
                 ? BridgeEnvironmentSource.Remote(CheckpointFiles.ReadHeader(CheckpointFiles.Resolve(path)).Task, endpoints)
                 : null;
             var (checkpoint, header, r) = CheckpointEvaluation.Run(path, n, parse.GetValue(seed), source);
-            if (parse.GetValue(json))
-            {
-                Console.WriteLine(JsonSerializer.Serialize(new
+            Print(r, parse.GetValue(json),
+                $"{checkpoint} ({header.Task}, {header.Algorithm}, {header.Counters.EnvSteps} steps)",
+                new Dictionary<string, object?>
                 {
-                    checkpoint,
-                    task = header.Task,
-                    algorithm = header.Algorithm,
-                    step = header.Counters.EnvSteps,
-                    episodes = r.Episodes,
-                    return_mean = r.MeanReturn,
-                    return_std = r.StdReturn,
-                    return_min = r.MinReturn,
-                    return_max = r.MaxReturn,
-                    length_mean = r.MeanLength,
-                    length_std = r.StdLength,
-                    stats = r.Stats,
-                    episode_list = r.EpisodeList.Select(e => new { env = e.Env, @return = e.Return, length = e.Length, terminated = e.Terminated, stats = e.Stats }),
-                }));
-            }
-            else
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{checkpoint} ({header.Task}, {header.Algorithm}, {header.Counters.EnvSteps} steps): {r.Episodes} episodes, return {r.MeanReturn:F2} ± {r.StdReturn:F2} (min {r.MinReturn:F2}, max {r.MaxReturn:F2}), length {r.MeanLength:F1} ± {r.StdLength:F1}"));
-                foreach (var (name, mean) in r.Stats) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {mean:G6} (mean)"));
-            }
-
+                    ["checkpoint"] = checkpoint,
+                    ["task"] = header.Task,
+                    ["algorithm"] = header.Algorithm,
+                    ["step"] = header.Counters.EnvSteps,
+                });
             return 0;
         }));
         return command;
@@ -90,30 +73,30 @@ internal static class EvalCommand
             : SimEnvironmentSource.ForTask(task, threads: Environment.ProcessorCount, randomize: false);
         using var env = source.CreateEvaluation(episodes);
         var r = OnnxPolicyEvaluator.Run(modelPath, env, seed);
+        Print(r, json, $"{modelPath} on {task} (ONNX Runtime)", new Dictionary<string, object?> { ["model"] = modelPath, ["task"] = task });
+        return 0;
+    }
+
+    /// <summary>One evaluation, as a line per figure or as JSON with <paramref name="identity"/>'s fields first.</summary>
+    private static void Print(EvaluationResult r, bool json, string headline, Dictionary<string, object?> identity)
+    {
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(new
-            {
-                model = modelPath,
-                task,
-                episodes = r.Episodes,
-                return_mean = r.MeanReturn,
-                return_std = r.StdReturn,
-                return_min = r.MinReturn,
-                return_max = r.MaxReturn,
-                length_mean = r.MeanLength,
-                length_std = r.StdLength,
-                stats = r.Stats,
-                episode_list = r.EpisodeList.Select(e => new { env = e.Env, @return = e.Return, length = e.Length, terminated = e.Terminated, stats = e.Stats }),
-            }));
-        }
-        else
-        {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{modelPath} on {task} (ONNX Runtime): {r.Episodes} episodes, return {r.MeanReturn:F2} ± {r.StdReturn:F2} (min {r.MinReturn:F2}, max {r.MaxReturn:F2}), length {r.MeanLength:F1} ± {r.StdLength:F1}"));
-            foreach (var (name, mean) in r.Stats) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {mean:G6} (mean)"));
+            identity["episodes"] = r.Episodes;
+            identity["return_mean"] = r.MeanReturn;
+            identity["return_std"] = r.StdReturn;
+            identity["return_min"] = r.MinReturn;
+            identity["return_max"] = r.MaxReturn;
+            identity["length_mean"] = r.MeanLength;
+            identity["length_std"] = r.StdLength;
+            identity["stats"] = r.Stats;
+            identity["episode_list"] = r.EpisodeList.Select(e => new { env = e.Env, @return = e.Return, length = e.Length, terminated = e.Terminated, stats = e.Stats });
+            Console.WriteLine(JsonSerializer.Serialize(identity));
+            return;
         }
 
-        return 0;
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{headline}: {r.Episodes} episodes, return {r.MeanReturn:F2} ± {r.StdReturn:F2} (min {r.MinReturn:F2}, max {r.MaxReturn:F2}), length {r.MeanLength:F1} ± {r.StdLength:F1}"));
+        foreach (var (name, mean) in r.Stats) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {mean:G6} (mean)"));
     }
 }
