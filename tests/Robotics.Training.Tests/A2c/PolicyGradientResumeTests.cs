@@ -32,22 +32,7 @@ public sealed class PolicyGradientResumeTests
             Trpo = new TrpoOptions { RolloutSteps = 32, ValueEpochs = 2, ValueMinibatches = 4, CgIterations = 5 },
         };
 
-        var uninterrupted = new List<MetricRecord>();
-        string dirA = TempRunDir();
-        new TrainingRunner(config, dirA, PointMass()) { OnUpdate = uninterrupted.Add }.Train(new Quiet(), resume: false);
-
-        var resumed = new List<MetricRecord>();
-        string dirB = TempRunDir();
-        new TrainingRunner(config, dirB, PointMass()) { StopAfterIterations = 4, OnUpdate = resumed.Add }.Train(new Quiet(), resume: false);
-        new TrainingRunner(config, dirB, PointMass()) { OnUpdate = resumed.Add }.Train(new Quiet(), resume: true);
-
-        Assert.Equal(6, uninterrupted.Count);
-        Assert.Equal(6, resumed.Count);
-        for (int i = 0; i < 6; i++)
-        {
-            foreach (var name in Compared)
-                Assert.True(uninterrupted[i].GetOrNaN(name).Equals(resumed[i].GetOrNaN(name)), $"update {i + 1}, {name}: {uninterrupted[i].GetOrNaN(name)} vs {resumed[i].GetOrNaN(name)}");
-        }
+        var (dirA, dirB) = AssertResumeMatchesUninterrupted(config, stopAfter: 4, updates: 6, Compared);
 
         var a = CheckpointFiles.LoadExportable(new RunFolder(dirA).LastCheckpoint);
         var b = CheckpointFiles.LoadExportable(new RunFolder(dirB).LastCheckpoint);

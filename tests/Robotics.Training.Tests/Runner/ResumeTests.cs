@@ -18,25 +18,7 @@ public sealed class ResumeTests
     {
         var config = SmallConfig(totalSteps: 6 * 128, checkpointEvery: 2);
 
-        var uninterrupted = new List<MetricRecord>();
-        string dirA = TempRunDir();
-        new TrainingRunner(config, dirA, PointMass()) { OnUpdate = uninterrupted.Add }.Train(new Quiet(), resume: false);
-
-        // Given a run stopped after update 4 (a checkpoint boundary), when it is resumed, then updates 5 and 6
-        // equal the uninterrupted run's, number for number.
-        var resumed = new List<MetricRecord>();
-        string dirB = TempRunDir();
-        new TrainingRunner(config, dirB, PointMass()) { StopAfterIterations = 4, OnUpdate = resumed.Add }.Train(new Quiet(), resume: false);
-        Assert.Equal(4, resumed.Count);
-        new TrainingRunner(config, dirB, PointMass()) { OnUpdate = resumed.Add }.Train(new Quiet(), resume: true);
-
-        Assert.Equal(6, uninterrupted.Count);
-        Assert.Equal(6, resumed.Count);
-        for (int i = 0; i < 6; i++)
-        {
-            foreach (var name in Compared)
-                Assert.True(uninterrupted[i].GetOrNaN(name).Equals(resumed[i].GetOrNaN(name)), $"update {i + 1}, {name}: {uninterrupted[i].GetOrNaN(name)} vs {resumed[i].GetOrNaN(name)}");
-        }
+        var (dirA, dirB) = AssertResumeMatchesUninterrupted(config, stopAfter: 4, updates: 6, Compared);
 
         var a = ExportablePolicyOf(dirA);
         var b = ExportablePolicyOf(dirB);

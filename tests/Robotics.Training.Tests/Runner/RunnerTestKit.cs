@@ -1,6 +1,7 @@
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
 using Robotics.Training.Monitoring;
+using Robotics.Training.Runner;
 using Robotics.Training.Tests.Fakes;
 
 namespace Robotics.Training.Tests.Runner;
@@ -29,6 +30,35 @@ internal static class RunnerTestKit
         string dir = Path.Combine(Path.GetTempPath(), "robotics-training-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
         return dir;
+    }
+
+    /// <summary>
+    /// Given a run stopped after <paramref name="stopAfter"/> updates (a checkpoint boundary) and resumed, when it
+    /// ends, then every update equals the uninterrupted run's in each <paramref name="compared"/> metric, number for
+    /// number. Returns the uninterrupted and the resumed run folders for further checks.
+    /// </summary>
+    public static (string Uninterrupted, string Resumed) AssertResumeMatchesUninterrupted(
+        TrainingConfig config, int stopAfter, int updates, IReadOnlyList<string> compared)
+    {
+        var uninterrupted = new List<MetricRecord>();
+        string dirA = TempRunDir();
+        new TrainingRunner(config, dirA, PointMass()) { OnUpdate = uninterrupted.Add }.Train(new Quiet(), resume: false);
+
+        var resumed = new List<MetricRecord>();
+        string dirB = TempRunDir();
+        new TrainingRunner(config, dirB, PointMass()) { StopAfterIterations = stopAfter, OnUpdate = resumed.Add }.Train(new Quiet(), resume: false);
+        Assert.Equal(stopAfter, resumed.Count);
+        new TrainingRunner(config, dirB, PointMass()) { OnUpdate = resumed.Add }.Train(new Quiet(), resume: true);
+
+        Assert.Equal(updates, uninterrupted.Count);
+        Assert.Equal(updates, resumed.Count);
+        for (int i = 0; i < updates; i++)
+        {
+            foreach (var name in compared)
+                Assert.True(uninterrupted[i].GetOrNaN(name).Equals(resumed[i].GetOrNaN(name)), $"update {i + 1}, {name}: {uninterrupted[i].GetOrNaN(name)} vs {resumed[i].GetOrNaN(name)}");
+        }
+
+        return (dirA, dirB);
     }
 
     public sealed class Quiet : IProgressReporter

@@ -1,3 +1,4 @@
+using Robotics.Training.Tests.Runner;
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
 using Robotics.Training.Monitoring;
@@ -18,14 +19,14 @@ public sealed class SacCartpoleTrainingTests(ITestOutputHelper output)
         };
         Assert.Equal("sac", config.Algorithm);
         Assert.True(config.TotalSteps <= 50_000);
-        string dir = SacTestKit.TempRunDir();
+        string dir = RunnerTestKit.TempRunDir();
         using var source = SimEnvironmentSource.ForTask(config.Task, threads: 1);
 
         var log = new List<string>();
         var result = new TrainingRunner(config, dir, source)
         {
             OnUpdate = m => log.Add(SacTestKit.Summary(m)),
-        }.Train(new SacTestKit.Quiet(), resume: false);
+        }.Train(new RunnerTestKit.Quiet(), resume: false);
 
         foreach (var line in log) output.WriteLine(line);
         const double maximum = 1000;   // 1 per step, 1000 steps (configs/tasks/cartpole-balance.yaml)

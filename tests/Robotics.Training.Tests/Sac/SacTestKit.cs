@@ -3,16 +3,9 @@ using Robotics.Training.Monitoring;
 
 namespace Robotics.Training.Tests.Sac;
 
-/// <summary>Run folders, the repository root and a one-line summary of SAC's metrics for SAC tests.</summary>
+/// <summary>The repository root and a one-line summary of SAC's metrics for SAC tests.</summary>
 internal static class SacTestKit
 {
-    public static string TempRunDir()
-    {
-        string dir = Path.Combine(Path.GetTempPath(), "robotics-training-tests", "sac-" + Guid.NewGuid().ToString("N"));
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
-
     public static string RepositoryRoot()
     {
         var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -25,11 +18,4 @@ internal static class SacTestKit
         $"return {m.GetOrNaN("charts/episode_return_mean"),7:F1}  eval {m.GetOrNaN("eval/return_mean"),7:F1}  " +
         $"qf {m.GetOrNaN("losses/qf_loss"),8:F3}  q1 {m.GetOrNaN("q/qf1_mean"),7:F2}  alpha {m.GetOrNaN("losses/alpha"),6:F3}  " +
         $"entropy {m.GetOrNaN("losses/entropy"),6:F2}  wall {m.GetOrNaN("perf/wall_seconds"),6:F1}  sps {m.GetOrNaN("charts/sps"),6:F0}");
-
-    public sealed class Quiet : IProgressReporter
-    {
-        public List<string> Messages { get; } = new();
-        public void Update(long steps, MetricRecord record) { }
-        public void Message(string text) => Messages.Add(text);
-    }
 }
