@@ -43,19 +43,7 @@ public sealed class SimTaskBridgeTests
 
             remote.Step(actions, remoteStep);
             local.Step(actions, localStep);
-            Assert.Equal(localStep.Observations, remoteStep.Observations);
-            Assert.Equal(localStep.Rewards, remoteStep.Rewards);
-            Assert.Equal(localStep.Terminated, remoteStep.Terminated);
-            Assert.Equal(localStep.Truncated, remoteStep.Truncated);
-            EpisodeAssert.Same(localStep.Episodes, remoteStep.Episodes);
-            Assert.Equal(localStep.PhysicsResets, remoteStep.PhysicsResets);
-            for (int i = 0; i < envs; i++)
-            {
-                if (localStep.Terminated[i] || localStep.Truncated[i])
-                {
-                    Assert.Equal(localStep.FinalObservationOf(i).ToArray(), remoteStep.FinalObservationOf(i).ToArray());
-                }
-            }
+            StepAssert.Same(localStep, remoteStep);
 
             finished += localStep.Episodes.Count;
         }
