@@ -1,5 +1,6 @@
 using Robotics.Contract;
 using Robotics.Training.Configuration;
+using static Robotics.Training.Tests.Runner.RunnerTestKit;
 
 namespace Robotics.Training.Tests.A2c;
 
@@ -17,9 +18,7 @@ public sealed class PolicyGradientConfigTests
     [InlineData("reacher-trpo.yaml", "trpo")]
     public void Shipped_configs_load_and_name_their_algorithm(string file, string algorithm)
     {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Robotics.sln"))) dir = dir.Parent;
-        var config = TrainingConfigFile.Load(Path.Combine(dir!.FullName, "configs/training", file));
+        var config = TrainingConfigFile.Load(Path.Combine(RepositoryRoot(), "configs/training", file));
         Assert.Equal(algorithm, config.Algorithm);
     }
 

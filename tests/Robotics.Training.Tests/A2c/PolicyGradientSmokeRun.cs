@@ -4,6 +4,7 @@ using Robotics.Training.Environments;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Runner;
 using Xunit.Abstractions;
+using static Robotics.Training.Tests.Runner.RunnerTestKit;
 
 namespace Robotics.Training.Tests.A2c;
 
@@ -56,13 +57,6 @@ internal static class PolicyGradientSmokeRun
         $"return {m.GetOrNaN("charts/episode_return_mean"),7:F1}  eval {m.GetOrNaN("eval/return_mean"),7:F1}  " +
         $"pg {m.GetOrNaN("losses/policy_loss"),8:F4}  v {m.GetOrNaN("losses/value_loss"),8:F3}  kl {m.GetOrNaN("losses/approx_kl"),8:F5}  " +
         $"ls {m.GetOrNaN("trpo/line_search_steps"),3:F0}  logstd {m.GetOrNaN("policy/log_std_mean"),6:F2}  ev {m.GetOrNaN("losses/explained_variance"),6:F2}  wall {m.GetOrNaN("perf/wall_seconds"),6:F1}");
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Robotics.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("Robotics.sln not found above the test assembly");
-    }
 
     private sealed class Quiet(ITestOutputHelper output) : IProgressReporter
     {

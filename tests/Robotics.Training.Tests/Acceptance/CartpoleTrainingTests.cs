@@ -3,6 +3,7 @@ using Robotics.Training.Environments;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Runner;
 using Xunit.Abstractions;
+using static Robotics.Training.Tests.Runner.RunnerTestKit;
 
 namespace Robotics.Training.Tests.Acceptance;
 
@@ -36,13 +37,6 @@ public sealed class CartpoleTrainingTests(ITestOutputHelper output)
         var (_, _, again) = CheckpointEvaluation.Run(dir, episodes: 16, seed: 4242);
         output.WriteLine($"best checkpoint on 16 new episodes: {again.MeanReturn:F1} ± {again.StdReturn:F1}");
         Assert.True(again.MeanReturn >= 0.9 * maximum, $"best checkpoint returns {again.MeanReturn:F1} on new episodes");
-    }
-
-    private static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Robotics.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("Robotics.sln not found above the test assembly");
     }
 
     private sealed class Quiet(ITestOutputHelper output) : IProgressReporter

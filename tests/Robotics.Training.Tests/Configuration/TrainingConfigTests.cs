@@ -1,5 +1,6 @@
 using Robotics.Contract;
 using Robotics.Training.Configuration;
+using static Robotics.Training.Tests.Runner.RunnerTestKit;
 
 namespace Robotics.Training.Tests.Configuration;
 
@@ -62,10 +63,4 @@ public sealed class TrainingConfigTests
         Assert.Equal(7, again.Seed);
     }
 
-    internal static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Robotics.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("Robotics.sln not found above the test assembly");
-    }
 }

@@ -4,6 +4,7 @@ using Robotics.Contract;
 using Robotics.Runtime.Policy;
 using Robotics.Training.Export;
 using Robotics.Training.Export.Onnx;
+using static Robotics.Training.Tests.Runner.RunnerTestKit;
 
 namespace Robotics.Training.Tests.Export;
 
@@ -59,13 +60,4 @@ public sealed class ExportTestModelsTests
         return proto.ToByteArray();
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Robotics.sln"))) return dir.FullName;
-        }
-
-        throw new DirectoryNotFoundException("Robotics.sln not found above " + AppContext.BaseDirectory);
-    }
 }

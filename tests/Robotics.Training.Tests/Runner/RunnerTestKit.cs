@@ -25,6 +25,14 @@ internal static class RunnerTestKit
     public static IEnvironmentSource PointMass(int maxSteps = 50) =>
         new InProcessEnvironmentSource("point mass", n => new PointMassVectorEnv(n, maxSteps));
 
+    /// <summary>The checkout the tests run from (the folder holding Robotics.sln), for the shipped configs.</summary>
+    public static string RepositoryRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Robotics.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new DirectoryNotFoundException("Robotics.sln not found above the test assembly");
+    }
+
     public static string TempRunDir()
     {
         string dir = Path.Combine(Path.GetTempPath(), "robotics-training-tests", Guid.NewGuid().ToString("N"));

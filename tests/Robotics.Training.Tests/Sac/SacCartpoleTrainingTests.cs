@@ -13,7 +13,7 @@ public sealed class SacCartpoleTrainingTests(ITestOutputHelper output)
     [Fact]
     public void Sac_cartpole_balance_reaches_90_percent_of_the_maximum_return_from_the_shipped_config()
     {
-        var config = TrainingConfigFile.Load(Path.Combine(SacTestKit.RepositoryRoot(), "configs/training/cartpole-balance-sac.yaml")) with
+        var config = TrainingConfigFile.Load(Path.Combine(RunnerTestKit.RepositoryRoot(), "configs/training/cartpole-balance-sac.yaml")) with
         {
             Monitoring = new MonitoringOptions { Tensorboard = false, Progress = "never" },
         };

@@ -3,16 +3,9 @@ using Robotics.Training.Monitoring;
 
 namespace Robotics.Training.Tests.Sac;
 
-/// <summary>The repository root and a one-line summary of SAC's metrics for SAC tests.</summary>
+/// <summary>A one-line summary of SAC's metrics for SAC tests.</summary>
 internal static class SacTestKit
 {
-    public static string RepositoryRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Robotics.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new DirectoryNotFoundException("Robotics.sln not found above the test assembly");
-    }
-
     public static string Summary(MetricRecord m) => string.Create(CultureInfo.InvariantCulture,
         $"update {m.GetOrNaN("iteration"),5:F0}  steps {m.GetOrNaN("charts/global_step"),7:F0}  " +
         $"return {m.GetOrNaN("charts/episode_return_mean"),7:F1}  eval {m.GetOrNaN("eval/return_mean"),7:F1}  " +
