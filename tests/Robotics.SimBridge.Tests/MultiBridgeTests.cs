@@ -57,7 +57,7 @@ public sealed class MultiBridgeTests
         using var first = LocalBridge.StartInProcess(new ToyEnvFactory());
         var second = LocalBridge.StartInProcess(new ToyEnvFactory());
         var make = new MakeRequest { Task = "toy", NumEnvs = 2 };
-        var options = new BridgeClientOptions { Timeout = TimeSpan.FromMilliseconds(500), CloseTimeout = TimeSpan.FromMilliseconds(50) };
+        var options = new BridgeClientOptions { Timeout = TimeSpan.FromSeconds(2), CloseTimeout = TimeSpan.FromMilliseconds(50) };
         using var vector = MultiBridgeVectorEnv.Open([first.Endpoint, second.Endpoint], make, options);
         var step = new VectorStep(4, 3);
         vector.Reset(0, step);
