@@ -28,7 +28,7 @@ public sealed class DeadBridgeTests
     [Fact]
     public void Stopped_bridge_gives_a_timeout_on_the_next_step()
     {
-        var bridge = LocalBridge.StartInProcess(new ToyEnvFactory());
+        using var bridge = LocalBridge.StartInProcess(new ToyEnvFactory());
         using var client = OpenWithShortTimeouts(bridge.Endpoint);
         var step = new VectorStep(2, 3);
         client.Reset(0, step);

@@ -48,6 +48,17 @@ public sealed class LocalBridgeTests
     }
 
     [Fact]
+    public void A_bridge_stopped_early_can_be_disposed_again_at_the_end_of_its_scope()
+    {
+        var bridge = LocalBridge.StartInProcess(new ToyEnvFactory());
+
+        bridge.Dispose();
+        bridge.Dispose();
+
+        Assert.Throws<BridgeException>(() => BridgeClient.Connect(bridge.Endpoint, new BridgeClientOptions { Timeout = TimeSpan.FromMilliseconds(200) }));
+    }
+
+    [Fact]
     public void Binding_an_endpoint_in_use_says_which_and_how_to_fix_it()
     {
         using var first = LocalBridge.StartInProcess(new ToyEnvFactory());

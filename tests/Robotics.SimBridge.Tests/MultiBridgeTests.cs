@@ -55,7 +55,7 @@ public sealed class MultiBridgeTests
     public void A_dead_bridge_can_be_replaced_by_a_new_one()
     {
         using var first = LocalBridge.StartInProcess(new ToyEnvFactory());
-        var second = LocalBridge.StartInProcess(new ToyEnvFactory());
+        using var second = LocalBridge.StartInProcess(new ToyEnvFactory());
         var make = new MakeRequest { Task = "toy", NumEnvs = 2 };
         var options = new BridgeClientOptions { Timeout = TimeSpan.FromSeconds(2), CloseTimeout = TimeSpan.FromMilliseconds(50) };
         using var vector = MultiBridgeVectorEnv.Open([first.Endpoint, second.Endpoint], make, options);

@@ -15,6 +15,7 @@ public sealed class LocalBridge : IDisposable
 
     private readonly BridgeServer? server;
     private readonly Process? process;
+    private bool disposed;
 
     private static int inProcessCount;
 
@@ -195,8 +196,15 @@ public sealed class LocalBridge : IDisposable
         }
     }
 
+    /// <summary>Stops the bridge; a second call does nothing.</summary>
     public void Dispose()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         server?.Dispose();
         if (process is not null)
         {

@@ -17,6 +17,7 @@ public sealed class BridgeServer : IDisposable
     private readonly BridgeServerOptions options;
     private readonly CancellationTokenSource stopping = new();
     private Thread? thread;
+    private bool disposed;
 
     public BridgeServer(IBridgeEnvFactory factory, BridgeServerOptions? options = null)
     {
@@ -109,8 +110,15 @@ public sealed class BridgeServer : IDisposable
         }
     }
 
+    /// <summary>Stops the bridge; a second call does nothing.</summary>
     public void Dispose()
     {
+        if (disposed)
+        {
+            return;
+        }
+
+        disposed = true;
         Stop();
         stopping.Dispose();
     }
