@@ -17,10 +17,12 @@ public static class RewardTerms
         });
         registry.AddReward("forward_velocity", ForwardVelocity);
         registry.AddReward("site_distance", SiteDistance);
+        registry.AddReward("site_proximity", SiteProximity);
         registry.AddReward("velocity_tracking", VelocityTracking);
         registry.AddReward("action_magnitude", a => { a.Definition.AllowParameters(); return new ActionMagnitude(); });
         registry.AddReward("action_rate", a => { a.Definition.AllowParameters(); return new ActionRate(); });
         registry.AddReward("joint_limit", JointLimit);
+        registry.AddReward("joint_velocity", JointVelocity);
     }
 
     private static IRewardTerm ForwardVelocity(TermArgs a)
@@ -59,11 +61,40 @@ public static class RewardTerms
     private static IRewardTerm SiteDistance(TermArgs a)
     {
         a.Definition.AllowParameters("sites");
+        var (first, second) = SitePair(a);
+        return new SiteDistanceTerm(first, second);
+    }
+
+    private static IRewardTerm SiteProximity(TermArgs a)
+    {
+        a.Definition.AllowParameters("sites", "sigma", "radius");
+        var (first, second) = SitePair(a);
+        double sigma = a.RequiredDouble("sigma", "the distance in m over which the reward falls by a factor e");
+        if (!(sigma > 0))
+            throw a.Error("sigma", "expected a positive distance in m");
+        double radius = a.Double("radius", 0);
+        if (!(radius >= 0) || !double.IsFinite(radius))
+            throw a.Error("radius", "expected a distance in m, 0 or more, within which the reward is 1");
+        return new SiteProximityTerm(first, second, sigma, radius);
+    }
+
+    private static (int First, int Second) SitePair(TermArgs a)
+    {
         var value = a.Parameters.Required("sites", "the two sites [a, b] whose distance is measured");
         var items = value.AsList();
         if (items.Count != 2)
             throw value.Error($"expected two site names [a, b], found {items.Count}");
-        return new SiteDistanceTerm(a.SiteNamed(items[0]), a.SiteNamed(items[1]));
+        return (a.SiteNamed(items[0]), a.SiteNamed(items[1]));
+    }
+
+    private static IRewardTerm JointVelocity(TermArgs a)
+    {
+        a.Definition.AllowParameters("joints");
+        var names = a.JointNames();
+        var dofs = new int[names.Count];
+        for (int i = 0; i < names.Count; i++)
+            dofs[i] = a.Model.JntDofadr[a.Joint(names[i], "joints")];
+        return new JointVelocityTerm(dofs);
     }
 
     private static IRewardTerm VelocityTracking(TermArgs a)
@@ -143,6 +174,18 @@ public static class RewardTerms
     }
 
     /// <summary>
+    /// 1 within <c>radius</c> of each other, else exp(-(d - radius) / σ): a reward that stays steep near
+    /// the goal, where a linear distance penalty changes by only millimetres' worth per step.
+    /// </summary>
+    private sealed class SiteProximityTerm(int a, int b, double sigma, double radius) : IRewardTerm
+    {
+        private readonly SiteDistanceTerm distance = new(a, b);
+
+        public double Compute(TermContext context) =>
+            Math.Exp(-Math.Max(0, distance.Compute(context) - radius) / sigma);
+    }
+
+    /// <summary>
     /// exp(-e / σ²), where e sums the squared errors between the command (forward m/s, sideways m/s,
     /// yaw rate rad/s, as many as it has) and the body's velocity in its heading frame (world axes
     /// turned by the body's yaw).
@@ -193,6 +236,19 @@ public static class RewardTerms
                 double d = now[i] - before[i];
                 sum += d * d;
             }
+            return sum;
+        }
+    }
+
+    /// <summary>Σ q̇², the squared joint velocities (m²/s² or rad²/s²), for a penalty that makes a robot settle.</summary>
+    private sealed class JointVelocityTerm(int[] dofs) : IRewardTerm
+    {
+        public double Compute(TermContext context)
+        {
+            var qvel = context.Data.Qvel;
+            double sum = 0;
+            foreach (int dof in dofs)
+                sum += qvel[dof] * qvel[dof];
             return sum;
         }
     }

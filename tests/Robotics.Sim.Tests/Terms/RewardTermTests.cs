@@ -79,6 +79,43 @@ public sealed class RewardTermTests : IDisposable
     }
 
     [Fact]
+    public void Site_proximity_falls_exponentially_beyond_the_radius()
+    {
+        const string initial = "initial_state: { joints: { z: { position: [0.3, 0.3] } } }\n";
+
+        var kernel = AfterSteps("rewards: [{ term: site_proximity, sites: [a, b], sigma: 0.25 }]\n" + initial, [0, 0]);
+        var outside = AfterSteps("rewards: [{ term: site_proximity, sites: [a, b], sigma: 0.25, radius: 0.2 }]\n" + initial, [0, 0]);
+        var inside = AfterSteps("rewards: [{ term: site_proximity, sites: [a, b], sigma: 0.25, radius: 0.6 }]\n" + initial, [0, 0]);
+
+        // The sites are 0.5 m apart (as in the site_distance test).
+        Assert.Equal(Math.Exp(-0.5 / 0.25), kernel["final/site_proximity"], 12);
+        Assert.Equal(Math.Exp(-0.3 / 0.25), outside["final/site_proximity"], 12);
+        Assert.Equal(1.0, inside["final/site_proximity"], 12);
+    }
+
+    [Fact]
+    public void Site_proximity_requires_a_positive_sigma()
+    {
+        var error = Assert.Throws<Robotics.Contract.ConfigException>(() =>
+            files.Probe(Observe + "rewards: [{ term: site_proximity, sites: [a, b], sigma: 0 }]\n"));
+
+        Assert.Contains("sigma", error.Message);
+    }
+
+    [Fact]
+    public void Joint_velocity_sums_the_squared_velocities_of_the_named_joints()
+    {
+        const string initial = "initial_state: { joints: { x: { velocity: [0.8, 0.8] }, z: { velocity: [0.3, 0.3] } } }\n";
+
+        var robotJoints = AfterSteps("rewards: [joint_velocity]\n" + initial, [0, 0]);
+        var named = AfterSteps("rewards: [{ term: joint_velocity, joints: [x, z] }]\n" + initial, [0, 0]);
+
+        // No gravity, damping or push: the velocities stay. Robot joints are x and pitch (at rest).
+        Assert.Equal(0.64, robotJoints["final/joint_velocity"], 9);
+        Assert.Equal(0.64 + 0.09, named["final/joint_velocity"], 9);
+    }
+
+    [Fact]
     public void Action_magnitude_and_rate_use_normalized_actions()
     {
         var stats = AfterSteps("rewards: [action_magnitude, action_rate]\n", [1f, 0.5f], [-2f, 0.5f]);
