@@ -15,6 +15,17 @@ public sealed record EmulatorOptions
     /// <summary>Seed of the simulation's initial state and of the fault injection.</summary>
     public int Seed { get; init; }
 
+    /// <summary>
+    /// Lockstep instead of real time: once linked, the robot steps only when the command answering its latest
+    /// state has arrived (or after <see cref="LockstepTimeout"/> of waiting, with the targets it holds, as when a
+    /// state frame was lost), and its firmware clock is simulated time. The same seed and controller then give
+    /// the same run however busy the machine is: for tests and CI, not a model of a real robot's timing.
+    /// </summary>
+    public bool Lockstep { get; init; }
+
+    /// <summary>Longest wall-clock wait for the answer to a state in lockstep.</summary>
+    public TimeSpan LockstepTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
+
     public FaultInjectionOptions Faults { get; init; } = new();
 }
 

@@ -23,6 +23,7 @@ public sealed class RobotEmulator : IDisposable
     private readonly FaultInjectingSink _sink;
     private readonly RobotState _state;
     private readonly double[] _stuckReading = new double[2];
+    private readonly byte[] _buffer = new byte[4096];
     private readonly string? _requestedPath;
     private readonly bool _usesExistingDevice;
     private bool _stuckCaptured;
@@ -38,6 +39,8 @@ public sealed class RobotEmulator : IDisposable
         _task = task;
         _options = options ?? new EmulatorOptions();
         _options.Faults.Validate();
+        if (_options.LockstepTimeout <= TimeSpan.Zero)
+            throw new ArgumentException($"lockstep timeout {_options.LockstepTimeout.TotalMilliseconds} ms must be positive");
         if (_options.Faults.StuckJoint is { } joint && (joint < 0 || joint >= task.RobotContract.Joints.Count))
             throw new ArgumentException($"stuck joint index {joint} is outside 0..{task.RobotContract.Joints.Count - 1}");
         _requestedPath = devicePath;
@@ -84,12 +87,11 @@ public sealed class RobotEmulator : IDisposable
         _sink.Channel = _channel;
     }
 
-    /// <summary>Runs in real time until cancelled or until <paramref name="duration"/> has passed.</summary>
+    /// <summary>Runs in real time (or in lockstep, see <see cref="EmulatorOptions.Lockstep"/>) until cancelled or until <paramref name="duration"/> has passed.</summary>
     public void Run(CancellationToken cancel, TimeSpan? duration = null)
     {
         if (_channel is null)
             Start();
-        var buffer = new byte[4096];
         var period = _sim.ControlDt;
         var started = Stopwatch.GetTimestamp();
         var faults = _options.Faults;
@@ -99,31 +101,48 @@ public sealed class RobotEmulator : IDisposable
             var elapsed = Stopwatch.GetElapsedTime(started);
             if (duration is { } limit && elapsed >= limit)
                 break;
-            ScheduleConnection(elapsed, faults);
+            var robotTime = _options.Lockstep ? TimeSpan.FromSeconds(_sim.Data.Time) : elapsed;
+            ScheduleConnection(robotTime, faults);
 
             CheckBaudRate();
-            _link.Tick(Micros(started));
+            _link.Tick(Clock(started));
             _sim.StepControlPeriod(_link.Rules.Targets);
             _sim.ReadState(_state);
-            ApplyStuckSensor(elapsed, faults);
-            _link.SendState(_state, Micros(started));
+            ApplyStuckSensor(robotTime, faults);
+            var linked = _link.Linked;
+            _link.SendState(_state, Clock(started));
             tick++;
 
-            // Until the next period: take commands as they arrive, send delayed frames as they fall due.
-            var next = started + (long)(tick * period * Stopwatch.Frequency);
-            while (!cancel.IsCancellationRequested)
+            if (_options.Lockstep && linked)
             {
-                var left = next - Stopwatch.GetTimestamp();
-                if (left <= 0)
-                    break;
-                var waitMilliseconds = (int)Math.Min(left * 1000 / Stopwatch.Frequency, 5);
-                var count = _channel is null ? Sleep(waitMilliseconds) : _channel.Read(buffer, waitMilliseconds);
-                if (count > 0 && !CheckBaudRate())
-                    _link.Receive(buffer.AsSpan(0, count), Micros(started));
-                // The watchdog runs between periods too, so a lost link is acted on within milliseconds of the timeout.
-                _link.Tick(Micros(started));
-                _sink.Flush();
+                // Until the host answers this state (or gives no answer in time, as when the frame was lost).
+                var giveUp = Stopwatch.GetTimestamp() + (long)(_options.LockstepTimeout.TotalSeconds * Stopwatch.Frequency);
+                var answered = _state.Sequence;
+                Serve(giveUp, started, () => _link.LastAnsweredStateSequence == answered, cancel);
             }
+            else
+            {
+                // Until the next period: take commands as they arrive, send delayed frames as they fall due.
+                Serve(started + (long)(tick * period * Stopwatch.Frequency), started, () => false, cancel);
+            }
+        }
+    }
+
+    // Reads and applies the host's frames until the deadline (a Stopwatch timestamp) or until done() holds.
+    private void Serve(long deadline, long started, Func<bool> done, CancellationToken cancel)
+    {
+        while (!cancel.IsCancellationRequested && !done())
+        {
+            var left = deadline - Stopwatch.GetTimestamp();
+            if (left <= 0)
+                break;
+            var waitMilliseconds = (int)Math.Min(left * 1000 / Stopwatch.Frequency, 5);
+            var count = _channel is null ? Sleep(waitMilliseconds) : _channel.Read(_buffer, waitMilliseconds);
+            if (count > 0 && !CheckBaudRate())
+                _link.Receive(_buffer.AsSpan(0, count), Clock(started));
+            // The watchdog runs between periods too, so a lost link is acted on within milliseconds of the timeout.
+            _link.Tick(Clock(started));
+            _sink.Flush();
         }
     }
 
@@ -188,5 +207,8 @@ public sealed class RobotEmulator : IDisposable
         return 0;
     }
 
-    private static ulong Micros(long started) => (ulong)(Stopwatch.GetElapsedTime(started).Ticks / 10);
+    // The firmware's clock: wall-clock time since the start, or simulated time in lockstep.
+    private ulong Clock(long started) => _options.Lockstep
+        ? (ulong)(_sim.Data.Time * 1e6)
+        : (ulong)(Stopwatch.GetElapsedTime(started).Ticks / 10);
 }

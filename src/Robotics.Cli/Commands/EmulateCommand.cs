@@ -21,6 +21,7 @@ internal static class EmulateCommand
         var duration = new Option<double?>("--duration") { Description = "stop after this many seconds (default: run until Ctrl-C)" };
         var baud = new Option<int>("--baud") { Description = "the firmware's baud rate; a host that opens the pseudo-terminal at another rate sees noise, as on a real line", DefaultValueFactory = _ => 921_600 };
         var seed = new Option<int>("--seed") { Description = "seed of the initial state and of the injected faults", DefaultValueFactory = _ => 0 };
+        var lockstep = new Option<bool>("--lockstep") { Description = "step only when the host has answered the latest state (simulated time, deterministic runs for CI) instead of in real time" };
         var watchdog = new Option<double?>("--watchdog-ms") { Description = "firmware watchdog timeout in ms (default: 2.5 control periods)" };
         var drop = new Option<double>("--drop-rate") { Description = "probability that a frame from the robot is not sent" };
         var corrupt = new Option<double>("--corrupt-rate") { Description = "probability that a frame from the robot has one bit flipped" };
@@ -32,7 +33,7 @@ internal static class EmulateCommand
         var stuckAt = new Option<double>("--stuck-at") { Description = "when the sensor freezes, seconds after the start" };
         var command = new Command("emulate", "Emulate a robot's firmware behind a pseudo-terminal, with MuJoCo as the robot.")
         {
-            robot, port, duration, baud, seed, watchdog, drop, corrupt, delay, delayMs, disconnectAt, reconnectAfter, stuckJoint, stuckAt,
+            robot, port, duration, baud, seed, lockstep, watchdog, drop, corrupt, delay, delayMs, disconnectAt, reconnectAfter, stuckJoint, stuckAt,
         };
         command.SetAction(parse =>
         {
@@ -52,6 +53,7 @@ internal static class EmulateCommand
                 {
                     Seed = parse.GetValue(seed),
                     BaudRate = parse.GetValue(baud),
+                    Lockstep = parse.GetValue(lockstep),
                     WatchdogTimeout = parse.GetValue(watchdog) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
                     Faults = new FaultInjectionOptions
                     {
