@@ -72,9 +72,9 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
 
     private Tensor LogProb(Tensor mean, Tensor action)
     {
-        var logStd = actorLogStd.expand_as(mean);
-        var z = (action - mean) / logStd.exp();
-        return (-0.5 * z.pow(2) - logStd - HalfLog2Pi).sum(-1);
+        // The [1, act] log-std broadcasts over the batch.
+        var z = (action - mean) / actorLogStd.exp();
+        return (-0.5 * z.pow(2) - actorLogStd - HalfLog2Pi).sum(-1);
     }
 
     /// <summary>The actor's linear layers in order, for export.</summary>

@@ -56,8 +56,14 @@ public abstract class OnPolicyAlgorithm : IAlgorithm
 
     public void Dispose()
     {
-        foreach (var optimizer in Optimizers) optimizer.Dispose();
+        DisposeOptimizers();
         Core.Dispose();
         GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Disposes <see cref="Optimizers"/>; an algorithm whose optimizers own more overrides it.</summary>
+    protected virtual void DisposeOptimizers()
+    {
+        foreach (var optimizer in Optimizers) optimizer.Dispose();
     }
 }

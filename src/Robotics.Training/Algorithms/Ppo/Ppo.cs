@@ -4,6 +4,7 @@ using Robotics.Training.Algorithms.OnPolicy;
 using Robotics.Training.Checkpoints;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
+using Robotics.Training.Optimization;
 using Robotics.Training.Policies;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -20,28 +21,28 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
 {
     private readonly PpoOptions options;
     private readonly PpoSizes sizes;
-    private readonly Adam optimizer;
+    private readonly FlatAdam optimizer;
 
     public PpoAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
         : base(new OnPolicyCore(config, spec, device, config.Ppo.RolloutSteps, config.Ppo.Gamma))
     {
         options = config.Ppo;
         sizes = options.SizesFor(spec.NumEnvs);
-        optimizer = optim.Adam(Core.Policy.parameters(), lr: options.LearningRate, eps: 1e-5);
+        optimizer = new FlatAdam(Core.Policy.parameters().ToList(), options.LearningRate, eps: 1e-5);
     }
 
     public override string Name => "ppo";
-    protected override IReadOnlyList<OptimizerHelper> Optimizers => [optimizer];
+    protected override IReadOnlyList<OptimizerHelper> Optimizers => [optimizer.Inner];
 
     public override bool Learn(double progress, MetricRecord metrics, out string? nonFiniteTensor)
     {
         Core.RequireFullRollout();
         Core.Storage.ComputeAdvantages(options.Gamma, options.GaeLambda);
         double lr = LearningRate(progress);
-        foreach (var group in optimizer.ParamGroups) group.LearningRate = lr;
+        foreach (var group in optimizer.Inner.ParamGroups) group.LearningRate = lr;
 
         var stats = new UpdateStats();
-        nonFiniteTensor = Core.UpdateOrUndo(() => Update(stats), metrics, optimizer);
+        nonFiniteTensor = Core.UpdateOrUndo(() => Update(stats), metrics, optimizer.Inner);
         if (nonFiniteTensor is not null) return false;
 
         stats.WriteTo(metrics);
@@ -62,28 +63,37 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         var bAdvantages = Core.ToDeviceVector(Core.Storage.Advantages);
         var bReturns = Core.ToDeviceVector(Core.Storage.Returns);
         var bValues = Core.ToDeviceVector(Core.Storage.Values);
+        int minibatches = batch / sizes.Minibatch;
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
-            using var permutation = torch.randperm(batch, device: Core.Device);
+            using var epochScope = torch.NewDisposeScope();
+            // Shuffle once per epoch and cut into minibatches: a few calls per epoch instead of a gather per tensor and minibatch.
+            var permutation = torch.randperm(batch, device: Core.Device).narrow(0, 0, minibatches * sizes.Minibatch);
+            var obsBatches = Minibatches(bObs, permutation);
+            var actionBatches = Minibatches(bActions, permutation);
+            var logProbBatches = Minibatches(bLogProbs, permutation);
+            var advantageBatches = Minibatches(bAdvantages, permutation);
+            var returnBatches = Minibatches(bReturns, permutation);
+            var valueBatches = Minibatches(bValues, permutation);
             double epochKl = 0;
-            int epochMinibatches = 0;
-            for (int start = 0; start + sizes.Minibatch <= batch; start += sizes.Minibatch)
+            for (int m = 0; m < minibatches; m++)
             {
                 using var scope = torch.NewDisposeScope();
-                var idx = permutation.narrow(0, start, sizes.Minibatch);
-
-                var (newLogProb, entropy, newValue) = Policy.Evaluate(bObs.index_select(0, idx), bActions.index_select(0, idx));
-                var logRatio = newLogProb - bLogProbs.index_select(0, idx);
+                var (newLogProb, entropy, newValue) = Policy.Evaluate(obsBatches[m], actionBatches[m]);
+                var logRatio = newLogProb - logProbBatches[m];
                 var ratio = logRatio.exp();
 
-                var mbAdvantages = bAdvantages.index_select(0, idx);
+                var mbAdvantages = advantageBatches[m];
                 if (options.NormalizeAdvantages) mbAdvantages = PpoLosses.NormalizeAdvantages(mbAdvantages);
 
                 var pgLoss = PpoLosses.PolicyLoss(mbAdvantages, ratio, options.ClipCoef);
-                var valueLoss = PpoLosses.ValueLoss(newValue, bValues.index_select(0, idx), bReturns.index_select(0, idx), options.ClipCoef, options.ClipValueLoss);
+                var valueLoss = PpoLosses.ValueLoss(newValue, valueBatches[m], returnBatches[m], options.ClipCoef, options.ClipValueLoss);
                 var entropyLoss = entropy.mean();
-                var loss = pgLoss - options.EntropyCoef * entropyLoss + options.ValueCoef * valueLoss;
+                // Without an entropy bonus its term adds exactly zero to the loss and the gradients; leaving it out saves its backward.
+                var loss = options.EntropyCoef == 0
+                    ? pgLoss + options.ValueCoef * valueLoss
+                    : pgLoss - options.EntropyCoef * entropyLoss + options.ValueCoef * valueLoss;
 
                 // One read of the figures this minibatch reports (each read is a round trip to the native side).
                 float[] figures;
@@ -96,27 +106,28 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
                 if (!float.IsFinite(figures[0]))
                     return OnPolicyCore.FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss";
 
-                optimizer.zero_grad();
+                optimizer.ZeroGrad();
                 loss.backward();
                 // The global norm is not finite exactly when some gradient is not; only then look for which.
-                double gradNorm = nn.utils.clip_grad_norm_(Policy.parameters(), options.MaxGradNorm);
+                double gradNorm = optimizer.ClipGradNorm(options.MaxGradNorm);
                 if (!double.IsFinite(gradNorm)) return Core.FirstNonFiniteGradient() ?? "gradient norm";
 
                 double clippedNorm = Math.Min(gradNorm, options.MaxGradNorm);
-                optimizer.step();
+                optimizer.Step();
 
                 double approxKl = figures[4];
                 stats.Add(figures[1], figures[2], figures[3], approxKl, figures[5], gradNorm, clippedNorm);
                 epochKl += approxKl;
-                epochMinibatches++;
             }
 
             stats.Epochs = epoch + 1;
-            if (options.TargetKl is double targetKl && epochMinibatches > 0 && epochKl / epochMinibatches > targetKl) break;
+            if (options.TargetKl is double targetKl && minibatches > 0 && epochKl / minibatches > targetKl) break;
         }
 
         return null;
     }
+
+    protected override void DisposeOptimizers() => optimizer.Dispose();
 
     // PPO's checkpoints hold the optimizer between the parameters and the normalizer statistics (older runs resume from them),
     // so this writes the core's parts itself rather than through OnPolicyCore.SaveState.
@@ -124,7 +135,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
     {
         writer.Write(LearningRateScale);
         TensorIo.WriteParameters(writer, Policy);
-        optimizer.save_state_dict(writer);
+        optimizer.Inner.save_state_dict(writer);
         NormalizerIo.Write(writer, Core.ObservationNormalizer.Stats);
         NormalizerIo.Write(writer, Core.RewardScaler.Stats);
     }
@@ -133,10 +144,13 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
     {
         LearningRateScale = reader.ReadDouble();
         TensorIo.ReadParameters(reader, Policy);
-        optimizer.load_state_dict(reader);
+        optimizer.Inner.load_state_dict(reader);
         NormalizerIo.Read(reader, Core.ObservationNormalizer.Stats);
         NormalizerIo.Read(reader, Core.RewardScaler.Stats);
     }
+
+    /// <summary>The rows of <paramref name="batch"/> in the order of <paramref name="permutation"/>, cut into minibatches.</summary>
+    private Tensor[] Minibatches(Tensor batch, Tensor permutation) => batch.index_select(0, permutation).split(sizes.Minibatch);
 
     /// <summary>Averages of the per-minibatch figures of one update.</summary>
     private sealed class UpdateStats

@@ -1,0 +1,115 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Robotics.Training.Optimization;
+
+/// <summary>
+/// Adam, with zeroing and the global gradient norm, over parameters that live in one contiguous buffer.
+/// The parameters become views of that buffer and their gradients views of one flat gradient (autograd
+/// accumulates into a defined gradient in place), so each of these is a handful of ops on one tensor instead
+/// of several per parameter tensor: on small networks the per-call overhead of TorchSharp, not arithmetic,
+/// sets the cost of a minibatch step. The moments are views of flat buffers that are also the per-parameter
+/// state of a TorchSharp <see cref="Adam"/> (<see cref="Inner"/>), so checkpoints, snapshots and learning
+/// rates go through it and keep its layout. The arithmetic is TorchSharp's Adam, element by element.
+/// </summary>
+public sealed class FlatAdam : IDisposable
+{
+    private readonly Tensor values;
+    private readonly Tensor gradients;
+    private readonly Tensor expAvg;
+    private readonly Tensor expAvgSq;
+    private readonly List<Adam.State> states;
+    private readonly double beta1;
+    private readonly double beta2;
+    private readonly double eps;
+
+    public FlatAdam(IReadOnlyList<Parameter> parameters, double learningRate, double eps)
+    {
+        if (parameters.Count == 0) throw new ArgumentException("no parameters to optimize", nameof(parameters));
+        var first = parameters[0];
+        if (parameters.Any(p => p.dtype != first.dtype || p.device_type != first.device_type || p.device_index != first.device_index))
+            throw new ArgumentException("the parameters of one flat buffer must share dtype and device", nameof(parameters));
+
+        Inner = optim.Adam(parameters, lr: learningRate, eps: eps);
+        (beta1, beta2) = Inner.Betas;
+        this.eps = eps;
+        states = Inner.state_dict().State.Cast<Adam.State>().ToList();
+
+        long total = parameters.Sum(p => p.numel());
+        using var noGrad = torch.no_grad();
+        values = torch.empty(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
+        gradients = torch.zeros(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
+        expAvg = torch.zeros(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
+        expAvgSq = torch.zeros(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
+
+        long offset = 0;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            var p = parameters[i];
+            long n = p.numel();
+            using (var scope = torch.NewDisposeScope())
+            {
+                var slot = values.narrow(0, offset, n).view_as(p);
+                slot.copy_(p);
+                p.set_(slot);
+                p.grad = gradients.narrow(0, offset, n).view_as(p);
+            }
+
+            states[i].exp_avg.Dispose();
+            states[i].exp_avg_sq.Dispose();
+            states[i].exp_avg = expAvg.narrow(0, offset, n).view_as(p).DetachFromDisposeScope();
+            states[i].exp_avg_sq = expAvgSq.narrow(0, offset, n).view_as(p).DetachFromDisposeScope();
+            offset += n;
+        }
+    }
+
+    /// <summary>The TorchSharp Adam that holds the state: learning rate (its param group), step counts and moments.</summary>
+    public Adam Inner { get; }
+
+    public void ZeroGrad()
+    {
+        using var noGrad = torch.no_grad();
+        gradients.zero_();
+    }
+
+    /// <summary>
+    /// Scales the gradients to a global L2 norm of at most <paramref name="maxNorm"/>, as
+    /// nn.utils.clip_grad_norm_ does (coefficient maxNorm / (norm + 1e-6) when below 1); returns the norm before.
+    /// </summary>
+    public double ClipGradNorm(double maxNorm)
+    {
+        using var noGrad = torch.no_grad();
+        using var norm = gradients.norm();
+        double total = norm.ToDouble();
+        double coefficient = maxNorm / (total + 1e-6);
+        if (coefficient < 1) gradients.mul_(coefficient);
+        return total;
+    }
+
+    /// <summary>One Adam step with the learning rate of <see cref="Inner"/>'s param group.</summary>
+    public void Step()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        foreach (var state in states) state.step++;
+        long step = states[0].step;
+        double learningRate = Inner.ParamGroups.First().LearningRate;
+        double biasCorrection1 = 1 - Math.Pow(beta1, step);
+        double biasCorrection2 = 1 - Math.Pow(beta2, step);
+
+        expAvg.mul_(beta1).add_(gradients, alpha: 1 - beta1);
+        expAvgSq.mul_(beta2).addcmul_(gradients, gradients, value: 1 - beta2);
+        var denominator = (expAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(eps);
+        values.addcdiv_(expAvg, denominator, value: -learningRate / biasCorrection1);
+    }
+
+    public void Dispose()
+    {
+        Inner.Dispose();
+        values.Dispose();
+        gradients.Dispose();
+        expAvg.Dispose();
+        expAvgSq.Dispose();
+    }
+}
