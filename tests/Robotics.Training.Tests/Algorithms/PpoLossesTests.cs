@@ -63,10 +63,36 @@ public sealed class PpoLossesTests
     }
 
     [Fact]
+    public void Minibatch_rows_are_normalized_and_measured_each_on_their_own()
+    {
+        // Row 0 is 1..4, row 1 is 10 * (1..4): normalized alike; KL and clip fraction one figure per row.
+        using var adv = torch.tensor(new float[] { 1, 2, 3, 4, 10, 20, 30, 40 }, 2, 4);
+        using var n = PpoLosses.NormalizeAdvantages(adv);
+        using var single = PpoLosses.NormalizeAdvantages(torch.tensor(new float[] { 1, 2, 3, 4 }));
+        Assert.Equal(single.data<float>().ToArray(), n[0].data<float>().ToArray());
+        Assert.Equal(n[0].data<float>().ToArray(), n[1].data<float>().ToArray(), new FloatTolerance(1e-6f));
+
+        using var ratio = torch.tensor(new float[] { 1.0f, 1.5f, 0.5f, 1.1f, 1, 1, 1, 1.3f }, 2, 4);
+        using var kl = PpoLosses.ApproxKl(ratio.log(), ratio);
+        using var clip = PpoLosses.ClipFraction(ratio, 0.2);
+        Assert.Equal([2L], kl.shape);
+        Assert.Equal(PpoLosses.ApproxKl(ratio[0].log(), ratio[0]).item<float>(), kl[0].item<float>());
+        Assert.Equal((0.3 - Math.Log(1.3)) / 4, kl[1].item<float>(), 5);
+        Assert.Equal(new float[] { 0.5f, 0.25f }, clip.data<float>().ToArray());
+    }
+
+    [Fact]
     public void Explained_variance_is_one_for_perfect_values_and_zero_for_the_mean()
     {
         float[] returns = [1, 2, 3, 4];
         Assert.Equal(1.0, PpoLosses.ExplainedVariance(returns, returns), 6);
         Assert.Equal(0.0, PpoLosses.ExplainedVariance([2.5f, 2.5f, 2.5f, 2.5f], returns), 6);
     }
+}
+
+/// <summary>Compares floats within an absolute tolerance.</summary>
+internal sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>
+{
+    public bool Equals(float x, float y) => Math.Abs(x - y) <= tolerance;
+    public int GetHashCode(float obj) => 0;
 }

@@ -64,19 +64,25 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         var bReturns = Core.ToDeviceVector(Core.Storage.Returns);
         var bValues = Core.ToDeviceVector(Core.Storage.Values);
         int minibatches = batch / sizes.Minibatch;
+        // Each minibatch's log-ratio before its step, kept for the epoch's approximate KL and clip fractions.
+        var logRatios = torch.empty(minibatches, sizes.Minibatch, device: Core.Device);
+        var logRatioRows = logRatios.unbind(0);
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
             using var epochScope = torch.NewDisposeScope();
-            // Shuffle once per epoch and cut into minibatches: a few calls per epoch instead of a gather per tensor and minibatch.
+            // One shuffle per epoch, cut into minibatches: a few calls per epoch instead of a gather per tensor and minibatch.
             var permutation = torch.randperm(batch, device: Core.Device).narrow(0, 0, minibatches * sizes.Minibatch);
             var obsBatches = Minibatches(bObs, permutation);
             var actionBatches = Minibatches(bActions, permutation);
             var logProbBatches = Minibatches(bLogProbs, permutation);
-            var advantageBatches = Minibatches(bAdvantages, permutation);
             var returnBatches = Minibatches(bReturns, permutation);
             var valueBatches = Minibatches(bValues, permutation);
-            double epochKl = 0;
+            // Advantages are normalized per minibatch, all minibatches of the epoch at once (one row each).
+            var advantageRows = bAdvantages.index_select(0, permutation).view(minibatches, sizes.Minibatch);
+            if (options.NormalizeAdvantages) advantageRows = PpoLosses.NormalizeAdvantages(advantageRows);
+            var advantageBatches = advantageRows.unbind(0);
+
             for (int m = 0; m < minibatches; m++)
             {
                 using var scope = torch.NewDisposeScope();
@@ -84,10 +90,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
                 var logRatio = newLogProb - logProbBatches[m];
                 var ratio = logRatio.exp();
 
-                var mbAdvantages = advantageBatches[m];
-                if (options.NormalizeAdvantages) mbAdvantages = PpoLosses.NormalizeAdvantages(mbAdvantages);
-
-                var pgLoss = PpoLosses.PolicyLoss(mbAdvantages, ratio, options.ClipCoef);
+                var pgLoss = PpoLosses.PolicyLoss(advantageBatches[m], ratio, options.ClipCoef);
                 var valueLoss = PpoLosses.ValueLoss(newValue, valueBatches[m], returnBatches[m], options.ClipCoef, options.ClipValueLoss);
                 var entropyLoss = entropy.mean();
                 // Without an entropy bonus its term adds exactly zero to the loss and the gradients; leaving it out saves its backward.
@@ -99,8 +102,8 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
                 float[] figures;
                 using (torch.no_grad())
                 {
-                    figures = torch.stack([loss, pgLoss, valueLoss, entropyLoss, PpoLosses.ApproxKl(logRatio, ratio), PpoLosses.ClipFraction(ratio, options.ClipCoef)])
-                        .cpu().data<float>().ToArray();
+                    logRatioRows[m].copy_(logRatio);
+                    figures = torch.stack([loss, pgLoss, valueLoss, entropyLoss]).cpu().data<float>().ToArray();
                 }
 
                 if (!float.IsFinite(figures[0]))
@@ -114,14 +117,19 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
 
                 double clippedNorm = Math.Min(gradNorm, options.MaxGradNorm);
                 optimizer.Step();
-
-                double approxKl = figures[4];
-                stats.Add(figures[1], figures[2], figures[3], approxKl, figures[5], gradNorm, clippedNorm);
-                epochKl += approxKl;
+                stats.Add(figures[1], figures[2], figures[3], gradNorm, clippedNorm);
             }
 
-            stats.Epochs = epoch + 1;
-            if (options.TargetKl is double targetKl && minibatches > 0 && epochKl / minibatches > targetKl) break;
+            double[] approxKl, clipFraction;
+            using (torch.no_grad())
+            {
+                var ratios = logRatios.exp();
+                approxKl = PpoLosses.ApproxKl(logRatios, ratios).to(float64).cpu().data<double>().ToArray();
+                clipFraction = PpoLosses.ClipFraction(ratios, options.ClipCoef).to(float64).cpu().data<double>().ToArray();
+            }
+
+            stats.AddEpoch(approxKl, clipFraction);
+            if (options.TargetKl is double targetKl && minibatches > 0 && approxKl.Average() > targetKl) break;
         }
 
         return null;
@@ -159,18 +167,24 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         private double pg, value, entropy, kl, clipFraction, gradNorm, clippedNorm;
 
         /// <summary>Epochs run before the update ended or stopped early on KL.</summary>
-        public int Epochs { get; set; }
+        public int Epochs { get; private set; }
 
-        public void Add(double pgLoss, double valueLoss, double entropyValue, double approxKl, double clipFrac, double norm, double clipped)
+        public void Add(double pgLoss, double valueLoss, double entropyValue, double norm, double clipped)
         {
             count++;
             pg += pgLoss;
             value += valueLoss;
             entropy += entropyValue;
-            kl += approxKl;
-            clipFraction += clipFrac;
             gradNorm += norm;
             clippedNorm += clipped;
+        }
+
+        /// <summary>The approximate KL and clip fraction of each minibatch of an epoch.</summary>
+        public void AddEpoch(double[] approxKl, double[] clipFractions)
+        {
+            Epochs++;
+            kl += approxKl.Sum();
+            clipFraction += clipFractions.Sum();
         }
 
         public void WriteTo(MetricRecord m)

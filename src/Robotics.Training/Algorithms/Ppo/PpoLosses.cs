@@ -9,8 +9,9 @@ public static class PpoLosses
     /// <summary>Clipped surrogate: mean over the batch of max(-A r, -A clamp(r, 1 - eps, 1 + eps)).</summary>
     public static Tensor PolicyLoss(Tensor advantages, Tensor ratio, double clipCoef)
     {
-        var pgLoss1 = -advantages * ratio;
-        var pgLoss2 = -advantages * ratio.clamp(1 - clipCoef, 1 + clipCoef);
+        var negativeAdvantages = -advantages;
+        var pgLoss1 = negativeAdvantages * ratio;
+        var pgLoss2 = negativeAdvantages * ratio.clamp(1 - clipCoef, 1 + clipCoef);
         return torch.maximum(pgLoss1, pgLoss2).mean();
     }
 
@@ -26,14 +27,18 @@ public static class PpoLosses
         return 0.5 * torch.maximum(unclipped, clipped).mean();
     }
 
-    /// <summary>Schulman's low-variance estimator of KL(old || new): mean((r - 1) - log r).</summary>
-    public static Tensor ApproxKl(Tensor logRatio, Tensor ratio) => ((ratio - 1) - logRatio).mean();
+    /// <summary>
+    /// Schulman's low-variance estimator of KL(old || new): mean((r - 1) - log r) over the last dimension
+    /// (one figure per minibatch when given [minibatches, size]).
+    /// </summary>
+    public static Tensor ApproxKl(Tensor logRatio, Tensor ratio) => ((ratio - 1) - logRatio).mean([-1]);
 
-    /// <summary>Fraction of samples whose ratio left [1 - eps, 1 + eps].</summary>
-    public static Tensor ClipFraction(Tensor ratio, double clipCoef) => ((ratio - 1).abs() > clipCoef).to(float32).mean();
+    /// <summary>Fraction of samples whose ratio left [1 - eps, 1 + eps], over the last dimension.</summary>
+    public static Tensor ClipFraction(Tensor ratio, double clipCoef) => ((ratio - 1).abs() > clipCoef).to(float32).mean([-1]);
 
-    /// <summary>(A - mean) / (std + 1e-8) over the minibatch.</summary>
-    public static Tensor NormalizeAdvantages(Tensor advantages) => (advantages - advantages.mean()) / (advantages.std() + 1e-8);
+    /// <summary>(A - mean) / (std + 1e-8) over the last dimension: the minibatch, or each row of [minibatches, size].</summary>
+    public static Tensor NormalizeAdvantages(Tensor advantages) =>
+        (advantages - advantages.mean([-1], keepdim: true)) / (advantages.std(-1, keepdim: true) + 1e-8);
 
     /// <summary>1 - Var(returns - values) / Var(returns); NaN when the returns do not vary.</summary>
     public static double ExplainedVariance(ReadOnlySpan<float> values, ReadOnlySpan<float> returns)
