@@ -93,10 +93,11 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
                 var pgLoss = PpoLosses.PolicyLoss(advantageBatches[m], ratio, options.ClipCoef);
                 var valueLoss = PpoLosses.ValueLoss(newValue, valueBatches[m], returnBatches[m], options.ClipCoef, options.ClipValueLoss);
                 var entropyLoss = entropy.mean();
-                // Without an entropy bonus its term adds exactly zero to the loss and the gradients; leaving it out saves its backward.
+                // loss = pgLoss - entropyCoef * entropyLoss + valueCoef * valueLoss. Without an entropy bonus its term adds
+                // exactly zero to the loss and the gradients; leaving it out saves its backward.
                 var loss = options.EntropyCoef == 0
-                    ? pgLoss + options.ValueCoef * valueLoss
-                    : pgLoss - options.EntropyCoef * entropyLoss + options.ValueCoef * valueLoss;
+                    ? torch.add(pgLoss, valueLoss, alpha: options.ValueCoef)
+                    : torch.add(pgLoss - options.EntropyCoef * entropyLoss, valueLoss, alpha: options.ValueCoef);
 
                 // One read of the figures this minibatch reports (each read is a round trip to the native side).
                 float[] figures;

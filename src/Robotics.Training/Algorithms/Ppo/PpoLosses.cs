@@ -20,8 +20,9 @@ public static class PpoLosses
     /// </summary>
     public static Tensor ValueLoss(Tensor newValues, Tensor oldValues, Tensor returns, double clipCoef, bool clip)
     {
+        // mse_loss is mean((V - R)^2) as one autograd node.
+        if (!clip) return 0.5 * torch.nn.functional.mse_loss(newValues, returns);
         var unclipped = (newValues - returns).pow(2);
-        if (!clip) return 0.5 * unclipped.mean();
         var clippedValues = oldValues + (newValues - oldValues).clamp(-clipCoef, clipCoef);
         var clipped = (clippedValues - returns).pow(2);
         return 0.5 * torch.maximum(unclipped, clipped).mean();
