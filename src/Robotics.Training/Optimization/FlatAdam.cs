@@ -36,18 +36,17 @@ public sealed class FlatAdam : IDisposable
         this.eps = eps;
         states = Inner.state_dict().State.Cast<Adam.State>().ToList();
 
-        long total = parameters.Sum(p => p.numel());
+        var offsets = AlignedOffsets(parameters, out long total);
         using var noGrad = torch.no_grad();
-        values = torch.empty(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
+        values = torch.zeros(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
         gradients = torch.zeros(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
         expAvg = torch.zeros(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
         expAvgSq = torch.zeros(total, dtype: first.dtype, device: first.device).DetachFromDisposeScope();
 
-        long offset = 0;
         for (int i = 0; i < parameters.Count; i++)
         {
             var p = parameters[i];
-            long n = p.numel();
+            long n = p.numel(), offset = offsets[i];
             using (var scope = torch.NewDisposeScope())
             {
                 var slot = values.narrow(0, offset, n).view_as(p);
@@ -60,7 +59,6 @@ public sealed class FlatAdam : IDisposable
             states[i].exp_avg_sq.Dispose();
             states[i].exp_avg = expAvg.narrow(0, offset, n).view_as(p).DetachFromDisposeScope();
             states[i].exp_avg_sq = expAvgSq.narrow(0, offset, n).view_as(p).DetachFromDisposeScope();
-            offset += n;
         }
     }
 
@@ -102,6 +100,24 @@ public sealed class FlatAdam : IDisposable
         expAvgSq.mul_(beta2).addcmul_(gradients, gradients, value: 1 - beta2);
         var denominator = (expAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(eps);
         values.addcdiv_(expAvg, denominator, value: -learningRate / biasCorrection1);
+    }
+
+    /// <summary>
+    /// Where each parameter starts in the buffer: on a 64-byte boundary, as a tensor of its own would, so that
+    /// matrix kernels see aligned rows. The gaps stay zero in values, gradients and moments, so they change nothing.
+    /// </summary>
+    private static long[] AlignedOffsets(IReadOnlyList<Parameter> parameters, out long total)
+    {
+        const long alignment = 16;    // elements of 4 bytes; 8-byte types get 128 bytes
+        var offsets = new long[parameters.Count];
+        total = 0;
+        for (int i = 0; i < parameters.Count; i++)
+        {
+            offsets[i] = (total + alignment - 1) / alignment * alignment;
+            total = offsets[i] + parameters[i].numel();
+        }
+
+        return offsets;
     }
 
     public void Dispose()
