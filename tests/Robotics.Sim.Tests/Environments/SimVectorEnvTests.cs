@@ -19,7 +19,8 @@ public sealed class SimVectorEnvTests : IDisposable
         using var env = new SimVectorEnv(TaskCatalog.Load("reacher"), numEnvs: 3, new SimVectorEnvOptions { Threads = 2 });
 
         Assert.Equal(3, env.Spec.NumEnvs);
-        Assert.Equal(9, env.Spec.ObservationSize);
+        // elbow angle 1, elbow position 3, fingertip position 3, joint velocities 2, target 2, fingertip - target 3
+        Assert.Equal(14, env.Spec.ObservationSize);
         Assert.Equal(2, env.Spec.ActionSize);
         Assert.Equal([-0.05f, -0.05f], env.Spec.ActionLow);
         Assert.Equal([0.05f, 0.05f], env.Spec.ActionHigh);
@@ -226,7 +227,7 @@ public sealed class SimVectorEnvTests : IDisposable
         double distance = episode.Stats!["final/distance"];
         // The final observation ends with the fingertip relative to the target (x, y, z).
         var final = step.FinalObservationOf(0);
-        double observed = Math.Sqrt(final[6] * final[6] + final[7] * final[7] + final[8] * final[8]);
+        double observed = Math.Sqrt(final[^3] * final[^3] + final[^2] * final[^2] + final[^1] * final[^1]);
         Assert.Equal(observed, distance, 5);
         Assert.InRange(Math.Sqrt(target[0] * target[0] + target[1] * target[1]), 0.05, 0.2);
     }
