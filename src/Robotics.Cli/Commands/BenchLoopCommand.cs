@@ -42,7 +42,8 @@ internal static class BenchLoopCommand
     }
 
     public sealed record LoopReport(
-        double RateHz, double Seconds, string Policy, int ProcessorCount, double SpinMicros, bool Realtime, RunSummary Summary, string Goal, bool MeetsGoal);
+        double RateHz, double Seconds, string Policy, int ProcessorCount, double SpinMicros, bool Realtime, RunSummary Summary,
+        int GcCollections, double GcPauseTotalMicros, string Goal, bool MeetsGoal);
 
     private static LoopReport Run(double rateHz, double seconds, int hidden, string? policyFile, double spinMicros, string? telemetryPath, bool realtime)
     {
@@ -60,14 +61,19 @@ internal static class BenchLoopCommand
         };
         using var telemetry = telemetryPath is null ? null : new TelemetryWriter(telemetryPath, contract.Robot.Actuators.Select(a => a.Name).ToList());
         var loop = new ControlLoop(transport, policy, contract, new ContractObservationSource(contract), options, new HybridClock(options.SpinWindow), telemetry);
+        // Garbage collections during the run stop every thread, the control thread too: count them, so a stall can be told from one.
+        var collectionsBefore = GC.CollectionCount(0);
+        var pauseBefore = GC.GetTotalPauseDuration();
         var summary = RunCommand.RunOnControlThread(loop, realtime);
+        var collections = GC.CollectionCount(0) - collectionsBefore;
+        var pause = GC.GetTotalPauseDuration() - pauseBefore;
 
         // Goals on the shared 2-core machines: p99 period error <= 100 µs at 1 kHz; no overruns at 500 Hz and below.
         var (goal, meets) = rateHz >= 1000
             ? ("p99 period error <= 100 us", summary.PeriodErrorP99Micros <= 100)
             : ("zero overruns", summary.Overruns == 0);
         var name = policyFile ?? $"random {hidden}x{hidden} elu, {contract.ObservationSize} obs, {contract.ActionSize} actions";
-        return new LoopReport(rateHz, seconds, name, Environment.ProcessorCount, spinMicros, realtime, summary, goal, meets);
+        return new LoopReport(rateHz, seconds, name, Environment.ProcessorCount, spinMicros, realtime, summary, collections, pause.TotalMicroseconds, goal, meets);
     }
 
     private static string Format(LoopReport report)
@@ -76,6 +82,7 @@ internal static class BenchLoopCommand
         var c = CultureInfo.InvariantCulture;
         s.AppendLine(c, $"{report.RateHz} Hz for {report.Seconds} s, policy: {report.Policy}, spin window {report.SpinMicros} µs, {(report.Realtime ? "real-time FIFO" : "normal")} scheduling, {report.ProcessorCount} cores");
         s.Append(report.Summary.ToText());
+        s.AppendLine(c, $"garbage collections during the run: {report.GcCollections} (pauses {report.GcPauseTotalMicros:F0} µs in all)");
         s.Append(c, $"goal: {report.Goal}: {(report.MeetsGoal ? "met" : "NOT met")}");
         return s.ToString();
     }
