@@ -81,7 +81,11 @@ public sealed class FlatAdam : IDisposable
         using var norm = gradients.norm();
         double total = norm.ToDouble();
         double coefficient = maxNorm / (total + 1e-6);
-        if (coefficient < 1) gradients.mul_(coefficient);
+        if (coefficient < 1)
+        {
+            using var scale = coefficient.ToScalar();
+            gradients.mul_(scale);
+        }
         return total;
     }
 
@@ -96,10 +100,19 @@ public sealed class FlatAdam : IDisposable
         double biasCorrection1 = 1 - Math.Pow(beta1, step);
         double biasCorrection2 = 1 - Math.Pow(beta2, step);
 
-        expAvg.mul_(beta1).add_(gradients, alpha: 1 - beta1);
-        expAvgSq.mul_(beta2).addcmul_(gradients, gradients, value: 1 - beta2);
-        var denominator = (expAvgSq.sqrt() / Math.Sqrt(biasCorrection2)).add_(eps);
-        values.addcdiv_(expAvg, denominator, value: -learningRate / biasCorrection1);
+        // Every scalar is held (and disposed) here rather than made by an implicit conversion: an implicit one can be
+        // finalized while its native call still runs when another thread triggers a collection meanwhile.
+        using var decay1 = beta1.ToScalar();
+        using var keep1 = (1 - beta1).ToScalar();
+        using var decay2 = beta2.ToScalar();
+        using var keep2 = (1 - beta2).ToScalar();
+        using var correction2 = Math.Sqrt(biasCorrection2).ToScalar();
+        using var epsilon = eps.ToScalar();
+        using var stepSize = (-learningRate / biasCorrection1).ToScalar();
+        expAvg.mul_(decay1).add_(gradients, alpha: keep1);
+        expAvgSq.mul_(decay2).addcmul_(gradients, gradients, value: keep2);
+        var denominator = expAvgSq.sqrt().div_(correction2).add_(epsilon);
+        values.addcdiv_(expAvg, denominator, value: stepSize);
     }
 
     /// <summary>
