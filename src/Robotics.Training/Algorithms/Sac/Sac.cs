@@ -5,6 +5,7 @@ using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Normalization;
+using Robotics.Training.Optimization;
 using Robotics.Training.Policies;
 using Robotics.Training.Policies.Sac;
 using TorchSharp;
@@ -27,6 +28,8 @@ public sealed class SacAlgorithm : IAlgorithm
     private readonly SacSizes sizes;
     private readonly Device device;
     private readonly EnvSpec spec;
+    // TorchSharp's Adam default, which the optimizers below are made with.
+    private const double AdamEps = 1e-8;
     private readonly Adam actorOptimizer;
     private readonly Adam criticOptimizer;
     private readonly Adam? alphaOptimizer;
@@ -189,7 +192,7 @@ public sealed class SacAlgorithm : IAlgorithm
             if (nonFiniteTensor is not null) { failed = true; break; }
             criticOptimizer.zero_grad();
             qfLoss.backward();
-            criticOptimizer.step();
+            AdamStep.Step(criticOptimizer, AdamEps);
 
             // Actor: maximize min Q of a reparameterized action minus alpha times its log-probability.
             var (piActions, logProb, logStd) = Actor.Sample(obs);
@@ -199,7 +202,7 @@ public sealed class SacAlgorithm : IAlgorithm
             if (nonFiniteTensor is not null) { failed = true; break; }
             actorOptimizer.zero_grad();
             actorLoss.backward();
-            actorOptimizer.step();
+            AdamStep.Step(actorOptimizer, AdamEps);
 
             // Temperature: move log alpha so that the entropy -log pi tracks the target entropy.
             Tensor? alphaLoss = null;
@@ -208,7 +211,7 @@ public sealed class SacAlgorithm : IAlgorithm
                 alphaLoss = SacLosses.TemperatureLoss(logAlpha, logProb, sizes.TargetEntropy);
                 alphaOptimizer.zero_grad();
                 alphaLoss.backward();
-                alphaOptimizer.step();
+                AdamStep.Step(alphaOptimizer, AdamEps);
             }
 
             SacLosses.PolyakUpdate(Critic, TargetCritic, options.Tau);
