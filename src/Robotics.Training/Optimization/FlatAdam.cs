@@ -95,24 +95,7 @@ public sealed class FlatAdam : IDisposable
         using var scope = torch.NewDisposeScope();
         using var noGrad = torch.no_grad();
         foreach (var state in states) state.step++;
-        long step = states[0].step;
-        double learningRate = Inner.ParamGroups.First().LearningRate;
-        double biasCorrection1 = 1 - Math.Pow(beta1, step);
-        double biasCorrection2 = 1 - Math.Pow(beta2, step);
-
-        // Every scalar is held (and disposed) here rather than made by an implicit conversion: an implicit one can be
-        // finalized while its native call still runs when another thread triggers a collection meanwhile.
-        using var decay1 = beta1.ToScalar();
-        using var keep1 = (1 - beta1).ToScalar();
-        using var decay2 = beta2.ToScalar();
-        using var keep2 = (1 - beta2).ToScalar();
-        using var correction2 = Math.Sqrt(biasCorrection2).ToScalar();
-        using var epsilon = eps.ToScalar();
-        using var stepSize = (-learningRate / biasCorrection1).ToScalar();
-        expAvg.mul_(decay1).add_(gradients, alpha: keep1);
-        expAvgSq.mul_(decay2).addcmul_(gradients, gradients, value: keep2);
-        var denominator = expAvgSq.sqrt().div_(correction2).add_(epsilon);
-        values.addcdiv_(expAvg, denominator, value: stepSize);
+        AdamStep.Apply(values, gradients, expAvg, expAvgSq, states[0].step, Inner.ParamGroups.First().LearningRate, beta1, beta2, eps);
     }
 
     /// <summary>
