@@ -1,3 +1,4 @@
+using Robotics.Testing;
 using Robotics.Runtime.Control;
 using Robotics.Runtime.Observation;
 using Robotics.Runtime.Policy;
@@ -25,21 +26,10 @@ public sealed class ZeroAllocationTests
             loop.Start(clock.Now);
             for (int i = 0; i < 500; i++) loop.Step(); // warm up: first inference, JIT tiers
 
-            // The runtime recompiles hot methods in the background (tiered JIT) and installing the new code can
-            // allocate on the calling thread once; that is the JIT settling, not the loop. A loop that allocates
-            // per tick shows it in every window of 5000 ticks, so the test asks for one clean window of up to five.
-            var windows = new List<long>();
-            for (int window = 0; window < 5 && (windows.Count == 0 || windows[^1] != 0); window++)
-            {
-                if (window > 0) Thread.Sleep(200);
-                var before = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < 5000; i++) loop.Step();
-                windows.Add(GC.GetAllocatedBytesForCurrentThread() - before);
-            }
+            int windows = Allocations.AssertOneCleanWindow(() => loop.Step(), calls: 5000, "the control tick");
 
             Assert.Equal(LoopPhase.Running, loop.Phase);
-            Assert.Equal(500 + 5000 * windows.Count, transport.CommandsSent);
-            Assert.True(windows[^1] == 0, $"bytes allocated per window of 5000 ticks: {string.Join(", ", windows)}");
+            Assert.Equal(500 + 5000 * windows, transport.CommandsSent);
         }
         finally
         {

@@ -1,3 +1,4 @@
+using Robotics.Testing;
 using Robotics.Contract.Observations;
 
 namespace Robotics.Contract.Tests.Observations;
@@ -159,11 +160,7 @@ public sealed class ObservationBuilderTests
         var observation = new float[builder.Size];
         builder.Build(state, previous, command, observation);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 1000; i++)
-            builder.Build(state, previous, command, observation);
-
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Allocations.AssertOneCleanWindow(() => builder.Build(state, previous, command, observation), calls: 1000, "building an observation");
     }
 
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>

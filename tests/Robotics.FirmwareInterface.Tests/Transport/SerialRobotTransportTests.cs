@@ -1,3 +1,4 @@
+using Robotics.Testing;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Protocol;
 using Robotics.FirmwareInterface.Transport;
@@ -122,21 +123,18 @@ public sealed class SerialRobotTransportTests : IDisposable
         transport.Open(OpenTimeout);
         var state = new RobotState(2);
         Eventually.True(() => transport.TryReadLatestState(state), "the first state arrives");
-        ReadOnlySpan<float> targets = [1f];
+        float[] targets = [1f];
         for (var i = 0; i < 100; i++)
         {
             transport.TryReadLatestState(state);
             transport.SendCommand(state.Sequence, targets);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 0; i < 1000; i++)
+        Allocations.AssertOneCleanWindow(() =>
         {
             transport.TryReadLatestState(state);
             transport.SendCommand(state.Sequence, targets);
-        }
-
-        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }, calls: 1000, "reading the state and sending a command");
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Robotics.Testing;
 using Robotics.Contract;
 using Robotics.Contract.Observations;
 using Robotics.Sim.Environments;
@@ -93,11 +94,7 @@ public sealed class SimEnvironmentTests : IDisposable
         var action = new float[env.ActionSize];
         env.Step(action);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int t = 0; t < 100; t++)
-            env.Step(action);
-
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Allocations.AssertOneCleanWindow(() => env.Step(action), calls: 100, "an environment step");
     }
 
     [Theory]

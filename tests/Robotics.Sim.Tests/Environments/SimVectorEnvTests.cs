@@ -1,3 +1,4 @@
+using Robotics.Testing;
 using Robotics.Sim.Environments;
 using Robotics.Sim.Randomization;
 using Robotics.Sim.Tasks;
@@ -249,10 +250,6 @@ public sealed class SimVectorEnvTests : IDisposable
         var actions = new float[env.Spec.NumEnvs * env.Spec.ActionSize];
         env.Step(actions, step);
 
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int t = 0; t < 50; t++)
-            env.Step(actions, step);
-
-        Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+        Allocations.AssertOneCleanWindow(() => env.Step(actions, step), calls: 50, "a vector step");
     }
 }
