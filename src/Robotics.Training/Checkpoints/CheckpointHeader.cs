@@ -42,6 +42,9 @@ public sealed record RunCounters
     /// <summary>Best mean deterministic evaluation return so far (NaN before the first).</summary>
     public double BestEvalReturn { get; init; } = double.NaN;
 
+    /// <summary>Mean deterministic evaluation return of the policy before its first update (NaN when not evaluated).</summary>
+    public double InitialEvalReturn { get; init; } = double.NaN;
+
     /// <summary>Evaluations in a row below the collapse threshold.</summary>
     public int LowEvalStreak { get; init; }
 

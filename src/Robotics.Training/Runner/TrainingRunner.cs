@@ -76,6 +76,13 @@ public sealed class TrainingRunner
             env = ResetEnvironments(algorithm, env, EnvSeed(counters.Iteration), state, log);
             int skippedInARow = 0, skippedTotal = 0, iterationsThisCall = 0;
             EvaluationResult? lastEval = null;
+            if (config.Evaluation.EveryUpdates > 0 && config.Evaluation.CollapsePatience > 0 && state.Iteration == 0 && double.IsNaN(state.InitialEvalReturn))
+            {
+                // Collapse detection measures returns from this zero point (CollapseRule).
+                state.InitialEvalReturn = Evaluate(algorithm, ref env, state, log).MeanReturn;
+                log.Info($"evaluation before training: return {state.InitialEvalReturn:F2}");
+            }
+
             var sinceStart = Stopwatch.StartNew();
             long stepsAtStart = state.EnvSteps;
 
@@ -151,20 +158,7 @@ public sealed class TrainingRunner
                 bool boundary = state.Iteration % config.Checkpoint.EveryUpdates == 0;
                 if (config.Evaluation.EveryUpdates > 0 && (state.Iteration % config.Evaluation.EveryUpdates == 0 || boundary))
                 {
-                    try
-                    {
-                        evalEnv ??= source.CreateEvaluation(config.Evaluation.Episodes);
-                        lastEval = Evaluator.Run(algorithm, evalEnv, config.Seed + EvaluationSeedOffset);
-                    }
-                    catch (Exception e) when (source.IsEnvironmentFailure(e))
-                    {
-                        // The evaluation environments share the bridges: replace those, then evaluate once more.
-                        log.Warn($"evaluation environment failed at update {state.Iteration} ({e.Message}); replacing the environments");
-                        env = ReplaceAndReset(algorithm, env, state, log);
-                        evalEnv = source.CreateEvaluation(config.Evaluation.Episodes);
-                        lastEval = Evaluator.Run(algorithm, evalEnv, config.Seed + EvaluationSeedOffset);
-                    }
-
+                    lastEval = Evaluate(algorithm, ref env, state, log);
                     metrics["eval/return_mean"] = lastEval.MeanReturn;
                     metrics["eval/return_std"] = lastEval.StdReturn;
                     metrics["eval/length_mean"] = lastEval.MeanLength;
@@ -263,6 +257,24 @@ public sealed class TrainingRunner
         return (algorithm, header.Counters);
     }
 
+    /// <summary>Runs the deterministic policy on the evaluation environments (replacing the bridges once if they fail).</summary>
+    private EvaluationResult Evaluate(IAlgorithm algorithm, ref IVectorEnv env, LoopState state, TrainingLog log)
+    {
+        try
+        {
+            evalEnv ??= source.CreateEvaluation(config.Evaluation.Episodes);
+            return Evaluator.Run(algorithm, evalEnv, config.Seed + EvaluationSeedOffset);
+        }
+        catch (Exception e) when (source.IsEnvironmentFailure(e))
+        {
+            // The evaluation environments share the bridges: replace those, then evaluate once more.
+            log.Warn($"evaluation environment failed at update {state.Iteration} ({e.Message}); replacing the environments");
+            env = ReplaceAndReset(algorithm, env, state, log);
+            evalEnv = source.CreateEvaluation(config.Evaluation.Episodes);
+            return Evaluator.Run(algorithm, evalEnv, config.Seed + EvaluationSeedOffset);
+        }
+    }
+
     private void HandleEvaluation(ref IAlgorithm algorithm, LoopState state, EnvSpec spec, torch.Device device, TrainingLog log, EvaluationResult eval)
     {
         var options = config.Evaluation;
@@ -274,13 +286,12 @@ public sealed class TrainingRunner
             return;
         }
 
-        // A collapse is judged against the best; returns may be negative, so measure the drop from the best.
-        double threshold = state.BestEvalReturn - (1 - options.CollapseFraction) * Math.Abs(state.BestEvalReturn);
+        double threshold = CollapseRule.Threshold(state.BestEvalReturn, state.InitialEvalReturn, options.CollapseFraction);
         state.LowEvalStreak = eval.MeanReturn < threshold ? state.LowEvalStreak + 1 : 0;
         if (options.CollapsePatience > 0 && state.LowEvalStreak >= options.CollapsePatience)
         {
             Recover(ref algorithm, state, spec, device, log,
-                $"evaluation return {eval.MeanReturn:F2} stayed below {options.CollapseFraction:P0} of the best ({state.BestEvalReturn:F2}) for {state.LowEvalStreak} evaluations");
+                $"evaluation return {eval.MeanReturn:F2} stayed below {threshold:F2} (keeping {options.CollapseFraction:P0} of the gain from {state.InitialEvalReturn:F2} before training to the best {state.BestEvalReturn:F2}) for {state.LowEvalStreak} evaluations");
         }
     }
 
@@ -365,6 +376,7 @@ public sealed class TrainingRunner
         public int Iteration { get; set; } = start.Iteration;
         public long EnvSteps { get; set; } = start.EnvSteps;
         public double BestEvalReturn { get; set; } = start.BestEvalReturn;
+        public double InitialEvalReturn { get; set; } = start.InitialEvalReturn;
         public int LowEvalStreak { get; set; } = start.LowEvalStreak;
         public int Recoveries { get; set; } = start.Recoveries;
         public int Replacements { get; set; }
@@ -374,6 +386,7 @@ public sealed class TrainingRunner
             Iteration = Iteration,
             EnvSteps = EnvSteps,
             BestEvalReturn = BestEvalReturn,
+            InitialEvalReturn = InitialEvalReturn,
             LowEvalStreak = LowEvalStreak,
             Recoveries = Recoveries,
         };

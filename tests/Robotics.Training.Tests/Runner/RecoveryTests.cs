@@ -14,9 +14,10 @@ public sealed class RecoveryTests
     [Fact]
     public void Evaluation_collapse_reloads_the_best_checkpoint_and_lowers_the_learning_rate()
     {
-        // Given environments whose reward vanishes after 3 updates, the evaluation return falls to 0,
-        // far below half the best; after 2 such evaluations the runner recovers.
-        var world = new World { RewardUntilStep = 3 * 128 };
+        // Given environments that pay nothing during the evaluation before training (at most 2 episodes of 50 steps),
+        // pay for about 3 updates, then pay nothing again: the evaluation return falls back to the untrained 0, far
+        // below half the gain; after 2 such evaluations the runner recovers.
+        var world = new World { RewardFromStep = 100, RewardUntilStep = 100 + 3 * 128 };
         var source = new InProcessEnvironmentSource("vanishing reward", n => new VanishingRewardEnv(n, world));
         // Episodes last 50 steps at most, so every evaluation returns between 1 and 50 while the reward lasts.
         var config = SmallConfig(totalSteps: 8 * 128, checkpointEvery: 100) with
@@ -29,6 +30,7 @@ public sealed class RecoveryTests
         var result = new TrainingRunner(config, dir, source).Train(quiet, resume: false);
 
         Assert.True(result.Recoveries >= 1, string.Join(" | ", quiet.Messages));
+        Assert.Contains(quiet.Messages, m => m.Contains("evaluation before training: return 0.00"));
         Assert.Contains(quiet.Messages, m => m.Contains("recovery 1") && m.Contains("reloaded best.ckpt") && m.Contains("learning rate scale now 0.5"));
         var (_, _, algorithm) = CheckpointFiles.Load(new RunFolder(dir).LastCheckpoint, torch.CPU);
         using (algorithm) Assert.True(algorithm.LearningRateScale <= 0.5);
@@ -38,6 +40,7 @@ public sealed class RecoveryTests
     private sealed class World
     {
         public long Steps;
+        public long RewardFromStep;
         public long RewardUntilStep;
     }
 
@@ -51,8 +54,8 @@ public sealed class RecoveryTests
         {
             inner.Step(actions, into);
             world.Steps += n;
-            // 1 per step while the reward lasts (a return equal to the length), 0 after.
-            float reward = world.Steps <= world.RewardUntilStep ? 1 : 0;
+            // 1 per step while the reward lasts (a return equal to the length), 0 before and after.
+            float reward = world.Steps > world.RewardFromStep && world.Steps <= world.RewardUntilStep ? 1 : 0;
             Array.Fill(into.Rewards, reward);
             for (int i = 0; i < into.Episodes.Count; i++) into.Episodes[i] = into.Episodes[i] with { Return = reward * into.Episodes[i].Length };
         }
