@@ -26,6 +26,7 @@ internal static class Program
         yield return ResumeCommand.Create();
         yield return EvalCommand.Create();
         yield return PlotCommand.Create();
+        yield return CompareCommand.Create();
         yield return ExportCommand.Create();
         yield return RunCommand.Create();
         yield return EmulateCommand.Create();
