@@ -19,27 +19,11 @@ public static class OnnxPolicyEvaluator
         var differences = ContractCheck.PolicyDifferences(policy.Metadata.Contract, spec.Contract);
         if (differences.Count > 0) throw new ContractMismatchException(differences);
 
-        var step = new VectorStep(spec.NumEnvs, spec.ObservationSize);
-        env.Reset(seed, step);
-        var first = new EpisodeRecord?[spec.NumEnvs];
-        int done = 0;
-        int maxSteps = spec.MaxEpisodeSteps > 0 ? spec.MaxEpisodeSteps + 1 : 100_000;
-        for (int t = 0; t < maxSteps && done < spec.NumEnvs; t++)
+        return Evaluator.Run(env, seed, observations =>
         {
-            step.Observations.CopyTo(policy.Observation, 0);
+            observations.CopyTo(policy.Observation, 0);
             policy.Run();
-            env.Step(policy.Actions, step);
-            foreach (var episode in step.Episodes)
-            {
-                if (first[episode.Env] is not null) continue;
-                first[episode.Env] = episode;
-                done++;
-            }
-        }
-
-        var episodes = first.Where(e => e is not null).Select(e => e!.Value).ToList();
-        if (episodes.Count == 0)
-            throw new InvalidOperationException($"no evaluation episode ended within {maxSteps} steps");
-        return EvaluationResult.From(episodes);
+            return policy.Actions;
+        });
     }
 }

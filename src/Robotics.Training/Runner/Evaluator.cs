@@ -43,7 +43,14 @@ public sealed record EvaluationResult(int Episodes, double MeanReturn, double St
 /// </summary>
 public static class Evaluator
 {
-    public static EvaluationResult Run(IAlgorithm algorithm, IVectorEnv env, int seed)
+    /// <summary>An action source for evaluation: actions in robot units for a batch of observations.</summary>
+    public delegate ReadOnlySpan<float> Act(float[] observations);
+
+    public static EvaluationResult Run(IAlgorithm algorithm, IVectorEnv env, int seed) =>
+        Run(env, seed, observations => algorithm.ActDeterministic(observations, env.Spec.NumEnvs));
+
+    /// <summary>The first episode of every environment after a reset with <paramref name="seed"/>, acting with <paramref name="act"/>.</summary>
+    public static EvaluationResult Run(IVectorEnv env, int seed, Act act)
     {
         var spec = env.Spec;
         var step = new VectorStep(spec.NumEnvs, spec.ObservationSize);
@@ -54,8 +61,7 @@ public static class Evaluator
         int maxSteps = spec.MaxEpisodeSteps > 0 ? spec.MaxEpisodeSteps + 1 : 100_000;
         for (int t = 0; t < maxSteps && done < spec.NumEnvs; t++)
         {
-            var actions = algorithm.ActDeterministic(step.Observations, spec.NumEnvs);
-            env.Step(actions, step);
+            env.Step(act(step.Observations), step);
             foreach (var episode in step.Episodes)
             {
                 if (first[episode.Env] is not null) continue;
