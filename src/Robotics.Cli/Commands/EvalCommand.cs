@@ -24,7 +24,12 @@ internal static class EvalCommand
         var seed = new Option<int>("--seed") { Description = "seed of the evaluation environments", DefaultValueFactory = _ => 12345 };
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
         var bridges = TrainingCli.BridgeOption();
-        var command = new Command("eval", "Run a trained policy deterministically and report mean/std return and episode length.") { target, episodes, seed, json, bridges, task };
+        var allCheckpoints = new Option<bool>("--all-checkpoints") { Description = "evaluate every numbered checkpoint of the run folder and its final policy, in order (a learning curve with as many episodes as you ask)" };
+        var success = new Option<string?>("--success") { Description = "also report the share of episodes meeting STATISTIC<VALUE or STATISTIC>VALUE on a task statistic, e.g. final/distance<0.02" };
+        var command = new Command("eval", "Run a trained policy deterministically and report mean/std return and episode length.")
+        {
+            target, episodes, seed, json, bridges, task, allCheckpoints, success,
+        };
         command.SetAction(parse => TrainingCli.Guard(() =>
         {
             int n = parse.GetValue(episodes);
@@ -36,28 +41,74 @@ internal static class EvalCommand
 
             var endpoints = parse.GetValue(bridges) ?? [];
             string path = parse.GetValue(target)!;
+            SuccessCriterion? criterion = null;
+            try
+            {
+                if (parse.GetValue(success) is { } text) criterion = SuccessCriterion.Parse(text);
+            }
+            catch (FormatException e)
+            {
+                Console.Error.WriteLine($"--success: {e.Message}");
+                return 2;
+            }
+
             if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
-                return EvaluateOnnx(path, parse.GetValue(task), n, parse.GetValue(seed), endpoints, parse.GetValue(json));
+                return EvaluateOnnx(path, parse.GetValue(task), n, parse.GetValue(seed), endpoints, parse.GetValue(json), criterion);
+            if (parse.GetValue(allCheckpoints))
+                return EvaluateAll(path, n, parse.GetValue(seed), endpoints, parse.GetValue(json), criterion);
 
             using var source = endpoints.Length > 0
                 ? BridgeEnvironmentSource.Remote(CheckpointFiles.ReadHeader(CheckpointFiles.Resolve(path)).Task, endpoints)
                 : null;
             var (checkpoint, header, r) = CheckpointEvaluation.Run(path, n, parse.GetValue(seed), source);
-            Print(r, parse.GetValue(json),
+            Print(r, parse.GetValue(json), criterion,
                 $"{checkpoint} ({header.Task}, {header.Algorithm}, {header.Counters.EnvSteps} steps)",
-                new Dictionary<string, object?>
-                {
-                    ["checkpoint"] = checkpoint,
-                    ["task"] = header.Task,
-                    ["algorithm"] = header.Algorithm,
-                    ["step"] = header.Counters.EnvSteps,
-                });
+                Identity(checkpoint, header));
             return 0;
         }));
         return command;
     }
 
-    private static int EvaluateOnnx(string modelPath, string? taskOption, int episodes, int seed, string[] endpoints, bool json)
+    /// <summary>Every numbered checkpoint of a run and its final policy, one line (or one JSON object) each.</summary>
+    private static int EvaluateAll(string runDir, int episodes, int seed, string[] endpoints, bool json, SuccessCriterion? criterion)
+    {
+        var folder = new RunFolder(runDir);
+        var checkpoints = folder.CheckpointsInOrder();
+        if (checkpoints.Count == 0)
+        {
+            Console.Error.WriteLine($"robotics eval: {folder.Root} has no numbered checkpoints (checkpoints/update_*.ckpt) and no final policy; --all-checkpoints needs a run folder");
+            return 2;
+        }
+
+        using var source = endpoints.Length > 0 ? BridgeEnvironmentSource.Remote(CheckpointFiles.ReadHeader(checkpoints[0]).Task, endpoints) : null;
+        var results = new List<Dictionary<string, object?>>();
+        foreach (var path in checkpoints)
+        {
+            var (checkpoint, header, r) = CheckpointEvaluation.Run(path, episodes, seed, source);
+            var summary = Identity(checkpoint, header);
+            AddSummary(summary, r, criterion, episodeList: false);
+            results.Add(summary);
+            if (!json)
+            {
+                string successText = criterion is null ? "" : string.Create(CultureInfo.InvariantCulture, $"  {criterion}: {(double)summary["success"]! * 100:F0}%");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{Path.GetFileName(checkpoint),-20} step {header.Counters.EnvSteps,9}  return {r.MeanReturn,9:F2} ± {r.StdReturn,7:F2}  length {r.MeanLength,7:F1}{successText}"));
+            }
+        }
+
+        if (json) Console.WriteLine(JsonSerializer.Serialize(results));
+        return 0;
+    }
+
+    private static Dictionary<string, object?> Identity(string checkpoint, CheckpointHeader header) => new()
+    {
+        ["checkpoint"] = checkpoint,
+        ["task"] = header.Task,
+        ["algorithm"] = header.Algorithm,
+        ["step"] = header.Counters.EnvSteps,
+    };
+
+    private static int EvaluateOnnx(string modelPath, string? taskOption, int episodes, int seed, string[] endpoints, bool json, SuccessCriterion? criterion)
     {
         if (!File.Exists(modelPath))
         {
@@ -73,30 +124,44 @@ internal static class EvalCommand
             : SimEnvironmentSource.ForTask(task, threads: Environment.ProcessorCount, randomize: false);
         using var env = source.CreateEvaluation(episodes);
         var r = OnnxPolicyEvaluator.Run(modelPath, env, seed);
-        Print(r, json, $"{modelPath} on {task} (ONNX Runtime)", new Dictionary<string, object?> { ["model"] = modelPath, ["task"] = task });
+        Print(r, json, criterion, $"{modelPath} on {task} (ONNX Runtime)", new Dictionary<string, object?> { ["model"] = modelPath, ["task"] = task });
         return 0;
     }
 
     /// <summary>One evaluation, as a line per figure or as JSON with <paramref name="identity"/>'s fields first.</summary>
-    private static void Print(EvaluationResult r, bool json, string headline, Dictionary<string, object?> identity)
+    private static void Print(EvaluationResult r, bool json, SuccessCriterion? criterion, string headline, Dictionary<string, object?> identity)
     {
+        AddSummary(identity, r, criterion, episodeList: true);
         if (json)
         {
-            identity["episodes"] = r.Episodes;
-            identity["return_mean"] = r.MeanReturn;
-            identity["return_std"] = r.StdReturn;
-            identity["return_min"] = r.MinReturn;
-            identity["return_max"] = r.MaxReturn;
-            identity["length_mean"] = r.MeanLength;
-            identity["length_std"] = r.StdLength;
-            identity["stats"] = r.Stats;
-            identity["episode_list"] = r.EpisodeList.Select(e => new { env = e.Env, @return = e.Return, length = e.Length, terminated = e.Terminated, stats = e.Stats });
             Console.WriteLine(JsonSerializer.Serialize(identity));
             return;
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{headline}: {r.Episodes} episodes, return {r.MeanReturn:F2} ± {r.StdReturn:F2} (min {r.MinReturn:F2}, max {r.MaxReturn:F2}), length {r.MeanLength:F1} ± {r.StdLength:F1}"));
+        if (criterion is not null) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  success ({criterion}): {(double)identity["success"]! * 100:F0}% of the episodes"));
         foreach (var (name, mean) in r.Stats) Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {name}: {mean:G6} (mean)"));
+    }
+
+    /// <summary>The evaluation's figures, added to <paramref name="into"/> under their JSON names.</summary>
+    private static void AddSummary(Dictionary<string, object?> into, EvaluationResult r, SuccessCriterion? criterion, bool episodeList)
+    {
+        into["episodes"] = r.Episodes;
+        into["return_mean"] = r.MeanReturn;
+        into["return_std"] = r.StdReturn;
+        into["return_min"] = r.MinReturn;
+        into["return_max"] = r.MaxReturn;
+        into["length_mean"] = r.MeanLength;
+        into["length_std"] = r.StdLength;
+        if (criterion is not null)
+        {
+            into["success_criterion"] = criterion.ToString();
+            into["success"] = criterion.Share(r.EpisodeList);
+        }
+
+        into["stats"] = r.Stats;
+        if (episodeList)
+            into["episode_list"] = r.EpisodeList.Select(e => new { env = e.Env, @return = e.Return, length = e.Length, terminated = e.Terminated, stats = e.Stats });
     }
 }

@@ -27,6 +27,16 @@ public sealed class RunFolder
 
     public string NumberedCheckpoint(int iteration) => Path.Combine(Checkpoints, $"update_{iteration:D6}{CheckpointFiles.Extension}");
 
+    /// <summary>The numbered checkpoints in update order, then the final policy when the run has finished.</summary>
+    public IReadOnlyList<string> CheckpointsInOrder()
+    {
+        var numbered = Directory.Exists(Checkpoints)
+            ? Directory.GetFiles(Checkpoints, "update_*" + CheckpointFiles.Extension).Order(StringComparer.Ordinal).ToList()
+            : [];
+        if (File.Exists(FinalPolicy)) numbered.Add(FinalPolicy);
+        return numbered;
+    }
+
     public void Create()
     {
         Directory.CreateDirectory(Root);
