@@ -9,7 +9,9 @@
 #   build/bench-algorithms.sh runs/bench "1 2 3" "cartpole-swingup reacher hopper" "ppo sac"
 #
 # Environment: ROBOTICS (the robotics command, default ./robotics),
-# TOTAL_STEPS (override every config's total_steps, e.g. for a short trial).
+# TOTAL_STEPS (override every config's total_steps, e.g. for a short trial),
+# SAC_FRACTION_OF_PPO (SAC runs for this fraction of the PPO config's total_steps on the same task,
+# e.g. 0.3333: the issue's goal is SAC reaching PPO's final return within a third of its steps).
 set -euo pipefail
 out=${1:-runs/bench-algorithms}
 seeds=${2:-"1 2 3"}
@@ -27,7 +29,12 @@ for task in $tasks; do
       run=$out/$task-$algorithm-seed$seed
       [[ -f $run/policy.ckpt ]] && { echo "kept $run (already finished)"; continue; }
       extra=()
-      [[ -n ${TOTAL_STEPS:-} ]] && extra+=(--total-steps "$TOTAL_STEPS")
+      if [[ -n ${TOTAL_STEPS:-} ]]; then
+        extra+=(--total-steps "$TOTAL_STEPS")
+      elif [[ $algorithm == sac && -n ${SAC_FRACTION_OF_PPO:-} ]]; then
+        ppo_steps=$(awk '$1 == "total_steps:" { print $2 }' "configs/training/$task-ppo.yaml")
+        extra+=(--total-steps "$(awk -v s="$ppo_steps" -v f="$SAC_FRACTION_OF_PPO" 'BEGIN { printf "%d", s * f }')")
+      fi
       echo "== $task $algorithm seed $seed -> $run"
       $robotics train --config "$config" --seed "$seed" --out "$run" "${extra[@]}"
     done
