@@ -417,7 +417,6 @@ public sealed class SacAlgorithm : IAlgorithm
         }
     }
 
-    /// <summary>Losses averaged over an iteration's updates; Q statistics of its last minibatch.</summary>
     /// <summary>
     /// Both critics' values of the actor's actions for the actor's loss. The critics take no step from that loss, so their
     /// parameters leave the graph (the gradient still flows through them to the actions): the backward skips their
@@ -436,6 +435,7 @@ public sealed class SacAlgorithm : IAlgorithm
         }
     }
 
+    /// <summary>Losses averaged over an iteration's updates; Q statistics of its last minibatch.</summary>
     private sealed class UpdateStats
     {
         private int count;
