@@ -87,17 +87,12 @@ public static class RunComparison
     {
         var list = runs.OrderBy(r => r.Task, StringComparer.Ordinal).ThenBy(r => r.Algorithm == referenceAlgorithm ? 0 : 1)
             .ThenBy(r => r.Algorithm, StringComparer.Ordinal).ThenBy(r => r.Seed).ToList();
-        var rows = new List<ComparisonRow>();
-        foreach (var run in list)
-        {
-            var referenceRuns = list.Where(r => r.Task == run.Task && r.Algorithm == referenceAlgorithm).ToList();
-            var reference = referenceRuns.Count == 0 ? null
-                : new ReferenceFigures(referenceRuns.Average(r => r.FinalReturn), referenceRuns.Average(r => r.TailMean), referenceRuns.Average(r => r.Steps), referenceRuns.Count);
-            rows.Add(new ComparisonRow(run, reference, reference is null ? null : run.FirstReaching(reference.Final),
-                reference is null ? null : run.FirstAverageReaching(reference.TailMean)));
-        }
-
-        return rows;
+        var references = list.Where(r => r.Algorithm == referenceAlgorithm).GroupBy(r => r.Task).ToDictionary(
+            g => g.Key, g => new ReferenceFigures(g.Average(r => r.FinalReturn), g.Average(r => r.TailMean), g.Average(r => r.Steps), g.Count()));
+        return list.Select(run => references.TryGetValue(run.Task, out var reference)
+                ? new ComparisonRow(run, reference, run.FirstReaching(reference.Final), run.FirstAverageReaching(reference.TailMean))
+                : new ComparisonRow(run, null, null, null))
+            .ToList();
     }
 
     /// <summary>The rows as a Markdown table.</summary>
