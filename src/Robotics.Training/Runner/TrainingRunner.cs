@@ -290,8 +290,11 @@ public sealed class TrainingRunner
         state.LowEvalStreak = eval.MeanReturn < threshold ? state.LowEvalStreak + 1 : 0;
         if (options.CollapsePatience > 0 && state.LowEvalStreak >= options.CollapsePatience)
         {
+            string basis = double.IsNaN(state.InitialEvalReturn)
+                ? $"{options.CollapseFraction:P0} of the best {state.BestEvalReturn:F2}"
+                : $"keeping {options.CollapseFraction:P0} of the gain from {state.InitialEvalReturn:F2} before training to the best {state.BestEvalReturn:F2}";
             Recover(ref algorithm, state, spec, device, log,
-                $"evaluation return {eval.MeanReturn:F2} stayed below {threshold:F2} (keeping {options.CollapseFraction:P0} of the gain from {state.InitialEvalReturn:F2} before training to the best {state.BestEvalReturn:F2}) for {state.LowEvalStreak} evaluations");
+                $"evaluation return {eval.MeanReturn:F2} stayed below {threshold:F2} ({basis}) for {state.LowEvalStreak} evaluations");
         }
     }
 
