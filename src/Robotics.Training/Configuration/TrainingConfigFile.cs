@@ -71,6 +71,7 @@ public static class TrainingConfigFile
         Require(p.LearningRate > 0, "ppo.learning_rate", "must be positive");
         Require(p.LrSchedule is "constant" or "linear" or "cosine", "ppo.lr_schedule",
             $"expected constant, linear or cosine, got '{p.LrSchedule}'");
+        Require(p.Gradients is "analytic" or "autograd", "ppo.gradients", $"expected analytic or autograd, got '{p.Gradients}'");
         Require(p.Gamma is > 0 and <= 1, "ppo.gamma", "must be in (0, 1]");
         Require(p.GaeLambda is >= 0 and <= 1, "ppo.gae_lambda", "must be in [0, 1]");
         Require(p.Epochs > 0, "ppo.epochs", "must be positive");

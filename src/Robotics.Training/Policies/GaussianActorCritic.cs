@@ -18,8 +18,9 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
     private readonly Parameter actorLogStd;
     private readonly Sequential critic;
 
-    // The same Linear modules as inside the Sequentials, kept in order for export.
+    // The same Linear modules as inside the Sequentials, kept in order for export and for hand-written gradients.
     private readonly List<Linear> actorLayers;
+    private readonly List<Linear> criticLayers;
 
     public GaussianActorCritic(int observationSize, int actionSize, PolicyOptions options)
         : base(nameof(GaussianActorCritic))
@@ -34,7 +35,9 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
         actorMean = actor.Net;
         actorLayers = actor.Layers;
         actorLogStd = new Parameter(torch.full(1, actionSize, options.InitLogStd, dtype: float32));
-        critic = Mlp(observationSize, hidden, 1, options.Activation, outputGain: 1.0).Net;
+        var criticMlp = Mlp(observationSize, hidden, 1, options.Activation, outputGain: 1.0);
+        critic = criticMlp.Net;
+        criticLayers = criticMlp.Layers;
         RegisterComponents();
     }
 
@@ -77,6 +80,12 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
         var z = (action - mean) / actorLogStd.exp();
         return torch.addcmul(-HalfLog2Pi - actorLogStd, z, z, value: -0.5).sum(-1);
     }
+
+    /// <summary>The mean network as an <see cref="MlpTape"/>: the same weights, run without autograd.</summary>
+    public MlpTape ActorTape() => new(actorLayers, Activation);
+
+    /// <summary>The value network as an <see cref="MlpTape"/> (output [batch, 1]).</summary>
+    public MlpTape CriticTape() => new(criticLayers, Activation);
 
     /// <summary>The actor's linear layers in order, for export.</summary>
     public IReadOnlyList<DenseLayer> ActorLayers()

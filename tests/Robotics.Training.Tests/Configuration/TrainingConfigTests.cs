@@ -34,6 +34,7 @@ public sealed class TrainingConfigTests
 
     [Theory]
     [InlineData("task: cartpole-balance\nppo:\n  lr_schedule: step\n", "ppo.lr_schedule")]
+    [InlineData("task: cartpole-balance\nppo:\n  gradients: numeric\n", "ppo.gradients")]
     [InlineData("task: cartpole-balance\nalgorithm: dqn\n", "algorithm")]
     [InlineData("task: cartpole-balance\ndevice: tpu\n", "device")]
     [InlineData("task: cartpole-balance\npolicy:\n  activation: gelu\n", "policy.activation")]

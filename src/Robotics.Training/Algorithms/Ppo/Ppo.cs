@@ -22,6 +22,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
     private readonly PpoOptions options;
     private readonly PpoSizes sizes;
     private readonly FlatAdam optimizer;
+    private readonly PpoGradient? gradient;
 
     public PpoAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
         : base(new OnPolicyCore(config, spec, device, config.Ppo.RolloutSteps, config.Ppo.Gamma))
@@ -29,6 +30,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         options = config.Ppo;
         sizes = options.SizesFor(spec.NumEnvs);
         optimizer = new FlatAdam(Core.Policy.parameters().ToList(), options.LearningRate, eps: 1e-5);
+        gradient = options.Gradients == "analytic" ? new PpoGradient(Core.Policy, options) : null;
     }
 
     public override string Name => "ppo";
@@ -86,39 +88,18 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
             for (int m = 0; m < minibatches; m++)
             {
                 using var scope = torch.NewDisposeScope();
-                var (newLogProb, entropy, newValue) = Policy.Evaluate(obsBatches[m], actionBatches[m]);
-                var logRatio = newLogProb - logProbBatches[m];
-                var ratio = logRatio.exp();
+                var (figures, nonFinite) = gradient is null
+                    ? AutogradStep(obsBatches[m], actionBatches[m], logProbBatches[m], advantageBatches[m], valueBatches[m], returnBatches[m], logRatioRows[m])
+                    : AnalyticStep(obsBatches[m], actionBatches[m], logProbBatches[m], advantageBatches[m], valueBatches[m], returnBatches[m], logRatioRows[m]);
+                if (nonFinite is not null) return nonFinite;
 
-                var pgLoss = PpoLosses.PolicyLoss(advantageBatches[m], ratio, options.ClipCoef);
-                var valueLoss = PpoLosses.ValueLoss(newValue, valueBatches[m], returnBatches[m], options.ClipCoef, options.ClipValueLoss);
-                var entropyLoss = entropy.mean();
-                // loss = pgLoss - entropyCoef * entropyLoss + valueCoef * valueLoss. Without an entropy bonus its term adds
-                // exactly zero to the loss and the gradients; leaving it out saves its backward.
-                var loss = options.EntropyCoef == 0
-                    ? torch.add(pgLoss, valueLoss, alpha: options.ValueCoef)
-                    : torch.add(pgLoss - options.EntropyCoef * entropyLoss, valueLoss, alpha: options.ValueCoef);
-
-                // One read of the figures this minibatch reports (each read is a round trip to the native side).
-                float[] figures;
-                using (torch.no_grad())
-                {
-                    logRatioRows[m].copy_(logRatio);
-                    figures = torch.stack([loss, pgLoss, valueLoss, entropyLoss]).cpu().data<float>().ToArray();
-                }
-
-                if (!float.IsFinite(figures[0]))
-                    return OnPolicyCore.FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss";
-
-                optimizer.ZeroGrad();
-                loss.backward();
                 // The global norm is not finite exactly when some gradient is not; only then look for which.
                 double gradNorm = optimizer.ClipGradNorm(options.MaxGradNorm);
                 if (!double.IsFinite(gradNorm)) return Core.FirstNonFiniteGradient() ?? "gradient norm";
 
                 double clippedNorm = Math.Min(gradNorm, options.MaxGradNorm);
                 optimizer.Step();
-                stats.Add(figures[1], figures[2], figures[3], gradNorm, clippedNorm);
+                stats.Add(figures.PolicyLoss, figures.ValueLoss, figures.Entropy, gradNorm, clippedNorm);
             }
 
             double[] approxKl, clipFraction;
@@ -136,7 +117,65 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         return null;
     }
 
-    protected override void DisposeOptimizers() => optimizer.Dispose();
+    /// <summary>
+    /// Zeroes the gradients and fills them with the gradient of one minibatch's loss, by autograd; writes the
+    /// minibatch's log-ratios and returns its figures, or the name of the first non-finite loss term.
+    /// </summary>
+    private (LossFigures Figures, string? NonFinite) AutogradStep(
+        Tensor obs, Tensor actions, Tensor oldLogProbs, Tensor advantages, Tensor oldValues, Tensor returns, Tensor logRatioOut)
+    {
+        var (newLogProb, entropy, newValue) = Policy.Evaluate(obs, actions);
+        var logRatio = newLogProb - oldLogProbs;
+        var ratio = logRatio.exp();
+
+        var pgLoss = PpoLosses.PolicyLoss(advantages, ratio, options.ClipCoef);
+        var valueLoss = PpoLosses.ValueLoss(newValue, oldValues, returns, options.ClipCoef, options.ClipValueLoss);
+        var entropyLoss = entropy.mean();
+        // loss = pgLoss - entropyCoef * entropyLoss + valueCoef * valueLoss. Without an entropy bonus its term adds
+        // exactly zero to the loss and the gradients; leaving it out saves its backward.
+        var loss = options.EntropyCoef == 0
+            ? torch.add(pgLoss, valueLoss, alpha: options.ValueCoef)
+            : torch.add(pgLoss - options.EntropyCoef * entropyLoss, valueLoss, alpha: options.ValueCoef);
+
+        // One read of the figures this minibatch reports (each read is a round trip to the native side).
+        float[] read;
+        using (torch.no_grad())
+        {
+            logRatioOut.copy_(logRatio);
+            read = torch.stack([loss, pgLoss, valueLoss, entropyLoss]).cpu().data<float>().ToArray();
+        }
+
+        if (!float.IsFinite(read[0]))
+            return (default, OnPolicyCore.FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss");
+
+        optimizer.ZeroGrad();
+        loss.backward();
+        return (new LossFigures(read[1], read[2], read[3]), null);
+    }
+
+    /// <summary>As <see cref="AutogradStep"/>, with the gradient worked out by hand (<see cref="PpoGradient"/>).</summary>
+    private (LossFigures Figures, string? NonFinite) AnalyticStep(
+        Tensor obs, Tensor actions, Tensor oldLogProbs, Tensor advantages, Tensor oldValues, Tensor returns, Tensor logRatioOut)
+    {
+        optimizer.ZeroGrad();
+        var read = gradient!.Accumulate(obs, actions, oldLogProbs, advantages, oldValues, returns, logRatioOut).cpu().data<float>().ToArray();
+        var figures = new LossFigures(read[0], read[1], read[2]);
+        if (!double.IsFinite(figures.Total(options)))
+            return (figures, new[] { "policy loss", "value loss", "entropy" }.Where((_, i) => !float.IsFinite(read[i])).FirstOrDefault() ?? "loss");
+        return (figures, null);
+    }
+
+    /// <summary>The terms of one minibatch's loss.</summary>
+    private readonly record struct LossFigures(double PolicyLoss, double ValueLoss, double Entropy)
+    {
+        public double Total(PpoOptions o) => PolicyLoss - o.EntropyCoef * Entropy + o.ValueCoef * ValueLoss;
+    }
+
+    protected override void DisposeOptimizers()
+    {
+        gradient?.Dispose();
+        optimizer.Dispose();
+    }
 
     // PPO's checkpoints hold the optimizer between the parameters and the normalizer statistics (older runs resume from them),
     // so this writes the core's parts itself rather than through OnPolicyCore.SaveState.

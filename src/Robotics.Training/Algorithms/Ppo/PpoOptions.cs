@@ -45,6 +45,13 @@ public sealed record PpoOptions
     /// <summary>Normalize advantages per minibatch.</summary>
     public bool NormalizeAdvantages { get; init; } = true;
 
+    /// <summary>
+    /// How the minibatch gradient is computed: <c>analytic</c> (worked out by hand, <see cref="PpoGradient"/>) or
+    /// <c>autograd</c> (TorchSharp's autograd over <see cref="PpoLosses"/>). The same loss and gradient; analytic
+    /// skips the autograd engine, whose cost per node dominates a step on small networks.
+    /// </summary>
+    public string Gradients { get; init; } = "analytic";
+
     /// <summary>Sizes derived from the options and the number of environments, computed in one place.</summary>
     public PpoSizes SizesFor(int numEnvs)
     {
