@@ -18,6 +18,7 @@ internal static class BenchCommand
         BenchLoopCommand.Create,
         BenchSerialCommand.Create,
         BenchGradientVarianceCommand.Create,
+        BenchUpdateCommand.Create,
     ];
 
     public static Command Create()

@@ -104,7 +104,7 @@ internal static class TrainingCli
     }
 
     /// <summary>A child process running this program's sim-bridge verb on a free loopback port, one stepping thread.</summary>
-    private static LocalBridge StartLocalBridge()
+    public static LocalBridge StartLocalBridge()
     {
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running");
         var leading = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(TrainCommand).Assembly.Location } : [];

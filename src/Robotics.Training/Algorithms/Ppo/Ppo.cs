@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Robotics.Contract;
 using Robotics.Sim.Environments;
 using Robotics.Training.Algorithms.OnPolicy;
@@ -88,10 +89,12 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
             for (int m = 0; m < minibatches; m++)
             {
                 using var scope = torch.NewDisposeScope();
+                long started = Stopwatch.GetTimestamp();
                 var (figures, nonFinite) = gradient is null
                     ? AutogradStep(obsBatches[m], actionBatches[m], logProbBatches[m], advantageBatches[m], valueBatches[m], returnBatches[m], logRatioRows[m])
                     : AnalyticStep(obsBatches[m], actionBatches[m], logProbBatches[m], advantageBatches[m], valueBatches[m], returnBatches[m], logRatioRows[m]);
                 if (nonFinite is not null) return nonFinite;
+                long gradientDone = Stopwatch.GetTimestamp();
 
                 // The global norm is not finite exactly when some gradient is not; only then look for which.
                 double gradNorm = optimizer.ClipGradNorm(options.MaxGradNorm);
@@ -100,6 +103,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
                 double clippedNorm = Math.Min(gradNorm, options.MaxGradNorm);
                 optimizer.Step();
                 stats.Add(figures.PolicyLoss, figures.ValueLoss, figures.Entropy, gradNorm, clippedNorm);
+                stats.AddTimes(Stopwatch.GetElapsedTime(started, gradientDone), Stopwatch.GetElapsedTime(gradientDone));
             }
 
             double[] approxKl, clipFraction;
@@ -204,7 +208,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
     private sealed class UpdateStats
     {
         private int count;
-        private double pg, value, entropy, kl, clipFraction, gradNorm, clippedNorm;
+        private double pg, value, entropy, kl, clipFraction, gradNorm, clippedNorm, gradientSeconds, optimizerSeconds;
 
         /// <summary>Epochs run before the update ended or stopped early on KL.</summary>
         public int Epochs { get; private set; }
@@ -217,6 +221,13 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
             entropy += entropyValue;
             gradNorm += norm;
             clippedNorm += clipped;
+        }
+
+        /// <summary>Time in the minibatch gradients (forward, loss, backward) and in clipping and Adam.</summary>
+        public void AddTimes(TimeSpan gradient, TimeSpan optimizerStep)
+        {
+            gradientSeconds += gradient.TotalSeconds;
+            optimizerSeconds += optimizerStep.TotalSeconds;
         }
 
         /// <summary>The approximate KL and clip fraction of each minibatch of an epoch.</summary>
@@ -239,6 +250,8 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
             m["losses/grad_norm_clipped"] = clippedNorm / n;
             m["losses/minibatches"] = count;
             m["losses/epochs"] = Epochs;
+            m["perf/learn_gradient_seconds"] = gradientSeconds;
+            m["perf/learn_optimizer_seconds"] = optimizerSeconds;
         }
     }
 }

@@ -1,0 +1,82 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using Robotics.Training.Configuration;
+using Robotics.Training.Runner;
+
+namespace Robotics.Cli.Commands;
+
+/// <summary>
+/// <c>robotics bench update</c>: the time of one PPO update, collecting and learning, with the minibatch gradient by
+/// autograd and by hand, from a training config (default: the cartpole balance config, 64x64 networks).
+/// </summary>
+internal static class BenchUpdateCommand
+{
+    public static Command Create()
+    {
+        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var config = new Option<FileInfo>("--config")
+        {
+            Description = "PPO training config whose task, networks, batch and minibatches are timed",
+            DefaultValueFactory = _ => new FileInfo(Path.Combine("configs", "training", "cartpole-balance-ppo.yaml")),
+        };
+        var updates = new Option<int>("--updates") { Description = "timed updates per gradient path", DefaultValueFactory = _ => 20 };
+        var warmup = new Option<int>("--warmup") { Description = "untimed updates first", DefaultValueFactory = _ => 3 };
+        var inProcess = new Option<bool>("--in-process") { Description = "step MuJoCo in this process instead of through local bridges" };
+        var command = new Command("update",
+            "Time PPO updates (collect, learn; learning split into gradients, optimizer and the rest) with autograd and with the hand-written gradient.")
+        {
+            json, config, updates, warmup, inProcess,
+        };
+        command.SetAction(parse => TrainingCli.Guard(() =>
+        {
+            string path = parse.GetValue(config)!.FullName;
+            var loaded = TrainingConfigFile.Load(path);
+            TrainingConfigFile.Validate(loaded, path);
+            var options = new UpdateBenchmarkOptions
+            {
+                Updates = Positive(parse.GetValue(updates), "--updates"),
+                WarmupUpdates = Math.Max(0, parse.GetValue(warmup)),
+            };
+            bool asJson = parse.GetValue(json);
+            bool local = parse.GetValue(inProcess);
+            IReadOnlyList<UpdateTiming> timings;
+            using (var source = EnvironmentChoice.For(loaded, [], local, TrainingCli.StartLocalBridge, line => Console.Error.WriteLine($"[bridge] {line}")))
+            {
+                timings = UpdateBenchmark.Measure(loaded, source, options, asJson ? null : line => Console.Error.WriteLine(line));
+            }
+
+            NetMQ.NetMQConfig.Cleanup(block: false);
+            var report = new Report(loaded.Task, loaded.Policy.HiddenSizes, loaded.NumEnvs * loaded.Ppo.RolloutSteps, loaded.Ppo.Minibatches,
+                loaded.Ppo.Epochs, local ? "in-process" : "local bridges", Environment.ProcessorCount, loaded.TorchThreads, timings);
+            Console.WriteLine(asJson ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
+            return 0; // a measurement: the learning-share goal is reported, not enforced
+        }));
+        return command;
+    }
+
+    public sealed record Report(
+        string Task, IReadOnlyList<int> HiddenSizes, int Batch, int Minibatches, int Epochs, string Environments, int ProcessorCount, int TorchThreads,
+        IReadOnlyList<UpdateTiming> Timings);
+
+    private static int Positive(int value, string option) =>
+        value > 0 ? value : throw new TrainingSetupException($"{option} must be positive, got {value}");
+
+    private static string Format(Report r)
+    {
+        var lines = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture,
+                $"{r.Task}: networks {string.Join("x", r.HiddenSizes)}, batch {r.Batch} in {r.Minibatches} minibatches x {r.Epochs} epochs, {r.Environments}, {r.ProcessorCount} cores, {r.TorchThreads} torch thread(s); medians per update"),
+            $"{"gradients",-10} {"collect ms",11} {"learn ms",9} {"gradient",9} {"optimizer",10} {"other",7} {"us/step grad",13} {"us/step opt",12} {"share",6}",
+        };
+        foreach (var t in r.Timings)
+        {
+            lines.Add(string.Create(CultureInfo.InvariantCulture,
+                $"{t.Gradients,-10} {t.CollectMs,11:F1} {t.LearnMs,9:F1} {t.GradientMs,9:F1} {t.OptimizerMs,10:F1} {t.OtherMs,7:F1} {t.GradientMicrosecondsPerStep,13:F0} {t.OptimizerMicrosecondsPerStep,12:F0} {t.LearnShare,6:F2}"));
+        }
+
+        lines.Add("share = learn / (collect + learn) of the median update; a training run's share is over all its updates (perf/learn_fraction)");
+        return string.Join(Environment.NewLine, lines);
+    }
+}

@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using Robotics.Sim.Environments;
+using Robotics.Training.Algorithms.Ppo;
+using Robotics.Training.Configuration;
+using Robotics.Training.Environments;
+using Robotics.Training.Monitoring;
+using TorchSharp;
+
+namespace Robotics.Training.Runner;
+
+/// <summary>What <see cref="UpdateBenchmark"/> measures: updates timed per gradient path, after warm-up updates.</summary>
+public sealed record UpdateBenchmarkOptions
+{
+    public int Updates { get; init; } = 20;
+    public int WarmupUpdates { get; init; } = 3;
+    public IReadOnlyList<string> Gradients { get; init; } = ["autograd", "analytic"];
+}
+
+/// <summary>
+/// Median times of one PPO update with one way of computing the minibatch gradient: collecting the rollout, and
+/// learning from it split into the minibatch gradients, the clipping and Adam steps, and the rest.
+/// </summary>
+public sealed record UpdateTiming(
+    string Gradients, int Updates, double MinibatchSteps, double CollectMs, double LearnMs, double GradientMs, double OptimizerMs, double OtherMs,
+    double GradientMicrosecondsPerStep, double OptimizerMicrosecondsPerStep, double LearnShare);
+
+/// <summary>
+/// PPO updates as a training run makes them (collect a rollout, learn from it; no evaluations or checkpoints),
+/// once per gradient path, the paths taking turns update by update so that both see the same machine. Each
+/// path has its own environments and networks from the same seed.
+/// </summary>
+public static class UpdateBenchmark
+{
+    public static IReadOnlyList<UpdateTiming> Measure(TrainingConfig config, IEnvironmentSource source, UpdateBenchmarkOptions options, Action<string>? progress = null)
+    {
+        if (config.Algorithm != "ppo") throw new ArgumentException($"the update benchmark runs PPO; the config names '{config.Algorithm}'");
+        torch.set_num_threads(config.TorchThreads);
+        var device = TrainingDevice.Resolve(config.Device);
+        var runs = new List<(string Gradients, IVectorEnv Env, PpoAlgorithm Ppo, List<MetricRecord> Timed)>();
+        try
+        {
+            foreach (var gradients in options.Gradients)
+            {
+                var env = source.CreateTraining(config.NumEnvs);
+                torch.manual_seed(config.Seed);
+                var ppo = new PpoAlgorithm(config with { Ppo = config.Ppo with { Gradients = gradients } }, env.Spec, device);
+                ppo.ResetEnvironments(env, config.Seed);
+                runs.Add((gradients, env, ppo, new List<MetricRecord>()));
+            }
+
+            for (int update = 0; update < options.WarmupUpdates + options.Updates; update++)
+            {
+                foreach (var run in runs)
+                {
+                    var metrics = Update(run.Ppo, run.Env, (double)update / (options.WarmupUpdates + options.Updates));
+                    if (update >= options.WarmupUpdates) run.Timed.Add(metrics);
+                }
+
+                progress?.Invoke($"update {update + 1} of {options.WarmupUpdates + options.Updates}" + (update < options.WarmupUpdates ? " (warm-up)" : ""));
+            }
+
+            return runs.Select(r => Summarize(r.Gradients, r.Timed)).ToList();
+        }
+        finally
+        {
+            foreach (var run in runs)
+            {
+                run.Ppo.Dispose();
+                run.Env.Dispose();
+            }
+        }
+    }
+
+    private static MetricRecord Update(PpoAlgorithm ppo, IVectorEnv env, double progress)
+    {
+        var metrics = new MetricRecord();
+        long start = Stopwatch.GetTimestamp();
+        ppo.Collect(env, new List<EpisodeRecord>(), metrics);
+        long collected = Stopwatch.GetTimestamp();
+        if (!ppo.Learn(progress, metrics, out string? nonFinite))
+            throw new InvalidOperationException($"an update was skipped: {nonFinite} is not finite");
+        metrics["collect_seconds"] = Stopwatch.GetElapsedTime(start, collected).TotalSeconds;
+        metrics["learn_seconds"] = Stopwatch.GetElapsedTime(collected).TotalSeconds;
+        return metrics;
+    }
+
+    private static UpdateTiming Summarize(string gradients, List<MetricRecord> timed)
+    {
+        double Median(Func<MetricRecord, double> pick)
+        {
+            var values = timed.Select(pick).Order().ToArray();
+            return values.Length % 2 == 1 ? values[values.Length / 2] : 0.5 * (values[values.Length / 2 - 1] + values[values.Length / 2]);
+        }
+
+        double collect = Median(m => m["collect_seconds"]) * 1e3;
+        double learn = Median(m => m["learn_seconds"]) * 1e3;
+        double gradient = Median(m => m["perf/learn_gradient_seconds"]) * 1e3;
+        double optimizer = Median(m => m["perf/learn_optimizer_seconds"]) * 1e3;
+        double other = Median(m => m["learn_seconds"] - m["perf/learn_gradient_seconds"] - m["perf/learn_optimizer_seconds"]) * 1e3;
+        double steps = Median(m => m["losses/minibatches"]);
+        return new UpdateTiming(gradients, timed.Count, steps, collect, learn, gradient, optimizer, other,
+            gradient * 1e3 / steps, optimizer * 1e3 / steps, learn / (learn + collect));
+    }
+}
