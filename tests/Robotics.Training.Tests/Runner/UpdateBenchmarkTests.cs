@@ -1,0 +1,36 @@
+using Robotics.Training.Runner;
+using static Robotics.Training.Tests.Runner.RunnerTestKit;
+
+namespace Robotics.Training.Tests.Runner;
+
+public sealed class UpdateBenchmarkTests
+{
+    [Fact]
+    public void Both_gradient_paths_are_timed_with_learning_split_into_its_parts()
+    {
+        var config = SmallConfig(10_000);
+        using var source = PointMass();
+
+        var timings = UpdateBenchmark.Measure(config, source, new UpdateBenchmarkOptions { Updates = 3, WarmupUpdates = 1 });
+
+        Assert.Equal(["autograd", "analytic"], timings.Select(t => t.Gradients));
+        foreach (var t in timings)
+        {
+            Assert.Equal(3, t.Updates);
+            Assert.Equal(config.Ppo.Epochs * config.Ppo.Minibatches, t.MinibatchSteps);
+            Assert.True(t.CollectMs > 0 && t.GradientMs > 0 && t.OptimizerMs > 0 && t.OtherMs >= 0, t.ToString());
+            // Each part is inside every update's learning time, so its median is at most the whole's.
+            Assert.All(new[] { t.GradientMs, t.OptimizerMs, t.OtherMs }, part => Assert.True(part <= t.LearnMs, t.ToString()));
+            Assert.InRange(t.LearnShare, 0.0, 1.0);
+        }
+    }
+
+    [Fact]
+    public void A_config_for_another_algorithm_is_refused()
+    {
+        using var source = PointMass();
+        var error = Assert.Throws<ArgumentException>(() =>
+            UpdateBenchmark.Measure(SmallConfig(1000) with { Algorithm = "sac" }, source, new UpdateBenchmarkOptions()));
+        Assert.Contains("PPO", error.Message);
+    }
+}
