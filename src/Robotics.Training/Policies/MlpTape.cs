@@ -57,9 +57,9 @@ public sealed class MlpTape : IDisposable
         {
             var layer = layers[i];
             var input = inputs[i]!;
-            // dW = d^T input, [out, in]. libtorch's CPU kernels are several times slower on the product with the few
-            // input columns as its short side (a 4-input first layer: 20 us against 6 us), so that case is computed as
-            // (input^T d)^T: the same sums.
+            // dW = d^T input, [out, in]. libtorch's CPU kernels are several times slower on that product when the
+            // layer has few inputs (a first layer fed 4 observations), so that case is computed as (input^T d)^T: the
+            // same sums. Where inputs outnumber outputs (an output layer) the direct form is the faster one.
             if (layer.in_features < layer.out_features) Gradient(layer.weight!).add_(input.t().mm(d).t());
             else Gradient(layer.weight!).addmm_(d.t(), input);
             Gradient(layer.bias!).addmv_(d.t(), Ones(d));
