@@ -29,19 +29,19 @@ internal static class BenchGradientVarianceCommand
         {
             json, task, envs, rolloutSteps, batches, fitBatches, gamma, lambda, seed,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => TrainingCli.Guard(() =>
         {
             var options = new GradientVarianceOptions
             {
-                RolloutSteps = Positive(parse.GetValue(rolloutSteps), "--rollout-steps"),
-                Batches = Math.Max(2, Positive(parse.GetValue(batches), "--batches")),
-                FitBatches = Positive(parse.GetValue(fitBatches), "--fit-batches"),
+                RolloutSteps = TrainingCli.Positive(parse.GetValue(rolloutSteps), "--rollout-steps"),
+                Batches = Math.Max(2, TrainingCli.Positive(parse.GetValue(batches), "--batches")),
+                FitBatches = TrainingCli.Positive(parse.GetValue(fitBatches), "--fit-batches"),
                 Gamma = parse.GetValue(gamma),
                 GaeLambda = parse.GetValue(lambda),
                 Seed = parse.GetValue(seed),
             };
             string taskName = parse.GetValue(task)!;
-            int numEnvs = Positive(parse.GetValue(envs), "--envs");
+            int numEnvs = TrainingCli.Positive(parse.GetValue(envs), "--envs");
             var config = new TrainingConfig { Task = taskName, Algorithm = "reinforce", NumEnvs = numEnvs };
             using var source = SimEnvironmentSource.ForTask(taskName, threads: 1);
             using var env = source.CreateTraining(numEnvs);
@@ -51,16 +51,13 @@ internal static class BenchGradientVarianceCommand
                 options.Gamma, options.GaeLambda, options.Seed, rows);
             Console.WriteLine(asJson ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
             return 0;
-        });
+        }));
         return command;
     }
 
     public sealed record Report(
         string Task, int Envs, int RolloutSteps, int BatchSize, int Batches, int FitBatches, double Gamma, double GaeLambda, int Seed,
         IReadOnlyList<GradientVarianceRow> Estimators);
-
-    private static int Positive(int value, string option) =>
-        value > 0 ? value : throw new ArgumentException($"{option} must be positive, got {value}");
 
     private static string Format(Report r)
     {

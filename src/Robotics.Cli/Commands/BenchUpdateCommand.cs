@@ -35,7 +35,7 @@ internal static class BenchUpdateCommand
             TrainingConfigFile.Validate(loaded, path);
             var options = new UpdateBenchmarkOptions
             {
-                Updates = Positive(parse.GetValue(updates), "--updates"),
+                Updates = TrainingCli.Positive(parse.GetValue(updates), "--updates"),
                 WarmupUpdates = Math.Max(0, parse.GetValue(warmup)),
             };
             bool asJson = parse.GetValue(json);
@@ -58,9 +58,6 @@ internal static class BenchUpdateCommand
     public sealed record Report(
         string Task, IReadOnlyList<int> HiddenSizes, int Batch, int Minibatches, int Epochs, string Environments, int ProcessorCount, int TorchThreads,
         IReadOnlyList<UpdateTiming> Timings);
-
-    private static int Positive(int value, string option) =>
-        value > 0 ? value : throw new TrainingSetupException($"{option} must be positive, got {value}");
 
     private static string Format(Report r)
     {

@@ -88,6 +88,10 @@ internal static class TrainingCli
         }
     }
 
+    /// <summary>The value of a count option, or an error naming the option when it is not positive.</summary>
+    public static int Positive(int value, string option) =>
+        value > 0 ? value : throw new TrainingSetupException($"{option} must be positive, got {value}");
+
     /// <summary>Runs the command and turns the errors a user can fix into one clear line and exit code 2.</summary>
     public static int Guard(Func<int> body)
     {
