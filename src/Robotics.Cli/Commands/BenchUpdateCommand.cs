@@ -40,15 +40,15 @@ internal static class BenchUpdateCommand
             };
             bool asJson = parse.GetValue(json);
             bool local = parse.GetValue(inProcess);
-            IReadOnlyList<UpdateTiming> timings;
+            UpdateBenchmarkResult result;
             using (var source = EnvironmentChoice.For(loaded, [], local, TrainingCli.StartLocalBridge, line => Console.Error.WriteLine($"[bridge] {line}")))
             {
-                timings = UpdateBenchmark.Measure(loaded, source, options, asJson ? null : line => Console.Error.WriteLine(line));
+                result = UpdateBenchmark.Measure(loaded, source, options, asJson ? null : line => Console.Error.WriteLine(line));
             }
 
             NetMQ.NetMQConfig.Cleanup(block: false);
             var report = new Report(loaded.Task, loaded.Policy.HiddenSizes, loaded.NumEnvs * loaded.Ppo.RolloutSteps, loaded.Ppo.Minibatches,
-                loaded.Ppo.Epochs, local ? "in-process" : "local bridges", Environment.ProcessorCount, loaded.TorchThreads, timings);
+                loaded.Ppo.Epochs, local ? "in-process" : "local bridges", Environment.ProcessorCount, loaded.TorchThreads, result.Bridge, result.Timings);
             Console.WriteLine(asJson ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
             return 0; // a measurement: the learning-share goal is reported, not enforced
         }));
@@ -57,7 +57,7 @@ internal static class BenchUpdateCommand
 
     public sealed record Report(
         string Task, IReadOnlyList<int> HiddenSizes, int Batch, int Minibatches, int Epochs, string Environments, int ProcessorCount, int TorchThreads,
-        IReadOnlyList<UpdateTiming> Timings);
+        BridgeResult Bridge, IReadOnlyList<UpdateTiming> Timings);
 
     private static string Format(Report r)
     {
@@ -65,15 +65,18 @@ internal static class BenchUpdateCommand
         {
             string.Create(CultureInfo.InvariantCulture,
                 $"{r.Task}: networks {string.Join("x", r.HiddenSizes)}, batch {r.Batch} in {r.Minibatches} minibatches x {r.Epochs} epochs, {r.Environments}, {r.ProcessorCount} cores, {r.TorchThreads} torch thread(s); medians per update"),
-            $"{"gradients",-10} {"collect ms",11} {"learn ms",9} {"gradient",9} {"optimizer",10} {"other",7} {"us/step grad",13} {"us/step opt",12} {"share",6}",
+            string.Create(CultureInfo.InvariantCulture,
+                $"environments alone (random actions, no policy): {r.Bridge.RolloutMs:F1} ms per rollout, {r.Bridge.StepsPerSecond:F0} steps/s"),
+            $"{"gradients",-10} {"collect ms",11} {"learn ms",9} {"gradient",9} {"optimizer",10} {"other",7} {"us/step grad",13} {"us/step opt",12} {"share",6} {"training steps/s",17} {"of alone",9}",
         };
         foreach (var t in r.Timings)
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{t.Gradients,-10} {t.CollectMs,11:F1} {t.LearnMs,9:F1} {t.GradientMs,9:F1} {t.OptimizerMs,10:F1} {t.OtherMs,7:F1} {t.GradientMicrosecondsPerStep,13:F0} {t.OptimizerMicrosecondsPerStep,12:F0} {t.LearnShare,6:F2}"));
+                $"{t.Gradients,-10} {t.CollectMs,11:F1} {t.LearnMs,9:F1} {t.GradientMs,9:F1} {t.OptimizerMs,10:F1} {t.OtherMs,7:F1} {t.GradientMicrosecondsPerStep,13:F0} {t.OptimizerMicrosecondsPerStep,12:F0} {t.LearnShare,6:F2} {t.TrainingStepsPerSecond,17:F0} {t.FractionOfBridge,9:F2}"));
         }
 
         lines.Add("share = learn / (collect + learn) of the median update; a training run's share is over all its updates (perf/learn_fraction)");
+        lines.Add("of alone = training steps/s over the environments' steps/s alone");
         return string.Join(Environment.NewLine, lines);
     }
 }

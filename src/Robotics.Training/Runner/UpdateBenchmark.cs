@@ -18,11 +18,23 @@ public sealed record UpdateBenchmarkOptions
 
 /// <summary>
 /// Median times of one PPO update with one way of computing the minibatch gradient: collecting the rollout, and
-/// learning from it split into the minibatch gradients, the clipping and Adam steps, and the rest.
+/// learning from it split into the minibatch gradients, the clipping and Adam steps, and the rest. Throughputs are
+/// environment steps per second of the median update; <see cref="FractionOfBridge"/> is the training throughput
+/// over <see cref="BridgeResult.StepsPerSecond"/>, the environments stepped alone.
 /// </summary>
 public sealed record UpdateTiming(
     string Gradients, int Updates, double MinibatchSteps, double CollectMs, double LearnMs, double GradientMs, double OptimizerMs, double OtherMs,
-    double GradientMicrosecondsPerStep, double OptimizerMicrosecondsPerStep, double LearnShare);
+    double GradientMicrosecondsPerStep, double OptimizerMicrosecondsPerStep, double LearnShare,
+    double CollectStepsPerSecond, double TrainingStepsPerSecond, double FractionOfBridge);
+
+/// <summary>
+/// The same environments stepped as fast as they go, with uniformly random actions in the action range and
+/// nothing else: no policy, no storage, no learning. Median over rollouts of the benchmark's length.
+/// </summary>
+public sealed record BridgeResult(double RolloutMs, double StepsPerSecond);
+
+/// <summary>What <see cref="UpdateBenchmark.Measure"/> found: the environments alone, then each gradient path.</summary>
+public sealed record UpdateBenchmarkResult(BridgeResult Bridge, IReadOnlyList<UpdateTiming> Timings);
 
 /// <summary>
 /// PPO updates as a training run makes them (collect a rollout, learn from it; no evaluations or checkpoints),
@@ -31,14 +43,18 @@ public sealed record UpdateTiming(
 /// </summary>
 public static class UpdateBenchmark
 {
-    public static IReadOnlyList<UpdateTiming> Measure(TrainingConfig config, IEnvironmentSource source, UpdateBenchmarkOptions options, Action<string>? progress = null)
+    public static UpdateBenchmarkResult Measure(TrainingConfig config, IEnvironmentSource source, UpdateBenchmarkOptions options, Action<string>? progress = null)
     {
         if (config.Algorithm != "ppo") throw new ArgumentException($"the update benchmark runs PPO; the config names '{config.Algorithm}'");
         torch.set_num_threads(config.TorchThreads);
         var device = TrainingDevice.Resolve(config.Device);
         var runs = new List<(string Gradients, IVectorEnv Env, PpoAlgorithm Ppo, List<MetricRecord> Timed)>();
+        IVectorEnv? alone = null;
         try
         {
+            alone = source.CreateTraining(config.NumEnvs);
+            var stepping = new SteppingAlone(alone, config.Seed);
+            var rolloutSeconds = new List<double>();
             foreach (var gradients in options.Gradients)
             {
                 var env = source.CreateTraining(config.NumEnvs);
@@ -50,6 +66,8 @@ public static class UpdateBenchmark
 
             for (int update = 0; update < options.WarmupUpdates + options.Updates; update++)
             {
+                double seconds = stepping.Rollout(config.Ppo.RolloutSteps);
+                if (update >= options.WarmupUpdates) rolloutSeconds.Add(seconds);
                 foreach (var run in runs)
                 {
                     var metrics = Update(run.Ppo, run.Env, (double)update / (options.WarmupUpdates + options.Updates));
@@ -59,10 +77,14 @@ public static class UpdateBenchmark
                 progress?.Invoke($"update {update + 1} of {options.WarmupUpdates + options.Updates}" + (update < options.WarmupUpdates ? " (warm-up)" : ""));
             }
 
-            return runs.Select(r => Summarize(r.Gradients, r.Timed)).ToList();
+            int batch = config.NumEnvs * config.Ppo.RolloutSteps;
+            double rollout = Median(rolloutSeconds);
+            var bridge = new BridgeResult(rollout * 1e3, batch / rollout);
+            return new UpdateBenchmarkResult(bridge, runs.Select(r => Summarize(r.Gradients, r.Timed, batch, bridge.StepsPerSecond)).ToList());
         }
         finally
         {
+            alone?.Dispose();
             foreach (var run in runs)
             {
                 run.Ppo.Dispose();
@@ -84,13 +106,15 @@ public static class UpdateBenchmark
         return metrics;
     }
 
-    private static UpdateTiming Summarize(string gradients, List<MetricRecord> timed)
+    private static double Median(IEnumerable<double> values)
     {
-        double Median(Func<MetricRecord, double> pick)
-        {
-            var values = timed.Select(pick).Order().ToArray();
-            return values.Length % 2 == 1 ? values[values.Length / 2] : 0.5 * (values[values.Length / 2 - 1] + values[values.Length / 2]);
-        }
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
+    }
+
+    private static UpdateTiming Summarize(string gradients, List<MetricRecord> timed, int batch, double bridgeStepsPerSecond)
+    {
+        double Median(Func<MetricRecord, double> pick) => UpdateBenchmark.Median(timed.Select(pick));
 
         double collect = Median(m => m["collect_seconds"]) * 1e3;
         double learn = Median(m => m["learn_seconds"]) * 1e3;
@@ -98,7 +122,46 @@ public static class UpdateBenchmark
         double optimizer = Median(m => m["perf/learn_optimizer_seconds"]) * 1e3;
         double other = Median(m => m["learn_seconds"] - m["perf/learn_gradient_seconds"] - m["perf/learn_optimizer_seconds"]) * 1e3;
         double steps = Median(m => m["losses/minibatches"]);
+        double training = batch / ((collect + learn) / 1e3);
         return new UpdateTiming(gradients, timed.Count, steps, collect, learn, gradient, optimizer, other,
-            gradient * 1e3 / steps, optimizer * 1e3 / steps, learn / (learn + collect));
+            gradient * 1e3 / steps, optimizer * 1e3 / steps, learn / (learn + collect),
+            batch / (collect / 1e3), training, training / bridgeStepsPerSecond);
+    }
+
+    /// <summary>Environments stepped with random actions in their range, one rollout at a time.</summary>
+    private sealed class SteppingAlone
+    {
+        private readonly IVectorEnv env;
+        private readonly VectorStep step;
+        private readonly Random random;
+
+        public SteppingAlone(IVectorEnv env, int seed)
+        {
+            this.env = env;
+            var spec = env.Spec;
+            step = new VectorStep(spec.NumEnvs, spec.ObservationSize);
+            random = new Random(seed);
+            env.Reset(seed, step);
+        }
+
+        /// <summary>Seconds for <paramref name="steps"/> steps of every environment; actions are drawn before the clock starts.</summary>
+        public double Rollout(int steps)
+        {
+            var spec = env.Spec;
+            var all = new float[steps][];
+            for (int t = 0; t < steps; t++)
+            {
+                all[t] = new float[spec.NumEnvs * spec.ActionSize];
+                for (int i = 0; i < all[t].Length; i++)
+                {
+                    int a = i % spec.ActionSize;
+                    all[t][i] = spec.ActionLow[a] + (float)random.NextDouble() * (spec.ActionHigh[a] - spec.ActionLow[a]);
+                }
+            }
+
+            long start = Stopwatch.GetTimestamp();
+            for (int t = 0; t < steps; t++) env.Step(all[t], step);
+            return Stopwatch.GetElapsedTime(start).TotalSeconds;
+        }
     }
 }

@@ -11,10 +11,11 @@ public sealed class UpdateBenchmarkTests
         var config = SmallConfig(10_000);
         using var source = PointMass();
 
-        var timings = UpdateBenchmark.Measure(config, source, new UpdateBenchmarkOptions { Updates = 3, WarmupUpdates = 1 });
+        var result = UpdateBenchmark.Measure(config, source, new UpdateBenchmarkOptions { Updates = 3, WarmupUpdates = 1 });
 
-        Assert.Equal(["autograd", "analytic"], timings.Select(t => t.Gradients));
-        foreach (var t in timings)
+        Assert.True(result.Bridge.StepsPerSecond > 0 && result.Bridge.RolloutMs > 0, result.Bridge.ToString());
+        Assert.Equal(["autograd", "analytic"], result.Timings.Select(t => t.Gradients));
+        foreach (var t in result.Timings)
         {
             Assert.Equal(3, t.Updates);
             Assert.Equal(config.Ppo.Epochs * config.Ppo.Minibatches, t.MinibatchSteps);
@@ -22,6 +23,9 @@ public sealed class UpdateBenchmarkTests
             // Each part is inside every update's learning time, so its median is at most the whole's.
             Assert.All(new[] { t.GradientMs, t.OptimizerMs, t.OtherMs }, part => Assert.True(part <= t.LearnMs, t.ToString()));
             Assert.InRange(t.LearnShare, 0.0, 1.0);
+            // Training steps/s is the batch over collecting and learning, so below the collection's own rate.
+            Assert.True(t.TrainingStepsPerSecond < t.CollectStepsPerSecond, t.ToString());
+            Assert.Equal(t.TrainingStepsPerSecond / result.Bridge.StepsPerSecond, t.FractionOfBridge, 1e-9);
         }
     }
 
