@@ -45,7 +45,8 @@ public static class UpdateBenchmark
 {
     public static UpdateBenchmarkResult Measure(TrainingConfig config, IEnvironmentSource source, UpdateBenchmarkOptions options, Action<string>? progress = null)
     {
-        if (config.Algorithm != "ppo") throw new ArgumentException($"the update benchmark runs PPO; the config names '{config.Algorithm}'");
+        if (config.Algorithm != "ppo")
+            throw new TrainingSetupException($"the update benchmark times PPO updates; the config names algorithm '{config.Algorithm}': pass a *-ppo.yaml config");
         torch.set_num_threads(config.TorchThreads);
         var device = TrainingDevice.Resolve(config.Device);
         var runs = new List<(string Gradients, IVectorEnv Env, PpoAlgorithm Ppo, List<MetricRecord> Timed)>();

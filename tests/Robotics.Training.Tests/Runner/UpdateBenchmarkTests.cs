@@ -33,7 +33,7 @@ public sealed class UpdateBenchmarkTests
     public void A_config_for_another_algorithm_is_refused()
     {
         using var source = PointMass();
-        var error = Assert.Throws<ArgumentException>(() =>
+        var error = Assert.Throws<TrainingSetupException>(() =>
             UpdateBenchmark.Measure(SmallConfig(1000) with { Algorithm = "sac" }, source, new UpdateBenchmarkOptions()));
         Assert.Contains("PPO", error.Message);
     }
