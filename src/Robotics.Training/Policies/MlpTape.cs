@@ -105,6 +105,7 @@ public sealed class MlpTape : IDisposable
 
     public void Dispose() => ones?.Dispose();
 
-    private static Tensor Gradient(Parameter p) =>
+    /// <summary>The gradient tensor that hand-written backward passes add into (FlatAdam gives every parameter one).</summary>
+    internal static Tensor Gradient(Parameter p) =>
         p.grad ?? throw new InvalidOperationException("the parameter has no gradient tensor; zero the optimizer's gradients first");
 }

@@ -102,8 +102,8 @@ public static class UpdateBenchmark
         long collected = Stopwatch.GetTimestamp();
         if (!ppo.Learn(progress, metrics, out string? nonFinite))
             throw new InvalidOperationException($"an update was skipped: {nonFinite} is not finite");
-        metrics["collect_seconds"] = Stopwatch.GetElapsedTime(start, collected).TotalSeconds;
-        metrics["learn_seconds"] = Stopwatch.GetElapsedTime(collected).TotalSeconds;
+        metrics["perf/collect_seconds"] = Stopwatch.GetElapsedTime(start, collected).TotalSeconds;
+        metrics["perf/learn_seconds"] = Stopwatch.GetElapsedTime(collected).TotalSeconds;
         return metrics;
     }
 
@@ -117,11 +117,11 @@ public static class UpdateBenchmark
     {
         double Median(Func<MetricRecord, double> pick) => UpdateBenchmark.Median(timed.Select(pick));
 
-        double collect = Median(m => m["collect_seconds"]) * 1e3;
-        double learn = Median(m => m["learn_seconds"]) * 1e3;
+        double collect = Median(m => m["perf/collect_seconds"]) * 1e3;
+        double learn = Median(m => m["perf/learn_seconds"]) * 1e3;
         double gradient = Median(m => m["perf/learn_gradient_seconds"]) * 1e3;
         double optimizer = Median(m => m["perf/learn_optimizer_seconds"]) * 1e3;
-        double other = Median(m => m["learn_seconds"] - m["perf/learn_gradient_seconds"] - m["perf/learn_optimizer_seconds"]) * 1e3;
+        double other = Median(m => m["perf/learn_seconds"] - m["perf/learn_gradient_seconds"] - m["perf/learn_optimizer_seconds"]) * 1e3;
         double steps = Median(m => m["losses/minibatches"]);
         double training = batch / ((collect + learn) / 1e3);
         return new UpdateTiming(gradients, timed.Count, steps, collect, learn, gradient, optimizer, other,

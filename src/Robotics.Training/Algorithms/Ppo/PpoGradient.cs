@@ -1,6 +1,5 @@
 using Robotics.Training.Policies;
 using TorchSharp;
-using TorchSharp.Modules;
 using static TorchSharp.torch;
 
 namespace Robotics.Training.Algorithms.Ppo;
@@ -66,8 +65,8 @@ public sealed class PpoGradient : IDisposable
 
         // Into the mean network and the log-std.
         var dMean = z.mul_(invStd).mul_(dLogProb.unsqueeze(1));
-        Gradient(logStd).addmm_(dLogProb.unsqueeze(0), zSquared.sub_(1));
-        if (options.EntropyCoef != 0) Gradient(logStd).sub_(options.EntropyCoef);
+        MlpTape.Gradient(logStd).addmm_(dLogProb.unsqueeze(0), zSquared.sub_(1));
+        if (options.EntropyCoef != 0) MlpTape.Gradient(logStd).sub_(options.EntropyCoef);
         var entropy = sumLogStd.add_(actionSize * (0.5 + HalfLog2Pi));
 
         // Value loss and d(loss)/dV.
@@ -92,9 +91,6 @@ public sealed class PpoGradient : IDisposable
         critic.Backward(dValue.unsqueeze(1));
         return torch.stack([pgLoss, valueLoss, entropy]);
     }
-
-    private static Tensor Gradient(Parameter p) =>
-        p.grad ?? throw new InvalidOperationException("the log-std has no gradient tensor; zero the optimizer's gradients first");
 
     public void Dispose()
     {
