@@ -1,4 +1,5 @@
 using Robotics.Training.Policies;
+using Robotics.Training.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -57,7 +58,9 @@ public sealed class TorchPolicyForward : IDisposable
 
     private Tensor Run(Tensor x)
     {
-        var h = ((x - mean) / std).clamp(-policy.ObsClip, policy.ObsClip);
+        using var clipLow = (-policy.ObsClip).ToScalar();
+        using var clipHigh = policy.ObsClip.ToScalar();
+        var h = ((x - mean) / std).clamp(clipLow, clipHigh);
         for (int l = 0; l < weights.Length; l++)
         {
             h = nn.functional.linear(h, weights[l], biases[l]);
@@ -67,14 +70,14 @@ public sealed class TorchPolicyForward : IDisposable
                 {
                     "tanh" => h.tanh(),
                     "relu" => nn.functional.relu(h),
-                    "elu" => nn.functional.elu(h, 1.0),
+                    "elu" => h.elu(FixedScalars.One, FixedScalars.One, FixedScalars.One),
                     _ => throw new InvalidDataException($"unknown activation '{policy.Activation}'"),
                 };
             }
         }
 
-        var a = policy.Squash == "tanh" ? h.tanh() : h.clamp(-1f, 1f);
-        var command = a.to(float64) * scale + offset;
+        var a = policy.Squash == "tanh" ? h.tanh() : h.clamp(FixedScalars.MinusOne, FixedScalars.One);
+        var command = (a.to(float64) * scale).Plus(offset);
         return maximum(minimum(command, high), low).to(float32);
     }
 

@@ -1,3 +1,4 @@
+using Robotics.Training.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -50,7 +51,7 @@ public static class AdamStep
         using var stepSize = (-learningRate / biasCorrection1).ToScalar();
         expAvg.mul_(decay1).add_(gradients, alpha: keep1);
         expAvgSq.mul_(decay2).addcmul_(gradients, gradients, value: keep2);
-        var denominator = expAvgSq.sqrt().div_(correction2).add_(epsilon);
+        var denominator = expAvgSq.sqrt().div_(correction2).PlusInPlace(epsilon);
         values.addcdiv_(expAvg, denominator, value: stepSize);
     }
 }

@@ -1,3 +1,4 @@
+using Robotics.Training.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -79,7 +80,7 @@ public sealed class FlatAdam : IDisposable
     {
         using var noGrad = torch.no_grad();
         using var norm = gradients.norm();
-        double total = norm.ToDouble();
+        double total = norm.ToDoubleValue();
         double coefficient = maxNorm / (total + 1e-6);
         if (coefficient < 1)
         {

@@ -1,4 +1,5 @@
 using Robotics.Training.Configuration;
+using Robotics.Training.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -13,6 +14,8 @@ namespace Robotics.Training.Policies;
 public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
 {
     private static readonly double HalfLog2Pi = 0.5 * Math.Log(2 * Math.PI);
+    private static readonly Scalar MinusHalfLog2Pi = (-HalfLog2Pi).ToScalar();
+    private static readonly Scalar EntropyConstant = (0.5 + HalfLog2Pi).ToScalar();
 
     private readonly Sequential actorMean;
     private readonly Parameter actorLogStd;
@@ -34,7 +37,8 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
         var actor = Mlp(observationSize, hidden, actionSize, options.Activation, outputGain: 0.01);
         actorMean = actor.Net;
         actorLayers = actor.Layers;
-        actorLogStd = new Parameter(torch.full(1, actionSize, options.InitLogStd, dtype: float32));
+        using (var initLogStd = options.InitLogStd.ToScalar())
+            actorLogStd = new Parameter(torch.full(1, actionSize, initLogStd, dtype: float32));
         var criticMlp = Mlp(observationSize, hidden, 1, options.Activation, outputGain: 1.0);
         critic = criticMlp.Net;
         criticLayers = criticMlp.Layers;
@@ -59,7 +63,8 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
     {
         var mean = actorMean.forward(observations);
         var std = actorLogStd.exp().expand_as(mean);
-        var action = torch.normal(mean, std);
+        // What torch.normal(mean, std) computes (randn * std + mean), without its implicit Scalar.
+        var action = (torch.randn(mean.shape, device: mean.device) * std).Plus(mean);
         return (action, LogProb(mean, action));
     }
 
@@ -69,7 +74,7 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
         var mean = actorMean.forward(observations);
         var logProb = LogProb(mean, actions);
         // Entropy of a diagonal Gaussian: sum over dimensions of (0.5 + 0.5 log 2 pi + log std).
-        var entropy = (actorLogStd + (0.5 + HalfLog2Pi)).sum(-1).expand(mean.shape[0]);
+        var entropy = actorLogStd.Plus(EntropyConstant).sum(-1).expand(mean.shape[0]);
         return (logProb, entropy, Value(observations));
     }
 
@@ -78,7 +83,7 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
         // -0.5 z^2 - log std - 0.5 log 2 pi: the constant part on the [1, act] log-std, then one multiply-add over
         // the batch (each autograd node costs microseconds, far more than its arithmetic at these sizes).
         var z = (action - mean) / actorLogStd.exp();
-        return torch.addcmul(-HalfLog2Pi - actorLogStd, z, z, value: -0.5).sum(-1);
+        return torch.addcmul(actorLogStd.SubtractedFrom(MinusHalfLog2Pi), z, z, value: FixedScalars.MinusHalf).sum(-1);
     }
 
     /// <summary>The mean network as an <see cref="MlpTape"/>: the same weights, run without autograd.</summary>
@@ -124,7 +129,7 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
         using (torch.no_grad())
         {
             nn.init.orthogonal_(linear.weight!, gain);
-            nn.init.constant_(linear.bias!, 0);
+            nn.init.constant_(linear.bias!, FixedScalars.Zero);
         }
 
         return linear;
@@ -134,7 +139,7 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
     {
         "tanh" => nn.Tanh(),
         "relu" => nn.ReLU(),
-        "elu" => nn.ELU(),
+        "elu" => new HeldScalarElu(),
         _ => throw new ArgumentException($"unknown activation '{name}': expected tanh, relu or elu", nameof(name)),
     };
 }

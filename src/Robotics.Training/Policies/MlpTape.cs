@@ -1,3 +1,4 @@
+using Robotics.Training.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -39,7 +40,7 @@ public sealed class MlpTape : IDisposable
             h = activation == "tanh"
                 // tanh z = 2 sigmoid(2z) - 1: libtorch's float sigmoid is several times faster than its tanh on CPUs
                 // without a vectorized tanh, and the 2 comes free with the matrix product.
-                ? torch.addmm(layer.bias!, h, layer.weight!.t(), beta: 2, alpha: 2).sigmoid_().mul_(2).sub_(1)
+                ? torch.addmm(layer.bias!, h, layer.weight!.t(), beta: 2, alpha: 2).sigmoid_().mul_(FixedScalars.Two).sub_(FixedScalars.One)
                 : Activate(torch.addmm(layer.bias!, h, layer.weight!.t(), beta: 1, alpha: 1));
         }
     }
@@ -60,7 +61,7 @@ public sealed class MlpTape : IDisposable
             // dW = d^T input, [out, in]. libtorch's CPU kernels are several times slower on that product when the
             // layer has few inputs (a first layer fed 4 observations), so that case is computed as (input^T d)^T: the
             // same sums. Where inputs outnumber outputs (an output layer) the direct form is the faster one.
-            if (layer.in_features < layer.out_features) Gradient(layer.weight!).add_(input.t().mm(d).t());
+            if (layer.in_features < layer.out_features) Gradient(layer.weight!).PlusInPlace(input.t().mm(d).t());
             else Gradient(layer.weight!).addmm_(d.t(), input);
             Gradient(layer.bias!).addmv_(d.t(), Ones(d));
             if (i == 0) return;
@@ -69,7 +70,7 @@ public sealed class MlpTape : IDisposable
         }
     }
 
-    private Tensor Activate(Tensor z) => activation == "relu" ? z.relu_() : torch.nn.functional.elu(z, alpha: 1.0, inplace: true);
+    private Tensor Activate(Tensor z) => activation == "relu" ? z.relu_() : z.elu_(FixedScalars.One, FixedScalars.One, FixedScalars.One);
 
     /// <summary>dL/dz from dL/dh and h = act(z), in place on <paramref name="dh"/>.</summary>
     private Tensor ActivationBackward(Tensor dh, Tensor h)
@@ -78,13 +79,13 @@ public sealed class MlpTape : IDisposable
         {
             case "tanh":
                 // tanh' = 1 - h^2: dh - (dh h) h.
-                return dh.addcmul_(dh * h, h, value: -1);
+                return dh.addcmul_(dh * h, h, value: FixedScalars.MinusOne);
             case "relu":
                 // As autograd: no gradient where the output is 0 (z <= 0).
-                return dh.masked_fill_(h <= 0, 0);
+                return dh.masked_fill_(h <= FixedScalars.Zero, FixedScalars.Zero);
             default:
                 // ELU (alpha 1): 1 for z > 0, exp(z) = h + 1 below.
-                return dh.mul_(h.clamp_max(0).add_(1));
+                return dh.mul_(h.clamp_max(FixedScalars.Zero).PlusInPlace(FixedScalars.One));
         }
     }
 

@@ -5,6 +5,7 @@ using Robotics.Training.Monitoring;
 using Robotics.Training.Optimization;
 using Robotics.Training.Policies;
 using Robotics.Training.Tests.Fakes;
+using Robotics.Training.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -29,7 +30,8 @@ public sealed class PpoGradientTests
         torch.manual_seed(3);
         using var policy = new GaussianActorCritic(5, actionSize, new PolicyOptions { HiddenSizes = [.. hidden], Activation = activation });
         using (torch.no_grad())
-            foreach (var p in policy.parameters()) p.add_(torch.randn_like(p).mul_(0.3));
+            using (var spread = 0.3.ToScalar())
+                foreach (var p in policy.parameters()) p.PlusInPlace(torch.randn_like(p).mul_(spread));
         var data = MinibatchData.Random(seed: 11, policy);
         using var optimizer = new FlatAdam(policy.parameters().ToList(), 3e-4, eps: 1e-5);
 
@@ -42,12 +44,12 @@ public sealed class PpoGradientTests
 
         // Every branch of the loss is taken by some samples.
         var ratio = expectedLogRatio.exp();
-        Assert.InRange(Fraction(ratio > 1.2), 0.05, 0.5);
-        Assert.InRange(Fraction(ratio < 0.8), 0.05, 0.5);
+        Assert.InRange(Fraction(ratio, above: 1.2), 0.05, 0.5);
+        Assert.InRange(Fraction(ratio, below: 0.8), 0.05, 0.5);
         using (torch.no_grad())
         {
             var valueStep = policy.Value(data.Obs) - data.OldValues;
-            Assert.InRange(Fraction(valueStep.abs() > 0.2), 0.05, 0.95);
+            Assert.InRange(Fraction(valueStep.abs(), above: 0.2), 0.05, 0.95);
         }
 
         AssertClose(expectedLogRatio, logRatio, "log-ratio");
@@ -74,7 +76,7 @@ public sealed class PpoGradientTests
         gradient.Accumulate(data.Obs, data.Actions, data.OldLogProbs, data.Advantages, data.OldValues, data.Returns, logRatio);
 
         var twice = policy.parameters().Select(p => p.grad!).ToList();
-        for (int i = 0; i < once.Count; i++) AssertClose(once[i] * 2, twice[i], $"parameter {i}");
+        for (int i = 0; i < once.Count; i++) AssertClose(once[i].mul(FixedScalars.Two), twice[i], $"parameter {i}");
         Assert.True(once.Sum(g => g.abs().sum().item<float>()) > 0);
     }
 
@@ -88,7 +90,8 @@ public sealed class PpoGradientTests
         using var policy = new GaussianActorCritic(6, 3, new PolicyOptions { HiddenSizes = [32, 16], Activation = activation });
         using var actor = policy.ActorTape();
         using var critic = policy.CriticTape();
-        using var obs = torch.randn(40, 6) * 3;
+        using var three = 3.ToScalar();
+        using var obs = torch.randn(40, 6).mul(three);
 
         using var noGrad = torch.no_grad();
         AssertClose(policy.Mean(obs), actor.Forward(obs), "mean");
@@ -142,7 +145,9 @@ public sealed class PpoGradientTests
         var pgLoss = PpoLosses.PolicyLoss(data.Advantages, logRatio.exp(), options.ClipCoef);
         var valueLoss = PpoLosses.ValueLoss(value, data.OldValues, data.Returns, options.ClipCoef, options.ClipValueLoss);
         var entropyMean = entropy.mean();
-        var loss = pgLoss - options.EntropyCoef * entropyMean + options.ValueCoef * valueLoss;
+        using var entropyCoef = options.EntropyCoef.ToScalar();
+        using var valueCoef = options.ValueCoef.ToScalar();
+        var loss = (pgLoss - entropyMean.mul(entropyCoef)).Plus(valueLoss.mul(valueCoef));
         optimizer.ZeroGrad();
         loss.backward();
         var gradients = policy.parameters().Select(p => p.grad!.clone()).ToList();
@@ -158,7 +163,12 @@ public sealed class PpoGradientTests
         Assert.True(difference <= 1e-5 * scale, $"{what}: largest difference {difference:E2} (largest value {scale - 1:E2})");
     }
 
-    private static double Fraction(Tensor mask) => mask.to(float32).mean().item<float>();
+    private static double Fraction(Tensor values, double above = double.NegativeInfinity, double below = double.PositiveInfinity)
+    {
+        using var low = above.ToScalar();
+        using var high = below.ToScalar();
+        return (values.gt(low) & values.lt(high)).to(float32).mean().item<float>();
+    }
 
     /// <summary>
     /// A minibatch as PPO's update sees it, made around <paramref name="policy"/>: the rollout's log-probabilities and
@@ -169,14 +179,15 @@ public sealed class PpoGradientTests
         public static MinibatchData Random(int seed, GaussianActorCritic policy)
         {
             var generator = new Generator((ulong)seed);
-            var obs = torch.randn(Batch, policy.ObservationSize, generator: generator) * 2;
+            using var spread = 0.3.ToScalar();
+        var obs = torch.randn(Batch, policy.ObservationSize, generator: generator).mul(FixedScalars.Two);
             using var noGrad = torch.no_grad();
-            var actions = policy.Mean(obs) + torch.randn(Batch, policy.ActionSize, generator: generator) * policy.LogStd.exp();
+            var actions = policy.Mean(obs).Plus(torch.randn(Batch, policy.ActionSize, generator: generator) * policy.LogStd.exp());
             var (logProbs, _, values) = policy.Evaluate(obs, actions);
-            var oldLogProbs = logProbs + torch.randn(Batch, generator: generator) * 0.3;
-            var oldValues = values + torch.randn(Batch, generator: generator) * 0.3;
+            var oldLogProbs = logProbs.Plus(torch.randn(Batch, generator: generator).mul(spread));
+            var oldValues = values.Plus(torch.randn(Batch, generator: generator).mul(spread));
             var advantages = torch.randn(Batch, generator: generator);
-            var returns = oldValues + torch.randn(Batch, generator: generator) * 2;
+            var returns = oldValues.Plus(torch.randn(Batch, generator: generator).mul(FixedScalars.Two));
             return new MinibatchData(obs, actions, oldLogProbs, advantages, oldValues, returns);
         }
     }

@@ -1,3 +1,5 @@
+using Robotics.Training.Tensors;
+using Robotics.Training.Optimization;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,8 +14,8 @@ public sealed class TorchSharpLoadsTests
         var model = nn.Sequential(nn.Linear(2, 16), nn.Tanh(), nn.Linear(16, 1));
         var optimizer = optim.Adam(model.parameters(), lr: 0.01);
         // y = x0 - 2 x1, a target the network can fit in a few hundred steps.
-        using var x = torch.rand(64, 2) * 2 - 1;
-        using var y = (x[.., 0] - 2 * x[.., 1]).unsqueeze(1);
+        using var x = torch.rand(64, 2).mul(FixedScalars.Two).sub(FixedScalars.One);
+        using var y = (x[.., 0] - x[.., 1].mul(FixedScalars.Two)).unsqueeze(1);
 
         float first = 0, last = 0;
         for (int step = 0; step < 300; step++)
@@ -22,7 +24,7 @@ public sealed class TorchSharpLoadsTests
             optimizer.zero_grad();
             var loss = nn.functional.mse_loss(model.forward(x), y);
             loss.backward();
-            optimizer.step();
+            AdamStep.Step(optimizer, eps: 1e-8);
             if (step == 0) first = loss.item<float>();
             last = loss.item<float>();
         }

@@ -28,7 +28,9 @@ public sealed class FlatAdamTests
             plain.zero_grad();
             torch.nn.functional.mse_loss(plainNet.forward(input), target).backward();
             double plainNorm = nn.utils.clip_grad_norm_(plainNet.parameters(), 0.1);
+#pragma warning disable RS0030 // TorchSharp's own Adam is the reference this test compares with
             plain.step();
+#pragma warning restore RS0030
 
             Assert.Equal(plainNorm, flatNorm, 5);
         }

@@ -1,5 +1,6 @@
 using Robotics.Training.Algorithms.Sac;
 using Robotics.Training.Policies.Sac;
+using Robotics.Training.Tensors;
 using TorchSharp;
 
 namespace Robotics.Training.Tests.Sac;
@@ -94,9 +95,9 @@ public sealed class SacLossesTests
         using (torch.no_grad())
         {
             source.weight!.copy_(torch.tensor(new[] { 1f, -2f }).reshape(1, 2));
-            source.bias!.fill_(4f);
+            using (var four = 4f.ToScalar()) source.bias!.fill_(four);
             target.weight!.copy_(torch.tensor(new[] { 3f, 0f }).reshape(1, 2));
-            target.bias!.fill_(0f);
+            target.bias!.fill_(FixedScalars.Zero);
         }
 
         SacLosses.PolyakUpdate(source, target, tau: 0.1);

@@ -1,4 +1,5 @@
 using Robotics.Training.Algorithms.Trpo;
+using Robotics.Training.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +13,7 @@ public sealed class ConjugateGradientTests
         using var scope = torch.NewDisposeScope();
         var generator = new Generator(17);
         var m = torch.randn(6, 6, dtype: float64, generator: generator);
-        var a = m.matmul(m.t()) + 0.5 * torch.eye(6, dtype: float64);
+        var a = m.matmul(m.t()).Plus(torch.eye(6, dtype: float64).mul(FixedScalars.Half));
         var b = torch.randn(6, dtype: float64, generator: generator);
 
         var (x, residual, iterations) = ConjugateGradient.Solve(v => a.matmul(v), b, iterations: 50, tolerance: 1e-20);
@@ -33,7 +34,7 @@ public sealed class ConjugateGradientTests
         var (x, residual, iterations) = ConjugateGradient.Solve(v => a.matmul(v), b, iterations: 2, tolerance: 1e-20);
 
         Assert.Equal(2, iterations);
-        double actualResidual = (b - a.matmul(x)).norm().ToDouble();
+        double actualResidual = (b - a.matmul(x)).norm().ToDoubleValue();
         Assert.Equal(actualResidual, residual, 6);
         Assert.True(residual > 1e-3, "two iterations cannot solve a system with five distinct eigenvalues");
     }

@@ -1,6 +1,7 @@
 using Robotics.Training.Algorithms.Trpo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Policies;
+using Robotics.Training.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -46,7 +47,8 @@ public sealed class FisherVectorProductTests
         using var plain = new FisherVectorProduct(policy, parameters, observations, damping: 0.0);
         using var damped = new FisherVectorProduct(policy, parameters, observations, damping: 0.1);
 
-        Assert.True(torch.allclose(damped.Apply(v), plain.Apply(v) + 0.1 * v, rtol: 1e-5, atol: 1e-6));
+        using var damping = 0.1.ToScalar();
+        Assert.True(torch.allclose(damped.Apply(v), plain.Apply(v).Plus(v.mul(damping)), rtol: 1e-5, atol: 1e-6));
     }
 
     [Fact]
@@ -54,9 +56,10 @@ public sealed class FisherVectorProductTests
     {
         using var scope = torch.NewDisposeScope();
         var zero = torch.zeros(1, 1);
-        Assert.Equal(0.0, GaussianKl.Mean(zero, zero, zero, zero).ToDouble(), 6);
+        Assert.Equal(0.0, GaussianKl.Mean(zero, zero, zero, zero).ToDoubleValue(), 6);
         // KL(N(0, 1) || N(1, 2^2)) = log 2 + (1 + 1) / (2 * 4) - 1/2.
-        var kl = GaussianKl.Mean(zero, zero, torch.ones(1, 1), torch.full(1, 1, Math.Log(2))).ToDouble();
+        using var log2 = Math.Log(2).ToScalar();
+        var kl = GaussianKl.Mean(zero, zero, torch.ones(1, 1), torch.full(1, 1, log2)).ToDoubleValue();
         Assert.Equal(Math.Log(2) + 0.25 - 0.5, kl, 5);
     }
 

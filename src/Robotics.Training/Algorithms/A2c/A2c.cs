@@ -5,6 +5,8 @@ using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Policies;
+using Robotics.Training.Tensors;
+using Robotics.Training.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,6 +36,13 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
     }
 
     public override string Name => "a2c";
+
+    // TorchSharp's own steps make their Scalars implicitly (see BannedSymbols.txt); these hold them.
+    private void Step()
+    {
+        if (optimizer is Adam adam) AdamStep.Step(adam, 1e-5);
+        else RmsPropStep.Step((RMSProp)optimizer, alpha: 0.99, eps: 1e-5);
+    }
     protected override IReadOnlyList<OptimizerHelper> Optimizers => [optimizer];
 
     /// <summary>Fills the storage's Advantages and Returns (value targets) with the configured estimator.</summary>
@@ -74,9 +83,11 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
 
         var (logProb, entropy, value) = Core.Policy.Evaluate(obs, actions);
         var pgLoss = -(advantages * logProb).mean();
-        var valueLoss = 0.5 * (value - returns).pow(2).mean();
+        using var entropyCoef = options.EntropyCoef.ToScalar();
+        using var valueCoef = options.ValueCoef.ToScalar();
+        var valueLoss = (value - returns).Squared().mean().mul(FixedScalars.Half);
         var entropyLoss = entropy.mean();
-        var loss = pgLoss - options.EntropyCoef * entropyLoss + options.ValueCoef * valueLoss;
+        var loss = (pgLoss - entropyLoss.mul(entropyCoef)).Plus(valueLoss.mul(valueCoef));
         if (!float.IsFinite(loss.item<float>()))
             return OnPolicyCore.FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss";
 
@@ -84,7 +95,7 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
         loss.backward();
         double gradNorm = nn.utils.clip_grad_norm_(Core.Policy.parameters(), options.MaxGradNorm);
         if (!double.IsFinite(gradNorm)) return Core.FirstNonFiniteGradient() ?? "gradient norm";
-        optimizer.step();
+        Step();
 
         using (torch.no_grad())
         {

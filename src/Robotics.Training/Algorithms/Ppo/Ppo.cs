@@ -7,6 +7,7 @@ using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Optimization;
 using Robotics.Training.Policies;
+using Robotics.Training.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -137,9 +138,11 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         var entropyLoss = entropy.mean();
         // loss = pgLoss - entropyCoef * entropyLoss + valueCoef * valueLoss. Without an entropy bonus its term adds
         // exactly zero to the loss and the gradients; leaving it out saves its backward.
+        using var valueCoef = options.ValueCoef.ToScalar();
+        using var entropyCoef = options.EntropyCoef.ToScalar();
         var loss = options.EntropyCoef == 0
-            ? torch.add(pgLoss, valueLoss, alpha: options.ValueCoef)
-            : torch.add(pgLoss - options.EntropyCoef * entropyLoss, valueLoss, alpha: options.ValueCoef);
+            ? torch.add(pgLoss, valueLoss, alpha: valueCoef)
+            : torch.add(pgLoss - entropyLoss.mul(entropyCoef), valueLoss, alpha: valueCoef);
 
         // One read of the figures this minibatch reports (each read is a round trip to the native side).
         float[] read;

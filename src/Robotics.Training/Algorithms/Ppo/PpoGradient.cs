@@ -1,4 +1,5 @@
 using Robotics.Training.Policies;
+using Robotics.Training.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -45,29 +46,36 @@ public sealed class PpoGradient : IDisposable
         long n = observations.shape[0];
         var logStd = policy.LogStd;
         long actionSize = logStd.shape[1];
+        using var logProbConstant = (actionSize * HalfLog2Pi).ToScalar();
+        using var clipLow = (1 - options.ClipCoef).ToScalar();
+        using var clipHigh = (1 + options.ClipCoef).ToScalar();
+        using var entropyCoef = options.EntropyCoef.ToScalar();
+        using var entropyConstant = (actionSize * (0.5 + HalfLog2Pi)).ToScalar();
+        using var valueScale = (options.ValueCoef / n).ToScalar();
+        using var batchSize = n.ToScalar();
 
         // Log-probability of the actions under the current mean and spread, as a log-ratio to the rollout's.
         var mean = actor.Forward(observations);
         var invStd = logStd.neg().exp_();
         var z = (actions - mean).mul_(invStd);
-        var zSquared = z.square();
+        var zSquared = z.Squared();
         var sumLogStd = logStd.sum();
-        var logRatio = zSquared.sum(1).mul_(-0.5).sub_(oldLogProbs).sub_(sumLogStd + actionSize * HalfLog2Pi);
+        var logRatio = zSquared.sum(1).mul_(FixedScalars.MinusHalf).sub_(oldLogProbs).sub_(sumLogStd.Plus(logProbConstant));
         logRatioOut.copy_(logRatio);
         var ratio = logRatio.exp_();
 
         // Clipped surrogate and d(loss)/d(log pi) per sample.
         var negativeAdvantages = advantages.neg();
         var unclipped = negativeAdvantages * ratio;
-        var clipped = negativeAdvantages.mul_(ratio.clamp_(1 - options.ClipCoef, 1 + options.ClipCoef));
+        var clipped = negativeAdvantages.mul_(ratio.clamp_(clipLow, clipHigh));
         var pgLoss = torch.maximum(unclipped, clipped).mean();
-        var dLogProb = unclipped.mul_(unclipped >= clipped).div_(n);
+        var dLogProb = unclipped.mul_(unclipped >= clipped).div_(batchSize);
 
         // Into the mean network and the log-std.
         var dMean = z.mul_(invStd).mul_(dLogProb.unsqueeze(1));
-        MlpTape.Gradient(logStd).addmm_(dLogProb.unsqueeze(0), zSquared.sub_(1));
-        if (options.EntropyCoef != 0) MlpTape.Gradient(logStd).sub_(options.EntropyCoef);
-        var entropy = sumLogStd.add_(actionSize * (0.5 + HalfLog2Pi));
+        MlpTape.Gradient(logStd).addmm_(dLogProb.unsqueeze(0), zSquared.sub_(FixedScalars.One));
+        if (options.EntropyCoef != 0) MlpTape.Gradient(logStd).sub_(entropyCoef);
+        var entropy = sumLogStd.PlusInPlace(entropyConstant);
 
         // Value loss and d(loss)/dV.
         var values = critic.Forward(observations).squeeze(1);
@@ -75,16 +83,19 @@ public sealed class PpoGradient : IDisposable
         Tensor valueLoss, dValue;
         if (options.ClipValueLoss)
         {
-            var clippedError = (values - oldValues).clamp_(-options.ClipCoef, options.ClipCoef).add_(oldValues).sub_(returns);
-            var squared = error.square();
+            using var clipMin = (-options.ClipCoef).ToScalar();
+            using var clipMax = options.ClipCoef.ToScalar();
+            var clippedError = (values - oldValues).clamp_(clipMin, clipMax).PlusInPlace(oldValues).sub_(returns);
+            var squared = error.Squared();
             var clippedSquared = clippedError.mul_(clippedError);
-            valueLoss = torch.maximum(squared, clippedSquared).mean().mul_(0.5);
-            dValue = error.mul_(squared >= clippedSquared).mul_(options.ValueCoef / n);
+            valueLoss = torch.maximum(squared, clippedSquared).mean().mul_(FixedScalars.Half);
+            dValue = error.mul_(squared >= clippedSquared).mul_(valueScale);
         }
         else
         {
-            valueLoss = error.dot(error).mul_(0.5 / n);
-            dValue = error.mul_(options.ValueCoef / n);
+            using var halfMean = (0.5 / n).ToScalar();
+            valueLoss = error.dot(error).mul_(halfMean);
+            dValue = error.mul_(valueScale);
         }
 
         actor.Backward(dMean);

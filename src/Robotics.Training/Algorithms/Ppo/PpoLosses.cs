@@ -1,3 +1,4 @@
+using Robotics.Training.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -9,9 +10,11 @@ public static class PpoLosses
     /// <summary>Clipped surrogate: mean over the batch of max(-A r, -A clamp(r, 1 - eps, 1 + eps)).</summary>
     public static Tensor PolicyLoss(Tensor advantages, Tensor ratio, double clipCoef)
     {
+        using var low = (1 - clipCoef).ToScalar();
+        using var high = (1 + clipCoef).ToScalar();
         var negativeAdvantages = -advantages;
         var pgLoss1 = negativeAdvantages * ratio;
-        var pgLoss2 = negativeAdvantages * ratio.clamp(1 - clipCoef, 1 + clipCoef);
+        var pgLoss2 = negativeAdvantages * ratio.clamp(low, high);
         return torch.maximum(pgLoss1, pgLoss2).mean();
     }
 
@@ -21,25 +24,33 @@ public static class PpoLosses
     public static Tensor ValueLoss(Tensor newValues, Tensor oldValues, Tensor returns, double clipCoef, bool clip)
     {
         // mse_loss is mean((V - R)^2) as one autograd node.
-        if (!clip) return 0.5 * torch.nn.functional.mse_loss(newValues, returns);
-        var unclipped = (newValues - returns).pow(2);
-        var clippedValues = oldValues + (newValues - oldValues).clamp(-clipCoef, clipCoef);
-        var clipped = (clippedValues - returns).pow(2);
-        return 0.5 * torch.maximum(unclipped, clipped).mean();
+        if (!clip) return torch.nn.functional.mse_loss(newValues, returns).mul(FixedScalars.Half);
+        using var low = (-clipCoef).ToScalar();
+        using var high = clipCoef.ToScalar();
+        var unclipped = (newValues - returns).Squared();
+        var clippedValues = oldValues.Plus((newValues - oldValues).clamp(low, high));
+        var clipped = (clippedValues - returns).Squared();
+        return torch.maximum(unclipped, clipped).mean().mul(FixedScalars.Half);
     }
 
     /// <summary>
     /// Schulman's low-variance estimator of KL(old || new): mean((r - 1) - log r) over the last dimension
     /// (one figure per minibatch when given [minibatches, size]).
     /// </summary>
-    public static Tensor ApproxKl(Tensor logRatio, Tensor ratio) => ((ratio - 1) - logRatio).mean([-1]);
+    public static Tensor ApproxKl(Tensor logRatio, Tensor ratio) => (ratio.sub(FixedScalars.One) - logRatio).mean([-1]);
 
     /// <summary>Fraction of samples whose ratio left [1 - eps, 1 + eps], over the last dimension.</summary>
-    public static Tensor ClipFraction(Tensor ratio, double clipCoef) => ((ratio - 1).abs() > clipCoef).to(float32).mean([-1]);
+    public static Tensor ClipFraction(Tensor ratio, double clipCoef)
+    {
+        using var limit = clipCoef.ToScalar();
+        return ratio.sub(FixedScalars.One).abs().gt(limit).to(float32).mean([-1]);
+    }
 
     /// <summary>(A - mean) / (std + 1e-8) over the last dimension: the minibatch, or each row of [minibatches, size].</summary>
     public static Tensor NormalizeAdvantages(Tensor advantages) =>
-        (advantages - advantages.mean([-1], keepdim: true)) / (advantages.std(-1, keepdim: true) + 1e-8);
+        (advantages - advantages.mean([-1], keepdim: true)) / advantages.std(-1, keepdim: true).Plus(StdEpsilon);
+
+    private static readonly Scalar StdEpsilon = 1e-8.ToScalar();
 
     /// <summary>1 - Var(returns - values) / Var(returns); NaN when the returns do not vary.</summary>
     public static double ExplainedVariance(ReadOnlySpan<float> values, ReadOnlySpan<float> returns)

@@ -3,6 +3,8 @@ using Robotics.Training.Algorithms.OnPolicy;
 using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
+using Robotics.Training.Tensors;
+using Robotics.Training.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -147,11 +149,11 @@ public static class GradientVariance
         double loss = double.NaN;
         for (int i = 0; i < steps; i++)
         {
-            var valueLoss = 0.5 * (core.Policy.Value(obs) - returns).pow(2).mean();
-            loss = valueLoss.ToDouble();
+            var valueLoss = (core.Policy.Value(obs) - returns).Squared().mean().mul(FixedScalars.Half);
+            loss = valueLoss.ToDoubleValue();
             optimizer.zero_grad();
             valueLoss.backward();
-            optimizer.step();
+            AdamStep.Step(optimizer, 1e-8);
         }
 
         return loss;

@@ -4,6 +4,8 @@ using Robotics.Training.Algorithms.OnPolicy;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Policies;
+using Robotics.Training.Tensors;
+using Robotics.Training.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -76,27 +78,28 @@ public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
         var (logProb, entropy, _) = Core.Policy.Evaluate(obs, actions);
         var pgLoss = -(logProb * weights).mean();
         var entropyLoss = entropy.mean();
-        var loss = pgLoss - options.EntropyCoef * entropyLoss;
+        using var entropyCoef = options.EntropyCoef.ToScalar();
+        var loss = pgLoss - entropyLoss.mul(entropyCoef);
         if (!float.IsFinite(loss.item<float>())) return OnPolicyCore.FirstNonFinite(("policy loss", pgLoss), ("entropy", entropyLoss)) ?? "loss";
 
         policyOptimizer.zero_grad();
         loss.backward();
         double gradNorm = nn.utils.clip_grad_norm_(actorParameters, options.MaxGradNorm);
         if (!double.IsFinite(gradNorm)) return Core.FirstNonFiniteGradient() ?? "gradient norm";
-        policyOptimizer.step();
+        AdamStep.Step(policyOptimizer, 1e-5);
 
         double valueLoss = double.NaN;
         if (options.Baseline)
         {
             for (int i = 0; i < options.BaselineSteps; i++)
             {
-                var valueLossTensor = 0.5 * (Core.Policy.Value(obs) - returns).pow(2).mean();
+                var valueLossTensor = (Core.Policy.Value(obs) - returns).Squared().mean().mul(FixedScalars.Half);
                 valueLoss = valueLossTensor.item<float>();
                 if (!double.IsFinite(valueLoss)) return "value loss";
                 baselineOptimizer.zero_grad();
                 valueLossTensor.backward();
                 if (!double.IsFinite(nn.utils.clip_grad_norm_(criticParameters, options.MaxGradNorm))) return Core.FirstNonFiniteGradient() ?? "value gradient norm";
-                baselineOptimizer.step();
+                AdamStep.Step(baselineOptimizer, 1e-5);
             }
         }
 

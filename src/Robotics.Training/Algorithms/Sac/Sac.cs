@@ -8,6 +8,7 @@ using Robotics.Training.Normalization;
 using Robotics.Training.Optimization;
 using Robotics.Training.Policies;
 using Robotics.Training.Policies.Sac;
+using Robotics.Training.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -59,7 +60,8 @@ public sealed class SacAlgorithm : IAlgorithm
         TargetCritic.to(device);
         SacLosses.HardUpdate(Critic, TargetCritic);
         foreach (var p in TargetCritic.parameters()) p.requires_grad = false;
-        logAlpha = new Parameter(torch.full(1, Math.Log(options.InitialAlpha), dtype: float32, device: device), requires_grad: options.AutoAlpha);
+        using var initialLogAlpha = Math.Log(options.InitialAlpha).ToScalar();
+        logAlpha = new Parameter(torch.full(1, initialLogAlpha, dtype: float32, device: device), requires_grad: options.AutoAlpha);
 
         actorOptimizer = optim.Adam(Actor.parameters(), lr: options.ActorLearningRate);
         criticParameters = Critic.parameters().ToList();
@@ -114,7 +116,7 @@ public sealed class SacAlgorithm : IAlgorithm
                 }
                 else
                 {
-                    actions = torch.rand(n, actSize) * 2 - 1;
+                    actions = torch.rand(n, actSize).mul(FixedScalars.Two).sub(FixedScalars.One);
                     randomSteps++;
                 }
 
@@ -189,7 +191,7 @@ public sealed class SacAlgorithm : IAlgorithm
             var (q1, q2) = Critic.Both(obs, actions);
             var qf1Loss = SacLosses.CriticLoss(q1, target);
             var qf2Loss = SacLosses.CriticLoss(q2, target);
-            var qfLoss = qf1Loss + qf2Loss;
+            var qfLoss = qf1Loss.Plus(qf2Loss);
             nonFiniteTensor = FirstNonFinite(("critic loss", qfLoss));
             if (nonFiniteTensor is not null) { failed = true; break; }
             criticOptimizer.zero_grad();
@@ -298,7 +300,9 @@ public sealed class SacAlgorithm : IAlgorithm
         TensorIo.ReadParameters(reader, Actor);
         TensorIo.ReadParameters(reader, Critic);
         TensorIo.ReadParameters(reader, TargetCritic);
-        using (torch.no_grad()) logAlpha.fill_(reader.ReadSingle());
+        using (torch.no_grad())
+        using (var savedLogAlpha = reader.ReadSingle().ToScalar())
+            logAlpha.fill_(savedLogAlpha);
         actorOptimizer.load_state_dict(reader);
         criticOptimizer.load_state_dict(reader);
         alphaOptimizer?.load_state_dict(reader);
@@ -408,10 +412,15 @@ public sealed class SacAlgorithm : IAlgorithm
     /// <summary>The running normalization as device tensors for one learning call: z = clamp((o - mean) / std, -clip, clip).</summary>
     private sealed class NormalizationOnDevice(Tensor mean, Tensor std, float clip) : IDisposable
     {
-        public Tensor Apply(Tensor raw) => ((raw - mean) / std).clamp(-clip, clip);
+        private readonly Scalar low = (-clip).ToScalar();
+        private readonly Scalar high = clip.ToScalar();
+
+        public Tensor Apply(Tensor raw) => ((raw - mean) / std).clamp(low, high);
 
         public void Dispose()
         {
+            low.Dispose();
+            high.Dispose();
             mean.Dispose();
             std.Dispose();
         }

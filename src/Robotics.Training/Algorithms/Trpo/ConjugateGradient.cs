@@ -1,3 +1,4 @@
+using Robotics.Training.Tensors;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,17 +17,19 @@ public static class ConjugateGradient
         var x = torch.zeros_like(b);
         var r = b.clone();
         var p = b.clone();
-        double rr = r.dot(r).ToDouble();
+        double rr = r.dot(r).ToDoubleValue();
         int done = 0;
         while (done < iterations && rr >= tolerance)
         {
             using var scope = torch.NewDisposeScope();
             var ap = matrixVector(p);
-            double alpha = rr / ap.dot(p).ToDouble();
-            x.add_(p * alpha);
-            r.sub_(ap * alpha);
-            double rrNew = r.dot(r).ToDouble();
-            p.mul_(rrNew / rr).add_(r);
+            double alpha = rr / ap.dot(p).ToDoubleValue();
+            using var alphaScalar = alpha.ToScalar();
+            x.PlusInPlace(p.mul(alphaScalar));
+            r.sub_(ap.mul(alphaScalar));
+            double rrNew = r.dot(r).ToDoubleValue();
+            using var beta = (rrNew / rr).ToScalar();
+            p.mul_(beta).PlusInPlace(r);
             rr = rrNew;
             done++;
         }

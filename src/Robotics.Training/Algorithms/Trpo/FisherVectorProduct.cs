@@ -1,4 +1,5 @@
 using Robotics.Training.Policies;
+using Robotics.Training.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -34,7 +35,8 @@ public sealed class FisherVectorProduct : IDisposable
     {
         var gradientDotV = (klGradient * v.detach()).sum();
         var hessianV = torch.autograd.grad([gradientDotV], parameters.Cast<Tensor>().ToList(), retain_graph: true);
-        return FlatParameters.Flatten(hessianV).detach() + damping * v;
+        using var dampingScalar = damping.ToScalar();
+        return FlatParameters.Flatten(hessianV).detach().Plus(v.mul(dampingScalar));
     }
 
     public void Dispose() => klGradient.Dispose();

@@ -1,3 +1,4 @@
+using Robotics.Training.Tensors;
 using static TorchSharp.torch;
 
 namespace Robotics.Training.Algorithms.Trpo;
@@ -12,9 +13,10 @@ public static class GaussianKl
     /// </summary>
     public static Tensor Mean(Tensor oldMean, Tensor oldLogStd, Tensor newMean, Tensor newLogStd)
     {
-        var oldVariance = (2 * oldLogStd).exp();
-        var newVariance = (2 * newLogStd).exp();
-        var perDimension = newLogStd - oldLogStd + (oldVariance + (oldMean - newMean).pow(2)) / (2 * newVariance) - 0.5;
+        var oldVariance = oldLogStd.mul(FixedScalars.Two).exp();
+        var newVariance = newLogStd.mul(FixedScalars.Two).exp();
+        var perDimension = (newLogStd - oldLogStd).Plus(oldVariance.Plus((oldMean - newMean).Squared()) / newVariance.mul(FixedScalars.Two))
+            .sub(FixedScalars.Half);
         return perDimension.sum(-1).mean();
     }
 }

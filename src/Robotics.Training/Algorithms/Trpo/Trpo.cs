@@ -5,6 +5,8 @@ using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Policies;
+using Robotics.Training.Tensors;
+using Robotics.Training.Optimization;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -75,37 +77,40 @@ public sealed class TrpoAlgorithm : OnPolicyAlgorithm
         // Surrogate L(theta) = mean(pi_theta(a|s) / pi_old(a|s) * A); its gradient at theta_old is the policy gradient g.
         var (logProb, entropy, _) = Core.Policy.Evaluate(obs, actions);
         var surrogate = ((logProb - oldLogProbs).exp() * advantages).mean();
-        double oldSurrogate = surrogate.ToDouble();
+        double oldSurrogate = surrogate.ToDoubleValue();
         if (!double.IsFinite(oldSurrogate)) return "surrogate";
         var g = FlatParameters.Flatten(torch.autograd.grad([surrogate], actorParameters.Cast<Tensor>().ToList())).detach();
-        double gradNorm = g.norm().ToDouble();
+        double gradNorm = g.norm().ToDoubleValue();
         if (!double.IsFinite(gradNorm)) return "policy gradient";
 
         // Natural gradient direction x = F^-1 g, scaled so that 0.5 s^T F s = max_kl.
         using var fisher = new FisherVectorProduct(Core.Policy, actorParameters, obs, options.Damping);
         var (direction, cgResidual, cgIterations) = ConjugateGradient.Solve(fisher.Apply, g, options.CgIterations, options.CgTolerance);
-        double quadratic = direction.dot(fisher.Apply(direction)).ToDouble();
+        double quadratic = direction.dot(fisher.Apply(direction)).ToDoubleValue();
         if (!double.IsFinite(quadratic) || quadratic <= 0) return "natural gradient (x^T F x is not positive)";
-        var fullStep = direction * Math.Sqrt(2 * maxKl / quadratic);
-        double expectedImprovement = g.dot(fullStep).ToDouble();
+        using var stepScale = Math.Sqrt(2 * maxKl / quadratic).ToScalar();
+        var fullStep = direction.mul(stepScale);
+        double expectedImprovement = g.dot(fullStep).ToDoubleValue();
 
         var oldParameters = FlatParameters.Get(actorParameters);
         (double, double) SurrogateAndKl(double fraction)
         {
             using var evalScope = torch.NewDisposeScope();
             using var noGrad = torch.no_grad();
-            FlatParameters.Set(actorParameters, oldParameters + fraction * fullStep);
+            using var fractionScalar = fraction.ToScalar();
+            FlatParameters.Set(actorParameters, oldParameters.Plus(fullStep.mul(fractionScalar)));
             var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions);
-            double newSurrogate = ((newLogProb - oldLogProbs).exp() * advantages).mean().ToDouble();
-            double kl = GaussianKl.Mean(oldMean, oldLogStd, Core.Policy.Mean(obs), Core.Policy.LogStd).ToDouble();
+            double newSurrogate = ((newLogProb - oldLogProbs).exp() * advantages).mean().ToDoubleValue();
+            double kl = GaussianKl.Mean(oldMean, oldLogStd, Core.Policy.Mean(obs), Core.Policy.LogStd).ToDoubleValue();
             return (newSurrogate, kl);
         }
 
         var search = TrpoLineSearch.Run(SurrogateAndKl, oldSurrogate, maxKl, options.LineSearchSteps, options.LineSearchShrink);
-        FlatParameters.Set(actorParameters, search.Accepted ? oldParameters + search.Fraction * fullStep : oldParameters);
+        using var acceptedFraction = search.Fraction.ToScalar();
+        FlatParameters.Set(actorParameters, search.Accepted ? oldParameters.Plus(fullStep.mul(acceptedFraction)) : oldParameters);
 
         metrics["losses/policy_loss"] = -oldSurrogate;
-        metrics["losses/entropy"] = entropy.mean().ToDouble();
+        metrics["losses/entropy"] = entropy.mean().ToDoubleValue();
         metrics["losses/kl"] = search.Accepted ? search.Kl : 0.0;
         metrics["losses/approx_kl"] = search.Accepted ? search.Kl : 0.0;
         metrics["losses/grad_norm"] = gradNorm;
@@ -136,14 +141,14 @@ public sealed class TrpoAlgorithm : OnPolicyAlgorithm
             {
                 using var scope = torch.NewDisposeScope();
                 var idx = permutation.narrow(0, start, minibatch);
-                var valueLoss = 0.5 * (Core.Policy.Value(obs.index_select(0, idx)) - returns.index_select(0, idx)).pow(2).mean();
-                double lossValue = valueLoss.ToDouble();
+                var valueLoss = (Core.Policy.Value(obs.index_select(0, idx)) - returns.index_select(0, idx)).Squared().mean().mul(FixedScalars.Half);
+                double lossValue = valueLoss.ToDoubleValue();
                 if (!double.IsFinite(lossValue)) return "value loss";
                 valueOptimizer.zero_grad();
                 valueLoss.backward();
                 double norm = nn.utils.clip_grad_norm_(criticParameters, options.MaxGradNorm);
                 if (!double.IsFinite(norm)) return Core.FirstNonFiniteGradient() ?? "value gradient norm";
-                valueOptimizer.step();
+                AdamStep.Step(valueOptimizer, 1e-5);
                 lossSum += lossValue;
                 normSum += norm;
                 count++;

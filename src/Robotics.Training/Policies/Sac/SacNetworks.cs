@@ -37,7 +37,7 @@ internal static class SacNetworks
     {
         "tanh" => nn.Tanh(),
         "relu" => nn.ReLU(),
-        "elu" => nn.ELU(),
+        "elu" => new HeldScalarElu(),
         _ => throw new ArgumentException($"unknown activation '{name}': expected tanh, relu or elu", nameof(name)),
     };
 

@@ -1,3 +1,4 @@
+using Robotics.Training.Tensors;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -11,7 +12,11 @@ namespace Robotics.Training.Policies.Sac;
 /// </summary>
 public sealed class SquashedGaussianActor : nn.Module<Tensor, Tensor>
 {
-    private static readonly double HalfLog2Pi = 0.5 * Math.Log(2 * Math.PI);
+    private static readonly Scalar HalfLog2PiScalar = (0.5 * Math.Log(2 * Math.PI)).ToScalar();
+    private static readonly Scalar Log2 = Math.Log(2.0).ToScalar();
+    private static readonly Scalar Two = 2.0.ToScalar();
+    private static readonly Scalar MinusTwo = (-2.0).ToScalar();
+    private static readonly Scalar SoftplusThreshold = 20.0.ToScalar();
 
     private readonly Sequential trunk;
     private readonly Linear meanHead;
@@ -50,8 +55,10 @@ public sealed class SquashedGaussianActor : nn.Module<Tensor, Tensor>
     /// <summary>Mean and clamped log-std of the pre-squash Gaussian.</summary>
     public (Tensor Mean, Tensor LogStd) Distribution(Tensor observations)
     {
+        using var low = LogStdMin.ToScalar();
+        using var high = LogStdMax.ToScalar();
         var h = trunk.forward(observations);
-        return (meanHead.forward(h), logStdHead.forward(h).clamp(LogStdMin, LogStdMax));
+        return (meanHead.forward(h), logStdHead.forward(h).clamp(low, high));
     }
 
     /// <summary>The deterministic action tanh(mean) in [-1, 1].</summary>
@@ -64,7 +71,7 @@ public sealed class SquashedGaussianActor : nn.Module<Tensor, Tensor>
     public (Tensor Action, Tensor LogProb, Tensor LogStd) Sample(Tensor observations)
     {
         var (mean, logStd) = Distribution(observations);
-        var u = mean + logStd.exp() * torch.randn_like(mean);
+        var u = mean.Plus(logStd.exp() * torch.randn_like(mean));
         return (u.tanh(), SquashedLogProb(u, mean, logStd), logStd);
     }
 
@@ -76,8 +83,8 @@ public sealed class SquashedGaussianActor : nn.Module<Tensor, Tensor>
     public static Tensor SquashedLogProb(Tensor u, Tensor mean, Tensor logStd)
     {
         var z = (u - mean) / logStd.exp();
-        var gaussian = -0.5 * z.pow(2) - logStd - HalfLog2Pi;
-        var logDetJacobian = 2.0 * (Math.Log(2.0) - u - nn.functional.softplus(-2.0 * u));
+        var gaussian = (z.Squared().mul(FixedScalars.MinusHalf) - logStd).sub(HalfLog2PiScalar);
+        var logDetJacobian = (u.SubtractedFrom(Log2) - u.mul(MinusTwo).Softplus(FixedScalars.One, SoftplusThreshold)).mul(Two);
         return (gaussian - logDetJacobian).sum(-1);
     }
 
