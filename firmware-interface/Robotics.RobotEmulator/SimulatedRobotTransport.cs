@@ -1,3 +1,4 @@
+using Robotics.Runtime.Transport;
 using System.Diagnostics;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Firmware;

@@ -1,3 +1,4 @@
+using Robotics.Runtime.Transport;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Protocol;
 using Robotics.FirmwareInterface.Transport;

@@ -1,3 +1,4 @@
+using Robotics.Runtime.Transport;
 using System.IO.Ports;
 using System.Reflection;
 using System.Runtime.InteropServices;

@@ -1,3 +1,4 @@
+using Robotics.Runtime.Transport;
 using System.CommandLine;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Transport;

@@ -1,3 +1,4 @@
+using Robotics.Runtime.Transport;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;

@@ -1,3 +1,4 @@
+using Robotics.Runtime.Transport;
 using Robotics.Cli.Commands;
 using Robotics.FirmwareInterface.Transport;
 using Robotics.Runtime.Control;

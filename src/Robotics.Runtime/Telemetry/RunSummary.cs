@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Robotics.FirmwareInterface.Transport;
 using Robotics.Runtime.Control;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.Runtime.Telemetry;
 

@@ -1,3 +1,4 @@
+using Robotics.Runtime.Transport;
 using Robotics.Cli.Quickstart;
 using Robotics.FirmwareInterface.Protocol;
 using Robotics.FirmwareInterface.Transport;
