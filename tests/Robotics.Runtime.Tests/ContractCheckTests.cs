@@ -1,6 +1,6 @@
-using Robotics.Runtime.Transport;
 using Robotics.Contract;
 using Robotics.Runtime.Policy;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.Runtime.Tests;
 

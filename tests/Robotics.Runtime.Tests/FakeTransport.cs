@@ -1,5 +1,5 @@
-using Robotics.Runtime.Transport;
 using Robotics.Contract;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.Runtime.Tests;
 

@@ -1,8 +1,8 @@
-using Robotics.Runtime.Transport;
 using System.IO.Ports;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Robotics.FirmwareInterface.Interop;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.FirmwareInterface.Transport;
 

@@ -1,7 +1,7 @@
-using Robotics.Runtime.Transport;
 using System.Diagnostics;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Protocol;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.FirmwareInterface.Transport;
 

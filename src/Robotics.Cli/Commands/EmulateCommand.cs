@@ -1,8 +1,8 @@
-using Robotics.Runtime.Transport;
 using System.CommandLine;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Transport;
 using Robotics.RobotEmulator;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.Cli.Commands;
 

@@ -71,6 +71,7 @@ public sealed class ControlLoop
         safeCommand = new float[actuators];
         rampStart = new float[actuators];
         previousAction = new float[actuators];
+        JointRanges = new JointRanges(robot.Joints.Select(j => j.Name).ToList());
 
         periodTicks = Math.Max(1, (long)Math.Round(clock.Frequency / options.RateHz));
         watchdogTicks = periodTicks * options.Safety.WatchdogPeriods;
@@ -91,6 +92,21 @@ public sealed class ControlLoop
     public LatencyHistogram Inference { get; } = new();
     public LatencyHistogram Work { get; } = new();
     public long SafetyInterventions { get; private set; }
+
+    /// <summary>When the first command went out, in clock ticks; 0 before it.</summary>
+    public long FirstCommandAt { get; private set; }
+
+    /// <summary>Bytes the control thread allocated from the first tick to the last (0 is the goal).</summary>
+    public long AllocatedBytes { get; private set; }
+
+    /// <summary>Ticks on which the link gave a robot state.</summary>
+    public long StatesRead { get; private set; }
+
+    /// <summary>Commands handed to the link (ramp-down included).</summary>
+    public long CommandsSent { get; private set; }
+
+    /// <summary>How far each joint moved among the states read while driving and ramping down.</summary>
+    public JointRanges JointRanges { get; }
     public long PeriodTicks => periodTicks;
     public PeriodScheduler? Scheduler => scheduler;
 
@@ -138,11 +154,14 @@ public sealed class ControlLoop
     private RunSummary RunLoop(CancellationToken cancel)
     {
         Start(clock.Now);
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         while (Phase != LoopPhase.Stopped)
         {
             if (cancel.IsCancellationRequested) stopRequested = true;
             Step();
         }
+
+        AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
 
         return RunSummary.From(this, options.RateHz, transport.Statistics, telemetry);
     }
@@ -170,7 +189,12 @@ public sealed class ControlLoop
     {
         Ticks++;
         tickIndex++;
-        if (transport.TryReadLatestState(state)) hasState = true;
+        var stateRead = transport.TryReadLatestState(state);
+        if (stateRead)
+        {
+            hasState = true;
+            StatesRead++;
+        }
 
         float inferenceMicros = 0;
         var flags = SafetyFlags.None;
@@ -187,6 +211,7 @@ public sealed class ControlLoop
                     safety.Reset(state);
                     safety.LastCommand.CopyTo(command);
                     runningSince = now;
+                    observations.BeginDriving();
                     Phase = LoopPhase.Running;
                     goto case LoopPhase.Running;
                 }
@@ -233,6 +258,7 @@ public sealed class ControlLoop
 
         if (phase is LoopPhase.Running or LoopPhase.RampingDown)
         {
+            if (stateRead) JointRanges.Add(state);
             PeriodError.Record(Micros(lateTicks));
             if (inferenceMicros > 0) Inference.Record(inferenceMicros);
             var workMicros = Micros(clock.Now - now);
@@ -252,7 +278,7 @@ public sealed class ControlLoop
                     Phase = phase,
                     Safety = flags,
                 };
-                telemetry.Record(record, command);
+                telemetry.Record(record, command, state, observations.Command);
             }
         }
     }
@@ -349,6 +375,7 @@ public sealed class ControlLoop
         try
         {
             transport.SendCommand(state.Sequence, command);
+            if (CommandsSent++ == 0) FirstCommandAt = clock.Now;
             return true;
         }
         catch (Exception e) when (e is RobotLinkException or IOException or InvalidOperationException or TimeoutException)

@@ -1,10 +1,10 @@
-using Robotics.Runtime.Transport;
 using Robotics.Cli.Quickstart;
 using Robotics.FirmwareInterface.Protocol;
 using Robotics.FirmwareInterface.Transport;
 using Robotics.RobotEmulator;
 using Robotics.Runtime.Control;
 using Robotics.Runtime.Policy;
+using Robotics.Runtime.Transport;
 using Xunit.Abstractions;
 
 namespace Robotics.Cli.Tests.HardwareInTheLoop;

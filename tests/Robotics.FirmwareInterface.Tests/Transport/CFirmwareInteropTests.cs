@@ -1,8 +1,8 @@
-using Robotics.Runtime.Transport;
 using System.Diagnostics;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Protocol;
 using Robotics.FirmwareInterface.Transport;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.FirmwareInterface.Tests.Transport;
 
