@@ -3,6 +3,7 @@ using Robotics.Contract;
 using Robotics.FirmwareInterface.Firmware;
 using Robotics.FirmwareInterface.Protocol;
 using Robotics.FirmwareInterface.Transport;
+using Robotics.Runtime.Transport;
 using Robotics.Sim.Environments;
 using Robotics.Sim.Tasks;
 

@@ -31,10 +31,10 @@ public sealed record RobotContract(
     [JsonIgnore]
     public ulong ShortHash => Convert.ToUInt64(Hash[..16], 16);
 
-    public string ToJson() => JsonSerializer.Serialize(this, ContractJson.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, ContractJsonContext.Default.RobotContract);
 
     public static RobotContract FromJson(string json) =>
-        JsonSerializer.Deserialize<RobotContract>(json, ContractJson.Options)
+        JsonSerializer.Deserialize(json, ContractJsonContext.Default.RobotContract)
         ?? throw new InvalidDataException("robot contract JSON is empty");
 
     /// <summary>Every difference between two contracts, one readable line each; empty when they match.</summary>
@@ -72,23 +72,28 @@ public sealed record PolicyContract(
     [JsonIgnore]
     public string Hash => ContractJson.Sha256Hex(ToJson());
 
-    public string ToJson() => JsonSerializer.Serialize(this, ContractJson.Options);
+    public string ToJson() => JsonSerializer.Serialize(this, ContractJsonContext.Default.PolicyContract);
 
     public static PolicyContract FromJson(string json) =>
-        JsonSerializer.Deserialize<PolicyContract>(json, ContractJson.Options)
+        JsonSerializer.Deserialize(json, ContractJsonContext.Default.PolicyContract)
         ?? throw new InvalidDataException("policy contract JSON is empty");
 }
 
+/// <summary>
+/// The contract's JSON form, generated at compile time so that trimmed and NativeAOT programs read and write it
+/// exactly as the full stack does (the contract hash depends on every byte).
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    WriteIndented = false,
+    // A continuous joint has no position limit: its bounds are written as "-Infinity" and "Infinity".
+    NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals)]
+[JsonSerializable(typeof(RobotContract))]
+[JsonSerializable(typeof(PolicyContract))]
+internal sealed partial class ContractJsonContext : JsonSerializerContext;
+
 internal static class ContractJson
 {
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        WriteIndented = false,
-        // A continuous joint has no position limit: its bounds are written as "-Infinity" and "Infinity".
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-    };
-
     public static string Sha256Hex(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -1,6 +1,7 @@
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Protocol;
 using Robotics.FirmwareInterface.Transport;
+using Robotics.Runtime.Transport;
 using Robotics.Sim.Tasks;
 
 namespace Robotics.RobotEmulator.Tests;

@@ -1,6 +1,6 @@
 using Robotics.Contract;
-using Robotics.FirmwareInterface.Transport;
 using Robotics.Runtime.Policy;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.Runtime.Tests;
 

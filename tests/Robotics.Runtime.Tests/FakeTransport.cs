@@ -1,5 +1,5 @@
 using Robotics.Contract;
-using Robotics.FirmwareInterface.Transport;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.Runtime.Tests;
 

@@ -2,6 +2,7 @@ using System.IO.Ports;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using Robotics.FirmwareInterface.Interop;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.FirmwareInterface.Transport;
 

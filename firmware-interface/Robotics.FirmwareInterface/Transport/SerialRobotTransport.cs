@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Protocol;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.FirmwareInterface.Transport;
 
@@ -192,6 +193,7 @@ public sealed class SerialRobotTransport : IRobotTransport
         Statistics.Connected = false;
         Statistics.LastFault = $"serial device '{_portName}' vanished; reconnecting when it returns";
         Statistics.LastFaultCode = (uint)FaultCode.LinkLost;
+        Statistics.LinkLost = true;
         lock (_writeGate)
         {
             _device?.Dispose();
@@ -299,6 +301,7 @@ public sealed class SerialRobotTransport : IRobotTransport
             {
                 Statistics.LastFault = $"after reconnecting, '{_portName}' answered as {handshake} instead of {first}; not using it";
                 Statistics.LastFaultCode = (uint)FaultCode.LinkLost;
+                Statistics.LinkLost = true;
                 return;
             }
 
@@ -313,6 +316,7 @@ public sealed class SerialRobotTransport : IRobotTransport
 
         _lastRxSequence = sequence;
         _awaitingHandshake = false;
+        Statistics.LinkLost = false;
         Statistics.Connected = true;
         _handshakeArrived.Set();
     }

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Robotics.Runtime.Control;
+using Robotics.Runtime.Deployment;
 using Robotics.Runtime.Observation;
 using Robotics.Runtime.Policy;
 using Robotics.Runtime.Telemetry;
@@ -64,7 +65,7 @@ internal static class BenchLoopCommand
         // Garbage collections during the run stop every thread, the control thread too: count them, so a stall can be told from one.
         var collectionsBefore = GC.CollectionCount(0);
         var pauseBefore = GC.GetTotalPauseDuration();
-        var summary = RunCommand.RunOnControlThread(loop, realtime);
+        var summary = ControlThread.Run(loop, realtime, warn: Console.Error.WriteLine);
         var collections = GC.CollectionCount(0) - collectionsBefore;
         var pause = GC.GetTotalPauseDuration() - pauseBefore;
 

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Transport;
 using Robotics.RobotEmulator;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.Cli.Commands;
 

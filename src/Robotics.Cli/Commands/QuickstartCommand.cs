@@ -6,6 +6,8 @@ using Robotics.Contract;
 using Robotics.FirmwareInterface.Transport;
 using Robotics.RobotEmulator;
 using Robotics.Runtime.Policy;
+using Robotics.Runtime.Telemetry;
+using Robotics.Runtime.Transport;
 using Robotics.Sim.Tasks;
 using Robotics.Training.Checkpoints;
 using Robotics.Training.Configuration;
@@ -116,7 +118,7 @@ internal static class QuickstartCommand
             badFromHost = robot.Emulator.Link.Decoder.BadChecksums;
         }
 
-        File.WriteAllText(paths.DeploySummary, JsonSerializer.Serialize(deployment.Summary, new JsonSerializerOptions { WriteIndented = true }));
+        File.WriteAllText(paths.DeploySummary, RunSummaryJson.Serialize(deployment.Summary));
         var summary = deployment.Summary;
         var pole = deployment.MaxAbs(PoleJoint);
         var balanced = pole <= PoleAngleBound;

@@ -1,10 +1,11 @@
-using Robotics.Cli.Commands;
 using Robotics.FirmwareInterface.Transport;
 using Robotics.Runtime.Control;
-using Robotics.Runtime.Observation;
+using Robotics.Runtime.Deployment;
 using Robotics.Runtime.Policy;
 using Robotics.Runtime.Safety;
 using Robotics.Runtime.Telemetry;
+using Robotics.Runtime.Transport;
+using RuntimeDeploymentOptions = Robotics.Runtime.Deployment.DeploymentOptions;
 
 namespace Robotics.Cli.Quickstart;
 
@@ -16,7 +17,7 @@ public sealed record DeploymentOptions
 
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
 
-    public int BaudRate { get; init; } = 921_600;
+    public int BaudRate { get; init; } = SerialLink.DefaultBaudRate;
 
     public int WatchdogPeriods { get; init; } = 5;
 
@@ -46,8 +47,8 @@ public sealed record DeploymentResult(
 }
 
 /// <summary>
-/// Runs an exported policy on a robot behind a serial device exactly as <c>robotics run --port</c> does:
-/// ONNX policy, contract check on the handshake before any command, fixed-rate loop with the safety layer, telemetry.
+/// Runs an exported policy on a robot behind a serial device through the one deployment path
+/// (<see cref="RobotDeployment"/>) that <c>robotics run</c> and the robot program use.
 /// </summary>
 public static class PolicyDeployment
 {
@@ -56,43 +57,21 @@ public static class PolicyDeployment
     /// <exception cref="ContractMismatchException">the robot is not the one the policy was trained for; nothing was sent</exception>
     public static DeploymentResult Run(string policyPath, string port, DeploymentOptions options)
     {
-        using var policy = OnnxPolicy.Load(policyPath);
-        var contract = policy.Metadata.Contract;
-        var rate = options.RateHz ?? contract.Robot.ControlRateHz;
-        var serial = new SerialRobotTransport(port, new SerialTransportOptions
+        var links = RobotLinkCatalog.WithLoopback().AddSerial();
+        using var deployment = RobotDeployment.Prepare(new RuntimeDeploymentOptions
         {
-            BaudRate = options.BaudRate,
-            ExpectedContractHash = contract.Robot.ShortHash,
-            ControlRateHz = rate,
-        });
-        using var link = new StateRecordingTransport(serial, contract.Robot.Joints.Count);
-        var handshake = link.Open(options.HandshakeTimeout);
-        ContractCheck.Require(contract, null, handshake);
-
-        var loopOptions = new ControlLoopOptions
-        {
-            RateHz = rate,
+            PolicyPath = policyPath,
+            Link = $"serial:{port}?baud={options.BaudRate}",
+            RateHz = options.RateHz,
             Duration = options.Duration,
             Safety = new SafetyOptions { WatchdogPeriods = options.WatchdogPeriods, RampDown = options.RampDown },
-        };
-        var telemetry = options.TelemetryPath is { } path
-            ? new TelemetryWriter(path, contract.Robot.Actuators.Select(a => a.Name).ToList())
-            : null;
-        ControlLoop loop;
-        RunSummary summary;
-        using (telemetry)
-        {
-            loop = new ControlLoop(link, policy, contract, new ContractObservationSource(contract), loopOptions, new HybridClock(loopOptions.SpinWindow), telemetry);
-            summary = RunCommand.RunOnControlThread(loop, realtime: false);
-        }
-
-        return new DeploymentResult(
-            summary,
-            contract.Robot.Joints.Select(j => j.Name).ToList(),
-            link.MaxAbsPosition.ToArray(),
-            link.StatesRead,
-            link.CommandsSent,
-            loop.Fault,
-            loop.FaultStateAgeMicros);
+            HandshakeTimeout = options.HandshakeTimeout,
+            TelemetryPath = options.TelemetryPath,
+        }, links);
+        var result = deployment.Run();
+        var summary = result.Summary;
+        var joints = deployment.Policy.Contract.Robot.Joints.Select(j => j.Name).ToList();
+        var maxAbs = joints.Select(j => summary.JointRanges.FirstOrDefault(r => r.Joint == j)?.MaxAbsPosition ?? 0).ToList();
+        return new DeploymentResult(summary, joints, maxAbs, summary.StatesRead, summary.CommandsSent, result.Fault, result.FaultStateAgeMicros);
     }
 }

@@ -1,11 +1,8 @@
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using Robotics.Contract;
-using Robotics.FirmwareInterface.Protocol;
-using Robotics.FirmwareInterface.Transport;
 using Robotics.Runtime.Observation;
 using Robotics.Runtime.Safety;
 using Robotics.Runtime.Telemetry;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.Runtime.Control;
 
@@ -24,6 +21,7 @@ public sealed class ControlLoop
     private readonly TelemetryWriter? telemetry;
     private readonly SafetyLayer safety;
     private readonly ControlLoopOptions options;
+    private readonly PolicyContract contract;
     private readonly RobotState state;
     private readonly float[] command;
     private readonly float[] safeCommand;
@@ -62,6 +60,7 @@ public sealed class ControlLoop
         this.policy = policy;
         this.observations = observations;
         this.options = options;
+        this.contract = contract;
         this.clock = clock;
         this.telemetry = telemetry;
         var robot = contract.Robot;
@@ -72,6 +71,7 @@ public sealed class ControlLoop
         safeCommand = new float[actuators];
         rampStart = new float[actuators];
         previousAction = new float[actuators];
+        JointRanges = new JointRanges(robot.Joints.Select(j => j.Name).ToList());
 
         periodTicks = Math.Max(1, (long)Math.Round(clock.Frequency / options.RateHz));
         watchdogTicks = periodTicks * options.Safety.WatchdogPeriods;
@@ -92,6 +92,21 @@ public sealed class ControlLoop
     public LatencyHistogram Inference { get; } = new();
     public LatencyHistogram Work { get; } = new();
     public long SafetyInterventions { get; private set; }
+
+    /// <summary>When the first command went out, in clock ticks; 0 before it.</summary>
+    public long FirstCommandAt { get; private set; }
+
+    /// <summary>Bytes the control thread allocated from the first tick to the last (0 is the goal).</summary>
+    public long AllocatedBytes { get; private set; }
+
+    /// <summary>Ticks on which the link gave a robot state.</summary>
+    public long StatesRead { get; private set; }
+
+    /// <summary>Commands handed to the link (ramp-down included).</summary>
+    public long CommandsSent { get; private set; }
+
+    /// <summary>How far each joint moved among the states read while driving and ramping down.</summary>
+    public JointRanges JointRanges { get; }
     public long PeriodTicks => periodTicks;
     public PeriodScheduler? Scheduler => scheduler;
 
@@ -102,42 +117,22 @@ public sealed class ControlLoop
     public void RequestStop() => stopRequested = true;
 
     /// <summary>
-    /// Runs observation, inference and the safety layer <paramref name="iterations"/> times on a zero state
-    /// without sending anything, so that compilation and first-call costs are paid before the first tick.
+    /// Runs <paramref name="iterations"/> whole ticks, then a whole ramp-down, of a second loop with this loop's
+    /// policy and observation source against an in-process stand-in robot, so that first-call costs (ONNX Runtime's
+    /// own, the JIT's where there is one) are paid before the first real tick. Nothing reaches the robot; the same
+    /// code runs under NativeAOT, where there is nothing to compile ahead.
     /// </summary>
     public void WarmUp(int iterations = 200)
     {
-        var scratch = new RobotState(state.JointCount);
-        var scratchCommand = new float[command.Length];
-        for (int i = 0; i < iterations; i++)
-        {
-            observations.Build(scratch, previousAction, policy.Observation);
-            policy.Run();
-            safety.Apply(policy.Actions, scratch, scratchCommand);
-            PeriodError.Record(0);
-            Inference.Record(0);
-            Work.Record(0);
-        }
-
-        PeriodError.Clear();
-        Inference.Clear();
-        Work.Clear();
-        safety.Reset(scratch);
-
-        // The tick's own code paths (sending, telemetry) cannot be exercised without side effects: compile them now.
-        Compile(typeof(ControlLoop));
-        Compile(typeof(TelemetryWriter));
-        foreach (var method in transport.GetType().GetInterfaceMap(typeof(IRobotTransport)).TargetMethods)
-            RuntimeHelpers.PrepareMethod(method.MethodHandle);
-    }
-
-    private static void Compile(Type type)
-    {
-        const BindingFlags all = BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly;
-        foreach (var method in type.GetMethods(all))
-        {
-            if (!method.IsAbstract && !method.ContainsGenericParameters) RuntimeHelpers.PrepareMethod(method.MethodHandle);
-        }
+        var rehearsal = new ControlLoop(new LoopbackRobotTransport(contract.Robot), policy, contract, observations,
+            options with { Duration = null }, clock);
+        rehearsal.Start(clock.Now);
+        for (int i = 0; i < iterations && rehearsal.Phase != LoopPhase.Stopped; i++)
+            rehearsal.Tick(clock.Now, 0);
+        rehearsal.RequestStop();
+        while (rehearsal.Phase != LoopPhase.Stopped)
+            rehearsal.Tick(clock.Now, 0);
+        previousAction.AsSpan().Clear();
     }
 
     /// <summary>Runs until stopped (request, duration, fault) and the ramp-down has finished.</summary>
@@ -159,11 +154,14 @@ public sealed class ControlLoop
     private RunSummary RunLoop(CancellationToken cancel)
     {
         Start(clock.Now);
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
         while (Phase != LoopPhase.Stopped)
         {
             if (cancel.IsCancellationRequested) stopRequested = true;
             Step();
         }
+
+        AllocatedBytes = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
 
         return RunSummary.From(this, options.RateHz, transport.Statistics, telemetry);
     }
@@ -191,7 +189,12 @@ public sealed class ControlLoop
     {
         Ticks++;
         tickIndex++;
-        if (transport.TryReadLatestState(state)) hasState = true;
+        var stateRead = transport.TryReadLatestState(state);
+        if (stateRead)
+        {
+            hasState = true;
+            StatesRead++;
+        }
 
         float inferenceMicros = 0;
         var flags = SafetyFlags.None;
@@ -208,6 +211,7 @@ public sealed class ControlLoop
                     safety.Reset(state);
                     safety.LastCommand.CopyTo(command);
                     runningSince = now;
+                    observations.BeginDriving();
                     Phase = LoopPhase.Running;
                     goto case LoopPhase.Running;
                 }
@@ -223,7 +227,7 @@ public sealed class ControlLoop
                 var age = now - state.ReceivedTicks;
                 if (stopRequested) BeginRampDown(StopReason.Requested, FaultKind.None);
                 else if (now - runningSince >= durationTicks) BeginRampDown(StopReason.DurationElapsed, FaultKind.None);
-                else if (!transport.Statistics.Connected && transport.Statistics.LastFaultCode == (uint)FaultCode.LinkLost)
+                else if (transport.Statistics.LinkLost)
                 {
                     // The link says the robot's device is gone: nothing sent from here arrives, and the robot's own
                     // watchdog takes it to its safe state. Stop now instead of a watchdog later.
@@ -254,6 +258,7 @@ public sealed class ControlLoop
 
         if (phase is LoopPhase.Running or LoopPhase.RampingDown)
         {
+            if (stateRead) JointRanges.Add(state);
             PeriodError.Record(Micros(lateTicks));
             if (inferenceMicros > 0) Inference.Record(inferenceMicros);
             var workMicros = Micros(clock.Now - now);
@@ -273,7 +278,7 @@ public sealed class ControlLoop
                     Phase = phase,
                     Safety = flags,
                 };
-                telemetry.Record(record, command);
+                telemetry.Record(record, command, state, observations.Command);
             }
         }
     }
@@ -370,6 +375,7 @@ public sealed class ControlLoop
         try
         {
             transport.SendCommand(state.Sequence, command);
+            if (CommandsSent++ == 0) FirstCommandAt = clock.Now;
             return true;
         }
         catch (Exception e) when (e is RobotLinkException or IOException or InvalidOperationException or TimeoutException)

@@ -10,6 +10,14 @@ public interface IObservationSource
 {
     int Size { get; }
 
+    /// <summary>The operator's command in the last observation built, for telemetry; empty when the policy reads none.</summary>
+    ReadOnlySpan<double> Command => default;
+
+    /// <summary>Driving starts now: a command that changes over time counts from here.</summary>
+    void BeginDriving()
+    {
+    }
+
     /// <param name="state">The latest robot state.</param>
     /// <param name="previousAction">The command sent at the previous tick, in robot units (zeros before the first).</param>
     /// <param name="observation">Where to write the raw (un-normalized) observation.</param>

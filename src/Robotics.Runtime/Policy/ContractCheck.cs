@@ -1,6 +1,6 @@
 using System.Globalization;
 using Robotics.Contract;
-using Robotics.FirmwareInterface.Transport;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.Runtime.Policy;
 

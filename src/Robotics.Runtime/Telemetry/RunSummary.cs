@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
-using Robotics.FirmwareInterface.Transport;
 using Robotics.Runtime.Control;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.Runtime.Telemetry;
 
@@ -28,6 +28,27 @@ public sealed record RunSummary(
     string? TelemetryFile,
     long TelemetryDropped)
 {
+    /// <summary>Frames the robot sent that never arrived, counted from gaps in their sequence numbers.</summary>
+    public long FramesLostFromRobot { get; init; }
+
+    /// <summary>Commands this host could not hand to the link (device gone, queue full): lost on the way to the robot.</summary>
+    public long FramesLostToRobot { get; init; }
+
+    /// <summary>Bytes the control thread allocated while the loop ran (0 is the goal).</summary>
+    public long LoopAllocatedBytes { get; init; }
+
+    /// <summary>Milliseconds from the start of the process to the first command, where the program measured it.</summary>
+    public double? FirstCommandAfterProcessStartMillis { get; init; }
+
+    /// <summary>Ticks on which a robot state was read.</summary>
+    public long StatesRead { get; init; }
+
+    /// <summary>Commands handed to the link, ramp-down included.</summary>
+    public long CommandsSent { get; init; }
+
+    /// <summary>How far each joint moved, in contract order and units; empty when no state arrived.</summary>
+    public IReadOnlyList<JointRange> JointRanges { get; init; } = [];
+
     public static RunSummary From(ControlLoop loop, double rateHz, LinkStatistics link, TelemetryWriter? telemetry)
     {
         var detail = loop.Fault switch
@@ -60,7 +81,15 @@ public sealed record RunSummary(
             link.FramesReceived,
             link.BadChecksums + link.MalformedFrames,
             telemetry?.Path,
-            telemetry?.Dropped ?? 0);
+            telemetry?.Dropped ?? 0)
+        {
+            FramesLostFromRobot = link.SequenceGaps,
+            FramesLostToRobot = link.SendFailures,
+            StatesRead = loop.StatesRead,
+            CommandsSent = loop.CommandsSent,
+            LoopAllocatedBytes = loop.AllocatedBytes,
+            JointRanges = loop.JointRanges.ToList(),
+        };
     }
 
     public string ToText()
@@ -73,7 +102,12 @@ public sealed record RunSummary(
         s.AppendLine(c, $"inference (us)     p50 {InferenceP50Micros:F0}  p99 {InferenceP99Micros:F0}  max {InferenceMaxMicros:F0}");
         s.AppendLine(c, $"tick work p99 (us) {WorkP99Micros:F0}");
         s.AppendLine(c, $"safety changed     {SafetyInterventions} ticks");
+        s.AppendLine(c, $"loop allocations   {LoopAllocatedBytes} bytes");
+        if (FirstCommandAfterProcessStartMillis is { } first) s.AppendLine(c, $"first command      {first:F1} ms after the process started");
         s.AppendLine(c, $"link               {FramesSent} sent, {FramesReceived} received, {BadFrames} bad");
+        s.AppendLine(c, $"frames lost        {FramesLostFromRobot} from the robot (sequence gaps), {FramesLostToRobot} to the robot (not written)");
+        foreach (var j in JointRanges)
+            s.AppendLine(c, $"joint {j.Joint,-12} position {j.PositionMin:F3} .. {j.PositionMax:F3}, max |velocity| {j.MaxAbsVelocity:F3}");
         s.Append(c, $"stopped            {StopReason}");
         if (Fault != "none") s.Append(c, $", fault {Fault}: {FaultDetail}");
         s.AppendLine();

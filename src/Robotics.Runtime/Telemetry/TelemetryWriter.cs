@@ -1,10 +1,12 @@
 using System.Globalization;
 using System.Text;
+using Robotics.Contract;
 
 namespace Robotics.Runtime.Telemetry;
 
 /// <summary>
-/// Per-tick telemetry to a CSV file. The control thread copies each tick into a preallocated ring
+/// Per-tick telemetry to a CSV file: timing, the commands sent and, where the columns name them, the robot state as
+/// received and the operator's command (<see cref="TelemetryColumns"/>). The control thread copies each tick into a preallocated ring
 /// (no allocation, no I/O, never blocks); a background thread formats and writes the rows. When the
 /// writer falls a whole ring behind, ticks are dropped and counted rather than delaying the loop.
 /// </summary>
@@ -12,7 +14,11 @@ public sealed class TelemetryWriter : IDisposable
 {
     private readonly TickRecord[] records;
     private readonly float[] commands;
+    private readonly double[] robot;
     private readonly int actuators;
+    private readonly int joints;
+    private readonly bool imu;
+    private readonly int stateWidth;
     private readonly StreamWriter file;
     private readonly Thread thread;
     private readonly char[] number = new char[32];
@@ -21,17 +27,27 @@ public sealed class TelemetryWriter : IDisposable
     private volatile bool closing;
 
     public TelemetryWriter(string path, IReadOnlyList<string> actuatorNames, int capacity = 16_384)
+        : this(path, TelemetryColumns.CommandsOnly(actuatorNames), capacity)
+    {
+    }
+
+    public TelemetryWriter(string path, TelemetryColumns columns, int capacity = 16_384)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 2);
         Path = path;
-        actuators = actuatorNames.Count;
+        actuators = columns.Actuators.Count;
+        joints = columns.Joints.Count;
+        imu = columns.Imu;
+        stateWidth = columns.StateWidth;
         records = new TickRecord[capacity];
         commands = new float[capacity * actuators];
+        robot = new double[capacity * stateWidth];
         var directory = System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(path));
         if (directory is not null) Directory.CreateDirectory(directory);
         file = new StreamWriter(path, false, new UTF8Encoding(false), 1 << 16);
         file.Write("tick,time_s,period_error_us,inference_us,work_us,state_age_us,state_seq,phase,safety");
-        foreach (var name in actuatorNames) file.Write($",cmd_{name}");
+        foreach (var name in columns.Actuators) file.Write($",cmd_{name}");
+        foreach (var name in columns.StateHeader()) file.Write($",{name}");
         file.WriteLine();
         thread = new Thread(Drain) { IsBackground = true, Name = "telemetry writer", Priority = ThreadPriority.BelowNormal };
         thread.Start();
@@ -43,7 +59,10 @@ public sealed class TelemetryWriter : IDisposable
     public long Dropped { get; private set; }
 
     /// <summary>Copies one tick into the ring; called from the control thread.</summary>
-    public void Record(in TickRecord record, ReadOnlySpan<float> command)
+    public void Record(in TickRecord record, ReadOnlySpan<float> command) => Record(record, command, null, default);
+
+    /// <summary>Copies one tick, the robot state it acted on and the operator's command into the ring; called from the control thread.</summary>
+    public void Record(in TickRecord record, ReadOnlySpan<float> command, RobotState? state, ReadOnlySpan<double> operatorCommand)
     {
         var capacity = records.Length;
         if (produced - Volatile.Read(ref written) >= capacity)
@@ -55,7 +74,35 @@ public sealed class TelemetryWriter : IDisposable
         var slot = (int)(produced % capacity);
         records[slot] = record;
         command[..actuators].CopyTo(commands.AsSpan(slot * actuators, actuators));
+        if (stateWidth > 0) CopyState(robot.AsSpan(slot * stateWidth, stateWidth), state, operatorCommand);
         Volatile.Write(ref produced, produced + 1);
+    }
+
+    private void CopyState(Span<double> row, RobotState? state, ReadOnlySpan<double> operatorCommand)
+    {
+        row.Fill(double.NaN);
+        var at = 0;
+        if (state is not null && state.JointCount >= joints)
+        {
+            state.JointPositions.AsSpan(0, joints).CopyTo(row);
+            state.JointVelocities.AsSpan(0, joints).CopyTo(row[joints..]);
+        }
+
+        at += 2 * joints;
+        if (imu)
+        {
+            if (state is { HasImu: true })
+            {
+                state.ImuOrientation.CopyTo(row[at..]);
+                state.ImuAngularVelocity.CopyTo(row[(at + 4)..]);
+                state.ImuLinearAcceleration.CopyTo(row[(at + 7)..]);
+            }
+
+            at += 10;
+        }
+
+        var n = Math.Min(operatorCommand.Length, stateWidth - at);
+        operatorCommand[..n].CopyTo(row[at..]);
     }
 
     private void Drain()
@@ -94,6 +141,7 @@ public sealed class TelemetryWriter : IDisposable
         file.Write(',');
         WriteNumber((int)r.Safety);
         for (int i = 0; i < actuators; i++) WriteField(commands[slot * actuators + i], "G7");
+        for (int i = 0; i < stateWidth; i++) WriteField(robot[slot * stateWidth + i], "G9");
         file.WriteLine();
     }
 

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Robotics.Contract;
-using Robotics.FirmwareInterface.Transport;
 
 namespace Robotics.Runtime.Transport;
 

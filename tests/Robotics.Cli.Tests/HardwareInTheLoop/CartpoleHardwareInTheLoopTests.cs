@@ -4,6 +4,7 @@ using Robotics.FirmwareInterface.Transport;
 using Robotics.RobotEmulator;
 using Robotics.Runtime.Control;
 using Robotics.Runtime.Policy;
+using Robotics.Runtime.Transport;
 using Xunit.Abstractions;
 
 namespace Robotics.Cli.Tests.HardwareInTheLoop;

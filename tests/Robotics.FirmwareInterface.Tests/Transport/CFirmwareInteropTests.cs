@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Protocol;
 using Robotics.FirmwareInterface.Transport;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.FirmwareInterface.Tests.Transport;
 

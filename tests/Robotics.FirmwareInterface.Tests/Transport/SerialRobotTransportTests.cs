@@ -1,7 +1,8 @@
-using Robotics.Testing;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Protocol;
 using Robotics.FirmwareInterface.Transport;
+using Robotics.Runtime.Transport;
+using Robotics.Testing;
 
 namespace Robotics.FirmwareInterface.Tests.Transport;
 

@@ -1,10 +1,11 @@
 using Robotics.Contract;
 
-namespace Robotics.FirmwareInterface.Transport;
+namespace Robotics.Runtime.Transport;
 
 /// <summary>
-/// A link to a robot as the runtime sees it: the serial line to real firmware, or a simulated robot
-/// stepped in wall-clock time. Methods used inside the control tick do not allocate.
+/// A link to a robot as the runtime sees it: the serial line to real firmware, a simulated robot stepped in
+/// wall-clock time, an in-process stand-in. A new kind of link (CAN, UDP, EtherCAT) is one class implementing this
+/// and one entry in a <see cref="RobotLinkCatalog"/>. Methods used inside the control tick do not allocate.
 /// </summary>
 public interface IRobotTransport : IDisposable
 {
@@ -48,10 +49,18 @@ public sealed class LinkStatistics
     public long FramesSent;
     public long BadChecksums;
     public long MalformedFrames;
+    /// <summary>Frames from the robot that never arrived here, counted from gaps in their sequence numbers.</summary>
     public long SequenceGaps;
     public long Reconnects;
+    /// <summary>The last fault code the robot reported (its protocol's numbering); 0 for none.</summary>
     public uint LastFaultCode;
     public string? LastFault;
+
+    /// <summary>
+    /// Whether the link itself is gone (device unplugged, robot replaced by another): nothing sent arrives, so the
+    /// control loop stops at once instead of waiting for its watchdog. Cleared when the same robot answers again.
+    /// </summary>
+    public volatile bool LinkLost;
 
     /// <summary>Blocks longer than any frame, dropped.</summary>
     public long OversizeFrames;
