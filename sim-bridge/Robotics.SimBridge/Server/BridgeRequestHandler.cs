@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using MessagePack;
 using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Tasks;
 
 namespace Robotics.SimBridge.Server;
 
@@ -47,11 +48,11 @@ internal sealed class BridgeRequestHandler : IDisposable
         {
             return header.Type switch
             {
-                MessageType.Hello => Hello(Deserialize<HelloRequest>(body)),
-                MessageType.Make => Make(identity, session, Deserialize<MakeRequest>(body)),
-                MessageType.Reset => Reset(session, Deserialize<ResetRequest>(body)),
+                MessageType.Hello => Hello(Deserialize<HelloRequest>(header.Type, body)),
+                MessageType.Make => Make(identity, session, Deserialize<MakeRequest>(header.Type, body)),
+                MessageType.Reset => Reset(session, Deserialize<ResetRequest>(header.Type, body)),
                 MessageType.Step => Step(session, body),
-                MessageType.SetRandomization => SetRandomization(session, Deserialize<SetRandomizationRequest>(body)),
+                MessageType.SetRandomization => SetRandomization(session, Deserialize<SetRandomizationRequest>(header.Type, body)),
                 MessageType.GetRandomization => GetRandomization(session),
                 MessageType.GetStats => Stats(session),
                 MessageType.Close => Close(session),
@@ -62,12 +63,13 @@ internal sealed class BridgeRequestHandler : IDisposable
         catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException)
         {
             return Error(BridgeErrorCode.MalformedBody,
-                $"the body of {header.Type} is not valid MessagePack for its record: {Innermost(e).Message}");
+                $"the body of {header.Type} is not valid MessagePack for its record: {ClientText.Cap(Innermost(e).Message)}");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Log($"{header.Type} failed: {e}");
-            return Error(BridgeErrorCode.Internal, $"{header.Type} failed on the bridge: {e.GetType().Name}: {e.Message}");
+            // Every input is bounded (frame size, batch size, names), so this is a bug of the bridge, not an attack:
+            // answer it and keep serving the other clients.
+            return Error(BridgeErrorCode.Internal, $"{header.Type} failed on the bridge: {e.GetType().Name}: {ClientText.Cap(e.Message)}");
         }
     }
 
@@ -78,7 +80,7 @@ internal sealed class BridgeRequestHandler : IDisposable
             return VersionMismatch(request.ProtocolVersion);
         }
 
-        Log($"hello from {(request.Client.Length > 0 ? request.Client : "a client")}");
+        Log($"hello from {(string.IsNullOrEmpty(request.Client) ? "a client" : ClientText.Quote(request.Client))}");
         return reply.Write(MessageType.HelloReply, requestId, new HelloReply
         {
             Bridge = options.BridgeName,
@@ -111,9 +113,21 @@ internal sealed class BridgeRequestHandler : IDisposable
         {
             host = factory.Create(request, numEnvs);
         }
+        catch (TaskRefusedException e)
+        {
+            return Error(BridgeErrorCode.ConfigError, e.Message);
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Error(BridgeErrorCode.ConfigError, $"cannot make task '{request.Task}' with {numEnvs} environments: {e.Message}");
+            string task = ClientText.Quote(request.Task);
+            if (options.ExplainTaskErrors)
+            {
+                return Error(BridgeErrorCode.ConfigError, $"cannot make task {task} with {numEnvs} environments: {ClientText.Cap(e.Message)}");
+            }
+
+            Log($"cannot make task {task} with {numEnvs} environments: {ClientText.Cap(e.Message)}");
+            return Error(BridgeErrorCode.ConfigError,
+                $"task {task} is offered by this bridge but could not be made with {numEnvs} environments; the bridge's log says why");
         }
 
         if (session is null)
@@ -126,7 +140,7 @@ internal sealed class BridgeRequestHandler : IDisposable
             session.Replace(host);
         }
 
-        Log($"made '{request.Task}' × {numEnvs} for a client ({sessions.Count} sessions)");
+        Log($"made {ClientText.Quote(request.Task)} × {numEnvs} for a client ({sessions.Count} sessions)");
         var spec = host.Env.Spec;
         return reply.Write(MessageType.SpecReply, requestId, new SpecReply
         {
@@ -217,7 +231,7 @@ internal sealed class BridgeRequestHandler : IDisposable
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
-            return Error(BridgeErrorCode.ConfigError, $"randomization YAML rejected: {e.Message}");
+            return Error(BridgeErrorCode.ConfigError, $"randomization YAML rejected: {ClientText.Cap(e.Message)}");
         }
 
         return reply.Write(MessageType.SetRandomizationReply, requestId, new SetRandomizationReply { Yaml = control.CurrentYaml() });
@@ -309,7 +323,10 @@ internal sealed class BridgeRequestHandler : IDisposable
         return -1;
     }
 
-    private static T Deserialize<T>(ReadOnlyMemory<byte> body) => MessagePackSerializer.Deserialize<T>(body, BridgeProtocol.Options);
+    /// <summary>The request record, never null: a nil body (valid MessagePack, but no record) is a malformed body.</summary>
+    private static T Deserialize<T>(MessageType type, ReadOnlyMemory<byte> body) where T : class =>
+        MessagePackSerializer.Deserialize<T>(body, BridgeProtocol.Options)
+        ?? throw new MessagePackSerializationException($"the body is nil; {type} carries a map (see docs/sim-bridge-protocol.md)");
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 

@@ -39,6 +39,7 @@ public sealed class BridgeServer : IDisposable
         using var router = new RouterSocket();
         router.Options.Linger = TimeSpan.Zero;
         router.Options.RouterHandover = true; // a client that reconnects with the same identity takes its slot over
+        router.Options.MaxMsgSize = options.MaxFrameBytes; // checked against the frame's length header, before allocating
         Endpoint = BindEndpoint(router, bindEndpoint);
         foreach (var extra in options.AlsoBind)
         {

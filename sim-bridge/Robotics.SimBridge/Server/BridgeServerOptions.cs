@@ -27,6 +27,18 @@ public sealed record BridgeServerOptions
     /// </summary>
     public IReadOnlyList<string> AlsoBind { get; init; } = [];
 
+    /// <summary>
+    /// Largest request frame accepted, in bytes. A larger one is refused by the socket before it is allocated and its
+    /// connection dropped. The default holds a Step of 4096 environments × 256 actions with room to spare.
+    /// </summary>
+    public long MaxFrameBytes { get; init; } = 8 << 20;
+
+    /// <summary>
+    /// Send the loader's message back when a served task file cannot be made (it may quote the file). For bridges that
+    /// serve their own user only, like the trainer's local bridges; others say only that the task failed and log why.
+    /// </summary>
+    public bool ExplainTaskErrors { get; init; }
+
     /// <summary>Where connection and error events are written; null for silence.</summary>
     public Action<string>? Log { get; init; }
 }

@@ -8,7 +8,9 @@ public interface IBridgeEnvFactory
 {
     /// <summary>
     /// Creates <paramref name="numEnvs"/> environments for <paramref name="request"/>. Throws (any exception, with a
-    /// message naming what is wrong) when the task cannot be made; the bridge answers with a ConfigError.
+    /// message naming what is wrong) when the task cannot be made; the bridge answers with a ConfigError. A
+    /// <see cref="Tasks.TaskRefusedException"/>'s message goes back to the client; others only when the bridge
+    /// explains task errors (<see cref="BridgeServerOptions.ExplainTaskErrors"/>).
     /// </summary>
     IHostedEnv Create(MakeRequest request, int numEnvs);
 

@@ -2,23 +2,28 @@ using Robotics.Sim.Environments;
 using Robotics.Sim.Randomization;
 using Robotics.Sim.Tasks;
 using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Tasks;
 
 namespace Robotics.SimBridge.Server;
 
-/// <summary>Makes in-process MuJoCo vector environments from the task catalog: what a real bridge serves.</summary>
+/// <summary>Makes in-process MuJoCo vector environments from the tasks the bridge serves: what a real bridge runs.</summary>
 public sealed class SimEnvFactory : IBridgeEnvFactory
 {
+    private readonly ServedTasks tasks;
+
     /// <param name="threads">Threads that step each batch, the bridge's socket thread included.</param>
-    public SimEnvFactory(int threads = 0)
+    /// <param name="tasks">The task files clients may name; the built-in catalogue when null.</param>
+    public SimEnvFactory(int threads = 0, ServedTasks? tasks = null)
     {
         Threads = threads > 0 ? threads : Environment.ProcessorCount;
+        this.tasks = tasks ?? ServedTasks.CatalogueOnly();
     }
 
     public int Threads { get; }
 
     public IHostedEnv Create(MakeRequest request, int numEnvs)
     {
-        var task = TaskCatalog.Load(request.Task);
+        var task = TaskCatalog.Load(tasks.Resolve(request.Task));
         var env = new SimVectorEnv(task, numEnvs, new SimVectorEnvOptions { Threads = Threads, Randomize = request.Randomize });
         return new HostedSimEnv(env, request.Task);
     }

@@ -41,7 +41,7 @@ internal static class BenchUpdateCommand
             bool asJson = parse.GetValue(json);
             bool local = parse.GetValue(inProcess);
             UpdateBenchmarkResult result;
-            using (var source = EnvironmentChoice.For(loaded, [], local, TrainingCli.StartLocalBridge, line => Console.Error.WriteLine($"[bridge] {line}")))
+            using (var source = EnvironmentChoice.For(loaded, [], local, TrainingCli.LocalBridgeStarter(loaded.Task), line => Console.Error.WriteLine($"[bridge] {line}")))
             {
                 result = UpdateBenchmark.Measure(loaded, source, options, asJson ? null : line => Console.Error.WriteLine(line));
             }

@@ -4,6 +4,7 @@ using NetMQ;
 using Robotics.SimBridge;
 using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Server;
+using Robotics.SimBridge.Tasks;
 
 namespace Robotics.Cli.Commands;
 
@@ -34,25 +35,59 @@ internal static class SimBridgeCommand
             Description = "also stop when standard input closes (for a parent process that owns the bridge)",
         };
         var quiet = new Option<bool>("--quiet") { Description = "do not log connections and errors to stderr" };
+        var tasks = new Option<string[]>("--tasks")
+        {
+            Description = "a folder of task .yaml files that clients may name (repeat for several); searched before the built-in catalogue",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var maxFrameBytes = new Option<long>("--max-frame-bytes")
+        {
+            Description = "largest request frame accepted; a larger one is refused before it is read and its connection dropped",
+            DefaultValueFactory = _ => new BridgeServerOptions().MaxFrameBytes,
+        };
+        var explainTaskErrors = new Option<bool>("--explain-task-errors")
+        {
+            Description = "send clients the loader's message when a served task cannot be made (it may quote the task's files); for a bridge that serves only its own user",
+        };
 
         var command = new Command("sim-bridge", "Serve batches of simulated environments to trainers over NetMQ (see docs/sim-bridge-protocol.md).")
         {
-            bind, envs, threads, stopOnStdinEof, quiet,
+            bind, envs, threads, stopOnStdinEof, quiet, tasks, maxFrameBytes, explainTaskErrors,
         };
         command.SetAction(parse => Serve(
             parse.GetValue(bind)!,
             parse.GetValue(envs),
             parse.GetValue(threads),
             parse.GetValue(stopOnStdinEof),
-            parse.GetValue(quiet)));
+            parse.GetValue(quiet),
+            parse.GetValue(tasks) ?? [],
+            parse.GetValue(maxFrameBytes),
+            parse.GetValue(explainTaskErrors)));
         return command;
     }
 
-    private static int Serve(string endpoint, int envs, int threads, bool stopOnStdinEof, bool quiet)
+    private static int Serve(string endpoint, int envs, int threads, bool stopOnStdinEof, bool quiet, string[] taskFolders, long maxFrameBytes, bool explainTaskErrors)
     {
         if (envs < 1 || threads < 1)
         {
             Console.Error.WriteLine($"--envs ({envs}) and --threads ({threads}) must be at least 1");
+            return 2;
+        }
+
+        if (maxFrameBytes < 1024)
+        {
+            Console.Error.WriteLine($"--max-frame-bytes ({maxFrameBytes}) must be at least 1024");
+            return 2;
+        }
+
+        ServedTasks served;
+        try
+        {
+            served = ServedTasks.From(taskFolders);
+        }
+        catch (BridgeException e)
+        {
+            Console.Error.WriteLine(e.Message);
             return 2;
         }
 
@@ -77,11 +112,13 @@ internal static class SimBridgeCommand
         var options = new BridgeServerOptions
         {
             DefaultNumEnvs = envs,
+            MaxFrameBytes = maxFrameBytes,
+            ExplainTaskErrors = explainTaskErrors,
             Log = quiet ? null : line => Console.Error.WriteLine($"[sim-bridge] {line}"),
         };
         try
         {
-            using (var server = new BridgeServer(new SimEnvFactory(threads), options))
+            using (var server = new BridgeServer(new SimEnvFactory(threads, served), options))
             {
                 server.Run(endpoint, bound => Console.WriteLine(LocalBridge.ListeningPrefix + bound), stop.Token);
             }

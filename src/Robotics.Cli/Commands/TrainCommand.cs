@@ -2,6 +2,7 @@ using System.CommandLine;
 using Robotics.Contract;
 using Robotics.SimBridge;
 using Robotics.SimBridge.Hosting;
+using Robotics.SimBridge.Tasks;
 using Robotics.Training.Checkpoints;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
@@ -72,7 +73,7 @@ internal static class TrainingCli
         Console.CancelKeyPress += onCancel;
         try
         {
-            using var source = EnvironmentChoice.For(config, bridges, inProcess, StartLocalBridge, line => Console.Error.WriteLine($"[bridge] {line}"));
+            using var source = EnvironmentChoice.For(config, bridges, inProcess, LocalBridgeStarter(config.Task), line => Console.Error.WriteLine($"[bridge] {line}"));
             var view = new ProgressView(config.Monitoring.Progress);
             TrainingResult? result = null;
             view.Run(config.TotalSteps, 0, reporter =>
@@ -107,11 +108,20 @@ internal static class TrainingCli
         }
     }
 
-    /// <summary>A child process running this program's sim-bridge verb on a free loopback port, one stepping thread.</summary>
-    public static LocalBridge StartLocalBridge()
+    /// <summary>
+    /// Starts child processes running this program's sim-bridge verb on a free loopback port, one stepping thread,
+    /// serving <paramref name="task"/>'s folder when it is a file, and explaining task errors (they serve this user only).
+    /// </summary>
+    public static Func<LocalBridge> LocalBridgeStarter(string task)
     {
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running");
         var leading = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(TrainCommand).Assembly.Location } : [];
-        return LocalBridge.StartProcess(self, leading, ["--threads", "1", "--quiet"]);
+        var arguments = new List<string> { "--threads", "1", "--quiet", "--explain-task-errors" };
+        if (TaskOnBridge.Folder(task) is { } folder)
+        {
+            arguments.AddRange(["--tasks", folder]);
+        }
+
+        return () => LocalBridge.StartProcess(self, leading, arguments);
     }
 }

@@ -3,6 +3,7 @@ using Robotics.SimBridge;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Tasks;
 
 namespace Robotics.Training.Environments;
 
@@ -122,5 +123,5 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
         }
     }
 
-    private MakeRequest Make(int numEnvs, bool randomize) => new() { Task = task, NumEnvs = numEnvs, Randomize = randomize };
+    private MakeRequest Make(int numEnvs, bool randomize) => new() { Task = TaskOnBridge.Name(task), NumEnvs = numEnvs, Randomize = randomize };
 }

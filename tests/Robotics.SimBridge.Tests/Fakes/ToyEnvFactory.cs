@@ -17,7 +17,7 @@ public sealed class ToyEnvFactory : IBridgeEnvFactory
         Requests.Add(request);
         if (request.Task != "toy")
         {
-            throw new ArgumentException($"unknown task '{request.Task}'; known tasks: toy");
+            throw new Tasks.TaskRefusedException($"unknown task '{request.Task}'; known tasks: toy");
         }
 
         return new ToyHostedEnv(new ToyVectorEnv(numEnvs));
