@@ -10,6 +10,8 @@ namespace Robotics.RobotEmulator.Firmware;
 /// </summary>
 public sealed class FirmwareInTheLoop : IDisposable
 {
+    private bool _disposed;
+
     private FirmwareInTheLoop(LoadedTask task, string target, string image, QemuBoard board, HardwareBusPlant plant)
     {
         Task = task;
@@ -56,6 +58,9 @@ public sealed class FirmwareInTheLoop : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+            return;
+        _disposed = true;
         // QEMU first: with the emulator gone the plant's bus reads end at once.
         Board.Dispose();
         Plant.Dispose();

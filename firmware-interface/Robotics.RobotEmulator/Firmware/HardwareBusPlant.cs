@@ -10,7 +10,8 @@ namespace Robotics.RobotEmulator.Firmware;
 /// <summary>
 /// The robot's motors and encoders on the firmware's hardware bus, simulated by MuJoCo: every control period,
 /// in real time, steps the simulation with the newest actuator targets the firmware sent (COMMAND frames) and
-/// answers with the joint sensor readings (a STATE frame). Its sensor frames are the firmware's control tick.
+/// answers with the joint sensor readings (a STATE frame). Its sensor frames are the firmware's control tick, and
+/// the firmware refreshes the targets after each.
 /// </summary>
 public sealed class HardwareBusPlant : IDisposable
 {
@@ -100,8 +101,17 @@ public sealed class HardwareBusPlant : IDisposable
         {
             var started = Stopwatch.GetTimestamp();
             var period = _sim.ControlDt;
+            var periodTicks = (long)(period * Stopwatch.Frequency);
             for (long tick = 1; !_stopping; tick++)
             {
+                // Until the firmware has answered, QEMU may not be reading the bus yet: probe every 100 ms instead of
+                // queueing a second of sensor frames that it would then take in at once.
+                if (TargetFramesReceived == 0 && tick % (long)Math.Max(1, Math.Round(0.1 / period)) != 0)
+                {
+                    Listen(started + tick * periodTicks);
+                    continue;
+                }
+
                 lock (_gate)
                 {
                     _sim.StepControlPeriod(_targets);
@@ -113,7 +123,10 @@ public sealed class HardwareBusPlant : IDisposable
                 // A full bus (QEMU not reading yet) loses the frame, as a UART would.
                 if (_bus!.WriteAll(_frame.AsSpan(0, length)))
                     SensorFramesSent++;
-                Listen(started + (long)(tick * period * Stopwatch.Frequency));
+                // Sensors sample at their own rate: after a stall they go on from now, they do not send a burst.
+                if (Stopwatch.GetTimestamp() - (started + tick * periodTicks) > 2 * periodTicks)
+                    started = Stopwatch.GetTimestamp() - tick * periodTicks;
+                Listen(started + tick * periodTicks);
             }
         }
         catch (Exception e)

@@ -14,10 +14,13 @@ public sealed partial class QemuBoard : IDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Process _process;
+    private bool _disposed;
+    private bool _exitSeen;
 
     private QemuBoard(Process process, string hostDevicePath, string busDevicePath)
     {
         _process = process;
+        ProcessId = process.Id;
         HostDevicePath = hostDevicePath;
         BusDevicePath = busDevicePath;
     }
@@ -28,9 +31,9 @@ public sealed partial class QemuBoard : IDisposable
     /// <summary>The pseudo-terminal of the firmware's hardware bus UART: where the plant answers.</summary>
     public string BusDevicePath { get; }
 
-    public int ProcessId => _process.Id;
+    public int ProcessId { get; }
 
-    public bool HasExited => _process.HasExited;
+    public bool HasExited => _disposed ? _exitSeen : _process.HasExited;
 
     /// <summary>Starts QEMU with <paramref name="image"/> and waits until it has named both pseudo-terminals.</summary>
     public static QemuBoard Start(string target, string image)
@@ -93,25 +96,29 @@ public sealed partial class QemuBoard : IDisposable
     }
 
     /// <summary>Stops QEMU now (SIGKILL) and waits for it; safe to call more than once.</summary>
-    public void Kill() => Kill(_process);
+    public void Kill() => _exitSeen = Kill(_process) || _exitSeen;
 
     public void Dispose()
     {
-        Kill(_process);
+        if (_disposed)
+            return;
+        Kill();
+        _disposed = true;
         _process.Dispose();
     }
 
-    private static void Kill(Process process)
+    // Returns whether the process is seen gone within 5 s.
+    private static bool Kill(Process process)
     {
         try
         {
             if (!process.HasExited)
                 process.Kill(); // SIGKILL on Linux, by process id
-            process.WaitForExit(5000);
+            return process.WaitForExit(5000);
         }
         catch (InvalidOperationException)
         {
-            // Already gone.
+            return true; // already gone
         }
     }
 

@@ -207,8 +207,11 @@ int main(void)
             }
         }
         run_watchdog(rl_board_micros());
-        if (rl_board_read_sensors(&sensors))
+        if (rl_board_read_sensors(&sensors)) {
             send_state(rl_board_micros());
+            /* Every control tick refreshes the actuators' setpoints, as motor drivers with a watchdog of their own expect. */
+            rl_board_apply_targets(firmware.targets, firmware.config.actuator_count);
+        }
         rl_board_idle();
     }
 }
