@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
 using Robotics.Contract;
@@ -10,22 +11,24 @@ namespace Robotics.RobotEmulator.Firmware;
 /// <summary>
 /// Builds the firmware image of a robot for a board: writes the robot's configuration header from its contract
 /// (identity, counts, rate, command limits, safe targets, watchdog) and runs <c>make firmware</c> in
-/// firmware-interface/c with gcc-arm-none-eabi. Images go to firmware-interface/c/build/firmware/ROBOT-HASH/.
+/// firmware-interface/c with gcc-arm-none-eabi. Images go to firmware-interface/c/build/firmware/ROBOT-CONFIGURATION/.
 /// </summary>
 public static partial class FirmwareImage
 {
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(2);
 
     /// <summary>The ELF image for <paramref name="target"/>, built when missing or out of date.</summary>
-    public static string Build(RobotContract contract, string target, TimeSpan? watchdogTimeout = null)
+    /// <param name="limits">the firmware's limits and watchdog; default those the contract implies (<see cref="EmulatedRobotTask.Limits"/>)</param>
+    public static string Build(RobotContract contract, string target, TimeSpan? watchdogTimeout = null, FirmwareLimits? limits = null)
     {
         FirmwareTarget.Check(target);
         var source = FindSourceDirectory();
-        var limits = EmulatedRobotTask.Limits(contract, watchdogTimeout);
-        var output = Path.Combine(source, "build", "firmware", $"{contract.Robot}-{contract.ShortHash:x16}-wd{(long)limits.WatchdogTimeout.TotalMicroseconds}");
+        var text = ConfigHeader(contract, limits ?? EmulatedRobotTask.Limits(contract, watchdogTimeout));
+        // One folder per configuration, so that images for different robots and limits never overwrite each other.
+        var configuration = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..12];
+        var output = Path.Combine(source, "build", "firmware", $"{contract.Robot}-{configuration}");
         Directory.CreateDirectory(output);
         var header = Path.Combine(output, "rl_robot_config.h");
-        var text = ConfigHeader(contract, limits);
         if (!File.Exists(header) || File.ReadAllText(header) != text)
             File.WriteAllText(header, text);
         RunMake(source, output, target);
