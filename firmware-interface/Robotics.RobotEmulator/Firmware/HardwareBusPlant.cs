@@ -24,6 +24,7 @@ public sealed class HardwareBusPlant : IDisposable
     private readonly byte[] _payload = new byte[WireFormat.MaxPayloadSize];
     private readonly byte[] _frame = new byte[WireFormat.MaxFrameSize];
     private readonly Lock _gate = new();
+    private readonly Queue<float[]> _recentPositions = new();
     private readonly string _busPath;
     private SerialDevice? _bus;
     private Thread? _thread;
@@ -53,6 +54,13 @@ public sealed class HardwareBusPlant : IDisposable
     {
         lock (_gate)
             return (float[])_targets.Clone();
+    }
+
+    /// <summary>The joint positions of the last 256 sensor frames sent, oldest first, as the frames carry them (float32).</summary>
+    public IReadOnlyList<float[]> RecentPositions()
+    {
+        lock (_gate)
+            return _recentPositions.ToList();
     }
 
     /// <summary>A copy of the newest joint positions (contract order), for checks that the real joint moved.</summary>
@@ -116,6 +124,9 @@ public sealed class HardwareBusPlant : IDisposable
                 {
                     _sim.StepControlPeriod(_targets);
                     _sim.ReadState(_state);
+                    if (_recentPositions.Count == 256)
+                        _recentPositions.Dequeue();
+                    _recentPositions.Enqueue(_state.JointPositions.Select(p => (float)p).ToArray());
                 }
 
                 _state.Sequence = _sequence++;
