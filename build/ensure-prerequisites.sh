@@ -29,7 +29,28 @@ robotics_ensure_dotnet() {
     fi
 }
 
+# The firmware for Cortex-M boards and the emulator that runs it in the hardware-in-the-loop tests:
+# gcc-arm-none-eabi and libnewlib-arm-none-eabi (newlib-nano) build the images, qemu-system-arm runs them.
+robotics_ensure_firmware_packages() {
+    local wanted=(gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)
+    local missing=()
+    for p in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+            robotics_say "missing Debian packages: ${missing[*]}; run as root: apt-get install ${missing[*]}"; return 1
+        fi
+    fi
+    robotics_say "installing Debian packages: ${missing[*]} (the Cortex-M firmware's compiler and C library, and QEMU to run it)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
 robotics_ensure_all() {
     robotics_ensure_dotnet
     robotics_ensure_debian_packages
+    robotics_ensure_firmware_packages
 }

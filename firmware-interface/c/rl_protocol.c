@@ -112,7 +112,8 @@ static uint8_t get_u8(reader *r)
 static uint16_t get_u16(reader *r)
 {
     const uint8_t *at = take_in(r, 2);
-    return at ? (uint16_t)(at[0] | (at[1] << 8)) : 0;
+    /* Unsigned throughout, so that -Wconversion also holds in the -fsanitize=undefined build. */
+    return at ? (uint16_t)((unsigned)at[0] | ((unsigned)at[1] << 8)) : 0u;
 }
 
 static uint32_t get_u32(reader *r)

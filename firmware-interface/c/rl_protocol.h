@@ -16,14 +16,22 @@ extern "C" {
 
 #define RL_PROTOCOL_VERSION 1u
 #define RL_HEADER_SIZE 6u
+/* The three capacities below may be lowered at build time (e.g. -DRL_MAX_JOINTS=16) to fit a small
+ * microcontroller; a frame beyond them is then refused as oversize or malformed, never overrun. */
 #define RL_CRC_SIZE 4u
+#ifndef RL_MAX_PAYLOAD
 #define RL_MAX_PAYLOAD 1024u
+#endif
 /* Largest encoded frame including its delimiter. */
 #define RL_MAX_FRAME (RL_MAX_PAYLOAD + RL_CRC_SIZE + (RL_MAX_PAYLOAD + RL_CRC_SIZE + 253u) / 254u + 1u)
 /* Size of a buffer that rl_encode_frame can build a frame in (the payload is staged inside it). */
 #define RL_FRAME_BUFFER_SIZE (RL_MAX_PAYLOAD + RL_CRC_SIZE + 8u)
+#ifndef RL_MAX_JOINTS
 #define RL_MAX_JOINTS 64u
+#endif
+#ifndef RL_MAX_ACTUATORS
 #define RL_MAX_ACTUATORS 64u
+#endif
 #define RL_MAX_NAME 32u
 #define RL_MAX_FAULT_TEXT 96u
 #define RL_NO_DETAIL 0xFFFFu

@@ -46,10 +46,13 @@ public sealed record SerialRoundTripReport(
 /// </summary>
 public static class SerialRoundTripBenchmark
 {
-    public static SerialRoundTripReport Run(SerialRoundTripOptions options)
+    public static SerialRoundTripReport Run(SerialRoundTripOptions options) => Run(options, new EchoRobot(options.Joints, options.Actuators));
+
+    /// <summary>The same measurement against another answering robot (for example the firmware in QEMU); disposes it.</summary>
+    public static SerialRoundTripReport Run(SerialRoundTripOptions options, IEchoingRobot echoingRobot)
     {
         var loadBefore = LoadAverage();
-        using var robot = new EchoRobot(options.Joints, options.Actuators);
+        using var robot = echoingRobot;
         using var transport = new SerialRobotTransport(robot.DevicePath, new SerialTransportOptions { BaudRate = options.BaudRate, ControlRateHz = options.RateHz });
         transport.Open(TimeSpan.FromSeconds(5));
 
@@ -67,8 +70,9 @@ public static class SerialRoundTripBenchmark
             var due = start + k * period;
             while (Stopwatch.GetTimestamp() < due)
                 Collect();
-            // Targets count commands; floats hold integers exactly up to 2^24 (4.6 hours at 1 kHz).
-            targets[0] = k;
+            // Targets count commands from 1 (0 is a safe target a robot may report on its own); floats hold
+            // integers exactly up to 2^24 (4.6 hours at 1 kHz).
+            targets[0] = k + 1;
             sendTicks[k] = Stopwatch.GetTimestamp();
             transport.SendCommand(state.Sequence, targets);
         }
@@ -96,7 +100,7 @@ public static class SerialRoundTripBenchmark
         {
             if (!transport.TryReadLatestState(state))
                 return;
-            var echo = (long)state.JointPositions[0];
+            var echo = (long)state.JointPositions[0] - 1;
             if (echo <= lastEcho || echo >= total)
                 return;
             lastEcho = echo;
@@ -120,7 +124,7 @@ public static class SerialRoundTripBenchmark
         sorted.Count == 0 ? double.NaN : sorted[Math.Min(sorted.Count - 1, (int)Math.Ceiling(q * sorted.Count) - 1)];
 
     /// <summary>Firmware that answers every command at once with a state echoing the first target.</summary>
-    private sealed class EchoRobot : IDisposable, IFrameSink
+    private sealed class EchoRobot : IEchoingRobot, IFrameSink
     {
         private readonly PseudoTerminal _terminal = PseudoTerminal.Open();
         private readonly FirmwareLink _link;

@@ -1,11 +1,18 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Robotics.Contract;
 using Robotics.FirmwareInterface.Benchmarks;
+using Robotics.FirmwareInterface.Transport;
+using Robotics.RobotEmulator;
+using Robotics.RobotEmulator.Firmware;
 
 namespace Robotics.Cli.Commands;
 
-/// <summary><c>robotics bench serial</c>: command-to-state round trip over a pseudo-terminal through the serial transport.</summary>
+/// <summary>
+/// <c>robotics bench serial [--firmware TARGET]</c>: command-to-state round trip over a pseudo-terminal through the
+/// serial transport, answered in process or by the C firmware in QEMU.
+/// </summary>
 internal static class BenchSerialCommand
 {
     public static Command Create()
@@ -16,20 +23,45 @@ internal static class BenchSerialCommand
         var baud = new Option<int>("--baud") { Description = "baud rate set on the device (a pseudo-terminal ignores it; the wire time is computed from it)", DefaultValueFactory = _ => 921_600 };
         var joints = new Option<int>("--joints") { Description = "joints in each state frame", DefaultValueFactory = _ => 2 };
         var actuators = new Option<int>("--actuators") { Description = "targets in each command frame", DefaultValueFactory = _ => 1 };
+        var firmware = new Option<string?>("--firmware")
+        {
+            Description = $"answer through the C firmware for this board in QEMU ({string.Join(", ", FirmwareTarget.Known)}) instead of an in-process echo; joints and actuators are then the robot's",
+        };
+        var robot = new Option<string>("--robot") { Description = "with --firmware: the robot (or task) the image is built for", DefaultValueFactory = _ => "cartpole" };
         var command = new Command("serial", "Command-to-state round trip p50/p99 and frames lost over a pseudo-terminal, through SerialRobotTransport.")
         {
-            json, rate, seconds, baud, joints, actuators,
+            json, rate, seconds, baud, joints, actuators, firmware, robot,
         };
         command.SetAction(parse =>
         {
-            var report = SerialRoundTripBenchmark.Run(new SerialRoundTripOptions
+            var options = new SerialRoundTripOptions
             {
                 RateHz = parse.GetValue(rate),
                 Duration = TimeSpan.FromSeconds(parse.GetValue(seconds)),
                 BaudRate = parse.GetValue(baud),
                 Joints = parse.GetValue(joints),
                 Actuators = parse.GetValue(actuators),
-            });
+            };
+            SerialRoundTripReport report;
+            if (parse.GetValue(firmware) is { } target)
+            {
+                try
+                {
+                    var contract = EmulatedRobotTask.Load(parse.GetValue(robot)!).RobotContract;
+                    options = options with { Joints = contract.Joints.Count, Actuators = contract.Actuators.Count };
+                    report = SerialRoundTripBenchmark.Run(options, new FirmwareEchoRobot(contract, FirmwareTarget.Check(target)));
+                }
+                catch (Exception e) when (e is ArgumentException or ConfigException or RobotLinkException or IOException)
+                {
+                    Console.Error.WriteLine($"robotics bench serial: {e.Message}");
+                    return 1;
+                }
+            }
+            else
+            {
+                report = SerialRoundTripBenchmark.Run(options);
+            }
+
             Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
             return report.MeetsGoal ? 0 : 3;
         });

@@ -2,13 +2,15 @@ using System.CommandLine;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Transport;
 using Robotics.RobotEmulator;
+using Robotics.RobotEmulator.Firmware;
 using Robotics.Runtime.Transport;
 
 namespace Robotics.Cli.Commands;
 
 /// <summary>
 /// <c>robotics emulate --robot ROBOT [--port PATH]</c>: a robot as its firmware presents it over a serial line,
-/// with MuJoCo as the robot, and optional faults. Prints the device path first, so scripts can read it.
+/// with MuJoCo as the robot, and optional faults; or, with <c>--firmware TARGET</c>, the C firmware in QEMU with
+/// MuJoCo on its hardware bus. Prints the device path first, so scripts can read it.
 /// </summary>
 internal static class EmulateCommand
 {
@@ -32,15 +34,29 @@ internal static class EmulateCommand
         var reconnectAfter = new Option<double?>("--reconnect-after") { Description = "and comes back at the same path this many seconds later (needs --port PATH for a stable path)" };
         var stuckJoint = new Option<string?>("--stuck-joint") { Description = "joint whose position and velocity readings freeze" };
         var stuckAt = new Option<double>("--stuck-at") { Description = "when the sensor freezes, seconds after the start" };
+        var firmware = new Option<string?>("--firmware")
+        {
+            Description = $"run the C firmware for this board in QEMU instead ({string.Join(", ", FirmwareTarget.Known)}), with MuJoCo answering on its hardware bus",
+        };
         var command = new Command("emulate", "Emulate a robot's firmware behind a pseudo-terminal, with MuJoCo as the robot.")
         {
-            robot, port, duration, baud, seed, lockstep, watchdog, drop, corrupt, delay, delayMs, disconnectAt, reconnectAfter, stuckJoint, stuckAt,
+            robot, port, duration, baud, seed, lockstep, watchdog, drop, corrupt, delay, delayMs, disconnectAt, reconnectAfter, stuckJoint, stuckAt, firmware,
         };
         command.SetAction(parse =>
         {
             try
             {
                 var task = EmulatedRobotTask.Load(parse.GetValue(robot)!);
+                var watchdogTimeout = parse.GetValue(watchdog) is { } milliseconds ? TimeSpan.FromMilliseconds(milliseconds) : (TimeSpan?)null;
+                if (parse.GetValue(firmware) is { } target)
+                {
+                    var emulatorOnly = new Option[] { port, lockstep, drop, corrupt, delay, disconnectAt, reconnectAfter, stuckJoint, stuckAt }
+                        .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                    if (emulatorOnly.Count > 0)
+                        throw new ArgumentException($"{string.Join(", ", emulatorOnly)}: for the C# emulator only; with --firmware the firmware in QEMU applies its own rules, so leave {(emulatorOnly.Count == 1 ? "it" : "them")} out");
+                    return FirmwareEmulation.Run(task, FirmwareTarget.Check(target), watchdogTimeout, parse.GetValue(seed), Seconds(parse.GetValue(duration)));
+                }
+
                 var joints = task.RobotContract.Joints;
                 int? stuckIndex = null;
                 if (parse.GetValue(stuckJoint) is { } stuckName)
@@ -55,7 +71,7 @@ internal static class EmulateCommand
                     Seed = parse.GetValue(seed),
                     BaudRate = parse.GetValue(baud),
                     Lockstep = parse.GetValue(lockstep),
-                    WatchdogTimeout = parse.GetValue(watchdog) is { } ms ? TimeSpan.FromMilliseconds(ms) : null,
+                    WatchdogTimeout = watchdogTimeout,
                     Faults = new FaultInjectionOptions
                     {
                         DropRate = parse.GetValue(drop),
