@@ -22,6 +22,7 @@ public sealed class RobotEmulator : IDisposable
     private readonly FirmwareLink _link;
     private readonly FaultInjectingSink _sink;
     private readonly RobotState _state;
+    private readonly RobotState _physical;
     private readonly double[] _stuckReading = new double[2];
     private readonly byte[] _buffer = new byte[4096];
     private readonly string? _requestedPath;
@@ -49,6 +50,7 @@ public sealed class RobotEmulator : IDisposable
         _sim = new SimEnvironment(task, randomize: false);
         _sim.Reset(_options.Seed);
         _state = new RobotState(contract.Joints.Count);
+        _physical = new RobotState(contract.Joints.Count);
         _sink = new FaultInjectingSink(_options.Faults, _options.Seed);
         var identity = new HandshakeMessage(0, true, WireFormat.ProtocolVersion, contract.Robot, contract.ShortHash,
             contract.Joints.Count, contract.Actuators.Count, (float)contract.ControlRateHz, (float)contract.ControlRateHz, contract.HasImu);
@@ -71,6 +73,9 @@ public sealed class RobotEmulator : IDisposable
 
     /// <summary>The newest state sent (or that would have been sent), for tests and reports.</summary>
     public RobotState State => _state;
+
+    /// <summary>A joint's simulated position as it is, whatever an injected sensor fault makes the robot report.</summary>
+    public double PhysicalJointPosition(int joint) => Volatile.Read(ref _physical.JointPositions[joint]);
 
     public bool Disconnected { get; private set; }
 
@@ -108,6 +113,7 @@ public sealed class RobotEmulator : IDisposable
             _link.Tick(Clock(started));
             _sim.StepControlPeriod(_link.Rules.Targets);
             _sim.ReadState(_state);
+            _sim.ReadState(_physical);
             ApplyStuckSensor(robotTime, faults);
             var linked = _link.Linked;
             _link.SendState(_state, Clock(started));

@@ -16,12 +16,15 @@ public sealed class QuickstartCommandTests(ITestOutputHelper output) : IDisposab
     [Fact]
     public void A_reduced_quickstart_runs_every_stage_and_writes_every_file()
     {
-        var (exitCode, stdout, stderr) = RunQuickstart("--out", _out, "--total-steps", "4096", "--seed", "3", "--duration", "2");
+        // 20,480 steps (10 updates) with seed 3 evaluate at 640 of 1000 (episodes of 5.6 s and more): a policy that
+        // keeps the pole up for the 2 s deployment with room to spare, so that the pole falling is a failure here.
+        var (exitCode, stdout, stderr) = RunQuickstart("--out", _out, "--total-steps", "20480", "--seed", "3", "--duration", "2");
 
         output.WriteLine(stdout);
         output.WriteLine(stderr);
-        // 3: every stage ran but a policy this short-trained may let the pole fall; anything else is a failed stage.
-        Assert.True(exitCode is 0 or 3, $"exit code {exitCode}");
+        // Mutation guarded: accepting exit code 3 (every stage ran, the pole fell), which passed a failed deployment.
+        Assert.True(exitCode == 0, $"exit code {exitCode}");
+        Assert.Contains("rad): balanced", stdout);
         foreach (var stage in new[] { "[1/4] train", "[2/4] export", "[3/4] evaluate", "[4/4] deploy", "they agree", "quickstart summary", "max pole angle", "period error" })
             Assert.Contains(stage, stdout);
 

@@ -35,15 +35,40 @@ public sealed class LockstepTests
         Assert.Equal(heldAt + 3 * 0.01, running.Emulator.SimulatedSeconds, precision: 9);
     }
 
+    /// <summary>
+    /// Arrival times are taken on the host, whose thread a loaded machine can stall: a stall delays one arrival, so
+    /// it stretches one interval and shortens the next, and the checks are on the median and on the span from the
+    /// third to the last state with room for one stall of a fifth of it. The robot's clock (simulated time in
+    /// lockstep) shows it stepping one period per unanswered state.
+    /// Mutations guarded: a lockstep that ignores its timeout (states every period, 10 ms) or waits twice per state.
+    /// </summary>
     [Fact]
     public void In_lockstep_an_unanswered_state_costs_the_timeout_and_the_robot_steps_on()
     {
-        var options = new EmulatorOptions { Lockstep = true, LockstepTimeout = TimeSpan.FromMilliseconds(20) };
+        const double timeoutMs = 60;
+        var options = new EmulatorOptions { Lockstep = true, LockstepTimeout = TimeSpan.FromMilliseconds(timeoutMs) };
         using var running = new RunningEmulator("cartpole-balance", options: options);
         using var host = new SerialRobotTransport(running.Emulator.DevicePath);
         host.Open(TimeSpan.FromSeconds(5));
         var state = new RobotState(2);
+        var seen = new List<(uint Sequence, ulong SimulatedMicros, double ArrivedMs)>();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
 
-        Eventually.True(() => host.TryReadLatestState(state) && state.Sequence > 5, "states keep coming without answers");
+        Eventually.True(() =>
+        {
+            if (host.TryReadLatestState(state) && (seen.Count == 0 || state.Sequence != seen[^1].Sequence))
+                seen.Add((state.Sequence, state.DeviceTimeMicros, clock.Elapsed.TotalMilliseconds));
+            return seen.Count >= 12;
+        }, "states keep coming without answers");
+
+        // The first states may predate the link (before it the robot runs free, one state per period).
+        var linked = seen.Skip(2).ToList();
+        var pairs = linked.Zip(linked.Skip(1)).ToList();
+        var perStateMs = pairs.Select(p => (p.Second.ArrivedMs - p.First.ArrivedMs) / (p.Second.Sequence - p.First.Sequence)).Order().ToList();
+        double states = linked[^1].Sequence - linked[0].Sequence;
+        double spanMs = linked[^1].ArrivedMs - linked[0].ArrivedMs;
+        Assert.True(spanMs >= 0.8 * states * timeoutMs, $"{states} unanswered states took {spanMs:F0} ms");
+        Assert.InRange(perStateMs[perStateMs.Count / 2], 0.8 * timeoutMs, 2 * timeoutMs);
+        Assert.All(pairs, p => Assert.Equal(10_000UL * (p.Second.Sequence - p.First.Sequence), p.Second.SimulatedMicros - p.First.SimulatedMicros));
     }
 }

@@ -139,9 +139,15 @@ public sealed class RobotEmulatorTests : IDisposable
         Eventually.True(() => host.TryReadLatestState(state), "the first state arrives");
         var stuck = state.JointPositions[1];
 
-        Eventually.True(() => host.TryReadLatestState(state) && state.Sequence > 20, "more states arrive");
+        var stuckVelocity = state.JointVelocities[1];
 
+        Eventually.True(() => host.TryReadLatestState(state) && state.Sequence > 100, "a second of states arrives");
+
+        // Mutation guarded: a fault that freezes the joint itself (or the whole simulation) instead of its sensor.
         Assert.Equal(stuck, state.JointPositions[1]);
+        Assert.Equal(stuckVelocity, state.JointVelocities[1]);
+        var physical = running.Emulator.PhysicalJointPosition(1);
+        Assert.True(Math.Abs(physical - stuck) > 1e-3, $"the hinge is at {physical} rad, the stuck sensor reads {stuck} rad");
     }
 }
 

@@ -29,4 +29,24 @@ public static class Allocations
         Assert.Fail($"{what} allocated in every window of {calls} calls; bytes per window: {string.Join(", ", windows)}");
         return windows.Count;
     }
+
+    /// <summary>
+    /// The steady-state check: once a clean window of <paramref name="settleCalls"/> calls shows the JIT has settled,
+    /// the next <paramref name="calls"/> calls taken together must allocate nothing, so that code allocating once
+    /// every few thousand calls fails as surely as code allocating on every call.
+    /// </summary>
+    public static void AssertSteadyStateAllocatesNothing(Action body, int settleCalls, int calls, string what)
+    {
+        AssertOneCleanWindow(body, settleCalls, what);
+        long bytes = OnThisThread(body, calls);
+        Assert.True(bytes == 0, $"{what} allocated {bytes} bytes in {calls} calls after settling");
+    }
+
+    /// <summary>Bytes allocated on the calling thread by <paramref name="calls"/> calls of <paramref name="body"/>.</summary>
+    public static long OnThisThread(Action body, int calls = 1)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < calls; i++) body();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
 }

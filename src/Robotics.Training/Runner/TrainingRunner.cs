@@ -61,6 +61,7 @@ public sealed class TrainingRunner
             {
                 (algorithm, counters) = LoadForResume(spec, device);
                 csv.TruncateAfter(counters.Iteration);
+                tensorboard?.TruncateAfter(counters.EnvSteps);
                 log.Info($"resumed {folder.Root} at update {counters.Iteration}, {counters.EnvSteps} steps");
             }
             else
