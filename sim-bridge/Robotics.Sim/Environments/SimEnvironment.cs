@@ -212,7 +212,8 @@ public sealed class SimEnvironment : IDisposable
     /// <summary>
     /// Statistics of the current (usually just finished) episode: <c>reward/NAME</c>, the weighted sum of
     /// each reward term, and <c>final/NAME</c>, its unweighted value at the last step (e.g. the final
-    /// distance to a target). Allocates; call it once per episode.
+    /// distance to a target), and what terms measure beyond their reward (<c>tracking/...</c> of a velocity
+    /// command). Allocates; call it once per episode.
     /// </summary>
     public IReadOnlyDictionary<string, double> EpisodeStats()
     {
@@ -223,6 +224,8 @@ public sealed class SimEnvironment : IDisposable
             stats["reward/" + rewards[i].Name] = rewardSums[i];
             stats["final/" + rewards[i].Name] = rewardLast[i];
         }
+        foreach (var term in terms.Statistics)
+            term.WriteEpisodeStats(stats);
         return stats;
     }
 

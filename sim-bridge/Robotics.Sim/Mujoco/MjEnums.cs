@@ -80,3 +80,16 @@ public enum MjtBias
     Muscle,
     User,
 }
+
+/// <summary>Geom types (mjtGeom), values as in MuJoCo 2.2.2.</summary>
+public enum MjtGeom
+{
+    Plane = 0,
+    HField,
+    Sphere,
+    Capsule,
+    Ellipsoid,
+    Cylinder,
+    Box,
+    Mesh,
+}

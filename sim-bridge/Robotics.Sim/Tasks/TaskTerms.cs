@@ -12,13 +12,16 @@ internal sealed class TaskTerms
         Observations = observations;
         Rewards = rewards;
         Terminations = terminations;
-        Stateful = observations.Cast<object>().Concat(rewards).Concat(terminations).OfType<IStatefulTerm>().ToArray();
+        var all = observations.Cast<object>().Concat(rewards).Concat(terminations).ToArray();
+        Stateful = all.OfType<IStatefulTerm>().ToArray();
+        Statistics = all.OfType<IEpisodeStatistics>().ToArray();
     }
 
     public IObservationTerm[] Observations { get; }
     public IRewardTerm[] Rewards { get; }
     public ITerminationTerm[] Terminations { get; }
     public IStatefulTerm[] Stateful { get; }
+    public IEpisodeStatistics[] Statistics { get; }
 
     public static TaskTerms Create(LoadedTask task, MjModel model)
     {

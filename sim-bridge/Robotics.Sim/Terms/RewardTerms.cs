@@ -18,7 +18,7 @@ public static class RewardTerms
         registry.AddReward("forward_velocity", ForwardVelocity);
         registry.AddReward("site_distance", SiteDistance);
         registry.AddReward("site_proximity", SiteProximity);
-        registry.AddReward("velocity_tracking", VelocityTracking);
+        registry.AddReward("velocity_tracking", VelocityTrackingTerm.Create);
         registry.AddReward("action_magnitude", a => { a.Definition.AllowParameters(); return new ActionMagnitude(); });
         registry.AddReward("action_rate", a => { a.Definition.AllowParameters(); return new ActionRate(); });
         registry.AddReward("joint_limit", JointLimit);
@@ -95,19 +95,6 @@ public static class RewardTerms
         for (int i = 0; i < names.Count; i++)
             dofs[i] = a.Model.JntDofadr[a.Joint(names[i], "joints")];
         return new JointVelocityTerm(dofs);
-    }
-
-    private static IRewardTerm VelocityTracking(TermArgs a)
-    {
-        a.Definition.AllowParameters("body", "command", "sigma");
-        int body = a.Body();
-        var (_, offset, size) = a.Command();
-        if (size > 3)
-            throw a.Error("command", $"a velocity command has 1 to 3 components (forward, sideways, yaw rate); this one has {size}");
-        double sigma = a.Double("sigma", 0.25);
-        if (!(sigma > 0))
-            throw a.Error("sigma", "expected a positive tolerance");
-        return new VelocityTrackingTerm(body, a.Model.BodyRootid[body], offset, size, sigma);
     }
 
     private static IRewardTerm JointLimit(TermArgs a)
@@ -190,27 +177,6 @@ public static class RewardTerms
     /// yaw rate rad/s, as many as it has) and the body's velocity in its heading frame (world axes
     /// turned by the body's yaw).
     /// </summary>
-    private sealed class VelocityTrackingTerm(int body, int root, int offset, int size, double sigma) : IRewardTerm
-    {
-        public double Compute(TermContext context)
-        {
-            var data = context.Data;
-            Span<double> v = stackalloc double[3];
-            BodyVelocity.Linear(data, body, root, v);
-            ReadOnlySpan<double> r = data.Xmat.Slice(9 * body, 9);
-            double yaw = Math.Atan2(r[3], r[0]);
-            double c = Math.Cos(yaw), s = Math.Sin(yaw);
-            Span<double> velocity = [c * v[0] + s * v[1], -s * v[0] + c * v[1], BodyVelocity.YawRate(data, body)];
-            double error = 0;
-            for (int k = 0; k < size; k++)
-            {
-                double d = context.Command[offset + k] - velocity[k];
-                error += d * d;
-            }
-            return Math.Exp(-error / (sigma * sigma));
-        }
-    }
-
     /// <summary>Σ ā², the squared normalized action.</summary>
     private sealed class ActionMagnitude : IRewardTerm
     {

@@ -33,3 +33,14 @@ public interface IStatefulTerm
     /// <summary>Called before the physics steps of each control step.</summary>
     void BeforeControlStep(TermContext context);
 }
+
+/// <summary>
+/// A term that measures something about the episode beyond its reward (e.g. how closely a velocity
+/// command was tracked). Its figures join the episode's statistics, which training logs and evaluation
+/// reports beside the return. Reset them in <see cref="IStatefulTerm.OnEpisodeStart"/>.
+/// </summary>
+public interface IEpisodeStatistics
+{
+    /// <summary>Adds this episode's figures so far; called once when an episode's statistics are read.</summary>
+    void WriteEpisodeStats(IDictionary<string, double> into);
+}

@@ -27,6 +27,7 @@ public sealed class TermRegistry
         var registry = new TermRegistry();
         ObservationTerms.Register(registry);
         RewardTerms.Register(registry);
+        LocomotionRewardTerms.Register(registry);
         TerminationTerms.Register(registry);
         return registry;
     }

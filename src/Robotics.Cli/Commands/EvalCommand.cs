@@ -26,9 +26,12 @@ internal static class EvalCommand
         var bridges = TrainingCli.BridgeOption();
         var allCheckpoints = new Option<bool>("--all-checkpoints") { Description = "evaluate every numbered checkpoint of the run folder and its final policy, in order (a learning curve with as many episodes as you ask)" };
         var success = new Option<string?>("--success") { Description = "also report the share of episodes meeting STATISTIC<VALUE or STATISTIC>VALUE on a task statistic, e.g. final/distance<0.02" };
+        var randomize = new Option<bool>("--randomize") { Description = "evaluate with the task's domain randomization on (physics, latency, noise, pushes), in this process" };
+        var sweep = new Option<string[]>("--sweep") { Description = $"evaluate across a grid of perturbations: KEY=LOW:HIGH:N, once or twice, KEY one of {string.Join(", ", Robotics.Training.Robustness.SweepAxis.Keys)}; writes a table and a heatmap PNG", AllowMultipleArgumentsPerToken = false };
+        var plot = new Option<string?>("--plot") { Description = "where --sweep writes its heatmap (default: sweep-KEYS.png beside the model or in the run folder)" };
         var command = new Command("eval", "Run a trained policy deterministically and report mean/std return and episode length.")
         {
-            target, episodes, seed, json, bridges, task, allCheckpoints, success,
+            target, episodes, seed, json, bridges, task, allCheckpoints, success, randomize, sweep, plot,
         };
         command.SetAction(parse => TrainingCli.Guard(() =>
         {
@@ -52,13 +55,23 @@ internal static class EvalCommand
                 return 2;
             }
 
+            bool randomized = parse.GetValue(randomize);
+            if ((randomized || parse.GetValue(sweep) is { Length: > 0 }) && endpoints.Length > 0)
+            {
+                Console.Error.WriteLine("--randomize and --sweep evaluate in this process; leave out --bridge");
+                return 2;
+            }
+
+            if (parse.GetValue(sweep) is { Length: > 0 } sweeps)
+                return EvalSweep.Run(path, sweeps, parse.GetValue(task), n, parse.GetValue(seed), parse.GetValue(plot), parse.GetValue(json));
             if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
-                return EvaluateOnnx(path, parse.GetValue(task), n, parse.GetValue(seed), endpoints, parse.GetValue(json), criterion);
+                return EvaluateOnnx(path, parse.GetValue(task), n, parse.GetValue(seed), endpoints, parse.GetValue(json), criterion, randomized);
             if (parse.GetValue(allCheckpoints))
                 return EvaluateAll(path, n, parse.GetValue(seed), endpoints, parse.GetValue(json), criterion);
 
             using var source = endpoints.Length > 0
                 ? BridgeEnvironmentSource.Remote(CheckpointFiles.ReadHeader(CheckpointFiles.Resolve(path)).Task, endpoints)
+                : randomized ? SimEnvironmentSource.ForTask(CheckpointFiles.ReadHeader(CheckpointFiles.Resolve(path)).Task, threads: Environment.ProcessorCount, randomize: true)
                 : null;
             var (checkpoint, header, r) = CheckpointEvaluation.Run(path, n, parse.GetValue(seed), source);
             Print(r, parse.GetValue(json), criterion,
@@ -108,7 +121,7 @@ internal static class EvalCommand
         ["step"] = header.Counters.EnvSteps,
     };
 
-    private static int EvaluateOnnx(string modelPath, string? taskOption, int episodes, int seed, string[] endpoints, bool json, SuccessCriterion? criterion)
+    private static int EvaluateOnnx(string modelPath, string? taskOption, int episodes, int seed, string[] endpoints, bool json, SuccessCriterion? criterion, bool randomize)
     {
         if (!File.Exists(modelPath))
         {
@@ -121,7 +134,7 @@ internal static class EvalCommand
             task = taskOption ?? model.Metadata.Contract.Task;
         using var source = endpoints.Length > 0
             ? BridgeEnvironmentSource.Remote(task, endpoints)
-            : SimEnvironmentSource.ForTask(task, threads: Environment.ProcessorCount, randomize: false);
+            : SimEnvironmentSource.ForTask(task, threads: Environment.ProcessorCount, randomize: randomize);
         using var env = source.CreateEvaluation(episodes);
         var r = OnnxPolicyEvaluator.Run(modelPath, env, seed);
         Print(r, json, criterion, $"{modelPath} on {task} (ONNX Runtime)", new Dictionary<string, object?> { ["model"] = modelPath, ["task"] = task });

@@ -69,8 +69,12 @@ public static class TrainingConfigFile
         var p = c.Ppo;
         Require(p.RolloutSteps > 0, "ppo.rollout_steps", "must be positive");
         Require(p.LearningRate > 0, "ppo.learning_rate", "must be positive");
-        Require(p.LrSchedule is "constant" or "linear" or "cosine", "ppo.lr_schedule",
-            $"expected constant, linear or cosine, got '{p.LrSchedule}'");
+        Require(p.LrSchedule is "constant" or "linear" or "cosine" or "adaptive", "ppo.lr_schedule",
+            $"expected constant, linear, cosine or adaptive, got '{p.LrSchedule}'");
+        Require(p.DesiredKl > 0, "ppo.desired_kl", "must be positive");
+        Require(p.LrMin > 0 && p.LrMin <= p.LrMax, "ppo.lr_min", $"must be positive and at most lr_max ({p.LrMax})");
+        Require(p.LrSchedule != "adaptive" || (p.LearningRate >= p.LrMin && p.LearningRate <= p.LrMax), "ppo.learning_rate",
+            $"with lr_schedule: adaptive the initial rate must lie within [lr_min, lr_max] = [{p.LrMin}, {p.LrMax}]");
         Require(p.Gradients is "analytic" or "autograd", "ppo.gradients", $"expected analytic or autograd, got '{p.Gradients}'");
         Require(p.Gamma is > 0 and <= 1, "ppo.gamma", "must be in (0, 1]");
         Require(p.GaeLambda is >= 0 and <= 1, "ppo.gae_lambda", "must be in [0, 1]");

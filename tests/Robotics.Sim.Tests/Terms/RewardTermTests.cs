@@ -153,6 +153,48 @@ public sealed class RewardTermTests : IDisposable
     }
 
     [Fact]
+    public void Velocity_tracking_counts_only_the_components_it_names()
+    {
+        const string command = "commands: [{ name: velocity, components: [forward, sideways], ranges: [[0.8, 0.8], [0.1, 0.1]] }]\n";
+        const string initial = "initial_state: { joints: { x: { velocity: [0.5, 0.5] } } }\n";
+
+        var both = AfterSteps(command + initial + "rewards: [{ term: velocity_tracking, body: block, sigma: 0.5 }]\n", [0, 0]);
+        var sideways = AfterSteps(command + initial + "rewards: [{ term: velocity_tracking, body: block, sigma: 0.5, components: [sideways] }]\n", [0, 0]);
+
+        Assert.Equal(Math.Exp(-(0.09 + 0.01) / 0.25), both["final/velocity_tracking"], 9);
+        Assert.Equal(Math.Exp(-0.01 / 0.25), sideways["final/velocity_tracking"], 9);
+        Assert.False(sideways.ContainsKey("tracking/forward_error"));
+    }
+
+    [Fact]
+    public void Velocity_tracking_reports_the_mean_and_p95_absolute_error_of_each_component()
+    {
+        var stats = AfterSteps("""
+            commands: [{ name: velocity, components: [forward, sideways], ranges: [[0.8, 0.8], [0.1, 0.1]] }]
+            rewards: [{ term: velocity_tracking, body: block }]
+            initial_state: { joints: { x: { velocity: [1.0, 1.0] } } }
+            """, [0, 0], [0, 0], [0, 0], [0, 0]);
+
+        // Faster than commanded: the error counts by its size, not its sign.
+        Assert.Equal(0.2, stats["tracking/forward_error"], 9);
+        Assert.Equal(0.2, stats["tracking/forward_error_p95"], 9);
+        Assert.Equal(0.1, stats["tracking/sideways_error"], 9);
+        Assert.Equal(0.1, stats["tracking/sideways_error_p95"], 9);
+    }
+
+    [Fact]
+    public void Velocity_tracking_refuses_a_component_the_command_does_not_have()
+    {
+        var error = Assert.Throws<Robotics.Contract.ConfigException>(() => AfterSteps("""
+            commands: [{ name: velocity, components: [forward, sideways], ranges: [[0.8, 0.8], [0.1, 0.1]] }]
+            rewards: [{ term: velocity_tracking, body: block, components: [yaw_rate] }]
+            """));
+
+        Assert.Contains("no component 'yaw_rate'", error.Message);
+        Assert.Contains("forward, sideways", error.Message);
+    }
+
+    [Fact]
     public void Reward_is_the_weighted_sum_of_the_terms()
     {
         using var env = new SimEnvironment(files.Probe(Observe + """

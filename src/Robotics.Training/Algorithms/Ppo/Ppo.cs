@@ -25,6 +25,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
     private readonly PpoSizes sizes;
     private readonly FlatAdam optimizer;
     private readonly PpoGradient? gradient;
+    private readonly KlAdaptiveLearningRate? adaptive;
 
     public PpoAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
         : base(new OnPolicyCore(config, spec, device, config.Ppo.RolloutSteps, config.Ppo.Gamma))
@@ -33,6 +34,9 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         sizes = options.SizesFor(spec.NumEnvs);
         optimizer = new FlatAdam(Core.Policy.parameters().ToList(), options.LearningRate, eps: 1e-5);
         gradient = options.Gradients == "analytic" ? new PpoGradient(Core.Policy, options) : null;
+        adaptive = options.LrSchedule == "adaptive"
+            ? new KlAdaptiveLearningRate(options.LearningRate, options.DesiredKl, options.LrMin, options.LrMax)
+            : null;
     }
 
     public override string Name => "ppo";
@@ -51,12 +55,14 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
 
         stats.WriteTo(metrics);
         Core.WriteRolloutMetrics(metrics);
-        metrics["charts/learning_rate"] = lr;
+        // The adaptive rate moved during the update; the one logged is where it ended.
+        metrics["charts/learning_rate"] = LearningRate(progress);
         return true;
     }
 
-    public double LearningRate(double progress) =>
-        OnPolicyCore.ScheduledLearningRate(options.LearningRate, options.LrSchedule, progress, LearningRateScale);
+    public double LearningRate(double progress) => adaptive is not null
+        ? adaptive.Value * LearningRateScale
+        : OnPolicyCore.ScheduledLearningRate(options.LearningRate, options.LrSchedule, progress, LearningRateScale);
 
     /// <summary>The epochs of minibatch steps; returns the name of a non-finite tensor, or null.</summary>
     private string? Update(UpdateStats stats)
@@ -95,6 +101,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
                     ? AutogradStep(obsBatches[m], actionBatches[m], logProbBatches[m], advantageBatches[m], valueBatches[m], returnBatches[m], logRatioRows[m])
                     : AnalyticStep(obsBatches[m], actionBatches[m], logProbBatches[m], advantageBatches[m], valueBatches[m], returnBatches[m], logRatioRows[m]);
                 if (nonFinite is not null) return nonFinite;
+                if (adaptive is not null) AdaptLearningRate(logRatioRows[m]);
                 long gradientDone = Stopwatch.GetTimestamp();
 
                 // The global norm is not finite exactly when some gradient is not; only then look for which.
@@ -120,6 +127,19 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// rsl_rl's order: the KL of the policy about to step (from this minibatch's log-ratios) sets the rate of
+    /// the step it is about to take.
+    /// </summary>
+    private void AdaptLearningRate(Tensor logRatio)
+    {
+        double kl;
+        using (torch.no_grad())
+            kl = PpoLosses.ApproxKl(logRatio, logRatio.exp()).item<float>();
+        double lr = adaptive!.Update(kl) * LearningRateScale;
+        foreach (var group in optimizer.Inner.ParamGroups) group.LearningRate = lr;
     }
 
     /// <summary>
@@ -193,6 +213,8 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         optimizer.Inner.save_state_dict(writer);
         NormalizerIo.Write(writer, Core.ObservationNormalizer.Stats);
         NormalizerIo.Write(writer, Core.RewardScaler.Stats);
+        // Only runs with the adaptive schedule carry its rate, so other checkpoints keep their bytes.
+        if (adaptive is not null) writer.Write(adaptive.Value);
     }
 
     public override void LoadState(BinaryReader reader)
@@ -202,6 +224,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         optimizer.Inner.load_state_dict(reader);
         NormalizerIo.Read(reader, Core.ObservationNormalizer.Stats);
         NormalizerIo.Read(reader, Core.RewardScaler.Stats);
+        if (adaptive is not null) adaptive.Value = reader.ReadDouble();
     }
 
     /// <summary>The rows of <paramref name="batch"/> in the order of <paramref name="permutation"/>, cut into minibatches.</summary>

@@ -9,8 +9,20 @@ public sealed record PpoOptions
     /// <summary>Adam's learning rate at the start of training.</summary>
     public double LearningRate { get; init; } = 3e-4;
 
-    /// <summary>How the learning rate falls over the run: constant, linear (to 0) or cosine (to 0).</summary>
+    /// <summary>
+    /// How the learning rate changes over the run: constant, linear (to 0), cosine (to 0), or adaptive (steered by the
+    /// measured KL towards <see cref="DesiredKl"/> after every minibatch, within [<see cref="LrMin"/>, <see cref="LrMax"/>]).
+    /// </summary>
     public string LrSchedule { get; init; } = "linear";
+
+    /// <summary>With the adaptive schedule: the KL per minibatch step that the learning rate is steered towards.</summary>
+    public double DesiredKl { get; init; } = 0.01;
+
+    /// <summary>With the adaptive schedule: the lowest learning rate.</summary>
+    public double LrMin { get; init; } = 1e-5;
+
+    /// <summary>With the adaptive schedule: the highest learning rate.</summary>
+    public double LrMax { get; init; } = 1e-2;
 
     /// <summary>Discount factor.</summary>
     public double Gamma { get; init; } = 0.99;
