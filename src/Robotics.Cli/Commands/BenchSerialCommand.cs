@@ -6,6 +6,7 @@ using Robotics.FirmwareInterface.Benchmarks;
 using Robotics.FirmwareInterface.Transport;
 using Robotics.RobotEmulator;
 using Robotics.RobotEmulator.Firmware;
+using Robotics.Runtime.Transport;
 
 namespace Robotics.Cli.Commands;
 

@@ -23,7 +23,7 @@ public sealed class DeviceTests
         {
             var device = TrainingDevice.Resolve("cuda");
             Assert.Equal(DeviceType.CUDA, device.type);
-            using var a = torch.arange(12, dtype: torch.float32).reshape(3, 4);
+            using var a = torch.tensor(Enumerable.Range(0, 12).Select(i => (float)i).ToArray()).reshape(3, 4);
             using var onGpu = a.to(device);
             using var product = onGpu.matmul(onGpu.t());
             Assert.Equal(DeviceType.CUDA, product.device_type);
