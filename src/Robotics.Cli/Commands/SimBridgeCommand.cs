@@ -50,9 +50,14 @@ internal static class SimBridgeCommand
             Description = "send clients the loader's message when a served task cannot be made (it may quote the task's files); for a bridge that serves only its own user",
         };
 
+        var insecure = new Option<bool>("--insecure")
+        {
+            Description = "allow binding beyond loopback: INSECURE, anyone who reaches the port can use the bridge and read its traffic",
+        };
+
         var command = new Command("sim-bridge", "Serve batches of simulated environments to trainers over NetMQ (see docs/sim-bridge-protocol.md).")
         {
-            bind, envs, threads, stopOnStdinEof, quiet, tasks, maxFrameBytes, explainTaskErrors,
+            bind, envs, threads, stopOnStdinEof, quiet, tasks, maxFrameBytes, explainTaskErrors, insecure,
         };
         command.SetAction(parse => Serve(
             parse.GetValue(bind)!,
@@ -62,12 +67,26 @@ internal static class SimBridgeCommand
             parse.GetValue(quiet),
             parse.GetValue(tasks) ?? [],
             parse.GetValue(maxFrameBytes),
-            parse.GetValue(explainTaskErrors)));
+            parse.GetValue(explainTaskErrors),
+            parse.GetValue(insecure)));
         return command;
     }
 
-    private static int Serve(string endpoint, int envs, int threads, bool stopOnStdinEof, bool quiet, string[] taskFolders, long maxFrameBytes, bool explainTaskErrors)
+    private static int Serve(string endpoint, int envs, int threads, bool stopOnStdinEof, bool quiet, string[] taskFolders, long maxFrameBytes, bool explainTaskErrors, bool insecure)
     {
+        if (!BindScope.IsLoopbackOnly(endpoint))
+        {
+            if (!insecure)
+            {
+                Console.Error.WriteLine(
+                    $"--bind {endpoint} reaches beyond this machine, and the bridge has no authentication or encryption: anyone who reaches the port could use it. " +
+                    "Bind tcp://127.0.0.1:PORT and tunnel to it (e.g. ssh -L), or add --insecure on a network you trust");
+                return 2;
+            }
+
+            Console.Error.WriteLine($"[sim-bridge] INSECURE: serving {endpoint} without authentication or encryption (--insecure)");
+        }
+
         if (envs < 1 || threads < 1)
         {
             Console.Error.WriteLine($"--envs ({envs}) and --threads ({threads}) must be at least 1");

@@ -17,6 +17,7 @@ public static class TrainingConfigFile
 
     public static TrainingConfig Parse(string yaml, string fileName)
     {
+        var lines = TrainingConfigSchema.Check(yaml, fileName);
         TrainingConfig? config;
         try
         {
@@ -33,7 +34,7 @@ public static class TrainingConfigFile
         }
 
         config ??= new TrainingConfig();
-        Validate(config, fileName);
+        Validate(config, fileName, lines);
         return config;
     }
 
@@ -44,11 +45,14 @@ public static class TrainingConfigFile
             .Build()
             .Serialize(config);
 
-    public static void Validate(TrainingConfig c, string file)
+    public static void Validate(TrainingConfig c, string file) => Validate(c, file, new Dictionary<string, int>());
+
+    /// <param name="lines">The line of each key written in the file, by dotted name; errors about those keys name it.</param>
+    private static void Validate(TrainingConfig c, string file, IReadOnlyDictionary<string, int> lines)
     {
         void Require(bool ok, string key, string problem)
         {
-            if (!ok) throw new ConfigException(file, key, problem);
+            if (!ok) throw new ConfigException(file, key, lines.TryGetValue(key, out int line) ? $"line {line}: {problem}" : problem);
         }
 
         Require(Algorithms.AlgorithmRegistry.Names.Contains(c.Algorithm), "algorithm",
@@ -81,6 +85,8 @@ public static class TrainingConfigFile
         Require(p.Epochs > 0, "ppo.epochs", "must be positive");
         Require(p.Minibatches > 0 && p.Minibatches <= p.RolloutSteps * c.NumEnvs, "ppo.minibatches",
             $"must be between 1 and the batch size ({p.RolloutSteps * c.NumEnvs} = rollout_steps x num_envs)");
+        Require(p.RolloutSteps * c.NumEnvs % p.Minibatches == 0, "ppo.minibatches",
+            Indivisible(p.RolloutSteps, c.NumEnvs, p.Minibatches));
         Require(p.ClipCoef > 0, "ppo.clip_coef", "must be positive");
         Require(p.MaxGradNorm > 0, "ppo.max_grad_norm", "must be positive");
         Require(p.TargetKl is null or > 0, "ppo.target_kl", "must be positive or left out");
@@ -136,6 +142,8 @@ public static class TrainingConfigFile
         Require(t.ValueEpochs > 0, "trpo.value_epochs", "must be positive");
         Require(t.ValueMinibatches > 0 && t.ValueMinibatches <= t.RolloutSteps * c.NumEnvs, "trpo.value_minibatches",
             $"must be between 1 and the batch size ({t.RolloutSteps * c.NumEnvs} = rollout_steps x num_envs)");
+        Require(t.RolloutSteps * c.NumEnvs % t.ValueMinibatches == 0, "trpo.value_minibatches",
+            Indivisible(t.RolloutSteps, c.NumEnvs, t.ValueMinibatches));
         Require(t.MaxGradNorm > 0, "trpo.max_grad_norm", "must be positive");
 
         var e = c.Evaluation;
@@ -146,5 +154,14 @@ public static class TrainingConfigFile
         Require(e.RecoveryLrFactor is > 0 and <= 1, "evaluation.recovery_lr_factor", "must be in (0, 1]");
         Require(c.Checkpoint.EveryUpdates > 0, "checkpoint.every_updates", "must be positive");
         Require(c.Monitoring.Progress is "auto" or "always" or "never", "monitoring.progress", "expected auto, always or never");
+    }
+
+    /// <summary>Why a batch that does not split evenly is refused: the remainder would be dropped every epoch.</summary>
+    private static string Indivisible(int rolloutSteps, int numEnvs, int minibatches)
+    {
+        int batch = rolloutSteps * numEnvs;
+        int below = Enumerable.Range(1, minibatches).Last(d => batch % d == 0);
+        return $"the batch of {batch} (rollout_steps {rolloutSteps} x num_envs {numEnvs}) does not split into {minibatches} equal minibatches; " +
+               $"{batch % minibatches} samples would be dropped every epoch. Use a divisor of {batch}, e.g. {below}";
     }
 }

@@ -53,8 +53,8 @@ public sealed class TrainingConfigTests
     public void Unknown_key_is_refused_with_its_line()
     {
         var error = Assert.Throws<ConfigException>(() => TrainingConfigFile.Parse("task: cartpole-balance\nppo:\n  learning_rat: 0.1\n", "bad.yaml"));
-        Assert.Contains("line 3", error.Key);
-        Assert.Contains("learning_rat", error.Message);
+        Assert.Equal("ppo.learning_rat", error.Key);
+        Assert.Contains("line 3", error.Message);
     }
 
     [Fact]

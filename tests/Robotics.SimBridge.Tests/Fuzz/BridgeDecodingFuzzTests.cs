@@ -1,0 +1,133 @@
+using CsCheck;
+using MessagePack;
+using Robotics.Sim.Environments;
+using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Server;
+using Robotics.SimBridge.Tests.Fakes;
+
+namespace Robotics.SimBridge.Tests.Fuzz;
+
+/// <summary>
+/// Random and damaged frames through the bridge's request handler (the code behind the socket) and through the
+/// client's reply decoders, with a fixed seed and a bounded count: every request gets a well-formed reply, never an
+/// internal error, and a damaged reply is a decoding error, never another exception.
+/// </summary>
+public sealed class BridgeDecodingFuzzTests : IDisposable
+{
+    private static readonly string Seed = FuzzSeed.Value;
+    private const int Inputs = 3000;
+    private static readonly byte[] Identity = [1, 2, 3];
+    private static readonly MessageType[] Requests =
+    [
+        MessageType.Hello, MessageType.Make, MessageType.Reset, MessageType.Step, MessageType.SetRandomization,
+        MessageType.GetRandomization, MessageType.GetStats, MessageType.Close,
+    ];
+
+    private readonly BridgeRequestHandler handler = new(new ToyEnvFactory(), new BridgeServerOptions());
+
+    [Fact]
+    public void Random_frames_get_a_well_formed_reply()
+    {
+        Gen.Byte.Array[0, 300].Sample(frame => AssertAnswered(frame), seed: Seed, iter: Inputs, threads: 1);
+    }
+
+    [Fact]
+    public void Random_bodies_behind_every_request_header_get_a_well_formed_reply()
+    {
+        var frames = Gen.Select(Gen.Int[0, Requests.Length - 1], Gen.Byte.Array[0, 300]).Select((type, body) =>
+        {
+            var frame = new byte[FrameHeader.Size + body.Length];
+            new FrameHeader(Requests[type], 9).WriteTo(frame);
+            body.CopyTo(frame, FrameHeader.Size);
+            return frame;
+        });
+
+        frames.Sample(frame => AssertAnswered(frame), seed: Seed, iter: Inputs, threads: 1);
+    }
+
+    [Fact]
+    public void Damaged_valid_requests_get_a_well_formed_reply()
+    {
+        handler.Handle(Identity, Frame(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 2 }));
+        handler.Handle(Identity, Frame(MessageType.Reset, new ResetRequest { Seed = 1 }));
+        byte[][] valid =
+        [
+            Frame(MessageType.Hello, new HelloRequest { Client = "fuzz" }),
+            Frame(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 2 }),
+            Frame(MessageType.Step, new StepRequest { Actions = FloatBytes.ToBytes(new float[4]) }),
+            Frame(MessageType.SetRandomization, new SetRandomizationRequest { Yaml = "scale: [1, 2]" }),
+        ];
+
+        Damaged(valid).Sample(frame => AssertAnswered(frame), seed: Seed, iter: Inputs, threads: 1);
+    }
+
+    [Fact]
+    public void Damaged_step_and_reset_replies_fail_to_decode_as_malformed_only()
+    {
+        var step = new VectorStep(2, 3);
+        var writer = new FrameBuffer();
+        var stepWriter = writer.Begin(MessageType.StepReply, 1);
+        StepCodec.WriteStepReply(ref stepWriter, step);
+        stepWriter.Flush();
+        byte[] stepBody = writer.Written[FrameHeader.Size..].ToArray();
+        var resetWriter = writer.Begin(MessageType.ResetReply, 1);
+        StepCodec.WriteResetReply(ref resetWriter, step);
+        resetWriter.Flush();
+        byte[] resetBody = writer.Written[FrameHeader.Size..].ToArray();
+
+        Damaged([stepBody, resetBody]).Sample(body =>
+        {
+            var into = new VectorStep(2, 3);
+            try
+            {
+                StepCodec.ReadStepReply(body, into, 0, 2);
+                StepCodec.ReadResetReply(body, into, 0, 2);
+            }
+            catch (Exception e) when (e is MessagePackSerializationException or EndOfStreamException)
+            {
+                // A damaged reply is a decoding error, which the client reports as a bridge error.
+            }
+        }, seed: Seed, iter: Inputs, threads: 1);
+    }
+
+    /// <summary>Valid frames with one to four bytes changed, cut short, or grown by a few random bytes.</summary>
+    private static Gen<byte[]> Damaged(byte[][] valid) =>
+        Gen.Select(Gen.Int[0, valid.Length - 1], Gen.Int[0, 3], Gen.Int[0, 1 << 20].Array[1, 4], Gen.Byte.Array[1, 8]).Select((which, how, positions, bytes) =>
+        {
+            var frame = valid[which];
+            switch (how)
+            {
+                case 0:
+                    return frame[..(positions[0] % (frame.Length + 1))];
+                case 1:
+                    return [.. frame, .. bytes];
+                default:
+                    var changed = frame.ToArray();
+                    for (int i = 0; i < positions.Length; i++)
+                    {
+                        changed[positions[i] % changed.Length] = bytes[i % bytes.Length];
+                    }
+
+                    return changed;
+            }
+        });
+
+    private static byte[] Frame<T>(MessageType type, T body) => new FrameBuffer().Write(type, 5, body).ToArray();
+
+    private void AssertAnswered(byte[] frame)
+    {
+        var reply = handler.Handle(Identity, frame).ToArray();
+        Assert.True(FrameHeader.TryRead(reply, out var header, out var problem), problem);
+        if (header.Type != MessageType.Error)
+        {
+            return;
+        }
+
+        var error = MessagePackSerializer.Deserialize<ErrorReply>(reply.AsMemory(FrameHeader.Size), BridgeProtocol.Options);
+        Assert.NotEqual((int)BridgeErrorCode.Internal, error.Code);
+        Assert.False(string.IsNullOrEmpty(error.Message));
+        Assert.True(error.Message.Length < 2000, $"an error of {error.Message.Length} characters");
+    }
+
+    public void Dispose() => handler.Dispose();
+}
