@@ -6,6 +6,8 @@ cd "$root"
 # shellcheck source=build/ensure-prerequisites.sh
 source "$root/build/ensure-prerequisites.sh"
 robotics_ensure_all
+# The published robot program's tests cross-build arm64 and run it under user-mode emulation.
+robotics_ensure_runtime_publish_packages linux-arm64 emulate
 
 robotics_say "C firmware protocol: build and unit tests"
 make -s -C firmware-interface/c test

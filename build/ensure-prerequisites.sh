@@ -54,3 +54,29 @@ robotics_ensure_all() {
     robotics_ensure_debian_packages
     robotics_ensure_firmware_packages
 }
+
+# The robot program (build/publish-runtime.sh): NativeAOT links with clang and zlib; arm64 is cross-linked with Debian's
+# aarch64 toolchain and C library; the tests run the arm64 program under user-mode emulation (qemu-user-static with the
+# arm64 C and C++ libraries). Pass the runtime identifier and, for the tests, "emulate".
+robotics_ensure_runtime_publish_packages() {
+    local rid="$1" emulate="${2:-}"
+    local wanted=(clang zlib1g-dev)
+    if [ "$rid" = "linux-arm64" ]; then
+        wanted+=(gcc-aarch64-linux-gnu libc6-dev-arm64-cross)
+        [ "$emulate" = "emulate" ] && wanted+=(qemu-user-static libc6-arm64-cross libstdc++6-arm64-cross)
+    fi
+    local missing=()
+    for p in "${wanted[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    local sudo=""
+    if [ "$(id -u)" -ne 0 ]; then
+        if command -v sudo >/dev/null 2>&1; then sudo="sudo"; else
+            robotics_say "missing Debian packages: ${missing[*]}; run as root: apt-get install ${missing[*]}"; return 1
+        fi
+    fi
+    robotics_say "installing Debian packages: ${missing[*]} (to publish the robot program for $rid)"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -95,5 +94,5 @@ internal sealed partial class ContractJsonContext : JsonSerializerContext;
 internal static class ContractJson
 {
     public static string Sha256Hex(string text) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        Convert.ToHexStringLower(Sha256.HashData(Encoding.UTF8.GetBytes(text)));
 }

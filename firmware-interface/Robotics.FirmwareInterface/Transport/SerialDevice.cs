@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Ports;
 using System.Reflection;
 using System.Runtime.InteropServices;
@@ -24,7 +25,13 @@ public sealed unsafe class SerialDevice : IByteChannel
         _fd = (int)handle.DangerousGetHandle();
     }
 
+    // Named by constants so that trimming and NativeAOT keep exactly this field and can prove nothing else is needed.
+    private const string SerialStreamTypeName = "System.IO.Ports.SerialStream, System.IO.Ports";
+    private static readonly Type? SerialStreamType = Type.GetType(SerialStreamTypeName);
+    private static readonly FieldInfo? HandleField = Type.GetType(SerialStreamTypeName)?.GetField("_handle", BindingFlags.NonPublic | BindingFlags.Instance);
+
     /// <summary>Opens <paramref name="path"/>; throws <see cref="RobotLinkException"/> saying what is wrong and what to try.</summary>
+    [DynamicDependency(DynamicallyAccessedMemberTypes.NonPublicFields, "System.IO.Ports.SerialStream", "System.IO.Ports")]
     public static SerialDevice Open(string path, int baudRate)
     {
         if (!File.Exists(path))
@@ -48,8 +55,8 @@ public sealed unsafe class SerialDevice : IByteChannel
             throw new RobotLinkException($"cannot open '{path}' as a serial device at {baudRate} baud: {e.Message}", e);
         }
 
-        var handleField = port.BaseStream.GetType().GetField("_handle", BindingFlags.NonPublic | BindingFlags.Instance);
-        if (handleField?.GetValue(port.BaseStream) is not SafeHandle handle)
+        var stream = port.BaseStream;
+        if (stream.GetType() != SerialStreamType || HandleField?.GetValue(stream) is not SafeHandle handle)
         {
             port.Dispose();
             throw new RobotLinkException("this System.IO.Ports version does not expose the serial handle; the transport needs the Unix SerialStream of System.IO.Ports 10");

@@ -133,6 +133,9 @@ public sealed class ControlLoop
         while (rehearsal.Phase != LoopPhase.Stopped)
             rehearsal.Tick(clock.Now, 0);
         previousAction.AsSpan().Clear();
+
+        // The clock's sleep binds its native function on first use, which allocates: do that now, not in the first tick.
+        for (int i = 0; i < 2; i++) clock.WaitUntil(clock.Now + clock.Frequency / 1000);
     }
 
     /// <summary>Runs until stopped (request, duration, fault) and the ramp-down has finished.</summary>

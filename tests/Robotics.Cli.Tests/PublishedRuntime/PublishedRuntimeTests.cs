@@ -1,0 +1,112 @@
+using Robotics.Cli.Quickstart;
+using Robotics.Cli.Tests.HardwareInTheLoop;
+using Robotics.RobotEmulator;
+using Xunit.Abstractions;
+
+namespace Robotics.Cli.Tests.PublishedRuntime;
+
+/// <summary>The published x64 robot program, started as its own process, against the emulated robot over a pseudo-terminal.</summary>
+[Collection(HardwareInTheLoopCollection.Name)]
+public sealed class PublishedRuntimeTests(TrainedCartpolePolicy trained, ITestOutputHelper output)
+{
+    private const string Rid = "linux-x64";
+    private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
+
+    [Fact]
+    public void A_missing_model_is_one_line_and_exit_code_1()
+    {
+        var missing = Path.Combine(trained.Directory, "no-such-policy.onnx");
+
+        var result = RunProgram(["run", "--policy", missing, "--link", "loopback"]);
+
+        AssertOneLineRefusal(result, missing);
+    }
+
+    [Fact]
+    public void A_corrupted_model_is_one_line_and_exit_code_1()
+    {
+        var corrupted = Path.Combine(trained.Directory, "corrupted.onnx");
+        var bytes = File.ReadAllBytes(trained.PolicyPath);
+        new Random(3).NextBytes(bytes.AsSpan(0, bytes.Length / 2));
+        File.WriteAllBytes(corrupted, bytes);
+
+        var result = RunProgram(["run", "--policy", corrupted, "--link", "loopback"]);
+
+        AssertOneLineRefusal(result, corrupted);
+    }
+
+    [Fact]
+    public void An_unknown_link_is_one_line_naming_the_known_ones()
+    {
+        var result = RunProgram(["run", "--policy", trained.PolicyPath, "--link", "can:can0"]);
+
+        AssertOneLineRefusal(result, "can:can0");
+        Assert.Contains("serial:", result.StandardError);
+    }
+
+    [Fact]
+    public void A_port_that_does_not_exist_is_one_line_and_exit_code_1()
+    {
+        var missing = Path.Combine(trained.Directory, "no-such-device");
+
+        var result = RunProgram(["run", "--policy", trained.PolicyPath, "--link", $"serial:{missing}"]);
+
+        AssertOneLineRefusal(result, missing);
+    }
+
+    [Fact]
+    public void A_wrong_baud_rate_is_one_line_and_nothing_is_commanded()
+    {
+        using var robot = new EmulatedRobot("cartpole-balance", new EmulatorOptions { Seed = 32, BaudRate = 921_600 });
+
+        var result = RunProgram(["run", "--policy", trained.PolicyPath, "--link", $"serial:{robot.DevicePath}?baud=115200", "--duration", "5"]);
+        robot.Stop();
+
+        AssertOneLineRefusal(result, "115200");
+        Assert.Equal(0, robot.Emulator.Link.CommandsReceived);
+    }
+
+    [Fact]
+    public void A_model_for_another_robot_is_refused_and_nothing_is_commanded()
+    {
+        using var robot = new EmulatedRobot("reacher", new EmulatorOptions { Seed = 33 });
+
+        var result = RunProgram(["run", "--policy", trained.PolicyPath, "--link", $"serial:{robot.DevicePath}", "--duration", "5"]);
+        robot.Stop();
+        output.WriteLine(result.StandardError);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.StartsWith("robotics-runtime run: the policy's contract differs from the robot's", result.ErrorLines[0]);
+        Assert.Contains("reacher", result.StandardError);
+        Assert.DoesNotContain("   at ", result.StandardError);
+        Assert.Equal(0, robot.Emulator.Link.CommandsReceived);
+    }
+
+    [Fact]
+    public void Check_with_a_link_does_the_handshake_and_says_the_contract_matches()
+    {
+        using var robot = new EmulatedRobot("cartpole-balance", new EmulatorOptions { Seed = 34 });
+
+        var result = RunProgram(["check", "--policy", trained.PolicyPath, "--link", $"serial:{robot.DevicePath}"]);
+        robot.Stop();
+        output.WriteLine(result.StandardOutput);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("robot          'cartpole'", result.StandardOutput);
+        Assert.Contains("contract       matches", result.StandardOutput);
+        Assert.Equal(0, robot.Emulator.Link.CommandsReceived);
+    }
+
+    private ProcessResult RunProgram(IReadOnlyList<string> arguments) =>
+        PublishedRuntime.Run(PublishedRuntime.Executable(Rid), arguments, Generous);
+
+    private void AssertOneLineRefusal(ProcessResult result, string mentions)
+    {
+        output.WriteLine(result.StandardError);
+        Assert.Equal(1, result.ExitCode);
+        var line = Assert.Single(result.ErrorLines);
+        Assert.StartsWith("robotics-runtime run: ", line);
+        Assert.Contains(mentions, line);
+        Assert.Equal("", result.StandardOutput.Trim());
+    }
+}
