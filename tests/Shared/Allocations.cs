@@ -39,7 +39,7 @@ public static class Allocations
     {
         AssertOneCleanWindow(body, settleCalls, what);
         long bytes = OnThisThread(body, calls);
-        Assert.True(bytes == 0, $"{what} allocated {bytes} bytes in {calls} calls after settling");
+        if (bytes != 0) Assert.Fail($"{what} allocated {bytes} bytes in {calls} calls after settling");
     }
 
     /// <summary>Bytes allocated on the calling thread by <paramref name="calls"/> calls of <paramref name="body"/>.</summary>

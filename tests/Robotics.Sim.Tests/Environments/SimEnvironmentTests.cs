@@ -2,6 +2,7 @@ using Robotics.Testing;
 using Robotics.Contract;
 using Robotics.Contract.Observations;
 using Robotics.Sim.Environments;
+using Robotics.Sim.Mujoco;
 using Robotics.Sim.Tasks;
 using Robotics.Sim.Terms;
 using Robotics.Sim.Tests.Tasks;
@@ -42,15 +43,29 @@ public sealed class SimEnvironmentTests : IDisposable
         for (int t = 0; t < 50; t++)
             env.Step(stand);
 
-        // projected_gravity is the first term; built by ObservationBuilder from the simulated IMU.
+        // projected_gravity is the first term. Computed here from MuJoCo's own frame of the IMU site, not by the
+        // shared builder (the test used to rebuild the observation with the same builder and compare it with itself):
+        // gravity (0, 0, -1) in the site's frame is minus the third row of its rotation matrix.
         var gravity = env.Observation[..3].ToArray();
         Assert.InRange(gravity[2], -1f, -0.99f);
         Assert.True(env.State.HasImu);
+        int imu = env.Model.NameToId(MjtObj.Site, "imu");
+        var xmat = env.Data.SiteXmat.Slice(9 * imu, 9).ToArray();
+        for (int i = 0; i < 3; i++) Assert.Equal((float)-xmat[6 + i], gravity[i], 1e-5f);
+    }
 
-        var robotBuilder = ObservationBuilder.ForRobot(env.Contract);
-        var rebuilt = new float[robotBuilder.Size];
-        robotBuilder.Build(env.State, stand, env.Command, rebuilt);
-        Assert.Equal(env.Observation.ToArray(), rebuilt);
+    [Fact]
+    public void Cartpole_observation_is_its_joint_positions_then_velocities_as_mujoco_holds_them()
+    {
+        // Mutations guarded: joints out of contract order, velocities before positions, a stale (pre-step) state.
+        using var env = new SimEnvironment(TaskCatalog.Load("cartpole-balance"), randomize: false);
+        env.Reset(seed: 3);
+        for (int t = 0; t < 20; t++) env.Step([0.7f]);
+
+        var qpos = env.Data.Qpos;
+        var qvel = env.Data.Qvel;
+        Assert.Equal([(float)qpos[0], (float)qpos[1], (float)qvel[0], (float)qvel[1]], env.Observation.ToArray());
+        Assert.True(Math.Abs(qvel[0]) > 1e-3, "the push moved the cart");
     }
 
     [Fact]

@@ -130,6 +130,41 @@ public sealed class StepRandomizationTests
         Assert.InRange(measured, std * 0.9, std * 1.1);
     }
 
+    /// <summary>
+    /// With a constant action, noise added before the latency and noise added after it look the same. Here each
+    /// step's action differs and each call gets its own seeded Random, whose noise a randomizer without latency
+    /// shows on zeros: the action applied at step t is the one sent at t - 1 with the noise drawn at t - 1.
+    /// Mutation guarded: the noise added after the latency buffer (applied = a[t - 1] + noise[t]).
+    /// </summary>
+    [Fact]
+    public void Action_noise_is_drawn_when_an_action_is_sent_and_delayed_with_it()
+    {
+        const double std = 0.3;
+        using var delayed = new RandomizerFixture(new RandomizationConfig { ActionNoiseStd = std, ActionLatencySteps = new IntRange(1, 1) });
+        using var noiseOnly = new RandomizerFixture(new RandomizationConfig { ActionNoiseStd = std });
+        delayed.Randomizer.OnReset(delayed.Data, new Random(15));
+        noiseOnly.Randomizer.OnReset(noiseOnly.Data, new Random(15));
+        float[] previousSent = [], previousNoise = [];
+
+        for (int step = 0; step < 20; step++)
+        {
+            var sent = Enumerable.Range(0, 4).Select(i => step * 0.5f + i).ToArray();
+            var noise = new float[4];
+            noiseOnly.Randomizer.PerturbAction(noise, new Random(1000 + step));
+            var applied = sent.ToArray();
+            delayed.Randomizer.PerturbAction(applied, new Random(1000 + step));
+
+            if (step > 0)
+            {
+                for (int i = 0; i < 4; i++)
+                    Assert.Equal(previousSent[i] + previousNoise[i], applied[i], 1e-5f);
+            }
+
+            previousSent = sent;
+            previousNoise = noise;
+        }
+    }
+
     [Fact]
     public void Pushes_appear_for_their_duration_and_clear()
     {

@@ -11,7 +11,8 @@ namespace Robotics.Training.Tests.Export;
 /// <summary>
 /// The runtime's tests load models that this exporter wrote (tests/Robotics.Runtime.Tests/Models), so
 /// that they need no training stack. This test fails when the exporter's output changes; set
-/// ROBOTICS_UPDATE_TEST_MODELS=1 and run it again to rewrite them.
+/// ROBOTICS_UPDATE_TEST_MODELS=1 and run it again to rewrite them. A run that rewrites a file fails too (it
+/// would otherwise compare the files it just wrote with themselves): run it once more without the variable.
 /// </summary>
 public sealed class ExportTestModelsTests
 {
@@ -38,14 +39,18 @@ public sealed class ExportTestModelsTests
         };
 
         var update = Environment.GetEnvironmentVariable("ROBOTICS_UPDATE_TEST_MODELS") == "1";
-        foreach (var (name, bytes) in files)
+        var stale = files.Where(f => !IsCurrent(Path.Combine(models, f.Key), f.Value)).Select(f => f.Key).ToList();
+        if (update)
         {
-            var path = Path.Combine(models, name);
-            if (update) File.WriteAllBytes(path, bytes);
-            Assert.True(File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes),
-                $"{path} is not what the exporter writes now; run this test with ROBOTICS_UPDATE_TEST_MODELS=1 to rewrite it");
+            foreach (var name in stale) File.WriteAllBytes(Path.Combine(models, name), files[name]);
+            Assert.True(stale.Count == 0, $"rewrote {string.Join(", ", stale)} in {models}; run this test again without ROBOTICS_UPDATE_TEST_MODELS to check them");
         }
+
+        Assert.True(stale.Count == 0,
+            $"{string.Join(", ", stale)} in {models} differ from what the exporter writes now; run this test with ROBOTICS_UPDATE_TEST_MODELS=1 to rewrite them");
     }
+
+    private static bool IsCurrent(string path, byte[] bytes) => File.Exists(path) && File.ReadAllBytes(path).AsSpan().SequenceEqual(bytes);
 
     // A consistent contract (hashes recomputed) whose observation layout no longer matches the graph's input.
     private static byte[] WithObservationTermAdded(byte[] model)

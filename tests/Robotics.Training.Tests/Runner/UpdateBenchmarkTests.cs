@@ -25,7 +25,13 @@ public sealed class UpdateBenchmarkTests
             Assert.InRange(t.LearnShare, 0.0, 1.0);
             // Training steps/s is the batch over collecting and learning, so below the collection's own rate.
             Assert.True(t.TrainingStepsPerSecond < t.CollectStepsPerSecond, t.ToString());
-            Assert.Equal(t.TrainingStepsPerSecond / result.Bridge.StepsPerSecond, t.FractionOfBridge, 1e-9);
+            // Every throughput, times the time it is over, is the rollout's batch as the config sets it (4 envs x 32
+            // steps). Mutation guarded: a batch counted per environment (32), which the old check, the implementation's
+            // own formula recomputed, let through.
+            int batch = config.NumEnvs * config.Ppo.RolloutSteps;
+            Assert.Equal(batch, t.CollectStepsPerSecond * t.CollectMs / 1e3, 1e-6);
+            Assert.Equal(batch, t.TrainingStepsPerSecond * (t.CollectMs + t.LearnMs) / 1e3, 1e-6);
+            Assert.Equal(batch, t.FractionOfBridge * result.Bridge.StepsPerSecond * (t.CollectMs + t.LearnMs) / 1e3, 1e-6);
         }
     }
 
