@@ -71,7 +71,7 @@ public sealed class TrainingRunner
             RunCounters counters;
             if (resume)
             {
-                (algorithm, counters) = LoadForResume(spec, device);
+                (algorithm, counters) = LoadForResume(spec, device, log);
                 csv.TruncateAfter(counters.Iteration);
                 log.Info($"resumed {folder.Root} at update {counters.Iteration}, {counters.EnvSteps} steps");
             }
@@ -303,11 +303,14 @@ public sealed class TrainingRunner
 
     private int EnvSeed(int iteration) => unchecked(config.Seed + iteration * 10_007);
 
-    private (IAlgorithm, RunCounters) LoadForResume(EnvSpec spec, torch.Device device)
+    private (IAlgorithm, RunCounters) LoadForResume(EnvSpec spec, torch.Device device, TrainingLog log)
     {
-        if (!File.Exists(folder.LastCheckpoint))
+        if (!File.Exists(folder.LastCheckpoint) && folder.NumberedCheckpointsNewestFirst().Count == 0)
             throw new TrainingSetupException($"{folder.Root} has no checkpoints/last.ckpt to resume from");
-        var (header, _, algorithm) = CheckpointFiles.Load(folder.LastCheckpoint, device);
+        // A damaged last.ckpt falls back to the newest intact numbered checkpoint, saying so.
+        string path = CheckpointFiles.NewestIntact([folder.LastCheckpoint, .. folder.NumberedCheckpointsNewestFirst()], log.Warn)
+            ?? throw new TrainingSetupException($"{folder.Root} holds no intact checkpoint to resume from (checkpoints/last.ckpt and checkpoints/update_*.ckpt are damaged)");
+        var (header, _, algorithm) = CheckpointFiles.Load(path, device, log.Warn);
         if (header.ObservationSize != spec.ObservationSize || header.ActionSize != spec.ActionSize || header.NumEnvs != spec.NumEnvs)
         {
             algorithm.Dispose();

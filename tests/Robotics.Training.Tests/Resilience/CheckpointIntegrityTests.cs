@@ -98,6 +98,22 @@ public sealed class CheckpointIntegrityTests
         Assert.False(File.Exists(path + AtomicFile.TemporarySuffix));
     }
 
+    [Fact]
+    public void Resume_falls_back_to_the_newest_intact_numbered_checkpoint_when_last_is_damaged()
+    {
+        var config = SmallConfig(totalSteps: 6 * 128, checkpointEvery: 2);
+        string dir = TempRunDir();
+        new TrainingRunner(config, dir, PointMass()) { StopAfterIterations = 4 }.Train(new Quiet(), resume: false);
+        var layout = new RunFolder(dir);
+        File.WriteAllBytes(layout.LastCheckpoint, File.ReadAllBytes(layout.LastCheckpoint)[..200]);
+        var quiet = new Quiet();
+
+        var result = new TrainingRunner(config, dir, PointMass()).Train(quiet, resume: true);
+
+        Assert.Equal(6, result.Iterations);
+        Assert.Contains(quiet.Messages, m => m.Contains($"{layout.LastCheckpoint} has a damaged or cut-short header") && m.EndsWith($"using {layout.NumberedCheckpoint(4)} instead"));
+    }
+
     /// <summary>A finished small run (best, policy, last and numbered checkpoints); returns its last.ckpt.</summary>
     private static string TrainedCheckpoint()
     {
