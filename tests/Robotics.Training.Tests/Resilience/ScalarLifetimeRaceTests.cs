@@ -14,6 +14,7 @@ namespace Robotics.Training.Tests.Resilience;
 /// without pause. A TorchSharp Scalar left to the finalizer can then be freed while its native call still reads
 /// it: the update throws "Unknown scalar type", reads a wrong number or takes the process down.
 /// </summary>
+[Collection(ForcedCollections.Name)]
 public sealed class ScalarLifetimeRaceTests
 {
     private static readonly TimeSpan Budget = TimeSpan.FromSeconds(4);
@@ -78,4 +79,14 @@ public sealed class ScalarLifetimeRaceTests
 
         Assert.Null(learner.FirstNonFiniteParameter());
     }
+}
+
+/// <summary>
+/// The race tests run alone: their collections and finalizers would otherwise land in every test running beside
+/// them, whose own tensor temporaries are not all held (TorchSharp wraps each at::Tensor in a finalizable object).
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class ForcedCollections
+{
+    public const string Name = "forced garbage collections";
 }
