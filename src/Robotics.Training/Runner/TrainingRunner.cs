@@ -443,13 +443,17 @@ public sealed class TrainingRunner
     /// <summary>The algorithm's state, counters and RNG at the start of the update in progress.</summary>
     private sealed class ConsistentState
     {
-        public byte[]? State { get; private set; }
+        // One buffer reused every update: a new array of several MB per update would add collections of its own.
+        private readonly MemoryStream buffer = new();
+
+        public byte[]? State => Counters is null ? null : buffer.ToArray();
         public RunCounters? Counters { get; private set; }
         public byte[]? Rng { get; private set; }
 
         public void Capture(IAlgorithm algorithm, LoopState state)
         {
-            State = CheckpointFiles.StateBytes(algorithm);
+            buffer.SetLength(0);
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) algorithm.SaveState(writer);
             Counters = state.ToCounters();
             Rng = SaveRng();
         }
