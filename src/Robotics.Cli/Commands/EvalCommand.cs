@@ -73,7 +73,7 @@ internal static class EvalCommand
                 ? BridgeEnvironmentSource.Remote(CheckpointFiles.ReadHeader(CheckpointFiles.Resolve(path)).Task, endpoints)
                 : randomized ? SimEnvironmentSource.ForTask(CheckpointFiles.ReadHeader(CheckpointFiles.Resolve(path)).Task, threads: Environment.ProcessorCount, randomize: true)
                 : null;
-            var (checkpoint, header, r) = CheckpointEvaluation.Run(path, n, parse.GetValue(seed), source);
+            var (checkpoint, header, r) = CheckpointEvaluation.Run(path, n, parse.GetValue(seed), source, line => Console.Error.WriteLine($"note: {line}"));
             Print(r, parse.GetValue(json), criterion,
                 $"{checkpoint} ({header.Task}, {header.Algorithm}, {header.Counters.EnvSteps} steps)",
                 Identity(checkpoint, header));
@@ -97,7 +97,7 @@ internal static class EvalCommand
         var results = new List<Dictionary<string, object?>>();
         foreach (var path in checkpoints)
         {
-            var (checkpoint, header, r) = CheckpointEvaluation.Run(path, episodes, seed, source);
+            var (checkpoint, header, r) = CheckpointEvaluation.Run(path, episodes, seed, source, line => Console.Error.WriteLine($"note: {line}"));
             var summary = Identity(checkpoint, header);
             AddSummary(summary, r, criterion, episodeList: false);
             results.Add(summary);

@@ -22,7 +22,7 @@ internal static class ExportCommand
             var outPath = parse.GetValue(output)!.FullName;
             try
             {
-                var report = CheckpointExport.Run(parse.GetValue(source)!, outPath);
+                var report = CheckpointExport.Run(parse.GetValue(source)!, outPath, line => Console.Error.WriteLine($"note: {line}"));
                 Print(report);
                 return 0;
             }

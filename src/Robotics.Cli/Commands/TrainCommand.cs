@@ -100,7 +100,7 @@ internal static class TrainingCli
         {
             return body();
         }
-        catch (Exception e) when (e is ConfigException or TrainingSetupException or BridgeException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
+        catch (Exception e) when (e is ConfigException or TrainingSetupException or TrainingAbortedException or BridgeException or InvalidDataException or FileNotFoundException or DirectoryNotFoundException
             or Robotics.Runtime.Policy.PolicyLoadException or Robotics.Runtime.Policy.ContractMismatchException)
         {
             Console.Error.WriteLine($"error: {e.Message}");

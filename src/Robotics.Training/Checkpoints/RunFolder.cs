@@ -37,6 +37,12 @@ public sealed class RunFolder
         return numbered;
     }
 
+    /// <summary>The numbered checkpoints, the latest update first.</summary>
+    public IReadOnlyList<string> NumberedCheckpointsNewestFirst() =>
+        Directory.Exists(Checkpoints)
+            ? Directory.GetFiles(Checkpoints, "update_*" + CheckpointFiles.Extension).OrderDescending(StringComparer.Ordinal).ToList()
+            : [];
+
     public void Create()
     {
         Directory.CreateDirectory(Root);

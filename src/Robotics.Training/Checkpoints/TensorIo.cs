@@ -17,7 +17,10 @@ public static class TensorIo
             writer.Write(name);
             writer.Write(p.shape.Length);
             foreach (var d in p.shape) writer.Write(d);
-            var values = p.detach().cpu().contiguous().data<float>().ToArray();
+            float[] values;
+            // A scope roots the chain's temporaries: one left to the finalizer can be freed while a native call still reads it.
+            using (torch.NewDisposeScope())
+                values = p.detach().cpu().contiguous().data<float>().ToArray();
             writer.Write(values.Length);
             foreach (var v in values) writer.Write(v);
         }

@@ -12,10 +12,11 @@ public static class CheckpointExport
     /// deterministic policy, checked against both the algorithm's own TorchSharp network and the
     /// plain C# forward pass.
     /// </summary>
-    public static ExportReport Run(string runDirOrCheckpoint, string outPath)
+    /// <param name="note">Receives a line for each damaged checkpoint passed over and for an unchecked old one.</param>
+    public static ExportReport Run(string runDirOrCheckpoint, string outPath, Action<string>? note = null)
     {
-        var path = CheckpointFiles.Resolve(runDirOrCheckpoint);
-        var (header, _, algorithm) = CheckpointFiles.Load(path, torch.CPU);
+        var path = CheckpointFiles.Resolve(runDirOrCheckpoint, note);
+        var (header, _, algorithm) = CheckpointFiles.Load(path, torch.CPU, note);
         using (algorithm)
         {
             var policy = algorithm.ToExportable(PolicyContract.FromJson(header.ContractJson), header.RunName, header.Counters.EnvSteps);

@@ -14,6 +14,7 @@ public sealed class TrainingLog : IDisposable
 
     public void Info(string message) => Write("info", message);
     public void Warn(string message) => Write("warn", message);
+    public void Error(string message) => Write("error", message);
 
     public void Dispose() => file.Dispose();
 

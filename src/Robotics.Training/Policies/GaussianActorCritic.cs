@@ -96,6 +96,7 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
     public IReadOnlyList<DenseLayer> ActorLayers()
     {
         using var _ = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
         return actorLayers.Select(l => new DenseLayer(
             (int)l.in_features,
             (int)l.out_features,

@@ -8,10 +8,11 @@ namespace Robotics.Training.Runner;
 public static class CheckpointEvaluation
 {
     /// <param name="source">Environments to use; null runs the checkpoint's task in this process.</param>
-    public static (string Checkpoint, CheckpointHeader Header, EvaluationResult Result) Run(string runDirOrCheckpoint, int episodes, int seed, IEnvironmentSource? source = null)
+    /// <param name="note">Receives a line for each damaged checkpoint passed over and for an unchecked old one.</param>
+    public static (string Checkpoint, CheckpointHeader Header, EvaluationResult Result) Run(string runDirOrCheckpoint, int episodes, int seed, IEnvironmentSource? source = null, Action<string>? note = null)
     {
-        string path = CheckpointFiles.Resolve(runDirOrCheckpoint);
-        var (header, config, algorithm) = CheckpointFiles.Load(path, torch.CPU);
+        string path = CheckpointFiles.Resolve(runDirOrCheckpoint, note);
+        var (header, config, algorithm) = CheckpointFiles.Load(path, torch.CPU, note);
         using (algorithm)
         {
             torch.set_num_threads(config.TorchThreads);

@@ -41,13 +41,25 @@ public sealed class TrainingRunner
     /// <summary>Receives every update's metrics (tests compare runs with it).</summary>
     public Action<MetricRecord>? OnUpdate { get; init; }
 
+    /// <summary>Called after each update's learning step with the algorithm and the update's number; lets tests fail an update mid-way.</summary>
+    public Action<IAlgorithm, int>? AfterLearn { get; init; }
+
     public TrainingResult Train(IProgressReporter progress, bool resume, CancellationToken cancel = default)
     {
         var device = TrainingDevice.Resolve(config.Device);
         torch.set_num_threads(config.TorchThreads);
-        folder.Create();
+        TrainingLog log;
+        try
+        {
+            folder.Create();
+            log = new TrainingLog(folder.Log, progress.Message);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TrainingSetupException($"cannot write the run folder {folder.Root}: {e.Message}");
+        }
 
-        using var log = new TrainingLog(folder.Log, progress.Message);
+        using var _ = log;
         using var csv = new MetricsCsv(folder.Metrics);
         using var tensorboard = config.Monitoring.Tensorboard ? new TensorboardLog(folder.Events) : null;
 
@@ -59,7 +71,7 @@ public sealed class TrainingRunner
             RunCounters counters;
             if (resume)
             {
-                (algorithm, counters) = LoadForResume(spec, device);
+                (algorithm, counters) = LoadForResume(spec, device, log);
                 csv.TruncateAfter(counters.Iteration);
                 tensorboard?.TruncateAfter(counters.EnvSteps);
                 log.Info($"resumed {folder.Root} at update {counters.Iteration}, {counters.EnvSteps} steps");
@@ -88,108 +100,119 @@ public sealed class TrainingRunner
             long stepsAtStart = state.EnvSteps;
 
             int savedAt = -1;
-            while (state.EnvSteps < config.TotalSteps && (StopAfterIterations == 0 || iterationsThisCall < StopAfterIterations) && !cancel.IsCancellationRequested)
+            var consistent = new ConsistentState();
+            try
             {
-                var metrics = MetricRecord.WithStandardNames();
-                metrics["losses/skipped_update"] = 0;
-                var episodes = new List<EpisodeRecord>();
-                var collectTimer = Stopwatch.StartNew();
-                try
+                while (state.EnvSteps < config.TotalSteps && (StopAfterIterations == 0 || iterationsThisCall < StopAfterIterations) && !cancel.IsCancellationRequested)
                 {
-                    algorithm.Collect(env, episodes, metrics);
-                }
-                catch (Exception e) when (source.IsEnvironmentFailure(e))
-                {
-                    log.Warn($"environment failed during update {state.Iteration + 1} ({e.Message}); replacing it and discarding the partial rollout");
-                    env = ReplaceAndReset(algorithm, env, state, log);
-                    continue;
-                }
-
-                collectTimer.Stop();
-                var learnTimer = Stopwatch.StartNew();
-                double progressFraction = (double)state.EnvSteps / config.TotalSteps;
-                bool learned = algorithm.Learn(progressFraction, metrics, out string? nonFinite);
-                learnTimer.Stop();
-
-                state.Iteration++;
-                state.EnvSteps += algorithm.StepsPerIteration;
-                iterationsThisCall++;
-
-                if (!learned)
-                {
-                    skippedTotal++;
-                    skippedInARow++;
-                    log.Warn($"update {state.Iteration} skipped: {nonFinite} is not finite; parameters and optimizer left as before the update");
-                    if (skippedInARow >= MaxSkippedInARow)
+                    // What a failure anywhere in this update falls back to: the state at its start.
+                    consistent.Capture(algorithm, state);
+                    var metrics = MetricRecord.WithStandardNames();
+                    metrics["losses/skipped_update"] = 0;
+                    var episodes = new List<EpisodeRecord>();
+                    var collectTimer = Stopwatch.StartNew();
+                    try
                     {
-                        Recover(ref algorithm, state, spec, device, log, $"{skippedInARow} updates in a row had non-finite tensors");
-                        env = ResetEnvironments(algorithm, env, EnvSeed(state.Iteration), state, log);
+                        algorithm.Collect(env, episodes, metrics);
+                    }
+                    catch (Exception e) when (source.IsEnvironmentFailure(e))
+                    {
+                        log.Warn($"environment failed during update {state.Iteration + 1} ({e.Message}); replacing it and discarding the partial rollout");
+                        env = ReplaceAndReset(algorithm, env, state, log);
+                        continue;
+                    }
+
+                    collectTimer.Stop();
+                    var learnTimer = Stopwatch.StartNew();
+                    double progressFraction = (double)state.EnvSteps / config.TotalSteps;
+                    bool learned = algorithm.Learn(progressFraction, metrics, out string? nonFinite);
+                    AfterLearn?.Invoke(algorithm, state.Iteration + 1);
+                    learnTimer.Stop();
+
+                    state.Iteration++;
+                    state.EnvSteps += algorithm.StepsPerIteration;
+                    iterationsThisCall++;
+
+                    if (!learned)
+                    {
+                        skippedTotal++;
+                        skippedInARow++;
+                        log.Warn($"update {state.Iteration} skipped: {nonFinite} is not finite; parameters and optimizer left as before the update");
+                        if (skippedInARow >= MaxSkippedInARow)
+                        {
+                            Recover(ref algorithm, state, spec, device, log, $"{skippedInARow} updates in a row had non-finite tensors");
+                            env = ResetEnvironments(algorithm, env, EnvSeed(state.Iteration), state, log);
+                            skippedInARow = 0;
+                        }
+                    }
+                    else
+                    {
                         skippedInARow = 0;
                     }
-                }
-                else
-                {
-                    skippedInARow = 0;
+
+                    metrics["iteration"] = state.Iteration;
+                    metrics["charts/global_step"] = state.EnvSteps;
+                    AddEpisodeMetrics(metrics, episodes);
+                    double collectSeconds = collectTimer.Elapsed.TotalSeconds, learnSeconds = learnTimer.Elapsed.TotalSeconds;
+                    metrics["charts/sps"] = algorithm.StepsPerIteration / Math.Max(collectSeconds + learnSeconds, 1e-9);
+                    metrics["perf/collect_seconds"] = collectSeconds;
+                    metrics["perf/learn_seconds"] = learnSeconds;
+                    metrics["perf/learn_fraction"] = learnSeconds / Math.Max(collectSeconds + learnSeconds, 1e-9);
+                    metrics["perf/wall_seconds"] = sinceStart.Elapsed.TotalSeconds;
+                    metrics["perf/memory_rss_mb"] = Environment.WorkingSet / 1048576.0;
+                    metrics["perf/managed_mb"] = GC.GetTotalMemory(false) / 1048576.0;
+                    metrics["losses/skipped_updates_total"] = skippedTotal;
+                    metrics["charts/recoveries"] = state.Recoveries;
+
+                    if (learned && metrics.GetOrNaN("policy/log_std_min") < config.Monitoring.LogStdFloor)
+                    {
+                        metrics["policy/log_std_alarm"] = 1;
+                        log.Warn($"update {state.Iteration}: log-std {metrics["policy/log_std_min"]:F2} is below the floor {config.Monitoring.LogStdFloor:F2}; exploration has nearly stopped");
+                    }
+                    else
+                    {
+                        metrics["policy/log_std_alarm"] = 0;
+                    }
+
+                    bool boundary = state.Iteration % config.Checkpoint.EveryUpdates == 0;
+                    if (config.Evaluation.EveryUpdates > 0 && (state.Iteration % config.Evaluation.EveryUpdates == 0 || boundary))
+                    {
+                        lastEval = Evaluate(algorithm, ref env, state, log);
+                        metrics["eval/return_mean"] = lastEval.MeanReturn;
+                        metrics["eval/return_std"] = lastEval.StdReturn;
+                        metrics["eval/length_mean"] = lastEval.MeanLength;
+                        foreach (var (name, mean) in lastEval.Stats) metrics[$"eval/{name}"] = mean;
+                        if (learned) HandleEvaluation(ref algorithm, state, spec, device, log, lastEval);
+                    }
+
+                    csv.Append(metrics);
+                    tensorboard?.Write(metrics, state.EnvSteps);
+                    progress.Update(state.EnvSteps, metrics);
+                    OnUpdate?.Invoke(metrics);
+
+                    if (boundary)
+                    {
+                        SaveCheckpoint(folder.LastCheckpoint, algorithm, state, spec);
+                        savedAt = state.Iteration;
+                        if (config.Checkpoint.KeepNumbered) File.Copy(folder.LastCheckpoint, folder.NumberedCheckpoint(state.Iteration), overwrite: true);
+                        env = ResetEnvironments(algorithm, env, EnvSeed(state.Iteration), state, log);
+                    }
                 }
 
-                metrics["iteration"] = state.Iteration;
-                metrics["charts/global_step"] = state.EnvSteps;
-                AddEpisodeMetrics(metrics, episodes);
-                double collectSeconds = collectTimer.Elapsed.TotalSeconds, learnSeconds = learnTimer.Elapsed.TotalSeconds;
-                metrics["charts/sps"] = algorithm.StepsPerIteration / Math.Max(collectSeconds + learnSeconds, 1e-9);
-                metrics["perf/collect_seconds"] = collectSeconds;
-                metrics["perf/learn_seconds"] = learnSeconds;
-                metrics["perf/learn_fraction"] = learnSeconds / Math.Max(collectSeconds + learnSeconds, 1e-9);
-                metrics["perf/wall_seconds"] = sinceStart.Elapsed.TotalSeconds;
-                metrics["perf/memory_rss_mb"] = Environment.WorkingSet / 1048576.0;
-                metrics["perf/managed_mb"] = GC.GetTotalMemory(false) / 1048576.0;
-                metrics["losses/skipped_updates_total"] = skippedTotal;
-                metrics["charts/recoveries"] = state.Recoveries;
-
-                if (learned && metrics.GetOrNaN("policy/log_std_min") < config.Monitoring.LogStdFloor)
+                bool finished = state.EnvSteps >= config.TotalSteps;
+                // A boundary checkpoint was written before the environments were reseeded; keep it, it resumes exactly.
+                if (savedAt != state.Iteration) SaveCheckpoint(folder.LastCheckpoint, algorithm, state, spec);
+                if (cancel.IsCancellationRequested) log.Info($"stopped at update {state.Iteration}; continue with: robotics resume {folder.Root}");
+                if (finished)
                 {
-                    metrics["policy/log_std_alarm"] = 1;
-                    log.Warn($"update {state.Iteration}: log-std {metrics["policy/log_std_min"]:F2} is below the floor {config.Monitoring.LogStdFloor:F2}; exploration has nearly stopped");
-                }
-                else
-                {
-                    metrics["policy/log_std_alarm"] = 0;
-                }
-
-                bool boundary = state.Iteration % config.Checkpoint.EveryUpdates == 0;
-                if (config.Evaluation.EveryUpdates > 0 && (state.Iteration % config.Evaluation.EveryUpdates == 0 || boundary))
-                {
-                    lastEval = Evaluate(algorithm, ref env, state, log);
-                    metrics["eval/return_mean"] = lastEval.MeanReturn;
-                    metrics["eval/return_std"] = lastEval.StdReturn;
-                    metrics["eval/length_mean"] = lastEval.MeanLength;
-                    foreach (var (name, mean) in lastEval.Stats) metrics[$"eval/{name}"] = mean;
-                    if (learned) HandleEvaluation(ref algorithm, state, spec, device, log, lastEval);
-                }
-
-                csv.Append(metrics);
-                tensorboard?.Write(metrics, state.EnvSteps);
-                progress.Update(state.EnvSteps, metrics);
-                OnUpdate?.Invoke(metrics);
-
-                if (boundary)
-                {
-                    SaveCheckpoint(folder.LastCheckpoint, algorithm, state, spec);
-                    savedAt = state.Iteration;
-                    if (config.Checkpoint.KeepNumbered) File.Copy(folder.LastCheckpoint, folder.NumberedCheckpoint(state.Iteration), overwrite: true);
-                    env = ResetEnvironments(algorithm, env, EnvSeed(state.Iteration), state, log);
+                    SaveCheckpoint(folder.FinalPolicy, algorithm, state, spec);
+                    double seconds = sinceStart.Elapsed.TotalSeconds;
+                    log.Info($"finished: {state.Iteration} updates, {state.EnvSteps} steps in {seconds:F1} s ({(state.EnvSteps - stepsAtStart) / Math.Max(seconds, 1e-9):F0} steps/s), best evaluation return {state.BestEvalReturn:F2}");
                 }
             }
-
-            bool finished = state.EnvSteps >= config.TotalSteps;
-            // A boundary checkpoint was written before the environments were reseeded; keep it, it resumes exactly.
-            if (savedAt != state.Iteration) SaveCheckpoint(folder.LastCheckpoint, algorithm, state, spec);
-            if (cancel.IsCancellationRequested) log.Info($"stopped at update {state.Iteration}; continue with: robotics resume {folder.Root}");
-            if (finished)
+            catch (Exception e) when (e is not TrainingAbortedException)
             {
-                SaveCheckpoint(folder.FinalPolicy, algorithm, state, spec);
-                double seconds = sinceStart.Elapsed.TotalSeconds;
-                log.Info($"finished: {state.Iteration} updates, {state.EnvSteps} steps in {seconds:F1} s ({(state.EnvSteps - stepsAtStart) / Math.Max(seconds, 1e-9):F0} steps/s), best evaluation return {state.BestEvalReturn:F2}");
+                throw Abort(e, consistent, spec, log);
             }
 
             return new TrainingResult(folder.Root, state.Iteration, state.EnvSteps, state.BestEvalReturn, lastEval, state.Recoveries, skippedTotal);
@@ -201,6 +224,44 @@ public sealed class TrainingRunner
             evalEnv = null;
             env.Dispose();
         }
+    }
+
+    /// <summary>
+    /// Ends a run that failed mid-update: writes the state from the update's start to last.ckpt where the disk allows,
+    /// the reason to train.log, and returns the one line that says what happened and how to continue.
+    /// </summary>
+    private TrainingAbortedException Abort(Exception error, ConsistentState consistent, EnvSpec spec, TrainingLog log)
+    {
+        string reason = FailureReason.Describe(error);
+        string saved;
+        if (consistent.State is null)
+        {
+            saved = "no update had finished, so there is nothing new to save";
+        }
+        else
+        {
+            try
+            {
+                SaveCheckpoint(folder.LastCheckpoint, consistent.State, consistent.Counters!, consistent.Rng!, spec);
+                saved = $"saved the state before that update (update {consistent.Counters!.Iteration}, {consistent.Counters.EnvSteps} steps) to {folder.LastCheckpoint}";
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                saved = $"could not save a checkpoint either ({FailureReason.Describe(e)}); the newest one on disk is what a resume continues from";
+            }
+        }
+
+        string line = $"training stopped during update {(consistent.Counters?.Iteration ?? 0) + 1}: {reason}; {saved}. Continue with: robotics resume {folder.Root}";
+        try
+        {
+            log.Error(line);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // train.log is on the same full or read-only disk; the line still reaches the terminal below.
+        }
+
+        return new TrainingAbortedException(line, error);
     }
 
     /// <summary>Resets the environments; if they have died, replaces them first. Returns the environments in use.</summary>
@@ -243,11 +304,14 @@ public sealed class TrainingRunner
 
     private int EnvSeed(int iteration) => unchecked(config.Seed + iteration * 10_007);
 
-    private (IAlgorithm, RunCounters) LoadForResume(EnvSpec spec, torch.Device device)
+    private (IAlgorithm, RunCounters) LoadForResume(EnvSpec spec, torch.Device device, TrainingLog log)
     {
-        if (!File.Exists(folder.LastCheckpoint))
+        if (!File.Exists(folder.LastCheckpoint) && folder.NumberedCheckpointsNewestFirst().Count == 0)
             throw new TrainingSetupException($"{folder.Root} has no checkpoints/last.ckpt to resume from");
-        var (header, _, algorithm) = CheckpointFiles.Load(folder.LastCheckpoint, device);
+        // A damaged last.ckpt falls back to the newest intact numbered checkpoint, saying so.
+        string path = CheckpointFiles.NewestIntact([folder.LastCheckpoint, .. folder.NumberedCheckpointsNewestFirst()], log.Warn)
+            ?? throw new TrainingSetupException($"{folder.Root} holds no intact checkpoint to resume from (checkpoints/last.ckpt and checkpoints/update_*.ckpt are damaged)");
+        var (header, _, algorithm) = CheckpointFiles.Load(path, device, log.Warn);
         if (header.ObservationSize != spec.ObservationSize || header.ActionSize != spec.ActionSize || header.NumEnvs != spec.NumEnvs)
         {
             algorithm.Dispose();
@@ -318,11 +382,14 @@ public sealed class TrainingRunner
         log.Warn($"recovery {state.Recoveries} at update {state.Iteration}: {why}; reloaded {(source is null ? "nothing (no checkpoint yet)" : Path.GetFileName(source))}, learning rate scale now {scale:G3}");
     }
 
-    private void SaveCheckpoint(string path, IAlgorithm algorithm, LoopState state, EnvSpec spec)
+    private void SaveCheckpoint(string path, IAlgorithm algorithm, LoopState state, EnvSpec spec) =>
+        SaveCheckpoint(path, CheckpointFiles.StateBytes(algorithm), state.ToCounters(), SaveRng(), spec);
+
+    private void SaveCheckpoint(string path, byte[] algorithmState, RunCounters counters, byte[] rng, EnvSpec spec)
     {
         var header = new CheckpointHeader
         {
-            Algorithm = algorithm.Name,
+            Algorithm = config.Algorithm,
             RunName = config.ResolvedRunName,
             Task = config.Task,
             ConfigYaml = TrainingConfigFile.ToYaml(config),
@@ -334,10 +401,10 @@ public sealed class TrainingRunner
             ActionHigh = spec.ActionHigh,
             ControlDt = spec.ControlDt,
             MaxEpisodeSteps = spec.MaxEpisodeSteps,
-            Counters = state.ToCounters(),
-            TorchRngState = SaveRng(),
+            Counters = counters,
+            TorchRngState = rng,
         };
-        CheckpointFiles.Save(path, header, algorithm);
+        CheckpointFiles.Save(path, header, algorithmState);
     }
 
     private static byte[] SaveRng()
@@ -372,6 +439,25 @@ public sealed class TrainingRunner
         m["charts/episode_return_std"] = Math.Sqrt(returns.Sum(r => (r - mean) * (r - mean)) / returns.Length);
         m["charts/episode_length_mean"] = episodes.Average(e => e.Length);
         foreach (var (name, statMean) in EvaluationResult.StatMeans(episodes)) m[$"episode/{name}"] = statMean;
+    }
+
+    /// <summary>The algorithm's state, counters and RNG at the start of the update in progress.</summary>
+    private sealed class ConsistentState
+    {
+        // One buffer reused every update: a new array of several MB per update would add collections of its own.
+        private readonly MemoryStream buffer = new();
+
+        public byte[]? State => Counters is null ? null : buffer.ToArray();
+        public RunCounters? Counters { get; private set; }
+        public byte[]? Rng { get; private set; }
+
+        public void Capture(IAlgorithm algorithm, LoopState state)
+        {
+            buffer.SetLength(0);
+            using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true)) algorithm.SaveState(writer);
+            Counters = state.ToCounters();
+            Rng = SaveRng();
+        }
     }
 
     /// <summary>The counters while the loop runs.</summary>

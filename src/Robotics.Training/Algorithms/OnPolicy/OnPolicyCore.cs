@@ -192,6 +192,7 @@ public sealed class OnPolicyCore : IDisposable
         metrics["losses/advantage_mean"] = Storage.Advantages.Average();
         metrics["losses/advantage_std"] = Std(Storage.Advantages);
         using var noGrad = torch.no_grad();
+        using var scope = torch.NewDisposeScope();
         var logStd = Policy.LogStd.detach().cpu().data<float>().ToArray();
         metrics["policy/log_std_mean"] = logStd.Average();
         metrics["policy/log_std_min"] = logStd.Min();
@@ -270,6 +271,9 @@ public sealed class OnPolicyCore : IDisposable
     private List<Tensor> SnapshotParameters()
     {
         using var noGrad = torch.no_grad();
+        // The scope roots each detached view while it is cloned (a view left to the finalizer can be freed mid-call);
+        // the copies leave it for the caller, who disposes them.
+        using var scope = torch.NewDisposeScope();
         return Policy.parameters().Select(p => p.detach().clone().MoveToOuterDisposeScope()).ToList();
     }
 

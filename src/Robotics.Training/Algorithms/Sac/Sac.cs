@@ -87,7 +87,14 @@ public sealed class SacAlgorithm : IAlgorithm
     public TwinQNetwork TargetCritic { get; }
     public ObservationNormalizer ObservationNormalizer { get; }
     public ReplayBuffer Buffer { get; }
-    public double Alpha => Math.Exp(logAlpha.detach().cpu().item<float>());
+    public double Alpha
+    {
+        get
+        {
+            using var scope = torch.NewDisposeScope();
+            return Math.Exp(logAlpha.detach().cpu().item<float>());
+        }
+    }
 
     /// <summary>True once the buffer holds enough transitions for the policy to act and learn.</summary>
     public bool Learning => Buffer.Count >= Math.Max(options.LearningStarts, options.BatchSize);
@@ -283,7 +290,8 @@ public sealed class SacAlgorithm : IAlgorithm
         TensorIo.WriteParameters(writer, Actor);
         TensorIo.WriteParameters(writer, Critic);
         TensorIo.WriteParameters(writer, TargetCritic);
-        writer.Write(logAlpha.detach().cpu().item<float>());
+        using (torch.NewDisposeScope())
+            writer.Write(logAlpha.detach().cpu().item<float>());
         actorOptimizer.save_state_dict(writer);
         criticOptimizer.save_state_dict(writer);
         alphaOptimizer?.save_state_dict(writer);
@@ -378,6 +386,8 @@ public sealed class SacAlgorithm : IAlgorithm
     private List<Tensor> SnapshotParameters()
     {
         using var noGrad = torch.no_grad();
+        // The scope roots each detached view while it is cloned; the copies leave it for the caller, who disposes them.
+        using var scope = torch.NewDisposeScope();
         return AllParameters().Select(p => p.detach().clone().MoveToOuterDisposeScope()).ToList();
     }
 

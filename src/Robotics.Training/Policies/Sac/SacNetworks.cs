@@ -41,9 +41,13 @@ internal static class SacNetworks
         _ => throw new ArgumentException($"unknown activation '{name}': expected tanh, relu or elu", nameof(name)),
     };
 
-    public static DenseLayer ToDense(Linear layer) => new(
-        (int)layer.in_features,
-        (int)layer.out_features,
-        layer.weight!.detach().cpu().contiguous().data<float>().ToArray(),
-        layer.bias!.detach().cpu().contiguous().data<float>().ToArray());
+    public static DenseLayer ToDense(Linear layer)
+    {
+        using var scope = torch.NewDisposeScope();
+        return new DenseLayer(
+            (int)layer.in_features,
+            (int)layer.out_features,
+            layer.weight!.detach().cpu().contiguous().data<float>().ToArray(),
+            layer.bias!.detach().cpu().contiguous().data<float>().ToArray());
+    }
 }
