@@ -45,7 +45,9 @@ public sealed class TensorboardLogTests
         {
             OnUpdate = m => { if (m["iteration"] == 3) throw new SimulatedCrash(); },
         };
-        Assert.Throws<SimulatedCrash>(() => crashing.Train(new Quiet(), resume: false));
+        // The runner saves the state from before the failed update and reports the failure as the cause of its abort.
+        var aborted = Assert.Throws<TrainingAbortedException>(() => crashing.Train(new Quiet(), resume: false));
+        Assert.IsType<SimulatedCrash>(aborted.InnerException);
         Assert.Equal(3, MetricsCsv.Read(Path.Combine(dir, "metrics.csv")).Count);
 
         new TrainingRunner(config, dir, PointMass()).Train(new Quiet(), resume: true);
