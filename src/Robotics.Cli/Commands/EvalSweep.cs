@@ -35,6 +35,7 @@ internal static class EvalSweep
         string task;
         Func<Robotics.Sim.Environments.IVectorEnv, int, EvaluationResult> evaluate;
         IDisposable? owned = null;
+        LoadedTask? loaded = null;
         if (onnx)
         {
             if (!File.Exists(target))
@@ -55,14 +56,14 @@ internal static class EvalSweep
             torch.set_num_threads(config.TorchThreads);
             task = header.Task;
             title = $"{Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(path)))) ?? path} ({Path.GetFileName(path)})";
-            if (TaskCatalog.Load(task).PolicyContract.Hash != Robotics.Contract.PolicyContract.FromJson(header.ContractJson).Hash)
-                throw new TrainingSetupException($"the task {task} no longer matches the contract the policy was trained with (robot, observation layout or action map changed)");
+            loaded = TaskCatalog.Load(task);
+            CheckpointEvaluation.RequireContract(header, loaded.PolicyContract);
             evaluate = (env, s) => Evaluator.Run(algorithm, env, s);
         }
 
         using (owned)
         {
-            var loaded = TaskCatalog.Load(task);
+            loaded ??= TaskCatalog.Load(task);
             var result = RobustnessSweep.Run(loaded, axes, episodes, seed, Environment.ProcessorCount, evaluate,
                 json ? null : cell => Console.Error.Write('.'));
             if (!json) Console.Error.WriteLine();

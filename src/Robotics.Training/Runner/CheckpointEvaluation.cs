@@ -20,9 +20,15 @@ public static class CheckpointEvaluation
             using var env = (source ?? owned!).CreateEvaluation(episodes);
             if (env.Spec.ObservationSize != header.ObservationSize || env.Spec.ActionSize != header.ActionSize)
                 throw new TrainingSetupException($"the environments of {header.Task} have obs {env.Spec.ObservationSize}, actions {env.Spec.ActionSize}; the checkpoint expects {header.ObservationSize}, {header.ActionSize}");
-            if (env.Spec.Contract.Hash != Robotics.Contract.PolicyContract.FromJson(header.ContractJson).Hash)
-                throw new TrainingSetupException($"the task {header.Task} no longer matches the contract the policy was trained with (robot, observation layout or action map changed)");
+            RequireContract(header, env.Spec.Contract);
             return (path, header, Evaluator.Run(algorithm, env, seed));
         }
+    }
+
+    /// <summary>Refuses environments whose contract is not the one the checkpoint's policy was trained with.</summary>
+    public static void RequireContract(CheckpointHeader header, Robotics.Contract.PolicyContract contract)
+    {
+        if (contract.Hash != Robotics.Contract.PolicyContract.FromJson(header.ContractJson).Hash)
+            throw new TrainingSetupException($"the task {header.Task} no longer matches the contract the policy was trained with (robot, observation layout or action map changed)");
     }
 }
