@@ -65,6 +65,7 @@ internal static class CheckVerb
         var r = c.Robot;
         var i = CultureInfo.InvariantCulture;
         Console.WriteLine(string.Create(i, $"policy         {metadata.Algorithm} '{metadata.RunName}' step {metadata.Step}, task '{c.Task}'"));
+        Console.WriteLine($"integrity      graph and weights match the model hash {metadata.ModelHash[..16]}..., contract {c.Hash[..16]}...");
         Console.WriteLine(string.Create(i, $"robot          '{r.Robot}' at {r.ControlRateHz} Hz, contract {r.ShortHash:x16}{(r.HasImu ? ", with IMU" : "")}"));
         Console.WriteLine($"joints         {string.Join(", ", r.Joints.Select(j => j.Name))}");
         Console.WriteLine($"actuators      {string.Join(", ", r.Actuators.Select(a => $"{a.Name} ({a.Mode}, {a.CommandMin.ToString(i)}..{a.CommandMax.ToString(i)})"))}");

@@ -78,7 +78,7 @@ public sealed class OnnxPolicy : Control.IControlPolicy, IDisposable
 
         try
         {
-            var metadata = PolicyMetadata.Parse(session.ModelMetadata.CustomMetadataMap, source);
+            var metadata = PolicyMetadata.Parse(session.ModelMetadata.CustomMetadataMap, source, model);
             CheckPort(session.InputMetadata, PolicyMetadata.InputName, "input", metadata.Contract.ObservationSize, source);
             CheckPort(session.OutputMetadata, PolicyMetadata.OutputName, "output", metadata.Contract.ActionSize, source);
             if (metadata.Contract.ActionOffset.Count != metadata.Contract.ActionSize || metadata.Contract.ActionScale.Count != metadata.Contract.ActionSize)

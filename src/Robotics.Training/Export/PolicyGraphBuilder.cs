@@ -75,8 +75,10 @@ public static class PolicyGraphBuilder
             Graph = graph,
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = Opset });
+        // The model hash leaves the metadata out, so it is computed before the metadata goes in.
+        var modelHash = OnnxModelHash.Compute(model.ToByteArray());
         var metadata = new PolicyMetadata(contract, policy.Algorithm, policy.RunName, policy.Step, projectVersion);
-        foreach (var (key, value) in metadata.ToProperties())
+        foreach (var (key, value) in metadata.ToProperties(modelHash))
             model.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return model.ToByteArray();
     }

@@ -60,7 +60,7 @@ public sealed class ExportTestModelsTests
         contract = contract with { Observations = [.. contract.Observations, new ObservationTermSpec("command", ["speed"], 1)] };
         var metadata = new PolicyMetadata(contract, "ppo", "test-run", 12_345, FixedVersion);
         proto.MetadataProps.Clear();
-        foreach (var (key, value) in metadata.ToProperties())
+        foreach (var (key, value) in metadata.ToProperties(OnnxModelHash.Compute(model)))
             proto.MetadataProps.Add(new StringStringEntryProto { Key = key, Value = value });
         return proto.ToByteArray();
     }
