@@ -27,8 +27,8 @@ internal static class EvalCommand
         var allCheckpoints = new Option<bool>("--all-checkpoints") { Description = "evaluate every numbered checkpoint of the run folder and its final policy, in order (a learning curve with as many episodes as you ask)" };
         var success = new Option<string?>("--success") { Description = "also report the share of episodes meeting STATISTIC<VALUE or STATISTIC>VALUE on a task statistic, e.g. final/distance<0.02" };
         var randomize = new Option<bool>("--randomize") { Description = "evaluate with the task's domain randomization on (physics, latency, noise, pushes), in this process" };
-        var sweep = new Option<string[]>("--sweep") { Description = $"evaluate across a grid of perturbations: KEY=LOW:HIGH:N, once or twice, KEY one of {string.Join(", ", Robotics.Training.Robustness.SweepAxis.Keys)}; writes a table and a heatmap PNG", AllowMultipleArgumentsPerToken = false };
-        var plot = new Option<string?>("--plot") { Description = "where --sweep writes its heatmap (default: sweep-KEYS.png beside the model or in the run folder)" };
+        var sweep = new Option<string[]>("--sweep") { Description = $"evaluate across a grid of perturbations: KEY=LOW:HIGH:N, once or twice, KEY one of {string.Join(", ", Robotics.Training.Robustness.SweepAxis.Keys)}; or 'default' alone for every key in turn ({string.Join(" ", Robotics.Training.Robustness.SweepAxis.DefaultSweep)}); writes a table and a heatmap PNG", AllowMultipleArgumentsPerToken = false };
+        var plot = new Option<string?>("--plot") { Description = "where --sweep writes its heatmap (default: sweep-KEYS.png beside the model or in the run folder); with --sweep default, the folder for its PNGs" };
         var command = new Command("eval", "Run a trained policy deterministically and report mean/std return and episode length.")
         {
             target, episodes, seed, json, bridges, task, allCheckpoints, success, randomize, sweep, plot,

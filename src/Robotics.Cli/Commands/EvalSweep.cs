@@ -14,19 +14,24 @@ internal static class EvalSweep
 {
     public static int Run(string target, string[] sweeps, string? taskOption, int episodes, int seed, string? plotPath, bool json)
     {
-        List<SweepAxis> axes;
+        // "--sweep default": every key alone, one row (table and heatmap) each.
+        bool byDefault = sweeps is ["default"];
+        List<List<SweepAxis>> grids;
         try
         {
-            axes = sweeps.Select(SweepAxis.Parse).ToList();
+            grids = byDefault
+                ? SweepAxis.DefaultSweep.Select(text => new List<SweepAxis> { SweepAxis.Parse(text) }).ToList()
+                : [sweeps.Select(SweepAxis.Parse).ToList()];
         }
         catch (FormatException e)
         {
             Console.Error.WriteLine($"--sweep {e.Message}");
             return 2;
         }
-        if (axes.Count > 2 || axes.Select(a => a.Key).Distinct().Count() != axes.Count)
+        var axes = grids[0];
+        if (!byDefault && (axes.Count > 2 || axes.Select(a => a.Key).Distinct().Count() != axes.Count))
         {
-            Console.Error.WriteLine("--sweep: give one or two different keys (a table and a heatmap per sweep); run eval again for other pairs");
+            Console.Error.WriteLine("--sweep: give one or two different keys (a table and a heatmap per sweep), or 'default' alone; run eval again for other pairs");
             return 2;
         }
 
@@ -64,34 +69,55 @@ internal static class EvalSweep
         using (owned)
         {
             loaded ??= TaskCatalog.Load(task);
-            var result = RobustnessSweep.Run(loaded, axes, episodes, seed, Environment.ProcessorCount, evaluate,
-                json ? null : cell => Console.Error.Write('.'));
-            if (!json) Console.Error.WriteLine();
+            var documents = new List<Dictionary<string, object?>>();
+            var results = new List<SweepResult>();
+            if (!json) Console.WriteLine($"{title} on {task}, each cell with only the swept perturbations:");
+            foreach (var grid in grids)
+            {
+                var result = RobustnessSweep.Run(loaded, grid, episodes, seed, Environment.ProcessorCount, evaluate,
+                    json ? null : cell => Console.Error.Write('.'));
+                if (!json) Console.Error.WriteLine();
+                results.Add(result);
 
-            string plot = plotPath ?? DefaultPlotPath(target, onnx, axes);
-            SweepReport.SavePng(result, plot, title);
+                // With the default sweep, --plot names the folder for its PNGs.
+                string plot = byDefault
+                    ? Path.Combine(plotPath ?? DefaultPlotFolder(target, onnx), PlotName(grid))
+                    : plotPath ?? Path.Combine(DefaultPlotFolder(target, onnx), PlotName(grid));
+                SweepReport.SavePng(result, plot, title);
+                if (json)
+                {
+                    var document = SweepReport.Json(result);
+                    document["plot"] = plot;
+                    documents.Add(document);
+                }
+                else
+                {
+                    Console.WriteLine(SweepReport.Table(result));
+                    Console.WriteLine($"heatmap: {plot}");
+                }
+            }
+
+            var cells = results.SelectMany(r => r.Cells).ToList();
             if (json)
             {
-                var document = SweepReport.Json(result);
+                var document = byDefault
+                    ? new Dictionary<string, object?> { ["sweeps"] = documents, ["success_mean"] = cells.Average(c => c.SuccessRate), ["success_min"] = cells.Min(c => c.SuccessRate) }
+                    : documents[0];
                 document["target"] = target;
                 document["task"] = task;
-                document["plot"] = plot;
                 Console.WriteLine(JsonSerializer.Serialize(document));
             }
-            else
+            else if (byDefault)
             {
-                Console.WriteLine($"{title} on {task}, each cell with only the swept perturbations:");
-                Console.WriteLine(SweepReport.Table(result));
-                Console.WriteLine($"heatmap: {plot}");
+                Console.WriteLine(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"default sweep: {cells.Count} cells, success {cells.Average(c => c.SuccessRate) * 100:F1}% on average, worst cell {cells.Min(c => c.SuccessRate) * 100:F0}%"));
             }
         }
         return 0;
     }
 
-    private static string DefaultPlotPath(string target, bool onnx, IReadOnlyList<SweepAxis> axes)
-    {
-        string name = $"sweep-{string.Join("-", axes.Select(a => a.Key))}.png";
-        string folder = onnx || File.Exists(target) ? Path.GetDirectoryName(Path.GetFullPath(target))! : target;
-        return Path.Combine(folder, name);
-    }
+    private static string PlotName(IReadOnlyList<SweepAxis> axes) => $"sweep-{string.Join("-", axes.Select(a => a.Key))}.png";
+
+    private static string DefaultPlotFolder(string target, bool onnx) =>
+        onnx || File.Exists(target) ? Path.GetDirectoryName(Path.GetFullPath(target))! : target;
 }

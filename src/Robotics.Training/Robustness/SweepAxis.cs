@@ -18,6 +18,14 @@ public sealed record SweepAxis(string Key, IReadOnlyList<double> Values)
 {
     public static readonly IReadOnlyList<string> Keys = ["mass", "friction", "gain", "latency", "obs_noise", "push"];
 
+    /// <summary>
+    /// What <c>--sweep default</c> runs: every key alone over a range somewhat wider than a typical training
+    /// randomization (masses and gains ±20 %, friction 0.5 to 1.5, up to 2 periods of latency, noise up to 0.04,
+    /// pushes up to 40 N), so the rows show both what the policy was trained for and a margin past it.
+    /// </summary>
+    public static readonly IReadOnlyList<string> DefaultSweep =
+        ["mass=0.8:1.2:5", "friction=0.5:1.5:5", "gain=0.8:1.2:5", "latency=0:2:3", "obs_noise=0:0.04:3", "push=0:40:5"];
+
     /// <summary>Parses <c>KEY=LOW:HIGH:N</c>; a <see cref="FormatException"/> says what was wrong and what is expected.</summary>
     public static SweepAxis Parse(string text)
     {

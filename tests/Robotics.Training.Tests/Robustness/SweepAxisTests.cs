@@ -14,6 +14,16 @@ public sealed class SweepAxisTests
     }
 
     [Fact]
+    public void The_default_sweep_takes_every_key_once_and_includes_the_nominal_value()
+    {
+        var axes = SweepAxis.DefaultSweep.Select(SweepAxis.Parse).ToList();
+
+        Assert.Equal(SweepAxis.Keys, axes.Select(a => a.Key));
+        foreach (var axis in axes)
+            Assert.Contains(axis.Key is "mass" or "friction" or "gain" ? 1.0 : 0.0, axis.Values);
+    }
+
+    [Fact]
     public void Latency_is_whole_control_periods()
     {
         Assert.Equal([0.0, 2.0, 3.0], SweepAxis.Parse("latency=0:3:3").Values);
