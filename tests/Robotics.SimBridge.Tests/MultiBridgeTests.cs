@@ -51,6 +51,23 @@ public sealed class MultiBridgeTests
         }
     }
 
+    [Theory]
+    [InlineData(10, 3, new[] { 4, 3, 3 })]
+    [InlineData(64, 2, new[] { 32, 32 })]
+    [InlineData(7, 7, new[] { 1, 1, 1, 1, 1, 1, 1 })]
+    public void Environments_are_shared_as_evenly_as_whole_numbers_allow(int numEnvs, int bridges, int[] expected)
+    {
+        Assert.Equal(expected, MultiBridgeVectorEnv.Shares(numEnvs, bridges));
+    }
+
+    [Fact]
+    public void Fewer_environments_than_bridges_is_refused_saying_what_to_change()
+    {
+        var error = Assert.Throws<ArgumentException>(() => MultiBridgeVectorEnv.Shares(2, 3));
+
+        Assert.Equal("num_envs (2) is fewer than the 3 bridges; give at least one environment per bridge, or name fewer bridges", error.Message);
+    }
+
     [Fact]
     public void A_dead_bridge_can_be_replaced_by_a_new_one()
     {

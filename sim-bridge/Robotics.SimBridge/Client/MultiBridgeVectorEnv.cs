@@ -28,12 +28,37 @@ public sealed class MultiBridgeVectorEnv : IVectorEnv
     /// <summary>Connects to every endpoint and makes <paramref name="make"/> on each (NumEnvs per bridge).</summary>
     public static MultiBridgeVectorEnv Open(IEnumerable<string> endpoints, MakeRequest make, BridgeClientOptions? options = null)
     {
+        var list = endpoints.ToList();
+        return Open(list, make, Enumerable.Repeat(make.NumEnvs, list.Count).ToArray(), options);
+    }
+
+    /// <summary>
+    /// Spreads <paramref name="numEnvs"/> environments over the endpoints as evenly as whole numbers allow (the first
+    /// <c>numEnvs % bridges</c> bridges serve one more) and makes <paramref name="make"/> with each share. Environment i
+    /// of the whole vector is seeded seed + i whatever the split, so the layout does not change what is simulated.
+    /// </summary>
+    public static MultiBridgeVectorEnv OpenSplit(IReadOnlyList<string> endpoints, MakeRequest make, int numEnvs, BridgeClientOptions? options = null) =>
+        Open(endpoints, make, Shares(numEnvs, endpoints.Count), options);
+
+    /// <summary>The environments each of <paramref name="bridges"/> serves out of <paramref name="numEnvs"/>; all at least 1.</summary>
+    public static int[] Shares(int numEnvs, int bridges)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(bridges, 1);
+        if (numEnvs < bridges)
+            throw new ArgumentException($"num_envs ({numEnvs}) is fewer than the {bridges} bridges; give at least one environment per bridge, or name fewer bridges");
+        var shares = new int[bridges];
+        for (int b = 0; b < bridges; b++) shares[b] = numEnvs / bridges + (b < numEnvs % bridges ? 1 : 0);
+        return shares;
+    }
+
+    private static MultiBridgeVectorEnv Open(IReadOnlyList<string> endpoints, MakeRequest make, int[] shares, BridgeClientOptions? options)
+    {
         var opened = new List<BridgeClient>();
         try
         {
-            foreach (var endpoint in endpoints)
+            for (int b = 0; b < endpoints.Count; b++)
             {
-                opened.Add(BridgeClient.Open(endpoint, make, options));
+                opened.Add(BridgeClient.Open(endpoints[b], new MakeRequest { ProtocolVersion = make.ProtocolVersion, Task = make.Task, NumEnvs = shares[b], Randomize = make.Randomize }, options));
             }
 
             return new MultiBridgeVectorEnv(opened);

@@ -10,7 +10,8 @@ namespace Robotics.Training.Environments;
 /// <summary>
 /// Environments served by sim bridges: remote ones named by endpoint, or local ones this source starts
 /// (and restarts when one dies) and stops when disposed. The training vector spreads its environments
-/// evenly over the bridges; evaluation runs on the first bridge without domain randomization.
+/// over the bridges as evenly as whole numbers allow (10 over 3: 4, 3, 3); evaluation runs on the first bridge
+/// without domain randomization.
 /// </summary>
 public sealed class BridgeEnvironmentSource : IEnvironmentSource
 {
@@ -67,9 +68,9 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
 
     public IVectorEnv CreateTraining(int numEnvs)
     {
-        if (numEnvs % endpoints.Count != 0)
-            throw new ArgumentException($"num_envs ({numEnvs}) must be a multiple of the number of bridges ({endpoints.Count}) so that each serves the same batch");
-        return MultiBridgeVectorEnv.Open(endpoints, Make(numEnvs / endpoints.Count, randomize), clientOptions);
+        if (numEnvs < endpoints.Count)
+            throw new Runner.TrainingSetupException($"num_envs ({numEnvs}) is fewer than the {endpoints.Count} bridges; give at least one environment per bridge (num_envs in the config), or name fewer bridges");
+        return MultiBridgeVectorEnv.OpenSplit(endpoints, Make(numEnvs, randomize), numEnvs, clientOptions);
     }
 
     public IVectorEnv CreateEvaluation(int numEnvs) =>

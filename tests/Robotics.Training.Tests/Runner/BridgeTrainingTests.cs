@@ -40,5 +40,34 @@ public sealed class BridgeTrainingTests : IDisposable
         Assert.True(started.Count >= 4, $"expected the 2 bridges to be restarted, {started.Count} were started");
     }
 
+    [Fact]
+    public void Five_environments_on_two_bridges_train_exactly_as_on_one()
+    {
+        // 5 over 2 bridges is 3 + 2; environment i is seeded seed + i wherever it runs, so the numbers are the
+        // layout's business alone. Before, a count the bridges did not divide stopped the run with a stack trace.
+        var config = SmallConfig(totalSteps: 5 * 128) with { Task = "cartpole-balance", NumEnvs = 5 };
+
+        IReadOnlyList<Dictionary<string, double>> Losses(int bridges)
+        {
+            using var source = BridgeEnvironmentSource.Local(config.Task, count: bridges, () => LocalBridge.StartInProcess(new SimEnvFactory(threads: 1)));
+            var losses = new List<Dictionary<string, double>>();
+            new TrainingRunner(config, TempRunDir(), source)
+            {
+                OnUpdate = m => losses.Add(m.Names.Where(n => n.StartsWith("losses/", StringComparison.Ordinal) || n.StartsWith("charts/episode_return", StringComparison.Ordinal))
+                    .ToDictionary(n => n, n => m[n])),
+            }.Train(new Quiet(), resume: false);
+            return losses;
+        }
+
+        var one = Losses(1);
+        var two = Losses(2);
+
+        Assert.True(one.Count >= 3, $"{one.Count} updates");
+        Assert.Equal(one.Count, two.Count);
+        Assert.Contains("losses/policy_loss", one[0].Keys);
+        for (int u = 0; u < one.Count; u++)
+            Assert.Equal(one[u].OrderBy(kv => kv.Key), two[u].OrderBy(kv => kv.Key));
+    }
+
     public void Dispose() => NetMQConfig.Cleanup(block: false);
 }
