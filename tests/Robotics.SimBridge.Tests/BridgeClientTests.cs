@@ -85,6 +85,29 @@ public sealed class BridgeClientTests
     }
 
     [Fact]
+    public void A_client_without_a_batch_sees_what_the_whole_bridge_has_stepped()
+    {
+        using var bridge = LocalBridge.StartInProcess(new ToyEnvFactory(), new() { MaxSessions = 5 });
+        using (var first = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "toy", NumEnvs = 3 }, Quick))
+        using (var second = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "toy", NumEnvs = 2 }, Quick))
+        {
+            var a = new VectorStep(3, 3);
+            var b = new VectorStep(2, 3);
+            first.Reset(1, a);
+            second.Reset(2, b);
+            for (int t = 0; t < 4; t++) first.Step(new float[6], a);
+            for (int t = 0; t < 5; t++) second.Step(new float[4], b);
+        }
+
+        using var watcher = BridgeClient.Connect(bridge.Endpoint, Quick);
+        var stats = watcher.GetStats();
+
+        // The watcher's own counters are zero; the bridge's count both clients, also after they closed.
+        Assert.Equal((0L, 4L * 3 + 5 * 2, 0, 5), (stats.EnvSteps, stats.BridgeEnvSteps, stats.Sessions, stats.MaxSessions));
+        Assert.True(stats.BridgeStepSeconds > 0 && stats.BridgeStepSeconds <= stats.UptimeSeconds);
+    }
+
+    [Fact]
     public void Randomization_can_be_replaced_and_read_back()
     {
         using var bridge = LocalBridge.StartInProcess(new ToyEnvFactory());

@@ -59,6 +59,18 @@ public sealed class StatsReply
 
     /// <summary>Clients with a batch of environments.</summary>
     [Key(7)] public int Sessions { get; set; }
+
+    /// <summary>Environment steps by every client since the bridge started (fields 0 to 5 count the asking client's batch).</summary>
+    [Key(8)] public long BridgeEnvSteps { get; set; }
+
+    /// <summary>Seconds spent inside every client's environment steps since the bridge started.</summary>
+    [Key(9)] public double BridgeStepSeconds { get; set; }
+
+    /// <summary>Episodes finished by every client since the bridge started.</summary>
+    [Key(10)] public long BridgeEpisodes { get; set; }
+
+    /// <summary>Clients the bridge serves at once.</summary>
+    [Key(11)] public int MaxSessions { get; set; }
 }
 
 /// <summary>Close (0x08): frees this client's environments. Closing without a batch is not an error.</summary>

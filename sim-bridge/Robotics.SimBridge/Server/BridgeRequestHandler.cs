@@ -17,6 +17,9 @@ internal sealed class BridgeRequestHandler : IDisposable
     private readonly List<BridgeSession> sessions = new();
     private readonly long startTimestamp = Stopwatch.GetTimestamp();
     private uint requestId;
+    private long bridgeEnvSteps;
+    private long bridgeStepTicks;
+    private long bridgeEpisodes;
 
     public BridgeRequestHandler(IBridgeEnvFactory factory, BridgeServerOptions options)
     {
@@ -201,7 +204,11 @@ internal sealed class BridgeRequestHandler : IDisposable
 
         long start = Stopwatch.GetTimestamp();
         session.Host.Env.Step(actions, session.Step);
-        session.StepTicks += Stopwatch.GetTimestamp() - start;
+        long ticks = Stopwatch.GetTimestamp() - start;
+        session.StepTicks += ticks;
+        bridgeStepTicks += ticks;
+        bridgeEnvSteps += spec.NumEnvs;
+        bridgeEpisodes += session.Step.Episodes.Count;
         session.BatchSteps++;
         session.EnvSteps += spec.NumEnvs;
         session.Episodes += session.Step.Episodes.Count;
@@ -269,6 +276,10 @@ internal sealed class BridgeRequestHandler : IDisposable
             Errors = Errors,
             UptimeSeconds = Stopwatch.GetElapsedTime(startTimestamp).TotalSeconds,
             Sessions = sessions.Count,
+            BridgeEnvSteps = bridgeEnvSteps,
+            BridgeStepSeconds = bridgeStepTicks / (double)Stopwatch.Frequency,
+            BridgeEpisodes = bridgeEpisodes,
+            MaxSessions = options.MaxSessions,
         });
 
     private ReadOnlySpan<byte> Close(BridgeSession? session)
