@@ -21,6 +21,7 @@ internal static class Program
     {
         yield return ContractCommand.Create();
         yield return SimBridgeCommand.Create();
+        yield return KeysCommand.Create();
         yield return BenchCommand.Create();
         yield return TrainCommand.Create();
         yield return ResumeCommand.Create();
