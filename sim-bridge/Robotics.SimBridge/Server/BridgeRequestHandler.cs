@@ -96,7 +96,7 @@ internal sealed class BridgeRequestHandler : IDisposable
         {
             if (authenticator.Authenticate(identity, request.ClientKey, request.Proof, out string key) is { } refused)
             {
-                return Error(BridgeErrorCode.Unauthorized, $"hello refused: {refused}");
+                return Error(BridgeErrorCode.Unauthorized, refused);
             }
 
             client += $" with key {key}";

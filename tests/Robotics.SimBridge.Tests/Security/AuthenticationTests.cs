@@ -33,7 +33,7 @@ public sealed class AuthenticationTests : IDisposable
         var reply = Send(Identity, Hello(Stranger, Identity, Now));
 
         Assert.Equal(BridgeErrorCode.Unauthorized, reply.Error);
-        Assert.Equal($"hello refused: client key {Stranger.PublicKeyZ85} is not allowed on this bridge; add it (the client's .pub line) to the bridge's --allow-clients file",
+        Assert.Equal($"client key {Stranger.PublicKeyZ85} is not allowed on this bridge; add it (the client's .pub line) to the bridge's --allow-clients file",
             reply.Message);
         Assert.Equal(BridgeErrorCode.Unauthorized, Send(Identity, Make()).Error);
         Assert.Equal(0, handler.Sessions);

@@ -83,7 +83,7 @@ public sealed class CurveBridgeTests : IDisposable
         var error = Assert.Throws<BridgeException>(() => BridgeClient.Open(bridge.Endpoint, Toy, Options(Stranger)));
 
         Assert.Equal(BridgeErrorCode.Unauthorized, error.Code);
-        Assert.Equal($"bridge {bridge.Endpoint} refused Hello: hello refused: client key {Stranger.PublicKeyZ85} is not allowed on this bridge; " +
+        Assert.Equal($"bridge {bridge.Endpoint} refused Hello: client key {Stranger.PublicKeyZ85} is not allowed on this bridge; " +
                      "add it (the client's .pub line) to the bridge's --allow-clients file (Unauthorized)", error.Message);
         using var allowed = BridgeClient.Open(bridge.Endpoint, Toy, Options(KnownKeys.Client));
         Assert.Equal(1, allowed.GetStats().Sessions);
