@@ -22,6 +22,7 @@ internal static class Program
         yield return ContractCommand.Create();
         yield return SimBridgeCommand.Create();
         yield return BridgesCommand.Create();
+        yield return KeysCommand.Create();
         yield return BenchCommand.Create();
         yield return TrainCommand.Create();
         yield return ResumeCommand.Create();

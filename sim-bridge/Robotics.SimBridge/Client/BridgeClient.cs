@@ -1,10 +1,12 @@
 using System.Diagnostics;
+using System.Security.Cryptography;
 using MessagePack;
 using NetMQ;
 using NetMQ.Sockets;
 using Robotics.Contract;
 using Robotics.Sim.Environments;
 using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Security;
 
 namespace Robotics.SimBridge.Client;
 
@@ -24,6 +26,7 @@ public sealed class BridgeClient : IVectorEnv
     private uint pendingReset;
     private EnvSpec? spec;
     private bool disposed;
+    private byte[]? identity;
 
     private BridgeClient(string endpoint, BridgeClientOptions options)
     {
@@ -31,6 +34,14 @@ public sealed class BridgeClient : IVectorEnv
         this.options = options;
         dealer = new DealerSocket();
         dealer.Options.Linger = TimeSpan.Zero;
+        if (options.Keys is { } keys)
+        {
+            identity = NewIdentity();
+            dealer.Options.Identity = identity;
+            dealer.Options.CurveServerKey = keys.BridgePublicKey;
+            dealer.Options.CurveCertificate = new NetMQCertificate(keys.Client.SecretKey, keys.Client.PublicKey);
+        }
+
         try
         {
             dealer.Connect(endpoint);
@@ -88,7 +99,14 @@ public sealed class BridgeClient : IVectorEnv
 
     public HelloReply Hello()
     {
-        uint id = Send(MessageType.Hello, new HelloRequest { Client = options.ClientName });
+        var hello = new HelloRequest { Client = options.ClientName };
+        if (options.Keys is { } keys)
+        {
+            hello.ClientKey = keys.Client.PublicKey;
+            hello.Proof = HelloProof.Create(keys.Client, keys.BridgePublicKey, identity!, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        }
+
+        uint id = Send(MessageType.Hello, hello);
         var reply = Deserialize<HelloReply>(Receive(MessageType.HelloReply, id, Deadline(options.Timeout)));
         if (reply.ProtocolVersion != BridgeProtocol.Version)
         {
@@ -290,7 +308,10 @@ public sealed class BridgeClient : IVectorEnv
 
     private BridgeException NotAnswering(MessageType type, string what) =>
         new($"bridge {Endpoint} {what} {RequestName(type)} within {FormatSeconds(type == MessageType.SpecReply ? options.MakeTimeout : options.Timeout)}: " +
-            $"is it running? Start one with `robotics sim-bridge --bind {Endpoint}`, or raise the client timeout if it is only slow.")
+            $"is it running? Start one with `robotics sim-bridge --bind {Endpoint}`, or raise the client timeout if it is only slow." +
+            (options.Keys is null
+                ? " A bridge with keys stays silent to a client without them (--bridge-key, --client-key)."
+                : " A bridge stays silent to a client with keys when it has none, or when --bridge-key is not its public key."))
         {
             Endpoint = Endpoint,
             TimedOut = true,
@@ -310,6 +331,14 @@ public sealed class BridgeClient : IVectorEnv
 
     private BridgeException Malformed(string what, Exception e) =>
         new($"bridge {Endpoint} sent a malformed {what}: {e.Message}", e) { Endpoint = Endpoint };
+
+    /// <summary>A random routing identity: it is what ties requests to the authenticated Hello, so nobody may guess it.</summary>
+    private static byte[] NewIdentity()
+    {
+        var id = RandomNumberGenerator.GetBytes(HelloProof.MinIdentityLength);
+        id[0] |= 0x80; // identities starting with a zero byte are ZeroMQ's own
+        return id;
+    }
 
     private static string RequestName(MessageType type) =>
         ((MessageType)((byte)type & ~MessageTypes.ReplyBit)).ToString();

@@ -1,3 +1,5 @@
+using Robotics.SimBridge.Security;
+
 namespace Robotics.SimBridge.Client;
 
 /// <summary>How a client waits for its bridge.</summary>
@@ -11,6 +13,12 @@ public sealed record BridgeClientOptions
 
     /// <summary>Longest wait for Close when the client is disposed; the bridge frees an idle batch on its own later.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// The bridge's public key and this client's key pair, for a bridge with keys: the client then speaks CURVE, uses a
+    /// random routing identity and proves its key in Hello. Null for bridges without keys (loopback).
+    /// </summary>
+    public CurveClientKeys? Keys { get; init; }
 
     /// <summary>Shown in the bridge's log.</summary>
     public string ClientName { get; init; } = $"pid {Environment.ProcessId}";

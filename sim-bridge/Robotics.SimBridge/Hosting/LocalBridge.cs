@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Robotics.SimBridge.Client;
+using Robotics.SimBridge.Security;
 using Robotics.SimBridge.Server;
 
 namespace Robotics.SimBridge.Hosting;
@@ -62,12 +63,14 @@ public sealed class LocalBridge : IDisposable
     /// reads the endpoint it bound from its first line, and waits until it answers a Hello.
     /// </summary>
     /// <param name="executable">The robotics program, e.g. <see cref="Environment.ProcessPath"/>; or "dotnet" with robotics.dll as a leading argument.</param>
+    /// <param name="helloKeys">The keys to say Hello with, when <paramref name="extraArguments"/> give the bridge keys.</param>
     public static LocalBridge StartProcess(
         string executable,
         IEnumerable<string>? leadingArguments = null,
         IEnumerable<string>? extraArguments = null,
         TimeSpan? startTimeout = null,
-        Action<string>? log = null)
+        Action<string>? log = null,
+        CurveClientKeys? helloKeys = null)
     {
         var timeout = startTimeout ?? TimeSpan.FromSeconds(30);
         var start = new ProcessStartInfo(executable)
@@ -123,7 +126,7 @@ public sealed class LocalBridge : IDisposable
         try
         {
             string endpoint = ReadEndpoint(firstLine.Task, child, timeout, executable, stderr);
-            using (BridgeClient.Connect(endpoint, new BridgeClientOptions { Timeout = timeout }))
+            using (BridgeClient.Connect(endpoint, new BridgeClientOptions { Timeout = timeout, Keys = helloKeys }))
             {
             }
 

@@ -38,4 +38,7 @@ public enum BridgeErrorCode
 
     /// <summary>The environment failed while handling the request.</summary>
     Internal = 12,
+
+    /// <summary>A bridge with keys refused the client's Hello (key not allowed, bad or stale proof), or a request came before an accepted Hello.</summary>
+    Unauthorized = 13,
 }

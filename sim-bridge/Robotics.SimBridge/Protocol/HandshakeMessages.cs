@@ -2,7 +2,10 @@ using MessagePack;
 
 namespace Robotics.SimBridge.Protocol;
 
-/// <summary>Hello (0x01): asks the bridge who it is; needs no environment. Used to wait until a bridge answers.</summary>
+/// <summary>
+/// Hello (0x01): asks the bridge who it is; needs no environment. Used to wait until a bridge answers. On a bridge with
+/// keys it also authenticates the client, and must come before any other request.
+/// </summary>
 [MessagePackObject]
 public sealed class HelloRequest
 {
@@ -10,6 +13,12 @@ public sealed class HelloRequest
 
     /// <summary>Free text for the bridge's log, e.g. "trainer pid 1234".</summary>
     [Key(1)] public string Client { get; set; } = "";
+
+    /// <summary>The client's CURVE public key (32 bytes); only for a bridge with keys, nil otherwise.</summary>
+    [Key(2)] public byte[]? ClientKey { get; set; }
+
+    /// <summary>Proof that the client holds <see cref="ClientKey"/>'s secret key, see <see cref="Security.HelloProof"/>; nil without keys.</summary>
+    [Key(3)] public byte[]? Proof { get; set; }
 }
 
 /// <summary>HelloReply (0x81).</summary>

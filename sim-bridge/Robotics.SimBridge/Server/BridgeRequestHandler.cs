@@ -16,15 +16,18 @@ internal sealed class BridgeRequestHandler : IDisposable
     private readonly FrameBuffer reply = new();
     private readonly List<BridgeSession> sessions = new();
     private readonly long startTimestamp = Stopwatch.GetTimestamp();
+    private readonly ClientAuthenticator? authenticator;
     private uint requestId;
     private long bridgeEnvSteps;
     private long bridgeStepTicks;
     private long bridgeEpisodes;
 
-    public BridgeRequestHandler(IBridgeEnvFactory factory, BridgeServerOptions options)
+    /// <param name="unixSeconds">The clock that Hello proofs are checked against (tests set it); the system clock by default.</param>
+    public BridgeRequestHandler(IBridgeEnvFactory factory, BridgeServerOptions options, Func<long>? unixSeconds = null)
     {
         this.factory = factory;
         this.options = options;
+        authenticator = options.Keys is { } keys ? new ClientAuthenticator(keys, unixSeconds) : null;
     }
 
     public long Errors { get; private set; }
@@ -47,11 +50,19 @@ internal sealed class BridgeRequestHandler : IDisposable
             session.LastUsedTimestamp = Stopwatch.GetTimestamp();
         }
 
+        // A session exists only for a client that was authenticated, so stepping costs no further check.
+        if (authenticator is not null && session is null && header.Type != MessageType.Hello && !authenticator.IsAuthenticated(identity))
+        {
+            return Error(BridgeErrorCode.Unauthorized,
+                $"{ClientText.Cap(header.Type.ToString(), 20)} before an accepted Hello: this bridge has keys, and every client authenticates with Hello first " +
+                "(docs/sim-bridge-protocol.md, \"Authentication\")");
+        }
+
         try
         {
             return header.Type switch
             {
-                MessageType.Hello => Hello(Deserialize<HelloRequest>(header.Type, body)),
+                MessageType.Hello => Hello(identity, Deserialize<HelloRequest>(header.Type, body)),
                 MessageType.Make => Make(identity, session, Deserialize<MakeRequest>(header.Type, body)),
                 MessageType.Reset => Reset(session, Deserialize<ResetRequest>(header.Type, body)),
                 MessageType.Step => Step(session, body),
@@ -76,14 +87,25 @@ internal sealed class BridgeRequestHandler : IDisposable
         }
     }
 
-    private ReadOnlySpan<byte> Hello(HelloRequest request)
+    private ReadOnlySpan<byte> Hello(ReadOnlySpan<byte> identity, HelloRequest request)
     {
         if (request.ProtocolVersion != BridgeProtocol.Version)
         {
             return VersionMismatch(request.ProtocolVersion);
         }
 
-        Log($"hello from {(string.IsNullOrEmpty(request.Client) ? "a client" : ClientText.Quote(request.Client))}");
+        string client = string.IsNullOrEmpty(request.Client) ? "a client" : ClientText.Quote(request.Client);
+        if (authenticator is not null)
+        {
+            if (authenticator.Authenticate(identity, request.ClientKey, request.Proof, out string key) is { } refused)
+            {
+                return Error(BridgeErrorCode.Unauthorized, refused);
+            }
+
+            client += $" with key {key}";
+        }
+
+        Log($"hello from {client}");
         return reply.Write(MessageType.HelloReply, requestId, new HelloReply
         {
             Bridge = options.BridgeName,

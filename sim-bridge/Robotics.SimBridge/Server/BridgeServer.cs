@@ -40,6 +40,13 @@ public sealed class BridgeServer : IDisposable
         router.Options.Linger = TimeSpan.Zero;
         router.Options.RouterHandover = true; // a client that reconnects with the same identity takes its slot over
         router.Options.MaxMsgSize = options.MaxFrameBytes; // checked against the frame's length header, before allocating
+        if (options.Keys is { } keys)
+        {
+            // Over TCP and IPC; ZeroMQ applies no security mechanism to inproc:// peers, which are this process.
+            router.Options.CurveServer = true;
+            router.Options.CurveCertificate = new NetMQCertificate(keys.Bridge.SecretKey, keys.Bridge.PublicKey);
+        }
+
         Endpoint = BindEndpoint(router, bindEndpoint);
         foreach (var extra in options.AlsoBind)
         {

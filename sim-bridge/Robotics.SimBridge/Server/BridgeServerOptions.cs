@@ -1,3 +1,5 @@
+using Robotics.SimBridge.Security;
+
 namespace Robotics.SimBridge.Server;
 
 /// <summary>How a bridge serves its clients.</summary>
@@ -38,6 +40,13 @@ public sealed record BridgeServerOptions
     /// serve their own user only, like the trainer's local bridges; others say only that the task failed and log why.
     /// </summary>
     public bool ExplainTaskErrors { get; init; }
+
+    /// <summary>
+    /// The bridge's key pair and the public keys of the clients it serves: with them the bridge speaks CURVE (encrypted,
+    /// and only to clients that know its public key) and serves only clients whose Hello proves an allowed key. Null
+    /// serves anyone who reaches the endpoint, for loopback bridges.
+    /// </summary>
+    public CurveServerKeys? Keys { get; init; }
 
     /// <summary>Where connection and error events are written; null for silence.</summary>
     public Action<string>? Log { get; init; }

@@ -3,6 +3,7 @@ using System.Runtime.InteropServices;
 using NetMQ;
 using Robotics.SimBridge;
 using Robotics.SimBridge.Hosting;
+using Robotics.SimBridge.Security;
 using Robotics.SimBridge.Server;
 using Robotics.SimBridge.Tasks;
 
@@ -50,14 +51,22 @@ internal static class SimBridgeCommand
             Description = "send clients the loader's message when a served task cannot be made (it may quote the task's files); for a bridge that serves only its own user",
         };
 
+        var curveKey = new Option<string?>("--curve-key")
+        {
+            Description = "this bridge's secret key file (from `robotics keys --out NAME`): traffic is encrypted with CURVE and only clients on --allow-clients are served",
+        };
+        var allowClients = new Option<string?>("--allow-clients")
+        {
+            Description = "file of the client public keys this bridge serves, one Z85 key per line (the clients' .pub lines; # starts a comment line)",
+        };
         var insecure = new Option<bool>("--insecure")
         {
-            Description = "allow binding beyond loopback: INSECURE, anyone who reaches the port can use the bridge and read its traffic",
+            Description = "allow binding beyond loopback without keys: INSECURE, anyone who reaches the port can use the bridge and read its traffic",
         };
 
         var command = new Command("sim-bridge", "Serve batches of simulated environments to trainers over NetMQ (see docs/sim-bridge-protocol.md).")
         {
-            bind, envs, threads, stopOnStdinEof, quiet, tasks, maxFrameBytes, explainTaskErrors, insecure,
+            bind, envs, threads, stopOnStdinEof, quiet, tasks, maxFrameBytes, explainTaskErrors, curveKey, allowClients, insecure,
         };
         command.SetAction(parse => Serve(
             parse.GetValue(bind)!,
@@ -68,19 +77,34 @@ internal static class SimBridgeCommand
             parse.GetValue(tasks) ?? [],
             parse.GetValue(maxFrameBytes),
             parse.GetValue(explainTaskErrors),
+            parse.GetValue(curveKey),
+            parse.GetValue(allowClients),
             parse.GetValue(insecure)));
         return command;
     }
 
-    private static int Serve(string endpoint, int envs, int threads, bool stopOnStdinEof, bool quiet, string[] taskFolders, long maxFrameBytes, bool explainTaskErrors, bool insecure)
+    private static int Serve(string endpoint, int envs, int threads, bool stopOnStdinEof, bool quiet, string[] taskFolders, long maxFrameBytes,
+        bool explainTaskErrors, string? curveKey, string? allowClients, bool insecure)
     {
-        if (!BindScope.IsLoopbackOnly(endpoint))
+        CurveServerKeys? keys;
+        try
+        {
+            keys = LoadKeys(curveKey, allowClients);
+        }
+        catch (BridgeException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return 2;
+        }
+
+        if (keys is null && !BindScope.IsLoopbackOnly(endpoint))
         {
             if (!insecure)
             {
                 Console.Error.WriteLine(
-                    $"--bind {endpoint} reaches beyond this machine, and the bridge has no authentication or encryption: anyone who reaches the port could use it. " +
-                    "Bind tcp://127.0.0.1:PORT and tunnel to it (e.g. ssh -L), or add --insecure on a network you trust");
+                    $"--bind {endpoint} reaches beyond this machine, and without keys the bridge has no authentication or encryption: anyone who reaches the port could use it. " +
+                    "Give it keys (--curve-key BRIDGE.key --allow-clients FILE, see `robotics keys`), bind tcp://127.0.0.1:PORT and tunnel to it (e.g. ssh -L), " +
+                    "or add --insecure on a network you trust");
                 return 2;
             }
 
@@ -133,8 +157,14 @@ internal static class SimBridgeCommand
             DefaultNumEnvs = envs,
             MaxFrameBytes = maxFrameBytes,
             ExplainTaskErrors = explainTaskErrors,
+            Keys = keys,
             Log = quiet ? null : line => Console.Error.WriteLine($"[sim-bridge] {line}"),
         };
+        if (keys is not null && !quiet)
+        {
+            Console.Error.WriteLine($"[sim-bridge] CURVE: public key {keys.Bridge.PublicKeyZ85}, serving {keys.AllowedClients.Count} allowed client key(s)");
+        }
+
         try
         {
             using (var server = new BridgeServer(new SimEnvFactory(threads, served), options))
@@ -164,5 +194,23 @@ internal static class SimBridgeCommand
             context.Cancel = true;
             stop.Cancel();
         }
+    }
+
+    /// <summary>Both key options or neither: a bridge with a key pair but no allow list would serve no one, and the reverse cannot encrypt.</summary>
+    private static CurveServerKeys? LoadKeys(string? curveKey, string? allowClients)
+    {
+        if (curveKey is null && allowClients is null)
+        {
+            return null;
+        }
+
+        if (curveKey is null || allowClients is null)
+        {
+            throw new BridgeException(curveKey is null
+                ? "--allow-clients needs --curve-key BRIDGE.key too (make a pair with `robotics keys --out BRIDGE`)"
+                : "--curve-key needs --allow-clients FILE too: a file with the public key (.pub line) of every client to serve");
+        }
+
+        return new CurveServerKeys(KeyFiles.ReadSecret(curveKey, "--curve-key"), KeyFiles.ReadAllowList(allowClients));
     }
 }

@@ -10,7 +10,7 @@ using Robotics.Training.Runner;
 
 namespace Robotics.Cli.Commands;
 
-/// <summary><c>robotics train --config FILE [--out DIR] [--seed N] [--total-steps N] [--bridge ENDPOINT ...]</c>.</summary>
+/// <summary><c>robotics train --config FILE [--out DIR] [--seed N] [--total-steps N] [--bridge ENDPOINT ...] [--bridge-key KEY --client-key FILE]</c>.</summary>
 internal static class TrainCommand
 {
     public static Command Create()
@@ -20,11 +20,13 @@ internal static class TrainCommand
         var seed = new Option<int?>("--seed") { Description = "seed for torch and the environments (overrides the config)" };
         var totalSteps = new Option<long?>("--total-steps") { Description = "environment steps to train for (overrides the config)" };
         var bridges = TrainingCli.BridgeOption();
+        var bridgeKey = TrainingCli.BridgeKeyOption();
+        var clientKey = TrainingCli.ClientKeyOption();
         var inProcess = TrainingCli.InProcessOption();
 
         var command = new Command("train", "Train a policy with the algorithm the config names; writes a run folder with metrics, checkpoints and the final policy.")
         {
-            config, output, seed, totalSteps, bridges, inProcess,
+            config, output, seed, totalSteps, bridges, bridgeKey, clientKey, inProcess,
         };
         command.SetAction(parse => TrainingCli.Guard(() =>
         {
@@ -33,6 +35,7 @@ internal static class TrainCommand
             {
                 Seed = parse.GetValue(seed) ?? loaded.Seed,
                 TotalSteps = parse.GetValue(totalSteps) ?? loaded.TotalSteps,
+                BridgeKeys = TrainingCli.BridgeKeys(loaded.BridgeKeys, parse.GetValue(bridgeKey), parse.GetValue(clientKey)),
             };
             TrainingConfigFile.Validate(loaded, parse.GetValue(config)!.FullName);
             string runDir = parse.GetValue(output)?.FullName ?? Path.Combine("runs", loaded.ResolvedRunName);
@@ -56,6 +59,20 @@ internal static class TrainingCli
         Description = "endpoint of a running sim bridge (repeat for several); without it, local bridges are started, one per core",
         AllowMultipleArgumentsPerToken = true,
     };
+
+    public static Option<string?> BridgeKeyOption() => new("--bridge-key")
+    {
+        Description = "public key of bridges started with keys: 40 Z85 characters or the bridge's .pub file (overrides bridge_keys.server_key)",
+    };
+
+    public static Option<string?> ClientKeyOption() => new("--client-key")
+    {
+        Description = "this host's secret key file (from `robotics keys`), whose public key the bridges allow (overrides bridge_keys.client_key)",
+    };
+
+    /// <summary>The config's bridge keys with the command line's in their place where given.</summary>
+    public static BridgeKeysOptions BridgeKeys(BridgeKeysOptions config, string? bridgeKey, string? clientKey) =>
+        new() { ServerKey = bridgeKey ?? config.ServerKey, ClientKey = clientKey ?? config.ClientKey };
 
     public static Option<bool> InProcessOption() => new("--in-process")
     {

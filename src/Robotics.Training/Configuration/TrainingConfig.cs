@@ -36,6 +36,9 @@ public sealed record TrainingConfig
     /// <summary>Local bridges to start when none is named; 0 means one per core.</summary>
     public int LocalBridges { get; init; }
 
+    /// <summary>Keys for remote bridges started with keys (robotics sim-bridge --curve-key); unused for local bridges.</summary>
+    public BridgeKeysOptions BridgeKeys { get; init; } = new();
+
     public PolicyOptions Policy { get; init; } = new();
     public NormalizationOptions Normalization { get; init; } = new();
     public PpoOptions Ppo { get; init; } = new();
@@ -49,6 +52,16 @@ public sealed record TrainingConfig
 
     [YamlIgnore]
     public string ResolvedRunName => string.IsNullOrWhiteSpace(RunName) ? $"{Task}-{Algorithm}-seed{Seed}" : RunName!;
+}
+
+/// <summary>The keys a trainer uses with remote bridges that have keys; both or neither.</summary>
+public sealed record BridgeKeysOptions
+{
+    /// <summary>The bridges' public key: 40 Z85 characters, or the path of the bridge's .pub file.</summary>
+    public string? ServerKey { get; init; }
+
+    /// <summary>Path of this host's secret key file (NAME.key from robotics keys); its public key must be on the bridges' allow list.</summary>
+    public string? ClientKey { get; init; }
 }
 
 /// <summary>The networks: Gaussian policy with a state-independent log-std and a separate value network.</summary>

@@ -63,6 +63,8 @@ public static class TrainingConfigFile
         Require(c.Device is "cpu" or "cuda", "device", $"expected cpu or cuda, got '{c.Device}'");
         Require(c.TorchThreads > 0, "torch_threads", $"must be positive, got {c.TorchThreads}");
         Require(c.LocalBridges >= 0, "local_bridges", $"must be 0 (one per core) or more, got {c.LocalBridges}");
+        Require(c.BridgeKeys.ServerKey is null == c.BridgeKeys.ClientKey is null, c.BridgeKeys.ServerKey is null ? "bridge_keys.server_key" : "bridge_keys.client_key",
+            "bridge_keys needs both server_key (the bridges' public key or .pub file) and client_key (this host's .key file), or neither");
         Require(c.Policy.HiddenSizes.Count > 0 && c.Policy.HiddenSizes.All(h => h > 0), "policy.hidden_sizes",
             "expected a list of positive layer widths, e.g. [64, 64]");
         Require(c.Policy.Activation is "tanh" or "relu" or "elu", "policy.activation",

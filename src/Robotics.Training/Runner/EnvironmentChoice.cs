@@ -1,4 +1,6 @@
+using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;
+using Robotics.SimBridge.Security;
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
 
@@ -14,9 +16,21 @@ public static class EnvironmentChoice
     public static IEnvironmentSource For(TrainingConfig config, IReadOnlyList<string> bridges, bool inProcess, Func<LocalBridge> startLocalBridge, Action<string>? log = null)
     {
         var endpoints = bridges.Count > 0 ? bridges : config.Bridges;
-        if (endpoints.Count > 0) return BridgeEnvironmentSource.Remote(config.Task, endpoints, log: log);
+        if (endpoints.Count > 0) return BridgeEnvironmentSource.Remote(config.Task, endpoints, options: RemoteOptions(config.BridgeKeys), log: log);
         if (inProcess) return SimEnvironmentSource.ForTask(config.Task, threads: Environment.ProcessorCount);
         return BridgeEnvironmentSource.Local(config.Task, LocalBridgeCount(config), startLocalBridge, log: log);
+    }
+
+    /// <summary>How the trainer reaches remote bridges: over CURVE with its key pair when bridge_keys names one. Key problems are one line.</summary>
+    public static BridgeClientOptions RemoteOptions(BridgeKeysOptions keys)
+    {
+        if (keys.ServerKey is null || keys.ClientKey is null) return new BridgeClientOptions();
+        return new BridgeClientOptions
+        {
+            Keys = new CurveClientKeys(
+                KeyFiles.ReadPublic(keys.ServerKey, "bridge key (bridge_keys.server_key, --bridge-key)"),
+                KeyFiles.ReadSecret(keys.ClientKey, "client key (bridge_keys.client_key, --client-key)")),
+        };
     }
 
     /// <summary>local_bridges, or one per core; lowered until it divides num_envs so every bridge serves the same batch.</summary>

@@ -2,6 +2,7 @@ using CsCheck;
 using MessagePack;
 using Robotics.Sim.Environments;
 using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Security;
 using Robotics.SimBridge.Server;
 using Robotics.SimBridge.Tests.Fakes;
 
@@ -59,6 +60,34 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
         ];
 
         Damaged(valid).Sample(frame => AssertAnswered(frame), seed: Seed, iter: Inputs, threads: 1);
+    }
+
+    [Fact]
+    public void Damaged_Hellos_to_a_bridge_with_keys_get_a_well_formed_reply_and_authenticate_no_one()
+    {
+        var identity = Security.KnownKeys.Identity;
+        var valid = new HelloRequest
+        {
+            ClientKey = Security.KnownKeys.Client.PublicKey,
+            Proof = HelloProof.Create(Security.KnownKeys.Client, Security.KnownKeys.Bridge.PublicKey, identity, DateTimeOffset.UtcNow.ToUnixTimeSeconds()),
+        };
+        var options = new BridgeServerOptions { Keys = new CurveServerKeys(Security.KnownKeys.Bridge, [Security.KnownKeys.Client.PublicKey]) };
+
+        Damaged([Frame(MessageType.Hello, valid)]).Sample(frame =>
+        {
+            using var keyed = new BridgeRequestHandler(new ToyEnvFactory(), options);
+            var hello = keyed.Handle(identity, frame).ToArray();
+            Assert.True(FrameHeader.TryRead(hello, out var helloHeader, out _));
+            var make = keyed.Handle(identity, Frame(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1 })).ToArray();
+            Assert.True(FrameHeader.TryRead(make, out var makeHeader, out _));
+            if (helloHeader.Type == MessageType.HelloReply || makeHeader.Type != MessageType.Error)
+            {
+                // Only a change that leaves key and proof intact may pass (bytes after the MessagePack body, say).
+                var decoded = MessagePackSerializer.Deserialize<HelloRequest>(frame.AsMemory(FrameHeader.Size), BridgeProtocol.Options);
+                Assert.Equal(valid.ClientKey, decoded.ClientKey);
+                Assert.Equal(valid.Proof, decoded.Proof);
+            }
+        }, seed: Seed, iter: Inputs, threads: 1);
     }
 
     [Fact]

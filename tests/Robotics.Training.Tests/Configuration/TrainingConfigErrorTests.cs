@@ -24,6 +24,26 @@ public sealed class TrainingConfigErrorTests
     }
 
     [Fact]
+    public void Bridge_keys_need_both_the_bridge_key_and_the_client_key()
+    {
+        var error = Refused("task: cartpole-balance\nbridge_keys:\n  server_key: bridge.pub\n");
+
+        Assert.Equal("bridge_keys.client_key", error.Key);
+        Assert.Contains("bridge_keys needs both server_key", error.Message);
+        AssertOneLine(error);
+    }
+
+    [Fact]
+    public void Bridge_keys_are_read_as_written()
+    {
+        var config = TrainingConfigFile.Parse("task: cartpole-balance\nbridge_keys:\n  server_key: keys/bridge.pub\n  client_key: keys/trainer.key\n", "ok.yaml");
+
+        Assert.Equal(("keys/bridge.pub", "keys/trainer.key"), (config.BridgeKeys.ServerKey, config.BridgeKeys.ClientKey));
+        var again = TrainingConfigFile.Parse(TrainingConfigFile.ToYaml(config), "again.yaml");
+        Assert.Equal(config.BridgeKeys, again.BridgeKeys);
+    }
+
+    [Fact]
     public void An_unknown_key_names_itself_its_section_its_line_and_the_nearest_known_keys()
     {
         var error = Refused("task: cartpole-balance\nppo:\n  epochs: 4\n  learnin_rate: 0.001\n");

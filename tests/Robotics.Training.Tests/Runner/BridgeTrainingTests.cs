@@ -1,7 +1,9 @@
 using NetMQ;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;
+using Robotics.SimBridge.Security;
 using Robotics.SimBridge.Server;
+using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
 using Robotics.Training.Runner;
 using static Robotics.Training.Tests.Runner.RunnerTestKit;
@@ -67,6 +69,62 @@ public sealed class BridgeTrainingTests : IDisposable
         Assert.Contains("losses/policy_loss", one[0].Keys);
         for (int u = 0; u < one.Count; u++)
             Assert.Equal(one[u].OrderBy(kv => kv.Key), two[u].OrderBy(kv => kv.Key));
+    }
+
+    [Fact]
+    public void A_run_through_a_bridge_with_keys_learns_exactly_as_through_one_without()
+    {
+        string keys = TempRunDir();
+        var bridgeKeys = KeyFiles.WriteNewPair(Path.Combine(keys, "bridge"));
+        var trainerKeys = KeyFiles.WriteNewPair(Path.Combine(keys, "trainer"));
+        var bridgeLog = new List<string>();
+        using var secured = LocalBridge.StartInProcess(new SimEnvFactory(threads: 1), new BridgeServerOptions
+        {
+            Keys = new CurveServerKeys(bridgeKeys.Pair, [trainerKeys.Pair.PublicKey]),
+            Log = line => { lock (bridgeLog) bridgeLog.Add(line); },
+        });
+        using var open = LocalBridge.StartInProcess(new SimEnvFactory(threads: 1));
+        var config = SmallConfig(totalSteps: 4 * 128) with { Task = "cartpole-balance", NumEnvs = 4 };
+        var withKeys = config with
+        {
+            Bridges = [secured.Endpoint],
+            BridgeKeys = new BridgeKeysOptions { ServerKey = bridgeKeys.PublicFile, ClientKey = trainerKeys.SecretFile },
+        };
+
+        string securedRun = TempRunDir(), openRun = TempRunDir();
+        using (var source = EnvironmentChoice.For(withKeys, [], inProcess: false, () => throw new InvalidOperationException("no local bridges here")))
+        {
+            Assert.Equal(4, new TrainingRunner(withKeys, securedRun, source).Train(new Quiet(), resume: false).Iterations);
+        }
+
+        using (var source = EnvironmentChoice.For(config with { Bridges = [open.Endpoint] }, [], inProcess: false, () => throw new InvalidOperationException()))
+        {
+            new TrainingRunner(config, openRun, source).Train(new Quiet(), resume: false);
+        }
+
+        Assert.Contains(bridgeLog, line => line.Contains($"with key {trainerKeys.Pair.PublicKeyZ85}"));
+        foreach (string metric in new[] { "charts/episode_return_mean", "eval/return_mean", "losses/policy_loss", "losses/value_loss", "losses/approx_kl" })
+        {
+            Assert.Equal(Column(openRun, metric), Column(securedRun, metric));
+        }
+    }
+
+    [Fact]
+    public void A_missing_client_key_file_is_one_line_naming_the_option_and_the_fix()
+    {
+        var options = new BridgeKeysOptions { ServerKey = "r$]?G5O}bKhM?emC%9YjTR?kWN-cTl1&]RpI:m+f", ClientKey = "/nonexistent/trainer.key" };
+
+        var error = Assert.Throws<Robotics.SimBridge.BridgeException>(() => EnvironmentChoice.RemoteOptions(options));
+
+        Assert.Equal("client key (bridge_keys.client_key, --client-key) /nonexistent/trainer.key does not exist; make a pair with `robotics keys --out NAME`", error.Message);
+    }
+
+    private static List<string> Column(string runDir, string name)
+    {
+        var lines = File.ReadAllLines(new Robotics.Training.Checkpoints.RunFolder(runDir).Metrics);
+        int index = Array.IndexOf(lines[0].Split(','), name);
+        Assert.True(index >= 0, $"metrics.csv has no column {name}");
+        return lines.Skip(1).Select(line => line.Split(',')[index]).ToList();
     }
 
     public void Dispose() => NetMQConfig.Cleanup(block: false);
