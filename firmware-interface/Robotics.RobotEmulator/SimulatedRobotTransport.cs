@@ -32,12 +32,16 @@ public sealed class SimulatedRobotTransport : IRobotTransport
     private volatile bool _stopping;
     private uint _sequence;
 
-    public SimulatedRobotTransport(LoadedTask task, int seed = 0, TimeSpan? watchdogTimeout = null)
+    private readonly BaseMotionLog? _truth;
+
+    /// <param name="truthPath">Where to write the base's true motion each control period (<see cref="BaseMotionLog"/>); null for none.</param>
+    public SimulatedRobotTransport(LoadedTask task, int seed = 0, TimeSpan? watchdogTimeout = null, string? truthPath = null)
     {
         _task = task;
         var contract = task.RobotContract;
         _sim = new SimEnvironment(task, randomize: false);
         _sim.Reset(seed);
+        _truth = truthPath is null ? null : new BaseMotionLog(truthPath, _sim);
         _rules = new FirmwareRules(EmulatedRobotTask.Limits(contract, watchdogTimeout));
         _pendingTargets = new float[contract.Actuators.Count];
         _appliedTargets = new float[contract.Actuators.Count];
@@ -93,6 +97,7 @@ public sealed class SimulatedRobotTransport : IRobotTransport
         _stopping = true;
         _thread?.Join();
         Statistics.Connected = false;
+        _truth?.Dispose();
         _sim.Dispose();
     }
 
@@ -107,6 +112,7 @@ public sealed class SimulatedRobotTransport : IRobotTransport
             if (report.Code != FaultCode.None)
                 Statistics.LastFaultCode = (uint)report.Code;
             _sim.StepControlPeriod(_rules.Targets);
+            _truth?.Record(Micros() / 1e6);
             _sim.ReadState(_scratch);
             _scratch.Sequence = _sequence++;
             _scratch.DeviceTimeMicros = Micros();

@@ -87,14 +87,15 @@ internal static class RunCommand
 
     /// <summary>The links of the full command line: the robot program's, and the simulated robot.</summary>
     internal static RobotLinkCatalog Links() => RobotLinkCatalog.WithLoopback().AddSerial()
-        .Register("sim", "sim:ROBOT (a simulated robot, MuJoCo in wall-clock time)", (address, request) =>
+        .Register("sim", "sim:ROBOT[?truth=FILE] (a simulated robot, MuJoCo in wall-clock time; truth= logs the base's true velocity, height and tilt as CSV)", (address, request) =>
         {
-            address.RequireOnly();
+            address.RequireOnly("truth");
             var name = address.Target;
             var policy = request.Policy;
             // Start the simulated robot in the policy's own task when it is this robot's, so it starts as in training.
             var task = name == policy.Robot.Robot && TaskCatalog.IsTask(policy.Task) ? TaskCatalog.Load(policy.Task) : EmulatedRobotTask.Load(name);
-            return new RobotLinkMade(new SimulatedRobotTransport(task), task.RobotContract);
+            address.Parameters.TryGetValue("truth", out var truth);
+            return new RobotLinkMade(new SimulatedRobotTransport(task, truthPath: truth), task.RobotContract);
         });
 
     private static string LinkOf(string? link, string? port, int baud, string? sim, bool loopback)
