@@ -18,7 +18,7 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var target = new Argument<string>("run-or-checkpoint") { Description = "run folder (uses checkpoints/best.ckpt, else policy.ckpt, else last), a .ckpt file, or an exported .onnx model" };
+        var target = new Argument<string>("run-or-checkpoint") { Description = "run folder (uses checkpoints/best.ckpt, else policy.ckpt, else checkpoints/last.ckpt, else the newest checkpoints/update_*.ckpt), a .ckpt file, or an exported .onnx model" };
         var task = new Option<string?>("--task") { Description = "task to evaluate an .onnx model on (default: the task named in the model's contract)" };
         var episodes = new Option<int>("--episodes") { Description = "episodes to run (one per environment)", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "seed of the evaluation environments", DefaultValueFactory = _ => 12345 };
