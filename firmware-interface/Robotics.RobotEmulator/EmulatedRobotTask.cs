@@ -36,7 +36,7 @@ public static class EmulatedRobotTask
 
         var robots = TaskCatalog.KnownRobots();
         throw new ArgumentException(
-            $"no robot or task '{robotOrTask}'; known robots: {(robots.Count == 0 ? "(none)" : string.Join(", ", robots))}; known tasks: {string.Join(", ", TaskCatalog.KnownTasks())}; "
+            $"no robot or task '{robotOrTask}' (looked in {TaskCatalog.DescribeSearchPath()}); known robots: {(robots.Count == 0 ? "(none)" : string.Join(", ", robots))}; known tasks: {string.Join(", ", TaskCatalog.KnownTasks())}; "
             + $"or pass the path of a robot or task .yaml file (robots and tasks in other folders are found by name when {TaskCatalog.ConfigDirVariable} lists them)");
     }
 

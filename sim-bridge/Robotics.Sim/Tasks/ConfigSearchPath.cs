@@ -77,10 +77,10 @@ public sealed class ConfigSearchPath
         return files;
     }
 
-    /// <summary>Where <paramref name="kind"/> files were looked for, for error messages.</summary>
-    public string Describe(string kind)
+    /// <summary>Where <paramref name="kind"/> files were looked for (robots/ or tasks/ of each folder; all folders when null), for error messages.</summary>
+    public string Describe(string? kind = null)
     {
-        var places = Folders.Select(f => Path.Combine(f, kind)).ToList();
+        var places = Folders.Select(f => kind is null ? f : Path.Combine(f, kind)).ToList();
         places.AddRange(Missing.Select(m => $"{m} (named in {Variable}, does not exist)"));
         return places.Count == 0 ? "no configuration folder" : string.Join(", ", places);
     }

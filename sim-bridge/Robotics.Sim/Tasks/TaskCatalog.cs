@@ -41,6 +41,9 @@ public static class TaskCatalog
     /// <summary>True when <paramref name="name"/> is a robot name along the search path.</summary>
     public static bool IsRobot(string name) => !IsPath(name) && KnownRobots().Contains(name);
 
+    /// <summary>The configuration folders searched, for errors about a name that was not found.</summary>
+    public static string DescribeSearchPath() => ConfigSearchPath.FromEnvironment().Describe();
+
     /// <summary>The built-in configuration folder (holding robots/, tasks/ and training/), or null when none is found.</summary>
     public static string? BuiltInConfigDirectory() => ConfigSearchPath.BuiltInFolder();
 

@@ -72,7 +72,7 @@ internal static class ContractCommand
         if (TaskCatalog.IsRobot(target))
             return true;
         throw new ConfigException(target, "(name)",
-            $"no robot or task of that name; robots: {string.Join(", ", TaskCatalog.KnownRobots())}; tasks: {string.Join(", ", TaskCatalog.KnownTasks())}; or pass the path of a robot or task .yaml file");
+            $"no robot or task of that name (looked in {TaskCatalog.DescribeSearchPath()}); robots: {string.Join(", ", TaskCatalog.KnownRobots())}; tasks: {string.Join(", ", TaskCatalog.KnownTasks())}; or pass the path of a robot or task .yaml file");
     }
 
     private static void PrintJson(string json, bool hashOnly)
