@@ -155,7 +155,24 @@ public sealed class RobotDefinitionTests
         var e = Assert.Throws<ConfigException>(() => RobotDefinition.Parse("name: arm\nmjcf: x: y\n", File));
 
         Assert.Equal(File, e.File);
-        Assert.Contains("invalid YAML at line 2", e.Problem);
+        Assert.Contains("YAML syntax error at line 2", e.Problem);
+    }
+
+    [Fact]
+    public void An_indentation_error_leads_with_the_line_and_what_to_check_then_the_parser_s_words()
+    {
+        const string Misindented = "name: arm\nmjcf: arm.xml\njoints:\n  - name: shoulder\n     position: [0, 1]\n";
+
+        var e = Assert.Throws<ConfigException>(() => RobotDefinition.Parse(Misindented, File));
+
+        Assert.Equal(File, e.File);
+        Assert.StartsWith("YAML syntax error at line 5, column ", e.Problem);
+        int advice = e.Problem.IndexOf("check the indentation", StringComparison.Ordinal);
+        int detail = e.Problem.IndexOf("Parser detail: ", StringComparison.Ordinal);
+        Assert.True(advice > 0 && detail > advice, e.Problem);
+        Assert.True(e.Problem.Length > detail + "Parser detail: ".Length + 10, "the parser's own words follow: " + e.Problem);
+        Assert.DoesNotContain("(Line: ", e.Problem);
+        Assert.DoesNotContain('\n', e.Problem);
     }
 
     [Fact]
