@@ -8,27 +8,55 @@ namespace Robotics.RobotEmulator;
 /// <summary>Finds the simulation behind an emulated robot, and the firmware limits its contract implies.</summary>
 public static class EmulatedRobotTask
 {
+    /// <summary>An episode of a robot alone lasts this many control steps: hours at any control rate used here.</summary>
+    private const int RobotAloneEpisodeSteps = 1_000_000;
+
     /// <summary>
-    /// Loads the task to emulate: <paramref name="robotOrTask"/> names a task, or a robot, in which case the first
-    /// task of that robot in name order is used (its initial state decides where the robot starts).
+    /// Loads the task to emulate. <paramref name="robotOrTask"/> is a task or robot name, or the path of a task or
+    /// robot .yaml file (told apart by their keys). A robot runs in the first task of that robot in name order (its
+    /// initial state decides where the robot starts); a robot file, or a robot no known task uses, runs alone and
+    /// starts in the MJCF's initial pose.
     /// </summary>
     public static LoadedTask Load(string robotOrTask)
     {
-        if (TaskCatalog.IsTask(robotOrTask) || robotOrTask.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase))
+        if (TaskCatalog.IsPath(robotOrTask))
+            return TaskCatalog.IsRobotFile(robotOrTask) ? RobotAlone(TaskCatalog.LoadRobot(robotOrTask)) : TaskCatalog.Load(robotOrTask);
+        if (TaskCatalog.IsTask(robotOrTask))
             return TaskCatalog.Load(robotOrTask);
-
-        var configs = TaskCatalog.FindConfigDirectory();
-        foreach (var task in TaskCatalog.KnownTasks())
+        if (TaskCatalog.IsRobot(robotOrTask))
         {
-            var definition = TaskDefinition.Load(Path.Combine(configs!, "tasks", task + ".yaml"));
-            if (definition.Robot == robotOrTask)
-                return TaskCatalog.Load(task);
+            foreach (var (name, file) in TaskCatalog.TaskFiles().OrderBy(t => t.Name, StringComparer.Ordinal))
+            {
+                if (TaskDefinition.Load(file).Robot == robotOrTask)
+                    return TaskCatalog.Load(name);
+            }
+
+            return RobotAlone(TaskCatalog.LoadRobot(robotOrTask));
         }
 
         var robots = TaskCatalog.KnownRobots();
         throw new ArgumentException(
-            $"no task uses robot '{robotOrTask}'; known robots: {(robots.Count == 0 ? "(none)" : string.Join(", ", robots))}; or name a task: {string.Join(", ", TaskCatalog.KnownTasks())}");
+            $"no robot or task '{robotOrTask}' (looked in {TaskCatalog.DescribeSearchPath()}); known robots: {(robots.Count == 0 ? "(none)" : string.Join(", ", robots))}; known tasks: {string.Join(", ", TaskCatalog.KnownTasks())}; "
+            + $"or pass the path of a robot or task .yaml file (robots and tasks in other folders are found by name when {TaskCatalog.ConfigDirVariable} lists them)");
     }
+
+    /// <summary>
+    /// The robot with nothing but its MJCF: a task that observes the joint positions, never ends on its own and starts
+    /// in the MJCF's initial pose. An emulated robot only needs the physics; the task's terms are for training.
+    /// </summary>
+    public static LoadedTask RobotAlone(LoadedRobot robot)
+    {
+        ArgumentNullException.ThrowIfNull(robot);
+        string yaml = $"""
+            name: {Quoted(robot.Definition.Name + " (robot alone)")}
+            robot: {Quoted(robot.Definition.File)}
+            max_episode_steps: {RobotAloneEpisodeSteps}
+            observations: [joint_positions]
+            """;
+        return LoadedTask.Create(robot, TaskDefinition.Parse(yaml, robot.Definition.File));
+    }
+
+    private static string Quoted(string text) => "'" + text.Replace("'", "''", StringComparison.Ordinal) + "'";
 
     /// <summary>
     /// Command ranges from the contract; safe targets are zero (no effort, no velocity) clamped into each range.

@@ -7,7 +7,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        var root = new RootCommand("robotics: train policies in MuJoCo, export them to ONNX, and run them on robots.");
+        var root = new RootCommand("robotics: train policies in MuJoCo, export them to ONNX, and run them on robots. Robot and task names are looked up in the folders listed in ROBOTICS_CONFIG_DIR (colon-separated), then in the built-in configs/; a .yaml path works wherever a name does.");
         foreach (var command in Verbs())
         {
             root.Subcommands.Add(command);

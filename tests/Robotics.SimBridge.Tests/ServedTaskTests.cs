@@ -172,7 +172,7 @@ public sealed class ServedTaskTests : IDisposable
     private static readonly BridgeClientOptions Patient = new() { Timeout = TimeSpan.FromSeconds(30) };
 
     private static string CatalogueTask(string name) =>
-        Path.Combine(TaskCatalog.FindConfigDirectory() ?? throw new InvalidOperationException("no configs folder found"), "tasks", name + ".yaml");
+        Path.Combine(TaskCatalog.BuiltInConfigDirectory() ?? throw new InvalidOperationException("no configs folder found"), "tasks", name + ".yaml");
 
     private RawDealer.Reply Make(string task) => raw.Request(MessageType.Make, new MakeRequest { Task = task, NumEnvs = 1 });
 

@@ -43,7 +43,7 @@ public sealed class SimEnvironment : IDisposable
         Task = task;
         Model = task.NominalModel.Clone();
         Data = new MjData(Model);
-        Randomizer = new DomainRandomizer(task.NominalModel, Model, randomize ? task.Randomization.Clone() : new RandomizationConfig());
+        Randomizer = new DomainRandomizer(task.NominalModel, Model, randomize ? task.Randomization.Clone() : new RandomizationConfig(), task.TaskDefinition.File);
         terms = TaskTerms.Create(task, Model);
         builder = task.ObservationBuilder;
         context = new TermContext(Model, Data, task.Binding, task.ControlDt, task.TaskDefinition.CommandSize);

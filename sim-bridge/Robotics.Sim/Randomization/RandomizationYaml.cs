@@ -39,7 +39,7 @@ internal static class RandomizationYaml
         }
         catch (YamlException e)
         {
-            throw new ConfigException(file, Root, $"expected YAML, got a syntax error at line {e.Start.Line}: {e.Message}");
+            throw new ConfigException(file, Root, Robotics.Contract.Config.YamlSyntaxError.Describe(e));
         }
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" or "~" or "null" })
             return new RandomizationConfig();

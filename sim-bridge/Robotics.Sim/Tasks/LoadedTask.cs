@@ -30,6 +30,8 @@ public sealed class LoadedTask
         };
         ObservationBuilder = ObservationBuilder.ForSimulation(PolicyContract);
         Randomization = RandomizationConfig.Parse(task.Randomization ?? new YamlMappingNode(), task.File);
+        // Names the model lacks are the task file's mistake: report them here, with the file, not when an environment is made.
+        Randomization.Validate(model, task.File);
         InitialJoints = task.InitialState.Joints.Select(j => ResolveInitial(j, model, task, robot.Definition)).ToArray();
         var commandJoints = task.Commands.Select((c, i) => c.Joints
             .Select(name => RobotBinding.RequireOneDofJoint(model, name, task.File, $"commands[{i}].joints", robot.MjcfPath))

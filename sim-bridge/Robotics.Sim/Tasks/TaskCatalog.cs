@@ -1,23 +1,22 @@
 using Robotics.Contract;
+using Robotics.Contract.Config;
 using Robotics.Contract.Definitions;
 
 namespace Robotics.Sim.Tasks;
 
 /// <summary>
-/// Finds robot and task files by name. Names resolve to configs/robots/NAME.yaml and
-/// configs/tasks/NAME.yaml in the configuration folder: the one named by the environment variable
-/// ROBOTICS_CONFIG_DIR, else the first "configs" folder holding a "tasks" folder found walking up from
-/// the current directory, then from the program's directory. A value ending in .yaml or .yml, or
+/// Finds robot and task files by name: robots/NAME.yaml and tasks/NAME.yaml along the <see cref="ConfigSearchPath"/>
+/// (the folders in ROBOTICS_CONFIG_DIR, then the built-in configs folder). A value ending in .yaml or .yml, or
 /// containing a path separator, is a file path instead.
 /// </summary>
 public static class TaskCatalog
 {
-    public const string ConfigDirVariable = "ROBOTICS_CONFIG_DIR";
+    public const string ConfigDirVariable = ConfigSearchPath.Variable;
 
     /// <summary>Loads, checks and builds a task by name or path.</summary>
     public static LoadedTask Load(string nameOrPath, Terms.TermRegistry? terms = null)
     {
-        string file = ResolveFile(nameOrPath, "tasks", "task", KnownTasks);
+        string file = ResolveFile(nameOrPath, "tasks", "task");
         var task = TaskDefinition.Load(file);
         var robot = RobotDefinition.Load(ResolveRobotOfTask(task));
         return LoadedTask.Create(robot, task, terms);
@@ -25,43 +24,51 @@ public static class TaskCatalog
 
     /// <summary>Loads a robot by name or path and checks it against its MJCF.</summary>
     public static LoadedRobot LoadRobot(string nameOrPath) =>
-        LoadedRobot.Create(RobotDefinition.Load(ResolveFile(nameOrPath, "robots", "robot", KnownRobots)));
+        LoadedRobot.Create(RobotDefinition.Load(ResolveFile(nameOrPath, "robots", "robot")));
 
-    /// <summary>Task names in the configuration folder, sorted; empty when there is none.</summary>
-    public static IReadOnlyList<string> KnownTasks() => NamesIn("tasks");
+    /// <summary>Task names along the search path, sorted; empty when there is none.</summary>
+    public static IReadOnlyList<string> KnownTasks() => ConfigSearchPath.FromEnvironment().Names("tasks");
 
-    /// <summary>Robot names in the configuration folder, sorted; empty when there is none.</summary>
-    public static IReadOnlyList<string> KnownRobots() => NamesIn("robots");
+    /// <summary>Robot names along the search path, sorted; empty when there is none.</summary>
+    public static IReadOnlyList<string> KnownRobots() => ConfigSearchPath.FromEnvironment().Names("robots");
 
-    /// <summary>True when <paramref name="name"/> is a task in the configuration folder.</summary>
+    /// <summary>Every task file along the search path with its name (the first of each name), in search order.</summary>
+    public static IReadOnlyList<(string Name, string File)> TaskFiles() => ConfigSearchPath.FromEnvironment().Files("tasks");
+
+    /// <summary>True when <paramref name="name"/> is a task name along the search path.</summary>
     public static bool IsTask(string name) => !IsPath(name) && KnownTasks().Contains(name);
 
-    /// <summary>The configuration folder (holding robots/ and tasks/), or null when none is found.</summary>
-    public static string? FindConfigDirectory()
-    {
-        string? fromEnvironment = Environment.GetEnvironmentVariable(ConfigDirVariable);
-        if (!string.IsNullOrWhiteSpace(fromEnvironment))
-            return Path.GetFullPath(fromEnvironment);
-        return SearchUp(Directory.GetCurrentDirectory()) ?? SearchUp(AppContext.BaseDirectory);
-    }
+    /// <summary>True when <paramref name="name"/> is a robot name along the search path.</summary>
+    public static bool IsRobot(string name) => !IsPath(name) && KnownRobots().Contains(name);
 
-    private static string? SearchUp(string start)
-    {
-        for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-        {
-            string candidate = Path.Combine(dir.FullName, "configs");
-            if (Directory.Exists(Path.Combine(candidate, "tasks")))
-                return candidate;
-        }
-        return null;
-    }
+    /// <summary>The configuration folders searched, for errors about a name that was not found.</summary>
+    public static string DescribeSearchPath() => ConfigSearchPath.FromEnvironment().Describe();
 
-    private static bool IsPath(string nameOrPath) =>
+    /// <summary>The built-in configuration folder (holding robots/, tasks/ and training/), or null when none is found.</summary>
+    public static string? BuiltInConfigDirectory() => ConfigSearchPath.BuiltInFolder();
+
+    /// <summary>True when <paramref name="nameOrPath"/> names a file rather than a catalogue entry.</summary>
+    public static bool IsPath(string nameOrPath) =>
         nameOrPath.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
         || nameOrPath.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
         || nameOrPath.Contains('/') || nameOrPath.Contains(Path.DirectorySeparatorChar);
 
-    private static string ResolveFile(string nameOrPath, string folder, string what, Func<IReadOnlyList<string>> known)
+    /// <summary>
+    /// Whether a .yaml file is a robot (it has <c>mjcf:</c>) or a task (it has <c>robot:</c>); anything else is
+    /// a <see cref="ConfigException"/> saying what each kind needs.
+    /// </summary>
+    public static bool IsRobotFile(string path)
+    {
+        var root = ConfigFile.Load(path);
+        if (root.Has("mjcf"))
+            return true;
+        if (root.Has("robot"))
+            return false;
+        throw new ConfigException(root.File, "(document)",
+            "neither a robot file (it would have 'mjcf:') nor a task file (it would have 'robot:'); see docs/robots-and-tasks.md");
+    }
+
+    private static string ResolveFile(string nameOrPath, string folder, string what)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(nameOrPath);
         if (IsPath(nameOrPath))
@@ -70,21 +77,20 @@ public static class TaskCatalog
             return File.Exists(path) ? path : throw new ConfigException(path, "(file)", $"{what} file not found");
         }
 
-        string? configs = FindConfigDirectory();
-        if (configs is null)
+        var search = ConfigSearchPath.FromEnvironment();
+        if (search.Find(folder, nameOrPath) is { } file)
+            return file;
+        if (search.Folders.Count == 0)
             throw new ConfigException(nameOrPath, "(name)",
                 $"no configuration folder found to look up {what} '{nameOrPath}': set {ConfigDirVariable} to a folder with robots/ and tasks/, run from inside the repository, or pass a path to a .yaml file");
-        string file = Path.Combine(configs, folder, nameOrPath + ".yaml");
-        if (File.Exists(file))
-            return file;
-        var names = known();
-        throw new ConfigException(file, "(name)",
-            $"unknown {what} '{nameOrPath}'; known {what}s: {(names.Count == 0 ? "(none)" : string.Join(", ", names))}");
+        var names = search.Names(folder);
+        throw new ConfigException(Path.Combine(search.Folders[0], folder, nameOrPath + ".yaml"), "(name)",
+            $"unknown {what} '{nameOrPath}' (looked in {search.Describe(folder)}); known {what}s: {(names.Count == 0 ? "(none)" : string.Join(", ", names))}; or pass the path of a {what} .yaml file");
     }
 
     /// <summary>
     /// The robot file of a task: a path relative to the task file, or a name looked up first in a robots/
-    /// folder beside the task's folder, then in the configuration folder.
+    /// folder beside the task's folder, then along the search path.
     /// </summary>
     private static string ResolveRobotOfTask(TaskDefinition task)
     {
@@ -98,23 +104,11 @@ public static class TaskCatalog
         string sibling = Path.GetFullPath(Path.Combine(taskDir, "..", "robots", task.Robot + ".yaml"));
         if (File.Exists(sibling))
             return sibling;
-        string? configs = FindConfigDirectory();
-        string? fromCatalog = configs is null ? null : Path.Combine(configs, "robots", task.Robot + ".yaml");
-        if (fromCatalog is not null && File.Exists(fromCatalog))
-            return fromCatalog;
-        var names = KnownRobots();
+        var search = ConfigSearchPath.FromEnvironment();
+        if (search.Find("robots", task.Robot) is { } fromSearchPath)
+            return fromSearchPath;
+        var names = search.Names("robots");
         throw task.RobotValue.Error(
-            $"unknown robot '{task.Robot}' (looked for {sibling}{(fromCatalog is null ? "" : " and " + fromCatalog)}); known robots: {(names.Count == 0 ? "(none)" : string.Join(", ", names))}");
-    }
-
-    private static IReadOnlyList<string> NamesIn(string folder)
-    {
-        string? configs = FindConfigDirectory();
-        if (configs is null || !Directory.Exists(Path.Combine(configs, folder)))
-            return [];
-        return Directory.EnumerateFiles(Path.Combine(configs, folder), "*.yaml")
-            .Select(f => Path.GetFileNameWithoutExtension(f))
-            .Order(StringComparer.Ordinal)
-            .ToArray();
+            $"unknown robot '{task.Robot}' (looked for {sibling}, then in {search.Describe("robots")}); known robots: {(names.Count == 0 ? "(none)" : string.Join(", ", names))}");
     }
 }

@@ -5,7 +5,8 @@ namespace Robotics.SimBridge.Tasks;
 
 /// <summary>
 /// The task files a bridge's operator offers: those in the folders given on its command line (in that order),
-/// then the built-in catalogue (configs/tasks). A client names a task relative to these folders, never by an
+/// then the catalogue: the tasks/ folder of each folder in ROBOTICS_CONFIG_DIR, then the built-in configs/tasks.
+/// A client names a task relative to these folders, never by an
 /// arbitrary path: no absolute paths, no "..", only regular files (no FIFOs or devices), no symlink leading out
 /// of its folder, and no file above <see cref="MaxFileBytes"/>.
 /// </summary>
@@ -28,7 +29,7 @@ public sealed class ServedTasks
     public IReadOnlyList<string> Folders => folders;
 
     /// <summary>
-    /// <paramref name="extraFolders"/> (each must exist) followed by the catalogue's tasks folder when there is one.
+    /// <paramref name="extraFolders"/> (each must exist) followed by the catalogue's tasks folders (<see cref="ConfigSearchPath"/>).
     /// Throws <see cref="BridgeException"/> naming a folder that cannot be served.
     /// </summary>
     public static ServedTasks From(IEnumerable<string> extraFolders)
@@ -45,16 +46,18 @@ public sealed class ServedTasks
             list.Add(real);
         }
 
-        string? catalogue = TaskCatalog.FindConfigDirectory();
-        if (catalogue is not null && UnixFiles.RealPath(Path.Combine(catalogue, "tasks")) is { } tasks && !list.Contains(tasks))
+        foreach (string catalogue in ConfigSearchPath.FromEnvironment().Folders)
         {
-            list.Add(tasks);
+            if (UnixFiles.RealPath(Path.Combine(catalogue, "tasks")) is { } tasks && Directory.Exists(tasks) && !list.Contains(tasks))
+            {
+                list.Add(tasks);
+            }
         }
 
         return new ServedTasks(list);
     }
 
-    /// <summary>Only the built-in catalogue.</summary>
+    /// <summary>Only the catalogue.</summary>
     public static ServedTasks CatalogueOnly() => From([]);
 
     /// <summary>

@@ -1,3 +1,5 @@
+using Robotics.Sim.Tasks;
+
 namespace Robotics.SimBridge.Tasks;
 
 /// <summary>
@@ -12,8 +14,5 @@ public static class TaskOnBridge
     /// <summary>The folder a bridge must serve for <paramref name="task"/>; null for a catalogue name.</summary>
     public static string? Folder(string task) => IsFile(task) ? Path.GetDirectoryName(Path.GetFullPath(task)) : null;
 
-    private static bool IsFile(string task) =>
-        task.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase)
-        || task.EndsWith(".yml", StringComparison.OrdinalIgnoreCase)
-        || task.Contains('/');
+    private static bool IsFile(string task) => TaskCatalog.IsPath(task);
 }

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using Robotics.Contract;
-using Robotics.Contract.Config;
 using Robotics.Sim.Tasks;
 
 namespace Robotics.Cli.Commands;
@@ -63,17 +62,17 @@ internal static class ContractCommand
         }
     }
 
-    /// <summary>A robot file has an mjcf key; a name is a robot when only the robots folder has it.</summary>
+    /// <summary>A robot file has an mjcf key; a name is a robot when only the robots folders have it.</summary>
     private static bool IsRobot(string target)
     {
-        if (target.EndsWith(".yaml", StringComparison.OrdinalIgnoreCase) || target.EndsWith(".yml", StringComparison.OrdinalIgnoreCase))
-            return ConfigFile.Load(target).Has("mjcf");
+        if (TaskCatalog.IsPath(target))
+            return TaskCatalog.IsRobotFile(target);
         if (TaskCatalog.IsTask(target))
             return false;
-        if (TaskCatalog.KnownRobots().Contains(target))
+        if (TaskCatalog.IsRobot(target))
             return true;
         throw new ConfigException(target, "(name)",
-            $"no robot or task of that name; robots: {string.Join(", ", TaskCatalog.KnownRobots())}; tasks: {string.Join(", ", TaskCatalog.KnownTasks())}");
+            $"no robot or task of that name (looked in {TaskCatalog.DescribeSearchPath()}); robots: {string.Join(", ", TaskCatalog.KnownRobots())}; tasks: {string.Join(", ", TaskCatalog.KnownTasks())}; or pass the path of a robot or task .yaml file");
     }
 
     private static void PrintJson(string json, bool hashOnly)

@@ -16,7 +16,7 @@ internal static class EmulateCommand
 {
     public static Command Create()
     {
-        var robot = new Option<string>("--robot") { Description = "robot (or task) to emulate, e.g. cartpole or cartpole-balance", Required = true };
+        var robot = new Option<string>("--robot") { Description = "robot (or task) to emulate: a name, e.g. cartpole or cartpole-balance, or the path of a robot or task .yaml file", Required = true };
         var port = new Option<string?>("--port")
         {
             Description = "an existing serial device under /dev to use, or a path where a link to a new pseudo-terminal is made (default: the pseudo-terminal's own name)",

@@ -18,8 +18,8 @@ internal static class EvalCommand
 {
     public static Command Create()
     {
-        var target = new Argument<string>("run-or-checkpoint") { Description = "run folder (uses checkpoints/best.ckpt, else policy.ckpt, else last), a .ckpt file, or an exported .onnx model" };
-        var task = new Option<string?>("--task") { Description = "task to evaluate an .onnx model on (default: the task named in the model's contract)" };
+        var target = new Argument<string>("run-or-checkpoint") { Description = "run folder (uses checkpoints/best.ckpt, else policy.ckpt, else checkpoints/last.ckpt, else the newest checkpoints/update_*.ckpt), a .ckpt file, or an exported .onnx model" };
+        var task = new Option<string?>("--task") { Description = "task to evaluate an .onnx model on: a name or the path of a task .yaml file (default: the task named in the model's contract; pass the file for a task kept outside configs/)" };
         var episodes = new Option<int>("--episodes") { Description = "episodes to run (one per environment)", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "seed of the evaluation environments", DefaultValueFactory = _ => 12345 };
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
@@ -131,7 +131,7 @@ internal static class EvalCommand
 
         string task;
         using (var model = OnnxPolicy.Load(modelPath))
-            task = taskOption ?? model.Metadata.Contract.Task;
+            task = ModelTask.Choose(taskOption, modelPath, model.Metadata.Contract, onRemoteBridges: endpoints.Length > 0);
         using var source = endpoints.Length > 0
             ? BridgeEnvironmentSource.Remote(task, endpoints)
             : SimEnvironmentSource.ForTask(task, threads: Environment.ProcessorCount, randomize: randomize);

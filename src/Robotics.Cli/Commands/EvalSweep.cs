@@ -49,7 +49,7 @@ internal static class EvalSweep
                 return 2;
             }
             using (var model = OnnxPolicy.Load(target))
-                task = taskOption ?? model.Metadata.Contract.Task;
+                task = ModelTask.Choose(taskOption, target, model.Metadata.Contract);
             title = Path.GetFileName(target);
             evaluate = (env, s) => OnnxPolicyEvaluator.Run(target, env, s);
         }

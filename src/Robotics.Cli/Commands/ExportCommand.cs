@@ -11,7 +11,7 @@ internal static class ExportCommand
 {
     public static Command Create()
     {
-        var source = new Argument<string>("run") { Description = "a run folder (its final, else best, else last checkpoint) or a checkpoint file" };
+        var source = new Argument<string>("run") { Description = "a run folder (its checkpoints/best.ckpt, else the final policy.ckpt, else checkpoints/last.ckpt, else the newest checkpoints/update_*.ckpt) or a checkpoint file, e.g. RUN/policy.ckpt for the final policy" };
         var output = new Option<FileInfo>("--out", "-o") { Description = "where to write the ONNX model", Required = true };
         var command = new Command("export", "Export a trained policy to ONNX (raw observations in, commands in robot units out), checked against the trained network before it is written.")
         {

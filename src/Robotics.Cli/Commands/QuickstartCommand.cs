@@ -74,7 +74,7 @@ internal static class QuickstartCommand
             throw new ArgumentException($"{paths.Run} already holds a run; choose another --out");
         Directory.CreateDirectory(outDir);
 
-        var configDir = TaskCatalog.FindConfigDirectory() ?? throw new ArgumentException("cannot find the configs folder (configs/tasks, configs/robots); run from the repository");
+        var configDir = TaskCatalog.BuiltInConfigDirectory() ?? throw new ArgumentException("cannot find the configs folder (configs/tasks, configs/robots); run from the repository");
         var configFile = Path.Combine(configDir, "training", TrainingConfigName);
         var config = TrainingConfigFile.Load(configFile);
         config = config with { Seed = seedOverride ?? config.Seed, TotalSteps = totalSteps ?? config.TotalSteps };

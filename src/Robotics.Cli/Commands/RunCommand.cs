@@ -22,10 +22,10 @@ internal static class RunCommand
     public static Command Create()
     {
         var policy = new Option<FileInfo>("--policy") { Description = "the ONNX model written by 'robotics export'", Required = true };
-        var link = new Option<string?>("--link") { Description = "the robot: serial:/dev/ttyACM0?baud=921600, sim:ROBOT (MuJoCo in wall-clock time) or loopback (dry run, no physics)" };
+        var link = new Option<string?>("--link") { Description = "the robot: serial:/dev/ttyACM0?baud=921600, sim:ROBOT (MuJoCo in wall-clock time; ROBOT is a robot or task name, or a robot or task .yaml file) or loopback (dry run, no physics)" };
         var port = new Option<string?>("--port") { Description = "short for --link serial:PATH" };
         var baud = new Option<int>("--baud") { Description = "serial baud rate with --port", DefaultValueFactory = _ => SerialLink.DefaultBaudRate };
-        var sim = new Option<string?>("--sim") { Description = "short for --link sim:ROBOT" };
+        var sim = new Option<string?>("--sim") { Description = "short for --link sim:ROBOT: a robot or task name, or the path of a robot or task .yaml file" };
         var loopback = new Option<bool>("--loopback") { Description = "short for --link loopback" };
         var rate = new Option<double?>("--rate") { Description = "control rate in Hz, 1 to 1000 (default: the rate in the policy's contract)" };
         var duration = new Option<double?>("--duration") { Description = "stop after this many seconds (default: until Ctrl-C)" };
@@ -87,7 +87,7 @@ internal static class RunCommand
 
     /// <summary>The links of the full command line: the robot program's, and the simulated robot.</summary>
     internal static RobotLinkCatalog Links() => RobotLinkCatalog.WithLoopback().AddSerial()
-        .Register("sim", "sim:ROBOT[?truth=FILE] (a simulated robot, MuJoCo in wall-clock time; truth= logs the base's true velocity, height and tilt as CSV)", (address, request) =>
+        .Register("sim", "sim:ROBOT[?truth=FILE] (a simulated robot, MuJoCo in wall-clock time; a robot or task name, or a robot or task .yaml file; truth= logs the base's true velocity, height and tilt as CSV)", (address, request) =>
         {
             address.RequireOnly("truth");
             var name = address.Target;

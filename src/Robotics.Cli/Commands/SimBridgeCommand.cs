@@ -38,7 +38,7 @@ internal static class SimBridgeCommand
         var quiet = new Option<bool>("--quiet") { Description = "do not log connections and errors to stderr" };
         var tasks = new Option<string[]>("--tasks")
         {
-            Description = "a folder of task .yaml files that clients may name (repeat for several); searched before the built-in catalogue",
+            Description = "a folder of task .yaml files that clients may name (repeat for several); searched before the catalogue (the tasks/ folders along ROBOTICS_CONFIG_DIR, then the built-in configs/tasks)",
             AllowMultipleArgumentsPerToken = true,
         };
         var maxFrameBytes = new Option<long>("--max-frame-bytes")

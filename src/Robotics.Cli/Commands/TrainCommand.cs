@@ -15,8 +15,8 @@ internal static class TrainCommand
 {
     public static Command Create()
     {
-        var config = new Option<FileInfo>("--config") { Description = "training config (configs/training/*.yaml)", Required = true };
-        var output = new Option<DirectoryInfo?>("--out") { Description = "run folder (default: runs/<run name>)" };
+        var config = new Option<FileInfo>("--config") { Description = "training config (configs/training/*.yaml, or your own; a relative task: path in it is read from its folder)", Required = true };
+        var output = new Option<DirectoryInfo?>("--out") { Description = "run folder (default: runs/<run name>, the run name being TASK-ALGORITHM-seedN with the task's name unless the config sets run_name)" };
         var seed = new Option<int?>("--seed") { Description = "seed for torch and the environments (overrides the config)" };
         var totalSteps = new Option<long?>("--total-steps") { Description = "environment steps to train for (overrides the config)" };
         var bridges = TrainingCli.BridgeOption();
@@ -96,7 +96,7 @@ internal static class TrainingCli
             view.Run(config.TotalSteps, 0, reporter =>
                 result = new TrainingRunner(config, runDir, source).Train(reporter, resume, cancel.Token));
             Console.WriteLine($"run folder: {result!.RunDir}");
-            Console.WriteLine($"updates {result.Iterations}, steps {result.EnvSteps}, best evaluation return {result.BestEvalReturn:F2}, recoveries {result.Recoveries}, skipped updates {result.SkippedUpdates}");
+            Console.WriteLine($"updates {result.Iterations}, {TrainingSummary.Steps(result.EnvSteps, config.TotalSteps)}, {TrainingSummary.BestEvaluation(result.BestEvalReturn)}, recoveries {result.Recoveries}, skipped updates {result.SkippedUpdates}");
             return 0;
         }
         finally

@@ -24,9 +24,7 @@ public static class ConfigFile
         }
         catch (YamlException e)
         {
-            string reason = e.InnerException?.Message ?? e.Message;
-            throw new ConfigException(file, "(document)",
-                $"invalid YAML at line {e.Start.Line}, column {e.Start.Column}: {reason}");
+            throw new ConfigException(file, "(document)", YamlSyntaxError.Describe(e));
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {

@@ -77,18 +77,19 @@ public sealed record RobotDefinition(
         var defaults = root.Optional("joint_defaults")?.AsMap();
         defaults?.AllowOnly("velocity", "effort");
 
-        var joints = ReadJoints(root.Required("joints", "a list of joints, each with name, position, velocity and effort"), defaults);
-        var actuators = ReadActuators(root.Required("actuators", "a list of actuators, each with name, joint, mode and command"), joints);
+        var listed = ReadJoints(root.Required("joints", "a list of joints, each with name, position, velocity and effort"));
+        var actuators = ReadActuators(root.Required("actuators", "a list of actuators, each with name, joint, mode and command"), listed);
+        var joints = listed.Select(j => j.WithLimits(defaults, actuators)).ToArray();
         var imu = ReadImu(root.Optional("imu"));
         return new RobotDefinition(name, file, mjcf, joints, actuators, rate, decimation, imu);
     }
 
-    private static JointSpec[] ReadJoints(ConfigValue value, ConfigMap? defaults)
+    private static ListedJoint[] ReadJoints(ConfigValue value)
     {
         var items = value.AsList();
         if (items.Count == 0)
             throw value.Error("expected at least one joint");
-        var joints = new JointSpec[items.Count];
+        var joints = new ListedJoint[items.Count];
         var seen = new HashSet<string>(StringComparer.Ordinal);
         for (int i = 0; i < items.Count; i++)
         {
@@ -102,22 +103,38 @@ public sealed record RobotDefinition(
             var (min, max) = position.IsScalar && position.AsString() == "unlimited"
                 ? (double.NegativeInfinity, double.PositiveInfinity)
                 : position.AsRange();
-            double velocity = LimitOf(map, defaults, "velocity", "the velocity limit (m/s or rad/s)");
-            double effort = LimitOf(map, defaults, "effort", "the effort limit (N or N·m)");
-            joints[i] = new JointSpec(name, min, max, velocity, effort);
+            joints[i] = new ListedJoint(map, name, min, max);
         }
         return joints;
     }
 
-    private static double LimitOf(ConfigMap joint, ConfigMap? defaults, string key, string expected)
+    /// <summary>A joint as listed, before its velocity and effort limits are settled (they depend on whether an actuator drives it).</summary>
+    private sealed record ListedJoint(ConfigMap Map, string Name, double PositionMin, double PositionMax)
     {
-        var value = joint.Optional(key) ?? defaults?.Optional(key)
-            ?? throw new ConfigException(joint.File, joint.PathOf(key),
-                $"missing; expected {expected}, here or under joint_defaults (line {joint.Line})");
-        return value.AsPositiveDouble();
+        /// <summary>
+        /// The joint with its limits: its own, else joint_defaults'. A joint no actuator drives may have none; its
+        /// contract then holds +Infinity (no limit), since nothing the policy commands is bounded by them.
+        /// </summary>
+        public JointSpec WithLimits(ConfigMap? defaults, ActuatorSpec[] actuators)
+        {
+            var driver = actuators.FirstOrDefault(a => a.Joint == Name);
+            return new JointSpec(Name, PositionMin, PositionMax,
+                LimitOf(defaults, driver, "velocity", "the velocity limit (m/s or rad/s)"),
+                LimitOf(defaults, driver, "effort", "the effort limit (N or N·m)"));
+        }
+
+        private double LimitOf(ConfigMap? defaults, ActuatorSpec? driver, string key, string expected)
+        {
+            if ((Map.Optional(key) ?? defaults?.Optional(key)) is { } value)
+                return value.AsPositiveDouble();
+            if (driver is null)
+                return double.PositiveInfinity;
+            throw new ConfigException(Map.File, Map.PathOf(key),
+                $"missing; expected {expected}, here or under joint_defaults (line {Map.Line}): actuator '{driver.Name}' drives joint '{Name}' (only joints no actuator drives may leave it out)");
+        }
     }
 
-    private static ActuatorSpec[] ReadActuators(ConfigValue value, JointSpec[] joints)
+    private static ActuatorSpec[] ReadActuators(ConfigValue value, ListedJoint[] joints)
     {
         var items = value.AsList();
         if (items.Count == 0)

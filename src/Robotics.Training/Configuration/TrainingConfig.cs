@@ -9,8 +9,15 @@ public sealed record TrainingConfig
     /// <summary>Which algorithm trains the policy; its options live in the section of the same name.</summary>
     public string Algorithm { get; init; } = "ppo";
 
-    /// <summary>Task name from configs/tasks (e.g. cartpole-balance).</summary>
+    /// <summary>
+    /// Task name (e.g. cartpole-balance), or the path of a task file; <see cref="TrainingConfigFile.Load"/> makes a
+    /// relative path absolute from the config's folder, so a run folder's config.yaml works from any directory.
+    /// </summary>
     public string Task { get; init; } = "";
+
+    /// <summary>The task's own name (its <c>name:</c>, else its file name) when <see cref="Task"/> is a file; set by <see cref="TrainingConfigFile.Load"/>.</summary>
+    [YamlIgnore]
+    public string? TaskName { get; init; }
 
     /// <summary>Name of the run folder; defaults to task-algorithm-seed.</summary>
     public string? RunName { get; init; }
@@ -50,8 +57,13 @@ public sealed record TrainingConfig
     public CheckpointOptions Checkpoint { get; init; } = new();
     public MonitoringOptions Monitoring { get; init; } = new();
 
+    /// <summary>The run name, or task-algorithm-seed with the task's name (not its path) when none is given.</summary>
     [YamlIgnore]
-    public string ResolvedRunName => string.IsNullOrWhiteSpace(RunName) ? $"{Task}-{Algorithm}-seed{Seed}" : RunName!;
+    public string ResolvedRunName => string.IsNullOrWhiteSpace(RunName) ? $"{TaskLabel}-{Algorithm}-seed{Seed}" : RunName!;
+
+    /// <summary>The task as a short name: <see cref="TaskName"/>, else a task file's name without its extension, else <see cref="Task"/>.</summary>
+    [YamlIgnore]
+    public string TaskLabel => TaskName ?? (Robotics.Sim.Tasks.TaskCatalog.IsPath(Task) ? Path.GetFileNameWithoutExtension(Task) : Task);
 }
 
 /// <summary>The keys a trainer uses with remote bridges that have keys; both or neither.</summary>

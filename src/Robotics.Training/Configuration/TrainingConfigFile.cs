@@ -1,4 +1,6 @@
 using Robotics.Contract;
+using Robotics.Contract.Definitions;
+using Robotics.Sim.Tasks;
 using YamlDotNet.Core;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -8,16 +10,39 @@ namespace Robotics.Training.Configuration;
 /// <summary>Reads, checks and writes training configs (YAML, snake_case keys).</summary>
 public static class TrainingConfigFile
 {
+    /// <summary>
+    /// Reads and checks a config file. A <c>task:</c> that is a path is read from the config's folder (as a task's
+    /// <c>robot:</c> and a robot's <c>mjcf:</c> are read from theirs) and kept absolute, with the task's name.
+    /// </summary>
     public static TrainingConfig Load(string path)
     {
         if (!File.Exists(path))
             throw new ConfigException(path, "(file)", "the training config does not exist; pass one of configs/training/*.yaml");
-        return Parse(File.ReadAllText(path), path);
+        var config = Parse(File.ReadAllText(path), path, out var lines);
+        return ResolveTaskFile(config, Path.GetFullPath(path), lines);
     }
 
-    public static TrainingConfig Parse(string yaml, string fileName)
+    /// <summary>Reads and checks config text; <paramref name="fileName"/> names it in errors. A task path is kept as written.</summary>
+    public static TrainingConfig Parse(string yaml, string fileName) => Parse(yaml, fileName, out _);
+
+    private static TrainingConfig ResolveTaskFile(TrainingConfig config, string file, IReadOnlyDictionary<string, int> lines)
     {
-        var lines = TrainingConfigSchema.Check(yaml, fileName);
+        if (!TaskCatalog.IsPath(config.Task))
+            return config;
+        string task = Path.GetFullPath(config.Task, Path.GetDirectoryName(file)!);
+        if (!File.Exists(task))
+        {
+            string where = lines.TryGetValue("task", out int line) ? $"line {line}: " : "";
+            throw new ConfigException(file, "task",
+                $"{where}task file not found: {task} (a relative path is read from the folder of this config, {Path.GetDirectoryName(file)})");
+        }
+
+        return config with { Task = task, TaskName = TaskDefinition.Load(task).Name };
+    }
+
+    private static TrainingConfig Parse(string yaml, string fileName, out IReadOnlyDictionary<string, int> lines)
+    {
+        lines = TrainingConfigSchema.Check(yaml, fileName);
         TrainingConfig? config;
         try
         {
@@ -57,7 +82,7 @@ public static class TrainingConfigFile
 
         Require(Algorithms.AlgorithmRegistry.Names.Contains(c.Algorithm), "algorithm",
             $"unknown algorithm '{c.Algorithm}'; expected one of: {string.Join(", ", Algorithms.AlgorithmRegistry.Names)}");
-        Require(!string.IsNullOrWhiteSpace(c.Task), "task", "missing; name a task from configs/tasks, e.g. cartpole-balance");
+        Require(!string.IsNullOrWhiteSpace(c.Task), "task", "missing; name a task (configs/tasks, or a folder in ROBOTICS_CONFIG_DIR), e.g. cartpole-balance, or the path of a task file");
         Require(c.TotalSteps > 0, "total_steps", $"must be positive, got {c.TotalSteps}");
         Require(c.NumEnvs > 0, "num_envs", $"must be positive, got {c.NumEnvs}");
         Require(c.Device is "cpu" or "cuda", "device", $"expected cpu or cuda, got '{c.Device}'");

@@ -2,6 +2,7 @@ using System.Collections;
 using System.Globalization;
 using System.Reflection;
 using Robotics.Contract;
+using Robotics.Contract.Config;
 using YamlDotNet.Core;
 using YamlDotNet.Core.Events;
 using YamlDotNet.Serialization;
@@ -36,8 +37,7 @@ internal static class TrainingConfigSchema
         }
         catch (YamlException e)
         {
-            throw new ConfigException(file, "(document)",
-                $"line {e.Start.Line}, column {e.Start.Column}: YAML syntax error: {(e.InnerException ?? e).Message} {Hint}");
+            throw new ConfigException(file, "(document)", YamlSyntaxError.Describe(e));
         }
         catch (InvalidOperationException)
         {

@@ -8,9 +8,9 @@ namespace Robotics.Training.Export;
 public static class CheckpointExport
 {
     /// <summary>
-    /// Loads the checkpoint (the run's final policy, else its best, else its last), and exports its
-    /// deterministic policy, checked against both the algorithm's own TorchSharp network and the
-    /// plain C# forward pass.
+    /// Loads the checkpoint (a run folder's best, else its final policy, else its last, else its newest numbered
+    /// one: <see cref="CheckpointFiles.Resolve"/>), and exports its deterministic policy, checked against both the
+    /// algorithm's own TorchSharp network and the plain C# forward pass.
     /// </summary>
     /// <param name="note">Receives a line for each damaged checkpoint passed over and for an unchecked old one.</param>
     public static ExportReport Run(string runDirOrCheckpoint, string outPath, Action<string>? note = null)

@@ -48,6 +48,9 @@ public sealed class TrainingRunner
     {
         var device = TrainingDevice.Resolve(config.Device);
         torch.set_num_threads(config.TorchThreads);
+        // The environments come first: a task or bridge that cannot start fails here, before the run folder exists,
+        // so a failed start leaves nothing behind.
+        var env = source.CreateTraining(config.NumEnvs);
         TrainingLog log;
         try
         {
@@ -56,17 +59,18 @@ public sealed class TrainingRunner
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
+            env.Dispose();
             throw new TrainingSetupException($"cannot write the run folder {folder.Root}: {e.Message}");
         }
 
         using var _ = log;
-        using var csv = new MetricsCsv(folder.Metrics);
-        using var tensorboard = config.Monitoring.Tensorboard ? new TensorboardLog(folder.Events) : null;
-
-        var env = source.CreateTraining(config.NumEnvs);
         IAlgorithm? algorithm = null;
+        MetricsCsv? csv = null;
+        TensorboardLog? tensorboard = null;
         try
         {
+            csv = new MetricsCsv(folder.Metrics);
+            tensorboard = config.Monitoring.Tensorboard ? new TensorboardLog(folder.Events) : null;
             var spec = env.Spec;
             RunCounters counters;
             if (resume)
@@ -207,7 +211,7 @@ public sealed class TrainingRunner
                 {
                     SaveCheckpoint(folder.FinalPolicy, algorithm, state, spec);
                     double seconds = sinceStart.Elapsed.TotalSeconds;
-                    log.Info($"finished: {state.Iteration} updates, {state.EnvSteps} steps in {seconds:F1} s ({(state.EnvSteps - stepsAtStart) / Math.Max(seconds, 1e-9):F0} steps/s), best evaluation return {state.BestEvalReturn:F2}");
+                    log.Info($"finished: {state.Iteration} updates, {TrainingSummary.Steps(state.EnvSteps, config.TotalSteps)} in {seconds:F1} s ({(state.EnvSteps - stepsAtStart) / Math.Max(seconds, 1e-9):F0} steps/s), {TrainingSummary.BestEvaluation(state.BestEvalReturn)}");
                 }
             }
             catch (Exception e) when (e is not TrainingAbortedException)
@@ -223,6 +227,8 @@ public sealed class TrainingRunner
             evalEnv?.Dispose();
             evalEnv = null;
             env.Dispose();
+            tensorboard?.Dispose();
+            csv?.Dispose();
         }
     }
 

@@ -55,6 +55,49 @@ public sealed class RobotDefinitionTests
         Assert.True(double.IsPositiveInfinity(back.Joints[1].PositionMax));
     }
 
+    private const string ArmWithPassiveJoint = """
+        name: arm
+        mjcf: arm.xml
+        control_rate_hz: 50
+        physics_decimation: 4
+        joints:
+          - { name: shoulder, position: [-1.5, 1.5], velocity: 10, effort: 5 }
+          - { name: finger, position: [0, 0.5] }
+        actuators:
+          - { name: shoulder_motor, joint: shoulder, mode: effort, command: [-5, 5] }
+        """;
+
+    [Fact]
+    public void A_joint_no_actuator_drives_may_leave_out_its_limits_and_its_contract_holds_no_limit()
+    {
+        var contract = RobotDefinition.Parse(ArmWithPassiveJoint, File).ToContract();
+
+        Assert.Equal(new JointSpec("finger", 0, 0.5, double.PositiveInfinity, double.PositiveInfinity), contract.Joints[1]);
+        Assert.Contains("\"velocity_max\":\"Infinity\"", contract.ToJson());
+        var back = RobotContract.FromJson(contract.ToJson());
+        Assert.Equal(contract.Hash, back.Hash);
+        Assert.True(double.IsPositiveInfinity(back.Joints[1].EffortMax));
+    }
+
+    [Fact]
+    public void A_joint_an_actuator_drives_still_needs_its_limits_and_the_error_names_the_actuator()
+    {
+        var e = Assert.Throws<ConfigException>(() => RobotDefinition.Parse(ArmWithPassiveJoint.Replace(", velocity: 10, effort: 5", ", effort: 5"), File));
+
+        Assert.Equal("joints[0].velocity", e.Key);
+        Assert.Contains("actuator 'shoulder_motor' drives joint 'shoulder'", e.Problem);
+        Assert.Contains("joint_defaults", e.Problem);
+    }
+
+    [Fact]
+    public void Joint_defaults_still_apply_to_a_joint_no_actuator_drives()
+    {
+        var robot = RobotDefinition.Parse(ArmWithPassiveJoint.Replace("joints:\n", "joint_defaults: { velocity: 3 }\njoints:\n"), File);
+
+        Assert.Equal(3, robot.Joints[1].VelocityMax);
+        Assert.True(double.IsPositiveInfinity(robot.Joints[1].EffortMax));
+    }
+
     [Fact]
     public void Contract_hash_is_stable_for_the_same_file()
     {
@@ -112,7 +155,24 @@ public sealed class RobotDefinitionTests
         var e = Assert.Throws<ConfigException>(() => RobotDefinition.Parse("name: arm\nmjcf: x: y\n", File));
 
         Assert.Equal(File, e.File);
-        Assert.Contains("invalid YAML at line 2", e.Problem);
+        Assert.Contains("YAML syntax error at line 2", e.Problem);
+    }
+
+    [Fact]
+    public void An_indentation_error_leads_with_the_line_and_what_to_check_then_the_parser_s_words()
+    {
+        const string Misindented = "name: arm\nmjcf: arm.xml\njoints:\n  - name: shoulder\n     position: [0, 1]\n";
+
+        var e = Assert.Throws<ConfigException>(() => RobotDefinition.Parse(Misindented, File));
+
+        Assert.Equal(File, e.File);
+        Assert.StartsWith("YAML syntax error at line 5, column ", e.Problem);
+        int advice = e.Problem.IndexOf("check the indentation", StringComparison.Ordinal);
+        int detail = e.Problem.IndexOf("Parser detail: ", StringComparison.Ordinal);
+        Assert.True(advice > 0 && detail > advice, e.Problem);
+        Assert.True(e.Problem.Length > detail + "Parser detail: ".Length + 10, "the parser's own words follow: " + e.Problem);
+        Assert.DoesNotContain("(Line: ", e.Problem);
+        Assert.DoesNotContain('\n', e.Problem);
     }
 
     [Fact]

@@ -144,4 +144,17 @@ public sealed class TaskCatalogTests : IDisposable
         Assert.Contains("body_mas", e.Key + e.Problem);
         Assert.EndsWith(".yaml", e.File);
     }
+
+    [Fact]
+    public void A_randomized_body_the_model_lacks_is_reported_by_the_task_file_when_the_task_loads()
+    {
+        string path = files.WriteTask("heavy", "robot: probe\nmax_episode_steps: 5\nobservations: [joint_positions]\nrandomization: { body_mass: { scale: [0.9, 1.1], bodies: [wheel] } }\n");
+
+        var e = Assert.Throws<ConfigException>(() => TaskCatalog.Load(path));
+
+        Assert.Equal(path, e.File);
+        Assert.Equal("randomization.body_mass.bodies", e.Key);
+        Assert.Contains("'wheel'", e.Problem);
+        Assert.Contains("block", e.Problem);
+    }
 }

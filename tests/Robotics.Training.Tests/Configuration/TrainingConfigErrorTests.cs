@@ -87,6 +87,17 @@ public sealed class TrainingConfigErrorTests
     }
 
     [Fact]
+    public void An_indentation_error_leads_with_the_line_and_what_to_check()
+    {
+        var error = Refused("task: cartpole-balance\nppo:\n  epochs: 4\n    minibatches: 8\n");
+
+        Assert.Equal("bad.yaml", error.File);
+        Assert.StartsWith("YAML syntax error at line 4", error.Problem);
+        Assert.True(error.Problem.IndexOf("check the indentation", StringComparison.Ordinal) < error.Problem.IndexOf("Parser detail:", StringComparison.Ordinal), error.Problem);
+        AssertOneLine(error);
+    }
+
+    [Fact]
     public void An_unclosed_bracket_is_a_syntax_error_with_its_line()
     {
         var error = Refused("task: cartpole-balance\nnum_envs: [16\nseed: 3\n");

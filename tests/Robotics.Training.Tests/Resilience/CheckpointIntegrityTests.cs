@@ -55,6 +55,20 @@ public sealed class CheckpointIntegrityTests
     }
 
     [Fact]
+    public void A_finished_run_folder_gives_its_best_checkpoint_before_its_final_policy_as_export_help_and_docs_say()
+    {
+        string run = Path.GetDirectoryName(Path.GetDirectoryName(TrainedCheckpoint()))!;
+        var layout = new RunFolder(run);
+        Assert.True(File.Exists(layout.BestCheckpoint) && File.Exists(layout.FinalPolicy) && File.Exists(layout.LastCheckpoint));
+
+        Assert.Equal(layout.BestCheckpoint, CheckpointFiles.Resolve(run));
+        File.Delete(layout.BestCheckpoint);
+        Assert.Equal(layout.FinalPolicy, CheckpointFiles.Resolve(run));
+        File.Delete(layout.FinalPolicy);
+        Assert.Equal(layout.LastCheckpoint, CheckpointFiles.Resolve(run));
+    }
+
+    [Fact]
     public void A_checkpoint_written_before_checksums_still_loads_with_a_note()
     {
         string path = TrainedCheckpoint();
