@@ -11,6 +11,12 @@ namespace Robotics.Runtime.Control;
 /// safety layer, command. A stop request, the end of the duration or a fault (non-finite action,
 /// stale state, link error) ramps the commands down to the safe state over the configured time instead
 /// of cutting them. Nothing is allocated per tick once running.
+/// <para>
+/// The stale-state watchdog counts a state's age from the first tick that drove on it, not from its arrival: the
+/// fault means "commanded for more than the watchdog's periods without a newer state". A robot that holds still
+/// until its host answers (an emulator in lockstep, firmware waiting after the handshake) may have sent the state
+/// the loop starts from long before the first tick; that state is current, not stale.
+/// </para>
 /// </summary>
 public sealed class ControlLoop
 {
@@ -39,6 +45,8 @@ public sealed class ControlLoop
     private long rampStep;
     private long tickIndex;
     private bool hasState;
+    private long drivenStateReceivedTicks = long.MinValue;
+    private long drivenStateSince;
     private volatile bool stopRequested;
 
     public ControlLoop(
@@ -84,7 +92,10 @@ public sealed class ControlLoop
     public StopReason StopReason { get; private set; }
     public FaultKind Fault { get; private set; }
 
-    /// <summary>State age (µs) when the watchdog tripped, for the fault message.</summary>
+    /// <summary>The stale-state watchdog's limit, in control periods.</summary>
+    public int WatchdogPeriods => options.Safety.WatchdogPeriods;
+
+    /// <summary>State age (µs, since it arrived) when the watchdog tripped, for the fault message.</summary>
     public double FaultStateAgeMicros { get; private set; }
 
     public long Ticks { get; private set; }
@@ -227,7 +238,12 @@ public sealed class ControlLoop
 
             case LoopPhase.Running:
                 phase = LoopPhase.Running;
-                var age = now - state.ReceivedTicks;
+                if (state.ReceivedTicks != drivenStateReceivedTicks)
+                {
+                    drivenStateReceivedTicks = state.ReceivedTicks;
+                    drivenStateSince = now;
+                }
+
                 if (stopRequested) BeginRampDown(StopReason.Requested, FaultKind.None);
                 else if (now - runningSince >= durationTicks) BeginRampDown(StopReason.DurationElapsed, FaultKind.None);
                 else if (transport.Statistics.LinkLost)
@@ -238,9 +254,9 @@ public sealed class ControlLoop
                     StopWithoutRamp(StopReason.Fault, FaultKind.LinkError);
                     break;
                 }
-                else if (age > watchdogTicks)
+                else if (now - drivenStateSince > watchdogTicks)
                 {
-                    FaultStateAgeMicros = Micros(age);
+                    FaultStateAgeMicros = Micros(now - state.ReceivedTicks);
                     BeginRampDown(StopReason.Fault, FaultKind.StaleState);
                 }
                 else
