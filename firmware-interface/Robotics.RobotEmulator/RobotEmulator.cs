@@ -57,7 +57,7 @@ public sealed class RobotEmulator : IDisposable
         _sink = new FaultInjectingSink(_options.Faults, _options.Seed);
         var identity = new HandshakeMessage(0, true, WireFormat.ProtocolVersion, contract.Robot, contract.ShortHash,
             contract.Joints.Count, contract.Actuators.Count, (float)contract.ControlRateHz, (float)contract.ControlRateHz, contract.HasImu);
-        _link = new FirmwareLink(identity, new FirmwareRules(EmulatedRobotTask.Limits(contract, _options.WatchdogTimeout)), _sink);
+        _link = new FirmwareLink(identity, new FirmwareRules(EmulatedRobotTask.Limits(contract, _options.WatchdogTimeout)), _sink) { Lockstep = _options.Lockstep };
     }
 
     /// <summary>The path a host opens.</summary>

@@ -30,6 +30,7 @@ public sealed class RobotEmulatorTests : IDisposable
         var state = new RobotState(2);
         Eventually.True(() => host.TryReadLatestState(state) && state.Sequence > 5, "several states arrive");
         Assert.True((state.StatusFlags & (uint)RobotStatusFlags.SafeState) != 0, "no command yet: safe state");
+        Assert.False(state.Lockstep, "in real time the robot does not wait for answers");
     }
 
     /// <summary>

@@ -135,6 +135,31 @@ public sealed class ControlLoopTests
         Assert.Equal(1_100_000, rig.Loop.FaultStateAgeMicros); // the age reported is since the state arrived
     }
 
+    /// <summary>
+    /// A robot in lockstep does not move on while its next state is late (a stalled emulator, a lost frame it waits
+    /// out): the watchdog gives it the start-up timeout instead of its periods, and still stops a robot that hung.
+    /// </summary>
+    [Fact]
+    public void A_robot_in_lockstep_gets_the_startup_timeout_before_its_state_is_stale()
+    {
+        var rig = new Rig(new ControlLoopOptions
+        {
+            RateHz = 50,
+            Safety = new SafetyOptions { WatchdogPeriods = 3, StartupTimeout = TimeSpan.FromSeconds(0.2), RampDown = TimeSpan.FromSeconds(0.1) },
+        });
+        rig.Transport.State.Lockstep = true;
+        rig.Steps(2);
+        rig.Transport.Silent = true;
+
+        rig.Steps(10); // 0.2 s since the loop first drove on the last state: allowed
+        Assert.Equal(LoopPhase.Running, rig.Loop.Phase);
+        rig.Steps(1);
+
+        Assert.Equal(FaultKind.StaleState, rig.Loop.Fault);
+        Assert.Equal(220_000, rig.Loop.FaultStateAgeMicros);
+        Assert.Equal(200_000, rig.Loop.FaultStateLimitMicros);
+    }
+
     [Fact]
     public void The_stale_state_fault_says_how_many_periods_and_which_option_allows_more()
     {
@@ -146,8 +171,8 @@ public sealed class ControlLoopTests
         var summary = Robotics.Runtime.Telemetry.RunSummary.From(rig.Loop, rig.Options.RateHz, rig.Transport.Statistics, null);
 
         Assert.Equal("stale_state", summary.Fault);
-        Assert.Contains("no new robot state for 3 control periods", summary.FaultDetail);
-        Assert.Contains("--watchdog-periods", summary.FaultDetail);
+        Assert.Contains("no new robot state within 60 ms", summary.FaultDetail); // 3 periods at 50 Hz
+        Assert.Contains("--watchdog-periods (now 3)", summary.FaultDetail);
     }
 
     [Fact]

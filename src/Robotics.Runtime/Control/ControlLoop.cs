@@ -15,7 +15,8 @@ namespace Robotics.Runtime.Control;
 /// The stale-state watchdog counts a state's age from the first tick that drove on it, not from its arrival: the
 /// fault means "commanded for more than the watchdog's periods without a newer state". A robot that holds still
 /// until its host answers (an emulator in lockstep, firmware waiting after the handshake) may have sent the state
-/// the loop starts from long before the first tick; that state is current, not stale.
+/// the loop starts from long before the first tick; that state is current, not stale. A robot whose states say it
+/// runs in lockstep does not move on while its next state is late, so the limit for it is the start-up timeout.
 /// </para>
 /// </summary>
 public sealed class ControlLoop
@@ -36,6 +37,7 @@ public sealed class ControlLoop
     private readonly long periodTicks;
     private readonly long watchdogTicks;
     private readonly long startupTicks;
+    private readonly long lockstepWatchdogTicks;
     private readonly long durationTicks;
     private readonly long rampTicks;
 
@@ -84,6 +86,7 @@ public sealed class ControlLoop
         periodTicks = Math.Max(1, (long)Math.Round(clock.Frequency / options.RateHz));
         watchdogTicks = periodTicks * options.Safety.WatchdogPeriods;
         startupTicks = ToTicks(options.Safety.StartupTimeout);
+        lockstepWatchdogTicks = Math.Max(watchdogTicks, startupTicks);
         durationTicks = options.Duration is { } d ? ToTicks(d) : long.MaxValue;
         rampTicks = Math.Max(1, (long)Math.Round(options.Safety.RampDown.TotalSeconds * options.RateHz));
     }
@@ -94,6 +97,9 @@ public sealed class ControlLoop
 
     /// <summary>The stale-state watchdog's limit, in control periods.</summary>
     public int WatchdogPeriods => options.Safety.WatchdogPeriods;
+
+    /// <summary>The limit the stale-state watchdog applied when it tripped (µs without a newer state).</summary>
+    public double FaultStateLimitMicros { get; private set; }
 
     /// <summary>State age (µs, since it arrived) when the watchdog tripped, for the fault message.</summary>
     public double FaultStateAgeMicros { get; private set; }
@@ -254,9 +260,10 @@ public sealed class ControlLoop
                     StopWithoutRamp(StopReason.Fault, FaultKind.LinkError);
                     break;
                 }
-                else if (now - drivenStateSince > watchdogTicks)
+                else if (now - drivenStateSince > (state.Lockstep ? lockstepWatchdogTicks : watchdogTicks))
                 {
                     FaultStateAgeMicros = Micros(now - state.ReceivedTicks);
+                    FaultStateLimitMicros = Micros(state.Lockstep ? lockstepWatchdogTicks : watchdogTicks);
                     BeginRampDown(StopReason.Fault, FaultKind.StaleState);
                 }
                 else
