@@ -23,6 +23,14 @@ public sealed record EmulatorOptions
     /// </summary>
     public bool Lockstep { get; init; }
 
+    /// <summary>
+    /// Let the physics run from the start instead of holding the robot in its initial state until the first
+    /// handshake. Held (the default), an unstable robot such as the cartpole is still where its task starts it when
+    /// the host links, however long the host takes to start, as a real robot held in its safe state by firmware
+    /// waiting for its host would be; free, it falls before any host can catch it.
+    /// </summary>
+    public bool FreeRun { get; init; }
+
     /// <summary>Longest wall-clock wait for the answer to a state in lockstep.</summary>
     public TimeSpan LockstepTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
 

@@ -12,7 +12,9 @@ namespace Robotics.RobotEmulator;
 /// A robot as its firmware would present it over a serial line, with MuJoCo as the robot: opens a
 /// pseudo-terminal (or a given serial device), answers the handshake, steps the simulation one control
 /// period at a time in real time, applies commands under the firmware rules (watchdog, limits, emergency
-/// stop) and streams state at the robot's control rate. Faults can be injected on the way out.
+/// stop) and streams state at the robot's control rate. Faults can be injected on the way out. Until the first
+/// handshake the physics does not advance (unless <see cref="EmulatorOptions.FreeRun"/>): the robot waits for its
+/// host in the initial state of its task.
 /// </summary>
 public sealed class RobotEmulator : IDisposable
 {
@@ -28,6 +30,7 @@ public sealed class RobotEmulator : IDisposable
     private readonly string? _requestedPath;
     private readonly bool _usesExistingDevice;
     private bool _stuckCaptured;
+    private bool _released;
     private IByteChannel? _channel;
     private PseudoTerminal? _terminal;
 
@@ -54,7 +57,7 @@ public sealed class RobotEmulator : IDisposable
         _sink = new FaultInjectingSink(_options.Faults, _options.Seed);
         var identity = new HandshakeMessage(0, true, WireFormat.ProtocolVersion, contract.Robot, contract.ShortHash,
             contract.Joints.Count, contract.Actuators.Count, (float)contract.ControlRateHz, (float)contract.ControlRateHz, contract.HasImu);
-        _link = new FirmwareLink(identity, new FirmwareRules(EmulatedRobotTask.Limits(contract, _options.WatchdogTimeout)), _sink);
+        _link = new FirmwareLink(identity, new FirmwareRules(EmulatedRobotTask.Limits(contract, _options.WatchdogTimeout)), _sink) { Lockstep = _options.Lockstep };
     }
 
     /// <summary>The path a host opens.</summary>
@@ -78,6 +81,9 @@ public sealed class RobotEmulator : IDisposable
     public double PhysicalJointPosition(int joint) => Volatile.Read(ref _physical.JointPositions[joint]);
 
     public bool Disconnected { get; private set; }
+
+    /// <summary>Whether the physics runs: after the first handshake, or from the start with <see cref="EmulatorOptions.FreeRun"/>.</summary>
+    public bool Released => Volatile.Read(ref _released);
 
     /// <summary>Whether the host has configured a baud rate other than the firmware's.</summary>
     public bool BaudRateMismatch { get; private set; }
@@ -111,7 +117,10 @@ public sealed class RobotEmulator : IDisposable
 
             CheckBaudRate();
             _link.Tick(Clock(started));
-            _sim.StepControlPeriod(_link.Rules.Targets);
+            // Held until the first handshake; after it the robot runs on even if the host goes away, as a real one would.
+            _released |= _options.FreeRun || _link.Linked;
+            if (_released)
+                _sim.StepControlPeriod(_link.Rules.Targets);
             _sim.ReadState(_state);
             _sim.ReadState(_physical);
             ApplyStuckSensor(robotTime, faults);

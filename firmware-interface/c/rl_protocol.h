@@ -57,6 +57,7 @@ typedef enum { RL_MODE_SAFE = 0, RL_MODE_ACTIVE = 1 } rl_command_mode;
 #define RL_STATUS_EMERGENCY_STOP (1u << 4)
 #define RL_STATUS_COMMAND_CLAMPED (1u << 5)
 #define RL_STATUS_COMMAND_REJECTED (1u << 6)
+#define RL_STATUS_LOCKSTEP (1u << 7) /* set by emulated robots that step only when answered; never by firmware */
 
 typedef enum {
     RL_FAULT_NONE = 0,

@@ -41,6 +41,12 @@ public sealed class RobotState
     /// <summary>Robot status bits as the firmware reports them.</summary>
     public uint StatusFlags { get; set; }
 
+    /// <summary>
+    /// Whether the robot steps only once its host has answered this state (an emulated robot in lockstep, as its
+    /// status flags say): it does not move on while it waits, so a late next state is not a stale robot.
+    /// </summary>
+    public bool Lockstep { get; set; }
+
     public int JointCount => JointPositions.Length;
 
     public void CopyTo(RobotState other)
@@ -58,5 +64,6 @@ public sealed class RobotState
         ImuAngularVelocity.CopyTo(other.ImuAngularVelocity, 0);
         ImuLinearAcceleration.CopyTo(other.ImuLinearAcceleration, 0);
         other.StatusFlags = StatusFlags;
+        other.Lockstep = Lockstep;
     }
 }

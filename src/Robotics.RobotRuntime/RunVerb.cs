@@ -22,7 +22,7 @@ internal static class RunVerb
         var commandHold = new Option<bool>("--command-hold") { Description = "with --command-file, hold each row until the next instead of interpolating" };
         var commandLive = new Option<bool>("--command-live") { Description = "read the command from standard input while running, one line of comma-separated values (or a JSON array) per update" };
         var rampDown = new Option<double>("--ramp-down") { Description = "seconds to ramp to the safe state on stop or fault", DefaultValueFactory = _ => 0.5 };
-        var watchdog = new Option<int>("--watchdog-periods") { Description = "robot state older than this many periods is a fault", DefaultValueFactory = _ => 5 };
+        var watchdog = new Option<int>("--watchdog-periods") { Description = "commanding this many periods without a newer robot state is a fault", DefaultValueFactory = _ => 5 };
         var maxChange = new Option<double>("--max-change") { Description = "largest command change per second, as a fraction of each actuator's range", DefaultValueFactory = _ => 10 };
         var handshake = new Option<double>("--handshake-timeout") { Description = "seconds to wait for the robot's handshake", DefaultValueFactory = _ => 2 };
         var telemetry = new Option<FileInfo?>("--telemetry") { Description = "per-tick telemetry CSV (robot state, command, timing); a .summary.json is written beside it" };

@@ -15,6 +15,7 @@ public sealed class LockstepTests
         var state = new RobotState(2);
         Eventually.True(() => host.TryReadLatestState(state), "the first state arrives");
         var first = state.Sequence;
+        Assert.True(state.Lockstep, "the state says the robot waits for its answer");
 
         // Unanswered, the robot holds: no new state, no simulated time, however long the host takes.
         var heldAt = running.Emulator.SimulatedSeconds;
@@ -61,7 +62,7 @@ public sealed class LockstepTests
             return seen.Count >= 12;
         }, "states keep coming without answers");
 
-        // The first states may predate the link (before it the robot runs free, one state per period).
+        // The first states are skipped: they were sent as the link opened, before this host started timing.
         var linked = seen.Skip(2).ToList();
         var pairs = linked.Zip(linked.Skip(1)).ToList();
         var perStateMs = pairs.Select(p => (p.Second.ArrivedMs - p.First.ArrivedMs) / (p.Second.Sequence - p.First.Sequence)).Order().ToList();

@@ -30,6 +30,41 @@ public sealed class RobotEmulatorTests : IDisposable
         var state = new RobotState(2);
         Eventually.True(() => host.TryReadLatestState(state) && state.Sequence > 5, "several states arrive");
         Assert.True((state.StatusFlags & (uint)RobotStatusFlags.SafeState) != 0, "no command yet: safe state");
+        Assert.False(state.Lockstep, "in real time the robot does not wait for answers");
+    }
+
+    /// <summary>
+    /// The unstable cartpole waits for its host in its task's initial state, however long the host takes: the
+    /// physics starts with the handshake. Before, the pole had fallen by the time a host linked.
+    /// </summary>
+    [Fact]
+    public void The_robot_holds_its_initial_state_until_a_host_links_and_then_moves()
+    {
+        const int hinge = 1;
+        using var running = new RunningEmulator("cartpole-balance", options: new EmulatorOptions { Seed = 3 });
+        var emulator = running.Emulator;
+        Eventually.True(() => emulator.PhysicalJointPosition(hinge) != 0, "the initial state is read");
+        var initial = emulator.PhysicalJointPosition(hinge);
+
+        Thread.Sleep(TimeSpan.FromSeconds(2));
+
+        Assert.False(emulator.Released);
+        Assert.Equal(0, emulator.SimulatedSeconds);
+        Assert.Equal(initial, emulator.PhysicalJointPosition(hinge));
+
+        using var host = new SerialRobotTransport(emulator.DevicePath);
+        host.Open(OpenTimeout);
+        Eventually.True(() => Math.Abs(emulator.PhysicalJointPosition(hinge) - initial) > 0.05, "the unpushed pole falls once the host has linked");
+        Assert.True(emulator.Released);
+    }
+
+    [Fact]
+    public void With_free_run_the_physics_runs_before_any_host_links()
+    {
+        using var running = new RunningEmulator("cartpole-balance", options: new EmulatorOptions { Seed = 3, FreeRun = true });
+
+        Eventually.True(() => running.Emulator.SimulatedSeconds > 0.5, "simulated time passes without a host");
+        Assert.False(running.Emulator.Link.Linked);
     }
 
     [Fact]

@@ -111,6 +111,70 @@ public sealed class ControlLoopTests
         Assert.Equal(80_000, rig.Loop.FaultStateAgeMicros);
     }
 
+    /// <summary>
+    /// A robot that holds still until its host answers (an emulator in lockstep) sent the state the loop starts from
+    /// long before the first tick, while the runtime warmed up. That state is current: the loop drives on it, and the
+    /// watchdog counts from the first tick that used it. Before, this run stopped with stale_state on its first tick.
+    /// </summary>
+    [Fact]
+    public void A_state_held_since_before_the_first_tick_is_driven_on_and_the_watchdog_counts_from_that_tick()
+    {
+        var rig = new Rig();
+        rig.Transport.Silent = true;
+        rig.Transport.State.ReceivedTicks = rig.Clock.Now - 1_000_000; // a second before the loop started
+
+        rig.Steps(1);
+        Assert.Equal(FaultKind.None, rig.Loop.Fault);
+        Assert.Equal(LoopPhase.Running, rig.Loop.Phase);
+        Assert.Equal(1, rig.Transport.CommandsSent);
+
+        rig.Steps(3); // still no newer state: 3 periods since the first tick drove on it, allowed
+        Assert.Equal(LoopPhase.Running, rig.Loop.Phase);
+        rig.Steps(1); // 4 periods
+        Assert.Equal(FaultKind.StaleState, rig.Loop.Fault);
+        Assert.Equal(1_100_000, rig.Loop.FaultStateAgeMicros); // the age reported is since the state arrived
+    }
+
+    /// <summary>
+    /// A robot in lockstep does not move on while its next state is late (a stalled emulator, a lost frame it waits
+    /// out): the watchdog gives it the start-up timeout instead of its periods, and still stops a robot that hung.
+    /// </summary>
+    [Fact]
+    public void A_robot_in_lockstep_gets_the_startup_timeout_before_its_state_is_stale()
+    {
+        var rig = new Rig(new ControlLoopOptions
+        {
+            RateHz = 50,
+            Safety = new SafetyOptions { WatchdogPeriods = 3, StartupTimeout = TimeSpan.FromSeconds(0.2), RampDown = TimeSpan.FromSeconds(0.1) },
+        });
+        rig.Transport.State.Lockstep = true;
+        rig.Steps(2);
+        rig.Transport.Silent = true;
+
+        rig.Steps(10); // 0.2 s since the loop first drove on the last state: allowed
+        Assert.Equal(LoopPhase.Running, rig.Loop.Phase);
+        rig.Steps(1);
+
+        Assert.Equal(FaultKind.StaleState, rig.Loop.Fault);
+        Assert.Equal(220_000, rig.Loop.FaultStateAgeMicros);
+        Assert.Equal(200_000, rig.Loop.FaultStateLimitMicros);
+    }
+
+    [Fact]
+    public void The_stale_state_fault_says_how_many_periods_and_which_option_allows_more()
+    {
+        var rig = new Rig();
+        rig.Steps(2);
+        rig.Transport.Silent = true;
+        rig.RunToStop();
+
+        var summary = Robotics.Runtime.Telemetry.RunSummary.From(rig.Loop, rig.Options.RateHz, rig.Transport.Statistics, null);
+
+        Assert.Equal("stale_state", summary.Fault);
+        Assert.Contains("no new robot state within 60 ms", summary.FaultDetail); // 3 periods at 50 Hz
+        Assert.Contains("--watchdog-periods (now 3)", summary.FaultDetail);
+    }
+
     [Fact]
     public void Stop_request_ramps_down_over_the_configured_time_instead_of_cutting()
     {

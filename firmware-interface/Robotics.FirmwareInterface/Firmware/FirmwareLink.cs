@@ -32,6 +32,9 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
 
     public bool Linked => Rules.Status.HasFlag(RobotStatusFlags.Linked);
 
+    /// <summary>Whether every state says that this robot steps only when answered (an emulator in lockstep).</summary>
+    public bool Lockstep { get; init; }
+
     public long CommandsReceived { get; private set; }
 
     /// <summary>The state sequence the newest command answered.</summary>
@@ -59,7 +62,7 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
             return;
         state.Sequence = _sequence++;
         state.DeviceTimeMicros = nowMicros;
-        state.StatusFlags = (uint)Rules.Status;
+        state.StatusFlags = (uint)(Lockstep ? Rules.Status | RobotStatusFlags.Lockstep : Rules.Status);
         SendPayload(StateCodec.Write(_payload, state));
     }
 

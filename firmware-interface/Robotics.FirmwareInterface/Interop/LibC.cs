@@ -16,6 +16,9 @@ internal static unsafe partial class LibC
     public const short POLLHUP = 0x010;
     public const int EAGAIN = 11;
     public const int EINTR = 4;
+    public const int EBUSY = 16;
+    public const int LOCK_EX = 2;
+    public const int LOCK_NB = 4;
 
     /// <summary>sizeof(struct termios) is 60 on Linux glibc; the buffer is larger to be safe.</summary>
     public const int TermiosBufferSize = 128;
@@ -48,6 +51,9 @@ internal static unsafe partial class LibC
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial int fcntl(int fd, int command, int argument);
+
+    [LibraryImport(Library, SetLastError = true)]
+    public static partial int flock(int fd, int operation);
 
     [LibraryImport(Library, SetLastError = true)]
     public static partial nint read(int fd, byte* buffer, nint count);

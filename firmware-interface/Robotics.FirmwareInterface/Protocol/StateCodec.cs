@@ -98,6 +98,7 @@ public static class StateCodec
         destination.Sequence = header.Sequence;
         destination.DeviceTimeMicros = reader.U64();
         destination.StatusFlags = reader.U32();
+        destination.Lockstep = (destination.StatusFlags & (uint)RobotStatusFlags.Lockstep) != 0;
         reader.U16();
         reader.U8();
         reader.U8();

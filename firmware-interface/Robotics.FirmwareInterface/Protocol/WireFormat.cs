@@ -64,6 +64,9 @@ public enum RobotStatusFlags : uint
     EmergencyStop = 1u << 4,
     CommandClamped = 1u << 5,
     CommandRejected = 1u << 6,
+
+    /// <summary>The robot steps only once its host has answered its latest state (an emulator in lockstep); firmware never sets it.</summary>
+    Lockstep = 1u << 7,
 }
 
 /// <summary>Fault and result codes (fault frames, acknowledgements, emergency-stop reasons).</summary>

@@ -49,6 +49,12 @@ public sealed unsafe class SerialDevice : IByteChannel
             throw new RobotLinkException(
                 $"permission denied opening '{path}': add your user to the group that owns it (usually 'dialout': sudo usermod -aG dialout $USER, then log in again), or check that no other program holds it", e);
         }
+        catch (IOException e) when (e.HResult == LibC.EBUSY)
+        {
+            // Another program opened it with TIOCEXCL.
+            port.Dispose();
+            throw Busy(path, e);
+        }
         catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
         {
             port.Dispose();
@@ -64,8 +70,18 @@ public sealed unsafe class SerialDevice : IByteChannel
 
         var added = false;
         handle.DangerousAddRef(ref added);
-        return new SerialDevice(port, handle);
+        var device = new SerialDevice(port, handle);
+        if (LibC.flock(device._fd, LibC.LOCK_EX | LibC.LOCK_NB) != 0 && Marshal.GetLastPInvokeError() == LibC.EAGAIN)
+        {
+            device.Dispose();
+            throw Busy(path, null);
+        }
+
+        return device;
     }
+
+    private static RobotLinkException Busy(string path, Exception? inner) => new(
+        $"'{path}' is busy: another program has it open (see which with 'fuser -v {path}'); stop that program and try again", inner);
 
     /// <summary>Reads what has arrived within <paramref name="timeoutMilliseconds"/>: 0 when nothing, -1 when the device has gone.</summary>
     public int Read(Span<byte> buffer, int timeoutMilliseconds)

@@ -10,7 +10,8 @@ namespace Robotics.Cli.Commands;
 /// <summary>
 /// <c>robotics emulate --robot ROBOT [--port PATH]</c>: a robot as its firmware presents it over a serial line,
 /// with MuJoCo as the robot, and optional faults; or, with <c>--firmware TARGET</c>, the C firmware in QEMU with
-/// MuJoCo on its hardware bus. Prints the device path first, so scripts can read it.
+/// MuJoCo on its hardware bus. Prints the device path first, so scripts can read it. The emulated robot holds its
+/// initial state until the first handshake unless <c>--free-run</c>.
 /// </summary>
 internal static class EmulateCommand
 {
@@ -25,6 +26,7 @@ internal static class EmulateCommand
         var baud = new Option<int>("--baud") { Description = "the firmware's baud rate; a host that opens the pseudo-terminal at another rate sees noise, as on a real line", DefaultValueFactory = _ => 921_600 };
         var seed = new Option<int>("--seed") { Description = "seed of the initial state and of the injected faults", DefaultValueFactory = _ => 0 };
         var lockstep = new Option<bool>("--lockstep") { Description = "step only when the host has answered the latest state (simulated time, deterministic runs for CI) instead of in real time" };
+        var freeRun = new Option<bool>("--free-run") { Description = "let the physics run from the start instead of holding the robot in its initial state until the first handshake" };
         var watchdog = new Option<double?>("--watchdog-ms") { Description = "firmware watchdog timeout in ms (default: 2.5 control periods)" };
         var drop = new Option<double>("--drop-rate") { Description = "probability that a frame from the robot is not sent" };
         var corrupt = new Option<double>("--corrupt-rate") { Description = "probability that a frame from the robot has one bit flipped" };
@@ -40,7 +42,7 @@ internal static class EmulateCommand
         };
         var command = new Command("emulate", "Emulate a robot's firmware behind a pseudo-terminal, with MuJoCo as the robot.")
         {
-            robot, port, duration, baud, seed, lockstep, watchdog, drop, corrupt, delay, delayMs, disconnectAt, reconnectAfter, stuckJoint, stuckAt, firmware,
+            robot, port, duration, baud, seed, lockstep, freeRun, watchdog, drop, corrupt, delay, delayMs, disconnectAt, reconnectAfter, stuckJoint, stuckAt, firmware,
         };
         command.SetAction(parse =>
         {
@@ -50,7 +52,7 @@ internal static class EmulateCommand
                 var watchdogTimeout = parse.GetValue(watchdog) is { } milliseconds ? TimeSpan.FromMilliseconds(milliseconds) : (TimeSpan?)null;
                 if (parse.GetValue(firmware) is { } target)
                 {
-                    var emulatorOnly = new Option[] { port, lockstep, drop, corrupt, delay, disconnectAt, reconnectAfter, stuckJoint, stuckAt }
+                    var emulatorOnly = new Option[] { port, lockstep, freeRun, drop, corrupt, delay, disconnectAt, reconnectAfter, stuckJoint, stuckAt }
                         .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                     if (emulatorOnly.Count > 0)
                         throw new ArgumentException($"{string.Join(", ", emulatorOnly)}: for the C# emulator only; with --firmware the firmware in QEMU applies its own rules, so leave {(emulatorOnly.Count == 1 ? "it" : "them")} out");
@@ -71,6 +73,7 @@ internal static class EmulateCommand
                     Seed = parse.GetValue(seed),
                     BaudRate = parse.GetValue(baud),
                     Lockstep = parse.GetValue(lockstep),
+                    FreeRun = parse.GetValue(freeRun),
                     WatchdogTimeout = watchdogTimeout,
                     Faults = new FaultInjectionOptions
                     {

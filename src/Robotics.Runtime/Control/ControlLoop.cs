@@ -11,6 +11,13 @@ namespace Robotics.Runtime.Control;
 /// safety layer, command. A stop request, the end of the duration or a fault (non-finite action,
 /// stale state, link error) ramps the commands down to the safe state over the configured time instead
 /// of cutting them. Nothing is allocated per tick once running.
+/// <para>
+/// The stale-state watchdog counts a state's age from the first tick that drove on it, not from its arrival: the
+/// fault means "commanded for more than the watchdog's periods without a newer state". A robot that holds still
+/// until its host answers (an emulator in lockstep, firmware waiting after the handshake) may have sent the state
+/// the loop starts from long before the first tick; that state is current, not stale. A robot whose states say it
+/// runs in lockstep does not move on while its next state is late, so the limit for it is the start-up timeout.
+/// </para>
 /// </summary>
 public sealed class ControlLoop
 {
@@ -30,6 +37,7 @@ public sealed class ControlLoop
     private readonly long periodTicks;
     private readonly long watchdogTicks;
     private readonly long startupTicks;
+    private readonly long lockstepWatchdogTicks;
     private readonly long durationTicks;
     private readonly long rampTicks;
 
@@ -39,6 +47,8 @@ public sealed class ControlLoop
     private long rampStep;
     private long tickIndex;
     private bool hasState;
+    private long drivenStateReceivedTicks = long.MinValue;
+    private long drivenStateSince;
     private volatile bool stopRequested;
 
     public ControlLoop(
@@ -76,6 +86,7 @@ public sealed class ControlLoop
         periodTicks = Math.Max(1, (long)Math.Round(clock.Frequency / options.RateHz));
         watchdogTicks = periodTicks * options.Safety.WatchdogPeriods;
         startupTicks = ToTicks(options.Safety.StartupTimeout);
+        lockstepWatchdogTicks = Math.Max(watchdogTicks, startupTicks);
         durationTicks = options.Duration is { } d ? ToTicks(d) : long.MaxValue;
         rampTicks = Math.Max(1, (long)Math.Round(options.Safety.RampDown.TotalSeconds * options.RateHz));
     }
@@ -84,7 +95,13 @@ public sealed class ControlLoop
     public StopReason StopReason { get; private set; }
     public FaultKind Fault { get; private set; }
 
-    /// <summary>State age (µs) when the watchdog tripped, for the fault message.</summary>
+    /// <summary>The stale-state watchdog's limit, in control periods.</summary>
+    public int WatchdogPeriods => options.Safety.WatchdogPeriods;
+
+    /// <summary>The limit the stale-state watchdog applied when it tripped (µs without a newer state).</summary>
+    public double FaultStateLimitMicros { get; private set; }
+
+    /// <summary>State age (µs, since it arrived) when the watchdog tripped, for the fault message.</summary>
     public double FaultStateAgeMicros { get; private set; }
 
     public long Ticks { get; private set; }
@@ -227,7 +244,12 @@ public sealed class ControlLoop
 
             case LoopPhase.Running:
                 phase = LoopPhase.Running;
-                var age = now - state.ReceivedTicks;
+                if (state.ReceivedTicks != drivenStateReceivedTicks)
+                {
+                    drivenStateReceivedTicks = state.ReceivedTicks;
+                    drivenStateSince = now;
+                }
+
                 if (stopRequested) BeginRampDown(StopReason.Requested, FaultKind.None);
                 else if (now - runningSince >= durationTicks) BeginRampDown(StopReason.DurationElapsed, FaultKind.None);
                 else if (transport.Statistics.LinkLost)
@@ -238,9 +260,10 @@ public sealed class ControlLoop
                     StopWithoutRamp(StopReason.Fault, FaultKind.LinkError);
                     break;
                 }
-                else if (age > watchdogTicks)
+                else if (now - drivenStateSince > (state.Lockstep ? lockstepWatchdogTicks : watchdogTicks))
                 {
-                    FaultStateAgeMicros = Micros(age);
+                    FaultStateAgeMicros = Micros(now - state.ReceivedTicks);
+                    FaultStateLimitMicros = Micros(state.Lockstep ? lockstepWatchdogTicks : watchdogTicks);
                     BeginRampDown(StopReason.Fault, FaultKind.StaleState);
                 }
                 else

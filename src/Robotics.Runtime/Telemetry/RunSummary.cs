@@ -53,7 +53,8 @@ public sealed record RunSummary(
     {
         var detail = loop.Fault switch
         {
-            FaultKind.StaleState => string.Create(CultureInfo.InvariantCulture, $"robot state was {loop.FaultStateAgeMicros:F0} us old"),
+            FaultKind.StaleState => string.Create(CultureInfo.InvariantCulture,
+                $"no new robot state within {loop.FaultStateLimitMicros / 1000:0.#} ms of driving on the last one (the newest was {loop.FaultStateAgeMicros:F0} us old): the robot stopped sending, or this machine stalled; where stalls are expected (a loaded machine, an emulated robot) allow more with --watchdog-periods (now {loop.WatchdogPeriods})"),
             FaultKind.NonFiniteAction => "the policy produced NaN or Inf; the safe command was sent instead",
             FaultKind.NonFiniteObservation => "the robot state gave a NaN or Inf observation",
             FaultKind.NoStateAtStartup => "the robot sent no state after the link opened",

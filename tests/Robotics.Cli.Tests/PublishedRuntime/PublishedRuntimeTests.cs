@@ -1,5 +1,8 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
 using Robotics.Cli.Quickstart;
 using Robotics.Cli.Tests.HardwareInTheLoop;
+using Robotics.FirmwareInterface.Transport;
 using Robotics.RobotEmulator;
 using Xunit.Abstractions;
 
@@ -64,6 +67,51 @@ public sealed class PublishedRuntimeTests(TrainedCartpolePolicy trained, ITestOu
 
         AssertOneLineRefusal(result, "115200");
         Assert.Equal(0, robot.Emulator.Link.CommandsReceived);
+    }
+
+    [Fact]
+    public void A_port_another_program_holds_is_one_line_and_nothing_is_commanded()
+    {
+        using var robot = new EmulatedRobot("cartpole-balance", new EmulatorOptions { Seed = 35 });
+        ProcessResult result;
+        using (SerialDevice.Open(robot.DevicePath, SerialLink.DefaultBaudRate))
+            result = RunProgram(["run", "--policy", trained.PolicyPath, "--link", $"serial:{robot.DevicePath}", "--duration", "5"]);
+        robot.Stop();
+
+        AssertOneLineRefusal(result, $"'{robot.DevicePath}' is busy");
+        Assert.False(robot.Emulator.Link.Linked, "not even a handshake reached the robot");
+        Assert.Equal(0, robot.Emulator.Link.CommandsReceived);
+    }
+
+    /// <summary>
+    /// The program as a user copies it drives the emulated cartpole for 10 s with its defaults (state watchdog 5
+    /// periods included), and its own telemetry shows the pole upright throughout. The robot runs in lockstep, so
+    /// a loaded test machine slows the run down instead of failing it; it waits upright for the handshake.
+    /// </summary>
+    [Fact]
+    public void The_published_program_keeps_the_emulated_cartpole_balanced_for_10_s()
+    {
+        const double poleAngleBound = 0.2094; // tilt termination of configs/tasks/cartpole-balance.yaml (12°)
+        using var robot = new EmulatedRobot("cartpole-balance", new EmulatorOptions { Seed = 36, Lockstep = true });
+        var telemetry = Path.Combine(trained.Directory, $"published-balance-{Guid.NewGuid():N}.csv");
+
+        var result = RunProgram(["run", "--policy", trained.PolicyPath, "--link", $"serial:{robot.DevicePath}", "--duration", "10", "--telemetry", telemetry]);
+        robot.Stop();
+        output.WriteLine(result.StandardError);
+        output.WriteLine(result.StandardOutput);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Matches(new Regex(@"stopped\s+duration_elapsed\s*$", RegexOptions.Multiline), result.StandardOutput);
+        var rows = File.ReadLines(telemetry).Select(line => line.Split(',')).ToList();
+        var hinge = Array.IndexOf(rows[0], "q_hinge");
+        Assert.True(hinge >= 0, $"no q_hinge column in {string.Join(",", rows[0])}");
+        var time = Array.IndexOf(rows[0], "time_s");
+        var angles = rows.Skip(1).Select(r => double.Parse(r[hinge], CultureInfo.InvariantCulture)).ToList();
+        var span = double.Parse(rows[^1][time], CultureInfo.InvariantCulture) - double.Parse(rows[1][time], CultureInfo.InvariantCulture);
+        output.WriteLine($"{angles.Count} telemetry rows over {span:F2} s, max |hinge| {angles.Max(Math.Abs):F4} rad");
+        Assert.True(span >= 10, $"the telemetry covers {span:F2} s of driving and ramping down, not the 10 s asked for");
+        Assert.InRange(angles.Max(Math.Abs), 0, poleAngleBound);
+        Assert.True(robot.Emulator.Link.CommandsReceived > 0);
     }
 
     [Fact]

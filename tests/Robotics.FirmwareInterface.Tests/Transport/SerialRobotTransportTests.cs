@@ -67,6 +67,25 @@ public sealed class SerialRobotTransportTests : IDisposable
         Assert.Contains("ttyUSB9", error.Message);
     }
 
+    /// <summary>
+    /// Two programs driving one robot interleave their commands: a device another program holds is refused before
+    /// anything is sent. Tests run as root here, where TIOCEXCL does not apply, so this checks the advisory lock.
+    /// </summary>
+    [Fact]
+    public void A_device_another_program_holds_is_refused_as_busy_and_nothing_is_sent()
+    {
+        using var robot = new PtyRobot();
+        using var holder = SerialDevice.Open(robot.DevicePath, SerialLink.DefaultBaudRate);
+        using var transport = new SerialRobotTransport(robot.DevicePath);
+
+        var error = Assert.Throws<RobotLinkException>(() => transport.Open(OpenTimeout));
+
+        Assert.Contains($"'{robot.DevicePath}' is busy", error.Message);
+        Assert.Contains("fuser", error.Message);
+        Assert.Equal(0, transport.Statistics.FramesSent);
+        Assert.Equal(0, robot.CommandsReceived);
+    }
+
     [Fact]
     public void A_device_that_never_answers_suggests_checking_the_baud_rate()
     {
