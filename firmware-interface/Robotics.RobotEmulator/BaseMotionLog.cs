@@ -7,7 +7,7 @@ namespace Robotics.RobotEmulator;
 /// <summary>
 /// A CSV of what the simulated robot's base actually did, one row per control period: the ground truth a real
 /// robot cannot report (its velocity over the ground), written beside the runtime's telemetry so that a plot can
-/// put the commanded velocity next to the achieved one. Columns: time_s (since the link opened), forward_mps,
+/// put the commanded velocity next to the achieved one. Columns: time_s (the simulated robot's clock), forward_mps,
 /// sideways_mps, yaw_rate_radps, height_m, tilt_rad. Written on the simulation's thread, not the control loop's.
 /// </summary>
 public sealed class BaseMotionLog : IDisposable

@@ -31,6 +31,13 @@ public sealed record EmulatorOptions
     /// </summary>
     public bool FreeRun { get; init; }
 
+    /// <summary>
+    /// Where to write the base's true motion (velocity over the ground, yaw rate, height, tilt) each control period
+    /// once the robot runs, as a CSV (<see cref="BaseMotionLog"/>); null for none. What a real robot cannot report,
+    /// for comparing a velocity command with what it achieved.
+    /// </summary>
+    public string? TruthPath { get; init; }
+
     /// <summary>Longest wall-clock wait for the answer to a state in lockstep.</summary>
     public TimeSpan LockstepTimeout { get; init; } = TimeSpan.FromMilliseconds(250);
 

@@ -21,6 +21,7 @@ public sealed class RobotEmulator : IDisposable
     private readonly LoadedTask _task;
     private readonly EmulatorOptions _options;
     private readonly SimEnvironment _sim;
+    private readonly BaseMotionLog? _truth;
     private readonly FirmwareLink _link;
     private readonly FaultInjectingSink _sink;
     private readonly RobotState _state;
@@ -52,6 +53,7 @@ public sealed class RobotEmulator : IDisposable
         var contract = task.RobotContract;
         _sim = new SimEnvironment(task, randomize: false);
         _sim.Reset(_options.Seed);
+        _truth = _options.TruthPath is null ? null : new BaseMotionLog(_options.TruthPath, _sim);
         _state = new RobotState(contract.Joints.Count);
         _physical = new RobotState(contract.Joints.Count);
         _sink = new FaultInjectingSink(_options.Faults, _options.Seed);
@@ -120,7 +122,10 @@ public sealed class RobotEmulator : IDisposable
             // Held until the first handshake; after it the robot runs on even if the host goes away, as a real one would.
             _released |= _options.FreeRun || _link.Linked;
             if (_released)
+            {
                 _sim.StepControlPeriod(_link.Rules.Targets);
+                _truth?.Record(robotTime.TotalSeconds);
+            }
             _sim.ReadState(_state);
             _sim.ReadState(_physical);
             ApplyStuckSensor(robotTime, faults);
@@ -164,6 +169,7 @@ public sealed class RobotEmulator : IDisposable
     public void Dispose()
     {
         _channel?.Dispose();
+        _truth?.Dispose();
         _sim.Dispose();
     }
 

@@ -27,6 +27,7 @@ internal static class EmulateCommand
         var seed = new Option<int>("--seed") { Description = "seed of the initial state and of the injected faults", DefaultValueFactory = _ => 0 };
         var lockstep = new Option<bool>("--lockstep") { Description = "step only when the host has answered the latest state (simulated time, deterministic runs for CI) instead of in real time" };
         var freeRun = new Option<bool>("--free-run") { Description = "let the physics run from the start instead of holding the robot in its initial state until the first handshake" };
+        var truth = new Option<string?>("--truth") { Description = "write the base's true velocity over the ground, yaw rate, height and tilt each control period to this CSV (what a real robot cannot report)" };
         var watchdog = new Option<double?>("--watchdog-ms") { Description = "firmware watchdog timeout in ms (default: 2.5 control periods)" };
         var drop = new Option<double>("--drop-rate") { Description = "probability that a frame from the robot is not sent" };
         var corrupt = new Option<double>("--corrupt-rate") { Description = "probability that a frame from the robot has one bit flipped" };
@@ -42,7 +43,7 @@ internal static class EmulateCommand
         };
         var command = new Command("emulate", "Emulate a robot's firmware behind a pseudo-terminal, with MuJoCo as the robot.")
         {
-            robot, port, duration, baud, seed, lockstep, freeRun, watchdog, drop, corrupt, delay, delayMs, disconnectAt, reconnectAfter, stuckJoint, stuckAt, firmware,
+            robot, port, duration, baud, seed, lockstep, freeRun, truth, watchdog, drop, corrupt, delay, delayMs, disconnectAt, reconnectAfter, stuckJoint, stuckAt, firmware,
         };
         command.SetAction(parse =>
         {
@@ -52,7 +53,7 @@ internal static class EmulateCommand
                 var watchdogTimeout = parse.GetValue(watchdog) is { } milliseconds ? TimeSpan.FromMilliseconds(milliseconds) : (TimeSpan?)null;
                 if (parse.GetValue(firmware) is { } target)
                 {
-                    var emulatorOnly = new Option[] { port, lockstep, freeRun, drop, corrupt, delay, disconnectAt, reconnectAfter, stuckJoint, stuckAt }
+                    var emulatorOnly = new Option[] { port, lockstep, freeRun, truth, drop, corrupt, delay, disconnectAt, reconnectAfter, stuckJoint, stuckAt }
                         .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                     if (emulatorOnly.Count > 0)
                         throw new ArgumentException($"{string.Join(", ", emulatorOnly)}: for the C# emulator only; with --firmware the firmware in QEMU applies its own rules, so leave {(emulatorOnly.Count == 1 ? "it" : "them")} out");
@@ -74,6 +75,7 @@ internal static class EmulateCommand
                     BaudRate = parse.GetValue(baud),
                     Lockstep = parse.GetValue(lockstep),
                     FreeRun = parse.GetValue(freeRun),
+                    TruthPath = parse.GetValue(truth),
                     WatchdogTimeout = watchdogTimeout,
                     Faults = new FaultInjectionOptions
                     {

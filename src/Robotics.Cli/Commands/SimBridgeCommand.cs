@@ -41,6 +41,11 @@ internal static class SimBridgeCommand
             Description = "a folder of task .yaml files that clients may name (repeat for several); searched before the catalogue (the tasks/ folders along ROBOTICS_CONFIG_DIR, then the built-in configs/tasks)",
             AllowMultipleArgumentsPerToken = true,
         };
+        var maxSessions = new Option<int>("--max-sessions")
+        {
+            Description = "clients served at once, each with its own batch; beyond it an idle one (1 min) is dropped, else the new client is refused",
+            DefaultValueFactory = _ => new BridgeServerOptions().MaxSessions,
+        };
         var maxFrameBytes = new Option<long>("--max-frame-bytes")
         {
             Description = "largest request frame accepted; a larger one is refused before it is read and its connection dropped",
@@ -66,7 +71,7 @@ internal static class SimBridgeCommand
 
         var command = new Command("sim-bridge", "Serve batches of simulated environments to trainers over NetMQ (see docs/sim-bridge-protocol.md).")
         {
-            bind, envs, threads, stopOnStdinEof, quiet, tasks, maxFrameBytes, explainTaskErrors, curveKey, allowClients, insecure,
+            bind, envs, threads, stopOnStdinEof, quiet, tasks, maxSessions, maxFrameBytes, explainTaskErrors, curveKey, allowClients, insecure,
         };
         command.SetAction(parse => Serve(
             parse.GetValue(bind)!,
@@ -75,6 +80,7 @@ internal static class SimBridgeCommand
             parse.GetValue(stopOnStdinEof),
             parse.GetValue(quiet),
             parse.GetValue(tasks) ?? [],
+            parse.GetValue(maxSessions),
             parse.GetValue(maxFrameBytes),
             parse.GetValue(explainTaskErrors),
             parse.GetValue(curveKey),
@@ -83,7 +89,7 @@ internal static class SimBridgeCommand
         return command;
     }
 
-    private static int Serve(string endpoint, int envs, int threads, bool stopOnStdinEof, bool quiet, string[] taskFolders, long maxFrameBytes,
+    private static int Serve(string endpoint, int envs, int threads, bool stopOnStdinEof, bool quiet, string[] taskFolders, int maxSessions, long maxFrameBytes,
         bool explainTaskErrors, string? curveKey, string? allowClients, bool insecure)
     {
         CurveServerKeys? keys;
@@ -114,6 +120,12 @@ internal static class SimBridgeCommand
         if (envs < 1 || threads < 1)
         {
             Console.Error.WriteLine($"--envs ({envs}) and --threads ({threads}) must be at least 1");
+            return 2;
+        }
+
+        if (maxSessions is < 1 or > 1024)
+        {
+            Console.Error.WriteLine($"--max-sessions ({maxSessions}) must be from 1 to 1024");
             return 2;
         }
 
@@ -155,6 +167,7 @@ internal static class SimBridgeCommand
         var options = new BridgeServerOptions
         {
             DefaultNumEnvs = envs,
+            MaxSessions = maxSessions,
             MaxFrameBytes = maxFrameBytes,
             ExplainTaskErrors = explainTaskErrors,
             Keys = keys,
