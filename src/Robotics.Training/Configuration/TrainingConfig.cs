@@ -46,6 +46,8 @@ public sealed record TrainingConfig
     /// <summary>Keys for remote bridges started with keys (robotics sim-bridge --curve-key); unused for local bridges.</summary>
     public BridgeKeysOptions BridgeKeys { get; init; } = new();
 
+    public BridgeTimeoutOptions BridgeTimeouts { get; init; } = new();
+
     public PolicyOptions Policy { get; init; } = new();
     public NormalizationOptions Normalization { get; init; } = new();
     public PpoOptions Ppo { get; init; } = new();
@@ -67,6 +69,19 @@ public sealed record TrainingConfig
 }
 
 /// <summary>The keys a trainer uses with remote bridges that have keys; both or neither.</summary>
+/// <summary>How long the trainer waits for its bridges, and how often it tries to reach them again after a failure.</summary>
+public sealed record BridgeTimeoutOptions
+{
+    /// <summary>Longest wait for any reply but Make's; a bridge silent for longer counts as failed.</summary>
+    public double ReplySeconds { get; init; } = 5;
+
+    /// <summary>Longest wait for Make, which loads and compiles the task's model.</summary>
+    public double MakeSeconds { get; init; } = 60;
+
+    /// <summary>Tries to reach remote bridges again after one failed, 2 s apart, before the run stops (and saves).</summary>
+    public int ReconnectAttempts { get; init; } = 5;
+}
+
 public sealed record BridgeKeysOptions
 {
     /// <summary>The bridges' public key: 40 Z85 characters, or the path of the bridge's .pub file.</summary>

@@ -90,6 +90,9 @@ public static class TrainingConfigFile
         Require(c.LocalBridges >= 0, "local_bridges", $"must be 0 (one per core) or more, got {c.LocalBridges}");
         Require(c.BridgeKeys.ServerKey is null == c.BridgeKeys.ClientKey is null, c.BridgeKeys.ServerKey is null ? "bridge_keys.server_key" : "bridge_keys.client_key",
             "bridge_keys needs both server_key (the bridges' public key or .pub file) and client_key (this host's .key file), or neither");
+        Require(c.BridgeTimeouts.ReplySeconds is > 0 and <= 3600, "bridge_timeouts.reply_seconds", $"must be more than 0 and at most 3600, got {c.BridgeTimeouts.ReplySeconds}");
+        Require(c.BridgeTimeouts.MakeSeconds is > 0 and <= 3600, "bridge_timeouts.make_seconds", $"must be more than 0 and at most 3600, got {c.BridgeTimeouts.MakeSeconds}");
+        Require(c.BridgeTimeouts.ReconnectAttempts is >= 1 and <= 1000, "bridge_timeouts.reconnect_attempts", $"must be from 1 to 1000, got {c.BridgeTimeouts.ReconnectAttempts}");
         Require(c.Policy.HiddenSizes.Count > 0 && c.Policy.HiddenSizes.All(h => h > 0), "policy.hidden_sizes",
             "expected a list of positive layer widths, e.g. [64, 64]");
         Require(c.Policy.Activation is "tanh" or "relu" or "elu", "policy.activation",

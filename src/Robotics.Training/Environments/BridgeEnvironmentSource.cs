@@ -15,8 +15,6 @@ namespace Robotics.Training.Environments;
 /// </summary>
 public sealed class BridgeEnvironmentSource : IEnvironmentSource
 {
-    private const int ReconnectAttempts = 5;
-
     private readonly string task;
     private readonly bool randomize;
     private readonly BridgeClientOptions clientOptions;
@@ -24,6 +22,7 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
     private readonly List<LocalBridge> localBridges = new();
     private readonly Action<string> log;
     private List<string> endpoints;
+    private int reconnectAttempts = 5;
 
     private BridgeEnvironmentSource(string task, bool randomize, IEnumerable<string> endpoints, Func<LocalBridge>? startLocal, BridgeClientOptions? clientOptions, Action<string>? log)
     {
@@ -35,9 +34,11 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
         this.log = log ?? (_ => { });
     }
 
-    public static BridgeEnvironmentSource Remote(string task, IEnumerable<string> endpoints, bool randomize = true, BridgeClientOptions? options = null, Action<string>? log = null)
+    /// <param name="reconnectAttempts">Tries to reach the bridges again after one failed, 2 s apart, before giving up.</param>
+    public static BridgeEnvironmentSource Remote(string task, IEnumerable<string> endpoints, bool randomize = true, BridgeClientOptions? options = null, Action<string>? log = null, int reconnectAttempts = 5)
     {
-        var source = new BridgeEnvironmentSource(task, randomize, endpoints, null, options, log);
+        ArgumentOutOfRangeException.ThrowIfLessThan(reconnectAttempts, 1);
+        var source = new BridgeEnvironmentSource(task, randomize, endpoints, null, options, log) { reconnectAttempts = reconnectAttempts };
         if (source.endpoints.Count == 0) throw new ArgumentException("name at least one bridge endpoint (tcp://HOST:PORT)", nameof(endpoints));
         return source;
     }
@@ -98,9 +99,9 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
             {
                 return CreateTraining(numEnvs);
             }
-            catch (BridgeException e) when (attempt < ReconnectAttempts)
+            catch (BridgeException e) when (attempt < reconnectAttempts)
             {
-                log($"reconnecting to the bridges failed ({e.Message}); retry {attempt} of {ReconnectAttempts - 1} in 2 s");
+                log($"reconnecting to the bridges failed ({e.Message}); retry {attempt} of {reconnectAttempts - 1} in 2 s");
                 Thread.Sleep(TimeSpan.FromSeconds(2));
             }
         }

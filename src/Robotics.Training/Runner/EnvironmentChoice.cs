@@ -16,22 +16,31 @@ public static class EnvironmentChoice
     public static IEnvironmentSource For(TrainingConfig config, IReadOnlyList<string> bridges, bool inProcess, Func<LocalBridge> startLocalBridge, Action<string>? log = null)
     {
         var endpoints = bridges.Count > 0 ? bridges : config.Bridges;
-        if (endpoints.Count > 0) return BridgeEnvironmentSource.Remote(config.Task, endpoints, options: RemoteOptions(config.BridgeKeys), log: log);
+        var timeouts = config.BridgeTimeouts;
+        if (endpoints.Count > 0)
+            return BridgeEnvironmentSource.Remote(config.Task, endpoints, options: RemoteOptions(config.BridgeKeys, timeouts), log: log, reconnectAttempts: timeouts.ReconnectAttempts);
         if (inProcess) return SimEnvironmentSource.ForTask(config.Task, threads: Environment.ProcessorCount);
-        return BridgeEnvironmentSource.Local(config.Task, LocalBridgeCount(config), startLocalBridge, log: log);
+        return BridgeEnvironmentSource.Local(config.Task, LocalBridgeCount(config), startLocalBridge, options: Waits(new BridgeClientOptions(), timeouts), log: log);
     }
 
     /// <summary>How the trainer reaches remote bridges: over CURVE with its key pair when bridge_keys names one. Key problems are one line.</summary>
-    public static BridgeClientOptions RemoteOptions(BridgeKeysOptions keys)
+    public static BridgeClientOptions RemoteOptions(BridgeKeysOptions keys, BridgeTimeoutOptions? timeouts = null)
     {
-        if (keys.ServerKey is null || keys.ClientKey is null) return new BridgeClientOptions();
-        return new BridgeClientOptions
+        var options = Waits(new BridgeClientOptions(), timeouts ?? new BridgeTimeoutOptions());
+        if (keys.ServerKey is null || keys.ClientKey is null) return options;
+        return options with
         {
             Keys = new CurveClientKeys(
                 KeyFiles.ReadPublic(keys.ServerKey, "bridge key (bridge_keys.server_key, --bridge-key)"),
                 KeyFiles.ReadSecret(keys.ClientKey, "client key (bridge_keys.client_key, --client-key)")),
         };
     }
+
+    private static BridgeClientOptions Waits(BridgeClientOptions options, BridgeTimeoutOptions timeouts) => options with
+    {
+        Timeout = TimeSpan.FromSeconds(timeouts.ReplySeconds),
+        MakeTimeout = TimeSpan.FromSeconds(timeouts.MakeSeconds),
+    };
 
     /// <summary>local_bridges, or one per core; lowered until it divides num_envs so every bridge serves the same batch.</summary>
     public static int LocalBridgeCount(TrainingConfig config)

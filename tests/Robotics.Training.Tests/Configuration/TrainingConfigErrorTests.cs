@@ -44,6 +44,27 @@ public sealed class TrainingConfigErrorTests
     }
 
     [Fact]
+    public void Bridge_timeouts_reach_the_clients_and_survive_the_run_folder_copy()
+    {
+        var config = TrainingConfigFile.Parse("task: cartpole-balance\nbridge_timeouts:\n  reply_seconds: 20\n  make_seconds: 120\n  reconnect_attempts: 30\n", "ok.yaml");
+
+        var options = Robotics.Training.Runner.EnvironmentChoice.RemoteOptions(config.BridgeKeys, config.BridgeTimeouts);
+
+        Assert.Equal((TimeSpan.FromSeconds(20), TimeSpan.FromSeconds(120)), (options.Timeout, options.MakeTimeout));
+        Assert.Equal(30, config.BridgeTimeouts.ReconnectAttempts);
+        Assert.Equal(config.BridgeTimeouts, TrainingConfigFile.Parse(TrainingConfigFile.ToYaml(config), "again.yaml").BridgeTimeouts);
+    }
+
+    [Fact]
+    public void A_zero_reply_timeout_is_refused_naming_the_key()
+    {
+        var error = Refused("task: cartpole-balance\nbridge_timeouts:\n  reply_seconds: 0\n");
+
+        Assert.Equal("bridge_timeouts.reply_seconds", error.Key);
+        AssertOneLine(error);
+    }
+
+    [Fact]
     public void An_unknown_key_names_itself_its_section_its_line_and_the_nearest_known_keys()
     {
         var error = Refused("task: cartpole-balance\nppo:\n  epochs: 4\n  learnin_rate: 0.001\n");
