@@ -85,19 +85,52 @@ public sealed class BadInputTests : IDisposable
     }
 
     [Fact]
-    public void Reserved_header_bytes_must_be_zero()
+    public void Reserved_header_bytes_must_be_zero_and_the_error_carries_the_request_id()
     {
-        var frame = new FrameBuffer().Write(MessageType.Hello, 1, new HelloRequest()).ToArray();
+        var frame = new FrameBuffer().Write(MessageType.Hello, 41, new HelloRequest()).ToArray();
         frame[2] = 1;
-        Assert.Equal(BridgeErrorCode.MalformedFrame, raw.Send(frame).Error);
+
+        var reply = raw.Send(frame);
+
+        Assert.Equal(BridgeErrorCode.MalformedFrame, reply.Error);
+        Assert.Equal(41u, reply.Header.RequestId);
     }
 
     [Fact]
-    public void A_request_in_several_frames_is_malformed()
+    public void A_request_in_several_frames_is_malformed_and_the_error_carries_the_first_frames_id()
     {
-        var frame = new FrameBuffer().Write(MessageType.Hello, 1, new HelloRequest()).ToArray();
-        Assert.Equal(BridgeErrorCode.MalformedFrame, raw.SendParts([frame, frame]).Error);
+        var frame = new FrameBuffer().Write(MessageType.Hello, 42, new HelloRequest()).ToArray();
+
+        var reply = raw.SendParts([frame, frame]);
+
+        Assert.Equal(BridgeErrorCode.MalformedFrame, reply.Error);
+        Assert.Equal(42u, reply.Header.RequestId);
+        Assert.Equal(1, client.GetStats().Errors);
         AssertStillServing();
+    }
+
+    [Fact]
+    public void Only_a_frame_shorter_than_the_header_gets_request_id_zero()
+    {
+        var reply = raw.Send([0x01, 0, 0, 0, 43, 0, 0]);
+        Assert.Equal(BridgeErrorCode.MalformedFrame, reply.Error);
+        Assert.Equal(0u, reply.Header.RequestId);
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(5)]
+    public void A_string_where_actions_are_expected_is_a_malformed_body(int length)
+    {
+        raw.Request(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1 });
+        raw.Request(MessageType.Reset, new ResetRequest());
+        var frame = new FrameBuffer().Write(MessageType.Step, 44, new[] { new string('a', length) }).ToArray();
+
+        var reply = raw.Send(frame);
+
+        Assert.Equal(BridgeErrorCode.MalformedBody, reply.Error);
+        Assert.Contains("expected bin, got str", reply.Message);
+        Assert.Equal(44u, reply.Header.RequestId);
     }
 
     [Fact]

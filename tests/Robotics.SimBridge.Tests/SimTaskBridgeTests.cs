@@ -74,6 +74,44 @@ public sealed class SimTaskBridgeTests
     }
 
     [Fact]
+    public void Actions_outside_the_limits_are_clamped_to_them()
+    {
+        using var bridge = LocalBridge.StartInProcess(new SimEnvFactory(threads: 1));
+        using var beyond = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "cartpole-balance", NumEnvs = 2 }, Patient);
+        using var atLimit = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "cartpole-balance", NumEnvs = 2 }, Patient);
+        Assert.Equal([-10f, 10f], [atLimit.Spec.ActionLow[0], atLimit.Spec.ActionHigh[0]]);
+        var beyondStep = new VectorStep(2, beyond.Spec.ObservationSize);
+        var atLimitStep = new VectorStep(2, atLimit.Spec.ObservationSize);
+        beyond.Reset(3, beyondStep);
+        atLimit.Reset(3, atLimitStep);
+
+        for (int t = 0; t < 20; t++)
+        {
+            beyond.Step([25f, -1e6f], beyondStep);
+            atLimit.Step([10f, -10f], atLimitStep);
+            StepAssert.Same(atLimitStep, beyondStep);
+        }
+
+        Assert.NotEqual(atLimitStep.Observations[0], atLimitStep.Observations[4]);
+    }
+
+    [Fact]
+    public void A_batch_made_without_randomization_starts_with_none_and_takes_ranges_sent_later()
+    {
+        using var bridge = LocalBridge.StartInProcess(new SimEnvFactory(threads: 1));
+        using var client = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "cartpole-balance", NumEnvs = 2, Randomize = false }, Patient);
+        client.Reset(1, new VectorStep(2, client.Spec.ObservationSize));
+        Assert.Equal("{}", client.GetRandomization().Yaml.Trim());
+
+        client.SetRandomization("body_mass: {scale: [2, 3], bodies: [pole]}");
+        client.Reset(1, new VectorStep(2, client.Spec.ObservationSize));
+
+        var read = client.GetRandomization();
+        Assert.Contains("body_mass", read.Yaml);
+        Assert.All(read.Samples, s => Assert.True(s.ContainsKey("body_mass/pole")));
+    }
+
+    [Fact]
     public void Invalid_randomization_names_the_key()
     {
         using var bridge = LocalBridge.StartInProcess(new SimEnvFactory(threads: 1));

@@ -209,7 +209,7 @@ public sealed class BridgeClient : IVectorEnv
                 nameof(actions));
         }
 
-        uint id = ++nextRequestId;
+        uint id = NextRequestId();
         var writer = request.Begin(MessageType.Step, id);
         StepCodec.WriteStepRequest(ref writer, actions);
         writer.Flush();
@@ -245,9 +245,20 @@ public sealed class BridgeClient : IVectorEnv
 
     private uint Send<T>(MessageType type, T body)
     {
-        uint id = ++nextRequestId;
+        uint id = NextRequestId();
         SendFrame(request.Write(type, id, body), type);
         return id;
+    }
+
+    /// <summary>Counts up from 1 and skips 0 when it wraps: id 0 is the bridge's answer to a frame too short to carry an id.</summary>
+    private uint NextRequestId()
+    {
+        if (++nextRequestId == 0)
+        {
+            nextRequestId = 1;
+        }
+
+        return nextRequestId;
     }
 
     private void SendFrame(ReadOnlySpan<byte> frame, MessageType type)

@@ -19,6 +19,13 @@ public readonly record struct FrameHeader(MessageType Type, uint RequestId)
         BinaryPrimitives.WriteUInt32LittleEndian(destination[4..], RequestId);
     }
 
+    /// <summary>
+    /// The request id of a frame long enough to carry one, whatever else is wrong with it; null for a frame shorter
+    /// than the header. The bridge echoes it in every reply it can, so that a client can match even an error.
+    /// </summary>
+    public static uint? RequestIdOf(ReadOnlySpan<byte> frame) =>
+        frame.Length < Size ? null : BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]);
+
     /// <summary>Reads a header; false (with the reason) when the frame is too short or a reserved byte is set.</summary>
     public static bool TryRead(ReadOnlySpan<byte> frame, out FrameHeader header, out string problem)
     {

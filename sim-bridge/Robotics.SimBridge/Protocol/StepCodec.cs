@@ -250,9 +250,22 @@ public static class StepCodec
     /// <summary>A bin field as a slice of the body (the reader runs over one contiguous block, so no copy).</summary>
     private static ReadOnlyMemory<byte> ReadBin(ref MessagePackReader reader)
     {
+        // MessagePack's reader also takes a str here (for the old spec); float arrays and flags are bin only.
+        if (reader.NextMessagePackType != MessagePackType.Binary)
+        {
+            throw new MessagePackSerializationException($"expected bin, got {Describe(reader.NextMessagePackType)}");
+        }
+
         var bytes = reader.ReadBytes() ?? throw new MessagePackSerializationException("expected bin, got nil");
         return bytes.IsSingleSegment ? bytes.First : bytes.ToArray();
     }
+
+    private static string Describe(MessagePackType type) => type switch
+    {
+        MessagePackType.String => "str (float arrays are raw bytes in bin 8/16/32)",
+        MessagePackType.Nil => "nil",
+        _ => type.ToString().ToLowerInvariant(),
+    };
 
     private static void SkipRest(ref MessagePackReader reader, int fields)
     {

@@ -36,7 +36,8 @@ internal sealed class BridgeRequestHandler : IDisposable
     /// <summary>Handles a request; the returned span stays valid until the next call.</summary>
     public ReadOnlySpan<byte> Handle(ReadOnlySpan<byte> identity, ReadOnlyMemory<byte> frame)
     {
-        requestId = 0;
+        // Echoed whenever it can be read, even in an error about the rest of the header: 0 only for a frame shorter than it.
+        requestId = FrameHeader.RequestIdOf(frame.Span) ?? 0;
         if (!FrameHeader.TryRead(frame.Span, out var header, out var problem))
         {
             return Error(BridgeErrorCode.MalformedFrame, problem + "; see docs/sim-bridge-protocol.md, \"Framing\"");
@@ -85,6 +86,17 @@ internal sealed class BridgeRequestHandler : IDisposable
             // answer it and keep serving the other clients.
             return Error(BridgeErrorCode.Internal, $"{header.Type} failed on the bridge: {e.GetType().Name}: {ClientText.Cap(e.Message)}");
         }
+    }
+
+    /// <summary>
+    /// Refuses a request that came in several frames; <paramref name="firstPart"/> is its first frame, whose request id
+    /// the error carries when it holds one. The returned span stays valid until the next call.
+    /// </summary>
+    public ReadOnlySpan<byte> RefuseMultipart(ReadOnlySpan<byte> firstPart)
+    {
+        requestId = FrameHeader.RequestIdOf(firstPart) ?? 0;
+        return Error(BridgeErrorCode.MalformedFrame,
+            "a request is one frame (header + MessagePack body); this one came in several parts; see docs/sim-bridge-protocol.md, \"Transport\"");
     }
 
     private ReadOnlySpan<byte> Hello(ReadOnlySpan<byte> identity, HelloRequest request)

@@ -1,6 +1,5 @@
 using NetMQ;
 using NetMQ.Sockets;
-using Robotics.SimBridge.Protocol;
 
 namespace Robotics.SimBridge.Server;
 
@@ -15,7 +14,6 @@ internal sealed class RouterReceiver
     private readonly BridgeRequestHandler handler;
     private readonly int maxDrain;
     private readonly byte[] identity = new byte[256];
-    private readonly FrameBuffer malformed = new();
 
     public RouterReceiver(RouterSocket router, BridgeRequestHandler handler, int maxDrain)
     {
@@ -48,12 +46,9 @@ internal sealed class RouterReceiver
                 ReadOnlySpan<byte> reply;
                 if (msg.HasMore)
                 {
+                    // Answered before the other parts are read, which reuse msg: the reply carries the first part's id.
+                    reply = handler.RefuseMultipart(msg.Slice());
                     DiscardRest(ref msg);
-                    reply = malformed.Write(MessageType.Error, 0, new ErrorReply
-                    {
-                        Code = (int)BridgeErrorCode.MalformedFrame,
-                        Message = "a request is one frame (header + MessagePack body); this one came in several parts",
-                    });
                 }
                 else
                 {
