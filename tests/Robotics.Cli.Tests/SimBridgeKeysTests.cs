@@ -9,6 +9,7 @@ using Robotics.SimBridge.Security;
 namespace Robotics.Cli.Tests;
 
 /// <summary><c>robotics keys</c> and <c>robotics sim-bridge --curve-key --allow-clients</c>, as an operator uses them.</summary>
+[Collection(NetMqCollection.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SimBridgeKeysTests : IDisposable
 {
