@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using System.Text.RegularExpressions;
 using Robotics.SimBridge.Host;
 
