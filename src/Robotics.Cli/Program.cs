@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Robotics.Cli.Commands;
+using Robotics.SimBridge.Host;
 
 namespace Robotics.Cli;
 
@@ -20,7 +21,7 @@ internal static class Program
     private static IEnumerable<Command> Verbs()
     {
         yield return ContractCommand.Create();
-        yield return SimBridgeCommand.Create();
+        yield return BridgeHostCommand.Create(); // the same command as the robotics-sim-bridge program
         yield return BridgesCommand.Create();
         yield return KeysCommand.Create();
         yield return BenchCommand.Create();

@@ -11,6 +11,7 @@ namespace Robotics.Cli.Tests;
 /// A <c>robotics sim-bridge</c> process flooded with frames far above its maximum frame size keeps its memory: the
 /// socket refuses each frame from its length header, before allocating it, and the bridge keeps answering.
 /// </summary>
+[Collection(NetMqCollection.Name)]
 public sealed class BridgeMemoryBoundTests(ITestOutputHelper output)
 {
     private const int FrameBytes = 50 << 20;

@@ -9,6 +9,7 @@ using Robotics.SimBridge.Security;
 namespace Robotics.Cli.Tests;
 
 /// <summary><c>robotics keys</c> and <c>robotics sim-bridge --curve-key --allow-clients</c>, as an operator uses them.</summary>
+[Collection(NetMqCollection.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class SimBridgeKeysTests : IDisposable
 {
@@ -42,6 +43,31 @@ public sealed class SimBridgeKeysTests : IDisposable
         var refused = Assert.Throws<BridgeException>(() => BridgeClient.Connect(bridge.Endpoint, new BridgeClientOptions { Keys = stranger }));
         Assert.Equal(BridgeErrorCode.Unauthorized, refused.Code);
         Assert.Contains($"client key {stranger.Client.PublicKeyZ85} is not allowed on this bridge", refused.Message);
+    }
+
+    [Fact]
+    public void Bridges_status_with_a_trainer_key_reads_a_bridge_with_keys_which_stays_silent_without_one()
+    {
+        Assert.Equal(0, Run("keys", "--out", Path.Combine(folder, "bridge")).ExitCode);
+        Assert.Equal(0, Run("keys", "--out", Path.Combine(folder, "trainer")).ExitCode);
+        string bridgePub = Path.Combine(folder, "bridge.pub");
+        string trainerKey = Path.Combine(folder, "trainer.key");
+        var trainer = new CurveClientKeys(KeyFiles.ReadPublic(bridgePub, "bridge key"), KeyFiles.ReadSecret(trainerKey, "trainer key"));
+        using var bridge = LocalBridge.StartProcess(Program,
+            extraArguments: ["--threads", "1", "--curve-key", Path.Combine(folder, "bridge.key"), "--allow-clients", Path.Combine(folder, "trainer.pub")],
+            helloKeys: trainer);
+
+        var withKeys = Run("bridges", "status", "--timeout", "10", "--bridge-key", bridgePub, "--client-key", trainerKey, bridge.Endpoint);
+        var withoutKeys = Run("bridges", "status", "--timeout", "1", bridge.Endpoint);
+        var halfKeys = Run("bridges", "status", "--bridge-key", bridgePub, bridge.Endpoint);
+
+        Assert.Equal(0, withKeys.ExitCode);
+        Assert.Contains($"{bridge.Endpoint}  robotics sim-bridge", withKeys.Stdout);
+        Assert.Contains("protocol 1", withKeys.Stdout);
+        Assert.Equal(1, withoutKeys.ExitCode);
+        Assert.Contains($"{bridge.Endpoint}  NOT ANSWERING", withoutKeys.Stdout);
+        Assert.Equal(2, halfKeys.ExitCode);
+        Assert.Equal("--bridge-key needs --client-key too: this host's secret key file, whose public key the bridges allow", halfKeys.Stderr.Trim());
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Robotics.SimBridge.Hosting;
 
 /// <summary>
 /// A bridge on this machine's loopback that its owner starts and stops: in-process on a background thread
-/// (tests, the embedded default) or as a child process running <c>robotics sim-bridge</c>. Disposing stops it.
+/// (tests, the embedded default) or as a child process running <c>robotics sim-bridge</c> or <c>robotics-sim-bridge</c>. Disposing stops it.
 /// </summary>
 public sealed class LocalBridge : IDisposable
 {
@@ -64,13 +64,15 @@ public sealed class LocalBridge : IDisposable
     /// </summary>
     /// <param name="executable">The robotics program, e.g. <see cref="Environment.ProcessPath"/>; or "dotnet" with robotics.dll as a leading argument.</param>
     /// <param name="helloKeys">The keys to say Hello with, when <paramref name="extraArguments"/> give the bridge keys.</param>
+    /// <param name="verb">The bridge verb after the leading arguments; null for the robotics-sim-bridge program, which is the verb itself.</param>
     public static LocalBridge StartProcess(
         string executable,
         IEnumerable<string>? leadingArguments = null,
         IEnumerable<string>? extraArguments = null,
         TimeSpan? startTimeout = null,
         Action<string>? log = null,
-        CurveClientKeys? helloKeys = null)
+        CurveClientKeys? helloKeys = null,
+        string? verb = "sim-bridge")
     {
         var timeout = startTimeout ?? TimeSpan.FromSeconds(30);
         var start = new ProcessStartInfo(executable)
@@ -81,7 +83,7 @@ public sealed class LocalBridge : IDisposable
             UseShellExecute = false,
         };
         start.Environment.TryAdd(BridgeSockets.InlineCompletionsVariable, "1");
-        foreach (var argument in (leadingArguments ?? []).Concat(["sim-bridge", "--bind", "tcp://127.0.0.1:0", "--stop-on-stdin-eof"]).Concat(extraArguments ?? []))
+        foreach (var argument in (leadingArguments ?? []).Concat(verb is null ? Array.Empty<string>() : new[] { verb }).Concat(["--bind", "tcp://127.0.0.1:0", "--stop-on-stdin-eof"]).Concat(extraArguments ?? []))
         {
             start.ArgumentList.Add(argument);
         }

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Robotics.SimBridge;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Security;
 
 namespace Robotics.Cli.Commands;
 
@@ -19,19 +20,46 @@ internal static class BridgesCommand
         var endpoints = new Argument<string[]>("endpoints") { Description = "bridge endpoints, e.g. tcp://10.0.0.2:5555", Arity = ArgumentArity.OneOrMore };
         var timeout = new Option<double>("--timeout") { Description = "seconds to wait for each bridge's answer", DefaultValueFactory = _ => 3 };
         var json = new Option<bool>("--json") { Description = "one JSON object per bridge, one per line" };
+        var bridgeKey = new Option<string?>("--bridge-key")
+        {
+            Description = "for bridges started with keys (they answer nothing else): their public key, 40 Z85 characters or their .pub file",
+        };
+        var clientKey = new Option<string?>("--client-key")
+        {
+            Description = "with --bridge-key: this host's secret key file (from `robotics keys`), whose public key the bridges allow",
+        };
         var status = new Command("status", "Ask each bridge who it is and what it has done: version, sessions, steps and steps/s, episodes, errors, uptime.")
         {
-            endpoints, timeout, json,
+            endpoints, timeout, json, bridgeKey, clientKey,
         };
-        status.SetAction(parse => Status(parse.GetValue(endpoints)!, parse.GetValue(timeout), parse.GetValue(json)));
+        status.SetAction(parse => Status(parse.GetValue(endpoints)!, parse.GetValue(timeout), parse.GetValue(json), parse.GetValue(bridgeKey), parse.GetValue(clientKey)));
         return new Command("bridges", "Look at running sim bridges.") { status };
     }
 
-    private static int Status(string[] endpoints, double timeoutSeconds, bool json)
+    private static int Status(string[] endpoints, double timeoutSeconds, bool json, string? bridgeKey, string? clientKey)
     {
         if (!(timeoutSeconds > 0))
         {
             Console.Error.WriteLine($"--timeout ({timeoutSeconds}) must be a positive number of seconds");
+            return 2;
+        }
+
+        if (bridgeKey is null != clientKey is null)
+        {
+            Console.Error.WriteLine(bridgeKey is null
+                ? "--client-key needs --bridge-key too: the bridges' public key or .pub file"
+                : "--bridge-key needs --client-key too: this host's secret key file, whose public key the bridges allow");
+            return 2;
+        }
+
+        CurveClientKeys? keys;
+        try
+        {
+            keys = bridgeKey is null ? null : new CurveClientKeys(KeyFiles.ReadPublic(bridgeKey, "--bridge-key"), KeyFiles.ReadSecret(clientKey!, "--client-key"));
+        }
+        catch (BridgeException e)
+        {
+            Console.Error.WriteLine(e.Message);
             return 2;
         }
 
@@ -40,6 +68,7 @@ internal static class BridgesCommand
             Timeout = TimeSpan.FromSeconds(timeoutSeconds),
             CloseTimeout = TimeSpan.FromMilliseconds(100),
             ClientName = $"bridges status, pid {Environment.ProcessId}",
+            Keys = keys,
         };
         int silent = 0;
         foreach (var endpoint in endpoints)

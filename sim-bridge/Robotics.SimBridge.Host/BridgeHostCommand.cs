@@ -1,20 +1,31 @@
 using System.CommandLine;
 using System.Runtime.InteropServices;
 using NetMQ;
-using Robotics.SimBridge;
 using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Security;
 using Robotics.SimBridge.Server;
 using Robotics.SimBridge.Tasks;
 
-namespace Robotics.Cli.Commands;
+namespace Robotics.SimBridge.Host;
 
-/// <summary><c>robotics sim-bridge --bind ENDPOINT</c>: serves batches of MuJoCo environments over NetMQ until stopped.</summary>
-internal static class SimBridgeCommand
+/// <summary>
+/// Serves batches of MuJoCo environments over NetMQ until stopped: <c>robotics sim-bridge [options]</c> and
+/// <c>robotics-sim-bridge [options]</c> are this one command, in the training command line and in the bridge-only program.
+/// </summary>
+public static class BridgeHostCommand
 {
     public const string DefaultEndpoint = "tcp://127.0.0.1:5555";
 
-    public static Command Create()
+    private const string Description = "Serve batches of simulated environments to trainers over NetMQ (see docs/sim-bridge-protocol.md and docs/bridge-hosts.md).";
+
+    /// <summary>The <c>sim-bridge</c> verb of the robotics command line.</summary>
+    public static Command Create() => Configure(new Command("sim-bridge", Description));
+
+    /// <summary>The whole command line of robotics-sim-bridge: the same options, no verb.</summary>
+    public static RootCommand CreateRoot() => Configure(new RootCommand("robotics-sim-bridge: " + Description));
+
+    private static T Configure<T>(T command)
+        where T : Command
     {
         var bind = new Option<string>("--bind")
         {
@@ -69,10 +80,11 @@ internal static class SimBridgeCommand
             Description = "allow binding beyond loopback without keys: INSECURE, anyone who reaches the port can use the bridge and read its traffic",
         };
 
-        var command = new Command("sim-bridge", "Serve batches of simulated environments to trainers over NetMQ (see docs/sim-bridge-protocol.md).")
+        foreach (Option option in new Option[] { bind, envs, threads, stopOnStdinEof, quiet, tasks, maxSessions, maxFrameBytes, explainTaskErrors, curveKey, allowClients, insecure })
         {
-            bind, envs, threads, stopOnStdinEof, quiet, tasks, maxSessions, maxFrameBytes, explainTaskErrors, curveKey, allowClients, insecure,
-        };
+            command.Options.Add(option);
+        }
+
         command.SetAction(parse => Serve(
             parse.GetValue(bind)!,
             parse.GetValue(envs),
