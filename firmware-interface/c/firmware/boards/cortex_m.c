@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include "../rl_board.h"
+
 #define SYST_CSR RL_REG32(0xE000E010u)
 #define SYST_RVR RL_REG32(0xE000E014u)
 #define SYST_CVR RL_REG32(0xE000E018u)
@@ -91,4 +93,10 @@ void cortex_m_idle(int (*work)(void))
     if (!work())
         __asm volatile("wfi" ::: "memory");
     __asm volatile("cpsie i" ::: "memory");
+}
+
+/* The board interface's clock: every reference board counts time with cortex_m_time_start's time base. */
+uint64_t rl_board_micros(void)
+{
+    return cortex_m_micros();
 }

@@ -2,7 +2,9 @@
 
 #include <string.h>
 
+#include "../rl_board.h"
 #include "../rl_ring.h"
+#include "cortex_m.h"
 
 static rl_ring input;
 static rl_frame_reader reader;
@@ -46,4 +48,25 @@ int hardware_bus_read_sensors(rl_state *state)
         }
     }
     return 0;
+}
+
+/* The board interface (rl_board.h) for a board whose actuators and sensors are on the hardware bus. */
+void rl_board_apply_targets(const float *targets, uint16_t count)
+{
+    hardware_bus_send_targets(targets, count, hardware_bus_write);
+}
+
+int rl_board_read_sensors(rl_state *state)
+{
+    return hardware_bus_read_sensors(state);
+}
+
+static int work_waiting(void)
+{
+    return rl_app_has_work() || hardware_bus_has_input();
+}
+
+void rl_board_idle(void)
+{
+    cortex_m_idle(work_waiting);
 }

@@ -22,4 +22,11 @@ void hardware_bus_send_targets(const float *targets, uint16_t count, void (*writ
 /* Handles received bytes; returns 1 when a sensor reading (STATE frame) was complete, copied into *state. */
 int hardware_bus_read_sensors(rl_state *state);
 
+/*
+ * A board with a hardware bus defines this: writes bytes to the bus UART. hardware_bus.c then implements the
+ * board interface's rl_board_apply_targets, rl_board_read_sensors and rl_board_idle for it (cortex_m.c implements
+ * rl_board_micros), so a board file holds only its UARTs, its clocks and its vector table.
+ */
+void hardware_bus_write(const uint8_t *data, size_t length);
+
 #endif

@@ -58,7 +58,7 @@ static void uart1_interrupt(void)
     UART_ICR(UART1) = INT_RX_AND_TIMEOUT;
 }
 
-static void bus_write(const uint8_t *data, size_t length)
+void hardware_bus_write(const uint8_t *data, size_t length)
 {
     uart_write(UART1, data, length);
 }
@@ -76,31 +76,6 @@ void rl_board_init(void)
 void rl_board_uart_write(const uint8_t *data, size_t length)
 {
     uart_write(UART0, data, length);
-}
-
-uint64_t rl_board_micros(void)
-{
-    return cortex_m_micros();
-}
-
-void rl_board_apply_targets(const float *targets, uint16_t count)
-{
-    hardware_bus_send_targets(targets, count, bus_write);
-}
-
-int rl_board_read_sensors(rl_state *state)
-{
-    return hardware_bus_read_sensors(state);
-}
-
-static int work_waiting(void)
-{
-    return rl_app_has_work() || hardware_bus_has_input();
-}
-
-void rl_board_idle(void)
-{
-    cortex_m_idle(work_waiting);
 }
 
 extern uint32_t _stack_top[];

@@ -49,7 +49,7 @@ static void usart2_interrupt(void)
         hardware_bus_receive_byte((uint8_t)USART_DR(USART2));
 }
 
-static void bus_write(const uint8_t *data, size_t length)
+void hardware_bus_write(const uint8_t *data, size_t length)
 {
     usart_write(USART2, data, length);
 }
@@ -68,31 +68,6 @@ void rl_board_init(void)
 void rl_board_uart_write(const uint8_t *data, size_t length)
 {
     usart_write(USART1, data, length);
-}
-
-uint64_t rl_board_micros(void)
-{
-    return cortex_m_micros();
-}
-
-void rl_board_apply_targets(const float *targets, uint16_t count)
-{
-    hardware_bus_send_targets(targets, count, bus_write);
-}
-
-int rl_board_read_sensors(rl_state *state)
-{
-    return hardware_bus_read_sensors(state);
-}
-
-static int work_waiting(void)
-{
-    return rl_app_has_work() || hardware_bus_has_input();
-}
-
-void rl_board_idle(void)
-{
-    cortex_m_idle(work_waiting);
 }
 
 extern uint32_t _stack_top[];
