@@ -1,6 +1,6 @@
-using System.Reflection;
 using System.Text.Json;
 using Robotics.Runtime.Policy;
+using Robotics.Testing;
 
 namespace Robotics.Runtime.Tests;
 
@@ -10,24 +10,7 @@ public sealed class DependencyClosureTests
     [Fact]
     public void Runtime_assembly_references_no_TorchSharp_directly_or_transitively()
     {
-        var seen = new HashSet<string>();
-        var pending = new Queue<AssemblyName>([typeof(OnnxPolicy).Assembly.GetName()]);
-        while (pending.Count > 0)
-        {
-            var name = pending.Dequeue();
-            if (!seen.Add(name.Name!)) continue;
-            Assembly assembly;
-            try
-            {
-                assembly = Assembly.Load(name);
-            }
-            catch (FileNotFoundException)
-            {
-                continue; // framework facades not present as files; their names are checked above
-            }
-
-            foreach (var reference in assembly.GetReferencedAssemblies()) pending.Enqueue(reference);
-        }
+        var seen = AssemblyClosure.Of(typeof(OnnxPolicy).Assembly);
 
         Assert.Contains("Microsoft.ML.OnnxRuntime", seen);
         Assert.DoesNotContain(seen, n => n.Contains("Torch", StringComparison.OrdinalIgnoreCase));

@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text.Json;
+using Robotics.Testing;
 
 namespace Robotics.SimBridge.Host.Tests;
 
@@ -41,24 +42,7 @@ public sealed class DependencyClosureTests
     [Fact]
     public void Its_assembly_references_no_training_assembly_directly_or_transitively()
     {
-        var seen = new HashSet<string>();
-        var pending = new Queue<AssemblyName>([typeof(BridgeHostCommand).Assembly.GetName()]);
-        while (pending.Count > 0)
-        {
-            var name = pending.Dequeue();
-            if (!seen.Add(name.Name!)) continue;
-            Assembly assembly;
-            try
-            {
-                assembly = Assembly.Load(name);
-            }
-            catch (FileNotFoundException)
-            {
-                continue; // framework facades not present as files; their names are checked below
-            }
-
-            foreach (var reference in assembly.GetReferencedAssemblies()) pending.Enqueue(reference);
-        }
+        var seen = AssemblyClosure.Of(typeof(BridgeHostCommand).Assembly);
 
         Assert.Contains("Robotics.SimBridge", seen);
         Assert.Contains("NetMQ", seen);
