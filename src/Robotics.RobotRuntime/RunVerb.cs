@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Robotics.Runtime.Deployment;
-using Robotics.Runtime.Safety;
 using Robotics.Runtime.Telemetry;
 
 namespace Robotics.RobotRuntime;
@@ -12,51 +11,19 @@ internal static class RunVerb
 {
     public static Command Create()
     {
-        var policy = new Option<FileInfo>("--policy") { Description = "the ONNX model written by 'robotics export'", Required = true };
+        var shared = new DeploymentCommandLine(stoppedBy: "Ctrl-C or SIGTERM");
         var link = new Option<string>("--link") { Description = Verb.LinkHelp, Required = true };
-        var rate = new Option<double?>("--rate") { Description = "control rate in Hz, 1 to 1000 (default: the rate in the policy's contract)" };
-        var duration = new Option<double?>("--duration") { Description = "stop after this many seconds (default: until Ctrl-C or SIGTERM)" };
-        var robotContract = new Option<FileInfo?>("--robot-contract") { Description = "the robot's contract (JSON, as 'robotics contract' prints); differences from the policy's are named" };
-        var commandValues = new Option<string?>("--command") { Description = "the command the policy observes, comma-separated in contract order (default: middle of each trained range)" };
-        var commandFile = new Option<FileInfo?>("--command-file") { Description = "a CSV of time_s,value1,value2,...: the command changes over the run, interpolated between rows" };
-        var commandHold = new Option<bool>("--command-hold") { Description = "with --command-file, hold each row until the next instead of interpolating" };
-        var commandLive = new Option<bool>("--command-live") { Description = "read the command from standard input while running, one line of comma-separated values (or a JSON array) per update" };
-        var rampDown = new Option<double>("--ramp-down") { Description = "seconds to ramp to the safe state on stop or fault", DefaultValueFactory = _ => 0.5 };
-        var watchdog = new Option<int>("--watchdog-periods") { Description = "commanding this many periods without a newer robot state is a fault", DefaultValueFactory = _ => 5 };
-        var maxChange = new Option<double>("--max-change") { Description = "largest command change per second, as a fraction of each actuator's range", DefaultValueFactory = _ => 10 };
         var handshake = new Option<double>("--handshake-timeout") { Description = "seconds to wait for the robot's handshake", DefaultValueFactory = _ => 2 };
         var telemetry = new Option<FileInfo?>("--telemetry") { Description = "per-tick telemetry CSV (robot state, command, timing); a .summary.json is written beside it" };
-        var json = new Option<bool>("--json") { Description = "print the summary as JSON" };
-        var realtime = new Option<bool>("--realtime") { Description = "run the control thread under the real-time FIFO scheduler (root or CAP_SYS_NICE)" };
-        var command = new Command("run", "Drive a robot with an exported policy at a fixed rate, behind the safety layer, with telemetry.")
-        {
-            policy, link, rate, duration, robotContract, commandValues, commandFile, commandHold, commandLive,
-            rampDown, watchdog, maxChange, handshake, telemetry, json, realtime,
-        };
-        command.SetAction(parse => Verb.Guard("run", () => Run(new DeploymentOptions
-        {
-            PolicyPath = parse.GetValue(policy)!.FullName,
-            Link = parse.GetValue(link)!,
-            RateHz = parse.GetValue(rate),
-            Duration = parse.GetValue(duration) is { } s ? TimeSpan.FromSeconds(s) : null,
-            RobotContractPath = parse.GetValue(robotContract)?.FullName,
-            Command = new CommandOptions
+        var command = new Command("run", "Drive a robot with an exported policy at a fixed rate, behind the safety layer, with telemetry.");
+        shared.AddTo(command);
+        foreach (Option option in new Option[] { link, handshake, telemetry }) command.Options.Add(option);
+        command.SetAction(parse => Verb.Guard("run", () => Run(
+            shared.Read(parse, parse.GetValue(link)!, parse.GetValue(telemetry)?.FullName) with
             {
-                Fixed = parse.GetValue(commandValues),
-                ProfilePath = parse.GetValue(commandFile)?.FullName,
-                HoldProfile = parse.GetValue(commandHold),
-                Live = parse.GetValue(commandLive) ? Console.In : null,
+                HandshakeTimeout = TimeSpan.FromSeconds(parse.GetValue(handshake)),
             },
-            Safety = new SafetyOptions
-            {
-                RampDown = TimeSpan.FromSeconds(parse.GetValue(rampDown)),
-                WatchdogPeriods = parse.GetValue(watchdog),
-                MaxChangePerSecond = parse.GetValue(maxChange),
-            },
-            HandshakeTimeout = TimeSpan.FromSeconds(parse.GetValue(handshake)),
-            TelemetryPath = parse.GetValue(telemetry)?.FullName,
-            Realtime = parse.GetValue(realtime),
-        }, parse.GetValue(json))));
+            parse.GetValue(shared.Json))));
         return command;
     }
 

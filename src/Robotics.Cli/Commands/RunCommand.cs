@@ -5,7 +5,6 @@ using Robotics.FirmwareInterface.Transport;
 using Robotics.RobotEmulator;
 using Robotics.Runtime.Deployment;
 using Robotics.Runtime.Policy;
-using Robotics.Runtime.Safety;
 using Robotics.Runtime.Telemetry;
 using Robotics.Runtime.Transport;
 using Robotics.Sim.Tasks;
@@ -21,60 +20,24 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var policy = new Option<FileInfo>("--policy") { Description = "the ONNX model written by 'robotics export'", Required = true };
+        var shared = new DeploymentCommandLine(stoppedBy: "Ctrl-C");
         var link = new Option<string?>("--link") { Description = "the robot: serial:/dev/ttyACM0?baud=921600, sim:ROBOT (MuJoCo in wall-clock time; ROBOT is a robot or task name, or a robot or task .yaml file) or loopback (dry run, no physics)" };
         var port = new Option<string?>("--port") { Description = "short for --link serial:PATH" };
         var baud = new Option<int>("--baud") { Description = "serial baud rate with --port", DefaultValueFactory = _ => SerialLink.DefaultBaudRate };
         var sim = new Option<string?>("--sim") { Description = "short for --link sim:ROBOT: a robot or task name, or the path of a robot or task .yaml file" };
         var loopback = new Option<bool>("--loopback") { Description = "short for --link loopback" };
-        var rate = new Option<double?>("--rate") { Description = "control rate in Hz, 1 to 1000 (default: the rate in the policy's contract)" };
-        var duration = new Option<double?>("--duration") { Description = "stop after this many seconds (default: until Ctrl-C)" };
-        var robotContract = new Option<FileInfo?>("--robot-contract") { Description = "the robot's contract (JSON, as 'robotics contract' prints); differences from the policy's are named" };
-        var commandValues = new Option<string?>("--command") { Description = "the command the policy observes, comma-separated in contract order (default: middle of each trained range)" };
-        var commandFile = new Option<FileInfo?>("--command-file") { Description = "a CSV of time_s,value1,value2,...: the command changes over the run, interpolated between rows" };
-        var commandHold = new Option<bool>("--command-hold") { Description = "with --command-file, hold each row until the next instead of interpolating" };
-        var commandLive = new Option<bool>("--command-live") { Description = "read the command from standard input while running, one line of comma-separated values (or a JSON array) per update" };
-        var rampDown = new Option<double>("--ramp-down") { Description = "seconds to ramp to the safe state on stop or fault", DefaultValueFactory = _ => 0.5 };
-        var watchdog = new Option<int>("--watchdog-periods") { Description = "commanding this many periods without a newer robot state is a fault", DefaultValueFactory = _ => 5 };
-        var maxChange = new Option<double>("--max-change") { Description = "largest command change per second, as a fraction of each actuator's range", DefaultValueFactory = _ => 10 };
         var telemetry = new Option<FileInfo?>("--telemetry") { Description = "per-tick telemetry CSV (default: runs/deploy/<time>/telemetry.csv)" };
-        var json = new Option<bool>("--json") { Description = "print the summary as JSON" };
-        var realtime = new Option<bool>("--realtime") { Description = "run the control thread under the real-time FIFO scheduler (Linux, root or CAP_SYS_NICE)" };
-        var command = new Command("run", "Run an exported policy on a robot at a fixed rate, with the safety layer and telemetry.")
-        {
-            policy, link, port, baud, sim, loopback, rate, duration, robotContract, commandValues, commandFile, commandHold, commandLive,
-            rampDown, watchdog, maxChange, telemetry, json, realtime,
-        };
+        var command = new Command("run", "Run an exported policy on a robot at a fixed rate, with the safety layer and telemetry.");
+        shared.AddTo(command);
+        foreach (Option option in new Option[] { link, port, baud, sim, loopback, telemetry }) command.Options.Add(option);
         command.SetAction(parse =>
         {
             try
             {
                 var telemetryPath = parse.GetValue(telemetry)?.FullName
                     ?? Path.Combine("runs", "deploy", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture), "telemetry.csv");
-                var options = new DeploymentOptions
-                {
-                    PolicyPath = parse.GetValue(policy)!.FullName,
-                    Link = LinkOf(parse.GetValue(link), parse.GetValue(port), parse.GetValue(baud), parse.GetValue(sim), parse.GetValue(loopback)),
-                    RateHz = parse.GetValue(rate),
-                    Duration = parse.GetValue(duration) is { } s ? TimeSpan.FromSeconds(s) : null,
-                    RobotContractPath = parse.GetValue(robotContract)?.FullName,
-                    Command = new CommandOptions
-                    {
-                        Fixed = parse.GetValue(commandValues),
-                        ProfilePath = parse.GetValue(commandFile)?.FullName,
-                        HoldProfile = parse.GetValue(commandHold),
-                        Live = parse.GetValue(commandLive) ? Console.In : null,
-                    },
-                    Safety = new SafetyOptions
-                    {
-                        RampDown = TimeSpan.FromSeconds(parse.GetValue(rampDown)),
-                        WatchdogPeriods = parse.GetValue(watchdog),
-                        MaxChangePerSecond = parse.GetValue(maxChange),
-                    },
-                    TelemetryPath = telemetryPath,
-                    Realtime = parse.GetValue(realtime),
-                };
-                return Run(options, parse.GetValue(json));
+                var options = shared.Read(parse, LinkOf(parse.GetValue(link), parse.GetValue(port), parse.GetValue(baud), parse.GetValue(sim), parse.GetValue(loopback)), telemetryPath);
+                return Run(options, parse.GetValue(shared.Json));
             }
             catch (Exception e) when (e is PolicyLoadException or ContractMismatchException or RobotLinkException or ArgumentException or ConfigException or NotSupportedException or IOException)
             {
