@@ -267,11 +267,36 @@ public static class StepCodec
         _ => type.ToString().ToLowerInvariant(),
     };
 
+    // Fields appended by a later version are skipped; nesting is bounded, since MessagePackReader.Skip recurses
+    // without a limit and a damaged or hostile body of nested arrays would overflow the stack.
+    private const int MaxSkippedDepth = 16;
+
     private static void SkipRest(ref MessagePackReader reader, int fields)
     {
         for (int i = 0; i < fields; i++)
         {
-            reader.Skip();
+            SkipBounded(ref reader, 0);
+        }
+    }
+
+    private static void SkipBounded(ref MessagePackReader reader, int depth)
+    {
+        if (depth > MaxSkippedDepth)
+        {
+            throw new MessagePackSerializationException($"a skipped field nests deeper than {MaxSkippedDepth} levels");
+        }
+
+        switch (reader.NextMessagePackType)
+        {
+            case MessagePackType.Array:
+                for (int n = reader.ReadArrayHeader(), i = 0; i < n; i++) SkipBounded(ref reader, depth + 1);
+                break;
+            case MessagePackType.Map:
+                for (int n = reader.ReadMapHeader(), i = 0; i < 2 * n; i++) SkipBounded(ref reader, depth + 1);
+                break;
+            default:
+                reader.Skip();
+                break;
         }
     }
 }
