@@ -10,8 +10,10 @@ namespace Robotics.Training.Environments;
 /// <summary>
 /// Environments served by sim bridges: remote ones named by endpoint, or local ones this source starts
 /// (and restarts when one dies) and stops when disposed. The training vector spreads its environments
-/// over the bridges as evenly as whole numbers allow (10 over 3: 4, 3, 3); evaluation runs on the first bridge
-/// without domain randomization.
+/// over the bridges as evenly as whole numbers allow (10 over 3: 4, 3, 3); so does evaluation, without domain
+/// randomization. A remote bridge that stops answering is dropped and its environments go to the others; it is
+/// taken in again when it answers (<see cref="Rejoin"/>). Environment i is seeded seed + i whichever bridge
+/// serves it, so the set of bridges does not change what is simulated.
 /// </summary>
 public sealed class BridgeEnvironmentSource : IEnvironmentSource
 {
@@ -22,7 +24,9 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
     private readonly List<LocalBridge> localBridges = new();
     private readonly Action<string> log;
     private List<string> endpoints;
+    private List<string> configured = [];
     private int reconnectAttempts = 5;
+    private Task<List<string>>? rejoinProbe;
 
     private BridgeEnvironmentSource(string task, bool randomize, IEnumerable<string> endpoints, Func<LocalBridge>? startLocal, BridgeClientOptions? clientOptions, Action<string>? log)
     {
@@ -40,6 +44,7 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
         ArgumentOutOfRangeException.ThrowIfLessThan(reconnectAttempts, 1);
         var source = new BridgeEnvironmentSource(task, randomize, endpoints, null, options, log) { reconnectAttempts = reconnectAttempts };
         if (source.endpoints.Count == 0) throw new ArgumentException("name at least one bridge endpoint (tcp://HOST:PORT)", nameof(endpoints));
+        source.configured = source.endpoints.ToList();
         return source;
     }
 
@@ -61,11 +66,17 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
         return source;
     }
 
-    public string Description => startLocal is null
-        ? $"{endpoints.Count} remote bridge{(endpoints.Count == 1 ? "" : "s")} ({string.Join(", ", endpoints)})"
-        : $"{localBridges.Count} local bridge{(localBridges.Count == 1 ? "" : "s")}";
+    public string Description => startLocal is not null
+        ? $"{localBridges.Count} local bridge{(localBridges.Count == 1 ? "" : "s")}"
+        : Dropped.Count == 0
+            ? $"{endpoints.Count} remote bridge{(endpoints.Count == 1 ? "" : "s")} ({string.Join(", ", endpoints)})"
+            : $"{endpoints.Count} of {configured.Count} remote bridges ({string.Join(", ", endpoints)}; not answering: {string.Join(", ", Dropped)})";
 
+    /// <summary>The bridges in use.</summary>
     public IReadOnlyList<string> Endpoints => endpoints;
+
+    /// <summary>Remote bridges named but dropped because they stopped answering; empty for local bridges.</summary>
+    public IReadOnlyList<string> Dropped => configured.Where(e => !endpoints.Contains(e)).ToList();
 
     public IVectorEnv CreateTraining(int numEnvs)
     {
@@ -74,8 +85,59 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
         return MultiBridgeVectorEnv.OpenSplit(endpoints, Make(numEnvs, randomize), numEnvs, clientOptions);
     }
 
+    public IVectorEnv CreateTrainingWithSurvivors(int numEnvs)
+    {
+        if (startLocal is not null) return CreateTraining(numEnvs);
+        Use(Answering(configured), "at the start");
+        return CreateTraining(numEnvs);
+    }
+
+    /// <summary>Every bridge in use serves a share of the episodes (at most one bridge per episode).</summary>
     public IVectorEnv CreateEvaluation(int numEnvs) =>
-        BridgeClient.Open(endpoints[0], Make(numEnvs, randomize: false), clientOptions);
+        MultiBridgeVectorEnv.OpenSplit(endpoints.Take(numEnvs).ToList(), Make(numEnvs, randomize: false), numEnvs, clientOptions);
+
+    /// <summary>
+    /// Asks the dropped bridges in the background, so that a dead one costs the training no wait: a call starts the
+    /// asking, and the next call takes in those that answered (waiting at most the reply timeout for the answers,
+    /// which a checkpoint interval of any length has usually outlasted) and asks again if none did.
+    /// </summary>
+    public IVectorEnv? Rejoin(IVectorEnv current, int numEnvs)
+    {
+        var dropped = Dropped;
+        if (dropped.Count == 0) return null;
+        var probe = rejoinProbe;
+        rejoinProbe = null;
+        List<string> back = [];
+        try
+        {
+            if (probe is not null && probe.Wait(clientOptions.Timeout + TimeSpan.FromSeconds(1))) back = probe.Result;
+        }
+        catch (AggregateException)
+        {
+            // The asking itself failed; ask again below.
+        }
+
+        if (back.Count == 0)
+        {
+            rejoinProbe = Task.Run(() => Answering(dropped));
+            return null;
+        }
+
+        var before = endpoints;
+        endpoints = configured.Where(e => before.Contains(e) || back.Contains(e)).ToList();
+        try
+        {
+            var joined = CreateTraining(numEnvs);
+            log($"{string.Join(", ", back)} answer{(back.Count == 1 ? "s" : "")} again; training goes on with {Description}");
+            return joined;
+        }
+        catch (BridgeException e)
+        {
+            endpoints = before;
+            log($"{string.Join(", ", back)} answered but could not take environments ({e.Message}); trying again at the next checkpoint");
+            return null;
+        }
+    }
 
     public bool IsEnvironmentFailure(Exception error) => error is BridgeException;
 
@@ -93,10 +155,26 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
             return CreateTraining(numEnvs);
         }
 
+        // Find out which bridges still answer: those that do carry on with the dead ones' environments, at once.
+        var answering = Answering(configured);
+        if (answering.Count > 0)
+        {
+            Use(answering, "after a failure");
+            try
+            {
+                return CreateTraining(numEnvs);
+            }
+            catch (BridgeException e)
+            {
+                log($"the bridges that answered could not take the environments ({e.Message}); trying again");
+            }
+        }
+
         for (int attempt = 1; ; attempt++)
         {
             try
             {
+                endpoints = configured.ToList();
                 return CreateTraining(numEnvs);
             }
             catch (BridgeException e) when (attempt < reconnectAttempts)
@@ -107,8 +185,51 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
         }
     }
 
+    /// <summary>Those of <paramref name="candidates"/> that answer a Hello within the reply timeout, asked all at once.</summary>
+    private List<string> Answering(IReadOnlyList<string> candidates)
+    {
+        var answers = candidates.Select(endpoint => Task.Run(() =>
+        {
+            try
+            {
+                using var client = BridgeClient.Connect(endpoint, clientOptions);
+                return true;
+            }
+            catch (BridgeException)
+            {
+                return false;
+            }
+        })).ToArray();
+        Task.WaitAll(answers);
+        return candidates.Where((_, i) => answers[i].Result).ToList();
+    }
+
+    private void Use(List<string> answering, string when)
+    {
+        if (answering.Count == 0 || answering.Count == configured.Count)
+        {
+            endpoints = configured.ToList();
+            return;
+        }
+
+        endpoints = answering;
+        log($"{string.Join(", ", Dropped)} do{(Dropped.Count == 1 ? "es" : "")} not answer {when}; training goes on with {Description} " +
+            "and takes them in again when they answer (checked at every checkpoint)");
+    }
+
     public void Dispose()
     {
+        // A Hello still in flight ends within the reply timeout; its socket must not outlive the source.
+        try
+        {
+            rejoinProbe?.Wait(clientOptions.Timeout + TimeSpan.FromSeconds(1));
+        }
+        catch (AggregateException)
+        {
+            // A failed Hello is what the asking expects; nothing to clean up.
+        }
+
+        rejoinProbe = null;
         foreach (var bridge in localBridges) Stop(bridge);
         localBridges.Clear();
     }

@@ -14,6 +14,19 @@ public interface IEnvironmentSource : IDisposable
 
     IVectorEnv CreateTraining(int numEnvs);
 
+    /// <summary>
+    /// As <see cref="CreateTraining(int)"/>, but where some of several workers (bridges) do not answer, goes on with
+    /// those that do and takes the others in later (<see cref="Rejoin"/>). A resumed run starts this way.
+    /// </summary>
+    IVectorEnv CreateTrainingWithSurvivors(int numEnvs) => CreateTraining(numEnvs);
+
+    /// <summary>
+    /// When workers dropped earlier answer again, a new training vector over all that answer (the caller disposes
+    /// <paramref name="current"/> and resets the new one); null when nothing changed. Environment i is seeded the same
+    /// way whichever workers serve it, so the runner calls this where it reseeds anyway.
+    /// </summary>
+    IVectorEnv? Rejoin(IVectorEnv current, int numEnvs) => null;
+
     IVectorEnv CreateEvaluation(int numEnvs);
 
     /// <summary>True when <paramref name="error"/> thrown by a step means the environment is gone and should be replaced.</summary>

@@ -50,7 +50,8 @@ public sealed class TrainingRunner
         torch.set_num_threads(config.TorchThreads);
         // The environments come first: a task or bridge that cannot start fails here, before the run folder exists,
         // so a failed start leaves nothing behind.
-        var env = source.CreateTraining(config.NumEnvs);
+        // A resumed run goes on with the bridges that answer (some may have been dropped before the stop).
+        var env = resume ? source.CreateTrainingWithSurvivors(config.NumEnvs) : source.CreateTraining(config.NumEnvs);
         TrainingLog log;
         try
         {
@@ -199,6 +200,7 @@ public sealed class TrainingRunner
                         SaveCheckpoint(folder.LastCheckpoint, algorithm, state, spec);
                         savedAt = state.Iteration;
                         if (config.Checkpoint.KeepNumbered) File.Copy(folder.LastCheckpoint, folder.NumberedCheckpoint(state.Iteration), overwrite: true);
+                        env = RejoinWorkers(env, log);
                         env = ResetEnvironments(algorithm, env, EnvSeed(state.Iteration), state, log);
                     }
                 }
@@ -283,6 +285,31 @@ public sealed class TrainingRunner
             log.Warn($"environment failed while resetting ({e.Message}); replacing it");
             return ReplaceAndReset(algorithm, env, state, log);
         }
+    }
+
+    /// <summary>
+    /// Takes dropped bridges that answer again back in. The environments are reseeded right after, and where an
+    /// environment runs does not change what it simulates, so the numbers are those of a run that never lost one.
+    /// </summary>
+    private IVectorEnv RejoinWorkers(IVectorEnv env, TrainingLog log)
+    {
+        IVectorEnv? joined;
+        try
+        {
+            joined = source.Rejoin(env, config.NumEnvs);
+        }
+        catch (Exception e) when (source.IsEnvironmentFailure(e))
+        {
+            log.Warn($"taking dropped bridges back in failed ({e.Message}); going on without them");
+            return env;
+        }
+
+        if (joined is null) return env;
+        evalEnv?.Dispose();
+        evalEnv = null;
+        env.Dispose();
+        log.Info($"environments now on {source.Description}");
+        return joined;
     }
 
     private IVectorEnv ReplaceAndReset(IAlgorithm algorithm, IVectorEnv env, LoopState state, TrainingLog log)
