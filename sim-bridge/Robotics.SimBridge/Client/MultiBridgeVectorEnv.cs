@@ -8,7 +8,7 @@ namespace Robotics.SimBridge.Client;
 /// rows [EnvOffsetOf(b), EnvOffsetOf(b) + its NumEnvs) of the whole. A step is sent to every bridge
 /// before any reply is awaited, so the bridges step in parallel.
 /// </summary>
-public sealed class MultiBridgeVectorEnv : IVectorEnv
+public sealed class MultiBridgeVectorEnv : ISplitStepVectorEnv
 {
     private readonly List<BridgeClient> bridges;
     private int[] offsets = [];
@@ -83,39 +83,61 @@ public sealed class MultiBridgeVectorEnv : IVectorEnv
     public void Reset(int seed, VectorStep into)
     {
         CheckShape(into);
-        for (int b = 0; b < bridges.Count; b++)
-        {
-            bridges[b].SendReset(seed + offsets[b]);
-        }
-
-        long deadline = Deadline();
-        for (int b = 0; b < bridges.Count; b++)
-        {
-            bridges[b].ReceiveReset(into, offsets[b], deadline);
-        }
+        SendReset(seed);
+        ReceiveReset(into, 0);
     }
 
     public void Step(ReadOnlySpan<float> actions, VectorStep into)
     {
         CheckShape(into);
+        into.Episodes.Clear();
+        into.PhysicsResets = 0;
+        SendStep(actions);
+        ReceiveStep(into, 0);
+    }
+
+    /// <summary>Sends every bridge its reset (seed + its offset for its first environment) before any reply is awaited.</summary>
+    public void SendReset(int seed)
+    {
+        for (int b = 0; b < bridges.Count; b++)
+        {
+            bridges[b].SendReset(seed + offsets[b]);
+        }
+    }
+
+    public void ReceiveReset(VectorStep into, int envOffset)
+    {
+        CheckRows(into, envOffset);
+        long deadline = Deadline();
+        for (int b = 0; b < bridges.Count; b++)
+        {
+            bridges[b].ReceiveReset(into, envOffset + offsets[b], deadline);
+        }
+    }
+
+    /// <summary>Sends every bridge its rows of actions before any reply is awaited, so the bridges step in parallel.</summary>
+    public void SendStep(ReadOnlySpan<float> actions)
+    {
         if (actions.Length != Spec.NumEnvs * Spec.ActionSize)
         {
             throw new ArgumentException(
                 $"got {actions.Length} actions; the vector has {Spec.NumEnvs} envs × {Spec.ActionSize} actions", nameof(actions));
         }
 
-        into.Episodes.Clear();
-        into.PhysicsResets = 0;
         for (int b = 0; b < bridges.Count; b++)
         {
             var bridgeSpec = bridges[b].Spec;
             bridges[b].SendStep(actions.Slice(offsets[b] * Spec.ActionSize, bridgeSpec.NumEnvs * Spec.ActionSize));
         }
+    }
 
+    public void ReceiveStep(VectorStep into, int envOffset)
+    {
+        CheckRows(into, envOffset);
         long deadline = Deadline();
         for (int b = 0; b < bridges.Count; b++)
         {
-            bridges[b].ReceiveStep(into, offsets[b], deadline);
+            bridges[b].ReceiveStep(into, envOffset + offsets[b], deadline);
         }
     }
 
@@ -156,6 +178,15 @@ public sealed class MultiBridgeVectorEnv : IVectorEnv
         {
             throw new ArgumentException(
                 $"step buffers are [{into.NumEnvs}, {into.ObservationSize}]; the vector is [{Spec.NumEnvs}, {Spec.ObservationSize}]", nameof(into));
+        }
+    }
+
+    private void CheckRows(VectorStep into, int envOffset)
+    {
+        if (into.ObservationSize != Spec.ObservationSize || envOffset < 0 || envOffset + Spec.NumEnvs > into.NumEnvs)
+        {
+            throw new ArgumentException(
+                $"rows [{envOffset}, {envOffset + Spec.NumEnvs}) of step buffers [{into.NumEnvs}, {into.ObservationSize}] do not hold this vector's [{Spec.NumEnvs}, {Spec.ObservationSize}]", nameof(into));
         }
     }
 

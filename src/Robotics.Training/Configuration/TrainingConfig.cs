@@ -43,6 +43,13 @@ public sealed record TrainingConfig
     /// <summary>Local bridges to start when none is named; 0 means one per core.</summary>
     public int LocalBridges { get; init; }
 
+    /// <summary>
+    /// Groups of environments that an on-policy collection steps out of phase, so that one group's messages travel
+    /// while another is simulated (1: every environment in lockstep). The numbers depend on it: a run with 4 groups
+    /// trains the same numbers wherever its bridges run, but not those of a run with 1.
+    /// </summary>
+    public int EnvGroups { get; init; } = 1;
+
     /// <summary>Keys for remote bridges started with keys (robotics sim-bridge --curve-key); unused for local bridges.</summary>
     public BridgeKeysOptions BridgeKeys { get; init; } = new();
 

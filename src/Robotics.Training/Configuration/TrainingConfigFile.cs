@@ -88,6 +88,7 @@ public static class TrainingConfigFile
         Require(c.Device is "cpu" or "cuda", "device", $"expected cpu or cuda, got '{c.Device}'");
         Require(c.TorchThreads > 0, "torch_threads", $"must be positive, got {c.TorchThreads}");
         Require(c.LocalBridges >= 0, "local_bridges", $"must be 0 (one per core) or more, got {c.LocalBridges}");
+        Require(c.EnvGroups >= 1 && c.EnvGroups <= c.NumEnvs, "env_groups", $"must be from 1 to num_envs ({c.NumEnvs}), got {c.EnvGroups}");
         Require(c.BridgeKeys.ServerKey is null == c.BridgeKeys.ClientKey is null, c.BridgeKeys.ServerKey is null ? "bridge_keys.server_key" : "bridge_keys.client_key",
             "bridge_keys needs both server_key (the bridges' public key or .pub file) and client_key (this host's .key file), or neither");
         Require(c.BridgeTimeouts.ReplySeconds is > 0 and <= 3600, "bridge_timeouts.reply_seconds", $"must be more than 0 and at most 3600, got {c.BridgeTimeouts.ReplySeconds}");

@@ -26,6 +26,7 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
     private List<string> endpoints;
     private List<string> configured = [];
     private int reconnectAttempts = 5;
+    private int groups = 1;
     private Task<List<string>>? rejoinProbe;
 
     private BridgeEnvironmentSource(string task, bool randomize, IEnumerable<string> endpoints, Func<LocalBridge>? startLocal, BridgeClientOptions? clientOptions, Action<string>? log)
@@ -38,20 +39,23 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
         this.log = log ?? (_ => { });
     }
 
-    /// <param name="reconnectAttempts">Tries to reach the bridges again after one failed, 2 s apart, before giving up.</param>
-    public static BridgeEnvironmentSource Remote(string task, IEnumerable<string> endpoints, bool randomize = true, BridgeClientOptions? options = null, Action<string>? log = null, int reconnectAttempts = 5)
+    /// <param name="reconnectAttempts">When no bridge answers: tries to reach them again, 2 s apart, before giving up.</param>
+    /// <param name="groups">Training environments in this many groups (env_groups), each spread over every bridge.</param>
+    public static BridgeEnvironmentSource Remote(string task, IEnumerable<string> endpoints, bool randomize = true, BridgeClientOptions? options = null, Action<string>? log = null, int reconnectAttempts = 5, int groups = 1)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(reconnectAttempts, 1);
-        var source = new BridgeEnvironmentSource(task, randomize, endpoints, null, options, log) { reconnectAttempts = reconnectAttempts };
+        ArgumentOutOfRangeException.ThrowIfLessThan(groups, 1);
+        var source = new BridgeEnvironmentSource(task, randomize, endpoints, null, options, log) { reconnectAttempts = reconnectAttempts, groups = groups };
         if (source.endpoints.Count == 0) throw new ArgumentException("name at least one bridge endpoint (tcp://HOST:PORT)", nameof(endpoints));
         source.configured = source.endpoints.ToList();
         return source;
     }
 
     /// <summary>Starts <paramref name="count"/> local bridges with <paramref name="start"/> (e.g. child processes running <c>robotics sim-bridge</c>).</summary>
-    public static BridgeEnvironmentSource Local(string task, int count, Func<LocalBridge> start, bool randomize = true, BridgeClientOptions? options = null, Action<string>? log = null)
+    public static BridgeEnvironmentSource Local(string task, int count, Func<LocalBridge> start, bool randomize = true, BridgeClientOptions? options = null, Action<string>? log = null, int groups = 1)
     {
-        var source = new BridgeEnvironmentSource(task, randomize, [], start, options, log);
+        ArgumentOutOfRangeException.ThrowIfLessThan(groups, 1);
+        var source = new BridgeEnvironmentSource(task, randomize, [], start, options, log) { groups = groups };
         try
         {
             for (int i = 0; i < count; i++) source.localBridges.Add(start());
@@ -82,7 +86,11 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
     {
         if (numEnvs < endpoints.Count)
             throw new Runner.TrainingSetupException($"num_envs ({numEnvs}) is fewer than the {endpoints.Count} bridges; give at least one environment per bridge (num_envs in the config), or name fewer bridges");
-        return MultiBridgeVectorEnv.OpenSplit(endpoints, Make(numEnvs, randomize), numEnvs, clientOptions);
+        if (groups == 1) return MultiBridgeVectorEnv.OpenSplit(endpoints, Make(numEnvs, randomize), numEnvs, clientOptions);
+        if (numEnvs < groups * endpoints.Count)
+            throw new Runner.TrainingSetupException($"env_groups ({groups}) on {endpoints.Count} bridges needs at least {groups * endpoints.Count} environments (one per group on each bridge), num_envs is {numEnvs}; lower env_groups or raise num_envs");
+        // Group g's environments are spread over every bridge, so each bridge serves one session per group.
+        return GroupedVectorEnv.Create(numEnvs, groups, n => MultiBridgeVectorEnv.OpenSplit(endpoints, Make(n, randomize), n, clientOptions));
     }
 
     public IVectorEnv CreateTrainingWithSurvivors(int numEnvs)

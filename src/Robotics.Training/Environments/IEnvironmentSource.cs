@@ -40,16 +40,19 @@ public interface IEnvironmentSource : IDisposable
 public sealed class InProcessEnvironmentSource : IEnvironmentSource
 {
     private readonly Func<int, IVectorEnv> make;
+    private readonly Func<int, IVectorEnv> makeEvaluation;
 
-    public InProcessEnvironmentSource(string description, Func<int, IVectorEnv> make)
+    /// <param name="makeEvaluation">Evaluation environments, when they are made otherwise than training ones (not grouped).</param>
+    public InProcessEnvironmentSource(string description, Func<int, IVectorEnv> make, Func<int, IVectorEnv>? makeEvaluation = null)
     {
         Description = description;
         this.make = make;
+        this.makeEvaluation = makeEvaluation ?? make;
     }
 
     public string Description { get; }
     public IVectorEnv CreateTraining(int numEnvs) => make(numEnvs);
-    public IVectorEnv CreateEvaluation(int numEnvs) => make(numEnvs);
+    public IVectorEnv CreateEvaluation(int numEnvs) => makeEvaluation(numEnvs);
     public bool IsEnvironmentFailure(Exception error) => false;
 
     public IVectorEnv Replace(IVectorEnv failed, int numEnvs)

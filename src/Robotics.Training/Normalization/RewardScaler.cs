@@ -22,14 +22,18 @@ public sealed class RewardScaler
     public float Clip { get; }
 
     /// <summary>Scales rewards in place; <paramref name="done"/> marks environments whose episode ended in this step.</summary>
-    public void ScaleInPlace(Span<float> rewards, ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated)
+    public void ScaleInPlace(Span<float> rewards, ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated) =>
+        ScaleInPlace(rewards, terminated, truncated, envOffset: 0);
+
+    /// <summary>As above, for the environments [envOffset, envOffset + rewards.Length) alone (one group of them).</summary>
+    public void ScaleInPlace(Span<float> rewards, ReadOnlySpan<bool> terminated, ReadOnlySpan<bool> truncated, int envOffset)
     {
         if (!Enabled) return;
         var returns = new float[rewards.Length];
         for (int e = 0; e < rewards.Length; e++)
         {
-            discountedReturn[e] = discountedReturn[e] * gamma + rewards[e];
-            returns[e] = (float)discountedReturn[e];
+            discountedReturn[envOffset + e] = discountedReturn[envOffset + e] * gamma + rewards[e];
+            returns[e] = (float)discountedReturn[envOffset + e];
         }
 
         Stats.Update(returns, rewards.Length);
@@ -37,7 +41,7 @@ public sealed class RewardScaler
         for (int e = 0; e < rewards.Length; e++)
         {
             rewards[e] = Math.Clamp(rewards[e] / std, -Clip, Clip);
-            if (terminated[e] || truncated[e]) discountedReturn[e] = 0;
+            if (terminated[e] || truncated[e]) discountedReturn[envOffset + e] = 0;
         }
     }
 

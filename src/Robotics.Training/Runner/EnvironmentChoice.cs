@@ -18,9 +18,9 @@ public static class EnvironmentChoice
         var endpoints = bridges.Count > 0 ? bridges : config.Bridges;
         var timeouts = config.BridgeTimeouts;
         if (endpoints.Count > 0)
-            return BridgeEnvironmentSource.Remote(config.Task, endpoints, options: RemoteOptions(config.BridgeKeys, timeouts), log: log, reconnectAttempts: timeouts.ReconnectAttempts);
-        if (inProcess) return SimEnvironmentSource.ForTask(config.Task, threads: Environment.ProcessorCount);
-        return BridgeEnvironmentSource.Local(config.Task, LocalBridgeCount(config), startLocalBridge, options: Waits(new BridgeClientOptions(), timeouts), log: log);
+            return BridgeEnvironmentSource.Remote(config.Task, endpoints, options: RemoteOptions(config.BridgeKeys, timeouts), log: log, reconnectAttempts: timeouts.ReconnectAttempts, groups: config.EnvGroups);
+        if (inProcess) return SimEnvironmentSource.ForTask(config.Task, threads: Environment.ProcessorCount, groups: config.EnvGroups);
+        return BridgeEnvironmentSource.Local(config.Task, LocalBridgeCount(config), startLocalBridge, options: Waits(new BridgeClientOptions(), timeouts), log: log, groups: config.EnvGroups);
     }
 
     /// <summary>How the trainer reaches remote bridges: over CURVE with its key pair when bridge_keys names one. Key problems are one line.</summary>

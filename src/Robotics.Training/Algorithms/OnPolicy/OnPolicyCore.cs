@@ -73,62 +73,116 @@ public sealed class OnPolicyCore : IDisposable
         Storage.Filled = 0;
     }
 
-    /// <summary>Fills <see cref="Storage"/> with one rollout of <see cref="RolloutStorage.Steps"/> steps from every environment.</summary>
+    /// <summary>
+    /// Fills <see cref="Storage"/> with one rollout of <see cref="RolloutStorage.Steps"/> steps from every environment.
+    /// Environments in groups (env_groups > 1) are stepped out of phase: group g's next actions go out as soon as its
+    /// results are in, while the later groups are still being simulated or travelling, in a fixed group order so
+    /// that the numbers depend on the grouping alone, never on which reply came first.
+    /// </summary>
     public void Collect(IVectorEnv env, List<EpisodeRecord> episodes, MetricRecord metrics)
     {
-        int n = spec.NumEnvs;
         var storage = Storage;
         storage.Filled = 0;
         int physicsResets = 0;
         using var noGrad = torch.no_grad();
-        for (int t = 0; t < storage.Steps; t++)
+        if (env is GroupedVectorEnv { Count: > 1 } grouped)
         {
-            using var scope = torch.NewDisposeScope();
-            var obsRow = storage.ObservationsAt(t);
-            ObservationNormalizer.Normalize(currentObservations, obsRow);
-            var obs = ToDevice(obsRow, n, spec.ObservationSize);
-            var (action, logProb) = Policy.Sample(obs);
-            var value = Policy.Value(obs);
-            CopyToHost(action, storage.ActionsAt(t));
-            CopyToHost(logProb, storage.Row(storage.LogProbs, t));
-            CopyToHost(value, storage.Row(storage.Values, t));
-
-            actionMapping.ToRobotUnits(storage.ActionsAt(t), robotActions);
-            env.Step(robotActions, step);
-            physicsResets += step.PhysicsResets;
-            episodes.AddRange(step.Episodes);
-
-            var rewards = storage.Row(storage.Rewards, t);
-            step.Rewards.CopyTo(rewards);
-            step.Terminated.CopyTo(storage.Row(storage.Terminated, t));
-            step.Truncated.CopyTo(storage.Row(storage.Truncated, t));
-
-            // Timeout bootstrapping: a truncated episode's future is worth V(final observation);
-            // a terminated one has none. The estimators read FinalValues only where Truncated is set.
-            var finalValues = storage.Row(storage.FinalValues, t);
-            finalValues.Clear();
-            for (int e = 0; e < n; e++)
+            for (int g = 0; g < grouped.Count; g++) ActAndSend(grouped, g, t: 0);
+            for (int t = 0; t < storage.Steps; t++)
             {
-                if (!step.Truncated[e] || step.Terminated[e]) continue;
-                ObservationNormalizer.Normalize(step.FinalObservationOf(e), normalizedFinal);
-                using var finalObs = torch.tensor(normalizedFinal, 1, spec.ObservationSize).to(device);
-                finalValues[e] = Policy.Value(finalObs).cpu().item<float>();
-            }
+                for (int g = 0; g < grouped.Count; g++)
+                {
+                    step.Episodes.Clear();
+                    step.PhysicsResets = 0;
+                    grouped.ReceiveStep(g, step);
+                    physicsResets += step.PhysicsResets;
+                    episodes.AddRange(step.Episodes);
+                    Record(t, grouped.OffsetOf(g), grouped.SizeOf(g));
+                    if (t + 1 < storage.Steps) ActAndSend(grouped, g, t + 1);
+                }
 
-            RewardScaler.ScaleInPlace(rewards, step.Terminated, step.Truncated);
-            step.Observations.CopyTo(currentObservations, 0);
-            if (UpdateObservationStatistics) ObservationNormalizer.Update(currentObservations, n);
-            storage.Filled = t + 1;
+                storage.Filled = t + 1;
+            }
+        }
+        else
+        {
+            int n = spec.NumEnvs;
+            for (int t = 0; t < storage.Steps; t++)
+            {
+                Act(t, 0, n);
+                env.Step(robotActions, step);
+                physicsResets += step.PhysicsResets;
+                episodes.AddRange(step.Episodes);
+                Record(t, 0, n);
+                storage.Filled = t + 1;
+            }
         }
 
         using (var scope = torch.NewDisposeScope())
         {
-            var next = new float[n * spec.ObservationSize];
+            var next = new float[spec.NumEnvs * spec.ObservationSize];
             ObservationNormalizer.Normalize(currentObservations, next);
-            CopyToHost(Policy.Value(ToDevice(next, n, spec.ObservationSize)), storage.NextValues);
+            CopyToHost(Policy.Value(ToDevice(next, spec.NumEnvs, spec.ObservationSize)), storage.NextValues);
         }
 
         metrics["env/physics_resets"] = physicsResets;
+    }
+
+    private void ActAndSend(GroupedVectorEnv env, int group, int t)
+    {
+        int offset = env.OffsetOf(group), count = env.SizeOf(group);
+        Act(t, offset, count);
+        env.SendStep(group, robotActions.AsSpan(offset * spec.ActionSize, count * spec.ActionSize));
+    }
+
+    /// <summary>Samples actions for environments [offset, offset + count) at step t: storage row t and <c>robotActions</c>.</summary>
+    private void Act(int t, int offset, int count)
+    {
+        var storage = Storage;
+        int width = spec.ObservationSize, actions = spec.ActionSize;
+        using var scope = torch.NewDisposeScope();
+        var obsRows = storage.ObservationsAt(t).Slice(offset * width, count * width);
+        ObservationNormalizer.Normalize(currentObservations.AsSpan(offset * width, count * width), obsRows);
+        var obs = ToDevice(obsRows, count, width);
+        var (action, logProb) = Policy.Sample(obs);
+        var value = Policy.Value(obs);
+        var actionRows = storage.ActionsAt(t).Slice(offset * actions, count * actions);
+        CopyToHost(action, actionRows);
+        CopyToHost(logProb, storage.Row(storage.LogProbs, t).Slice(offset, count));
+        CopyToHost(value, storage.Row(storage.Values, t).Slice(offset, count));
+        actionMapping.ToRobotUnits(actionRows, robotActions.AsSpan(offset * actions, count * actions));
+    }
+
+    /// <summary>Stores the results of step t for environments [offset, offset + count) and takes their new observations.</summary>
+    private void Record(int t, int offset, int count)
+    {
+        var storage = Storage;
+        int width = spec.ObservationSize;
+        // Roots the bootstrap values' temporaries: one left to the finalizer can be freed inside a native call.
+        using var scope = torch.NewDisposeScope();
+        var rewards = storage.Row(storage.Rewards, t).Slice(offset, count);
+        var terminated = storage.Row(storage.Terminated, t).Slice(offset, count);
+        var truncated = storage.Row(storage.Truncated, t).Slice(offset, count);
+        step.Rewards.AsSpan(offset, count).CopyTo(rewards);
+        step.Terminated.AsSpan(offset, count).CopyTo(terminated);
+        step.Truncated.AsSpan(offset, count).CopyTo(truncated);
+
+        // Timeout bootstrapping: a truncated episode's future is worth V(final observation);
+        // a terminated one has none. The estimators read FinalValues only where Truncated is set.
+        var finalValues = storage.Row(storage.FinalValues, t).Slice(offset, count);
+        finalValues.Clear();
+        for (int e = offset; e < offset + count; e++)
+        {
+            if (!step.Truncated[e] || step.Terminated[e]) continue;
+            ObservationNormalizer.Normalize(step.FinalObservationOf(e), normalizedFinal);
+            using var finalObs = torch.tensor(normalizedFinal, 1, spec.ObservationSize).to(device);
+            finalValues[e - offset] = Policy.Value(finalObs).cpu().item<float>();
+        }
+
+        RewardScaler.ScaleInPlace(rewards, terminated, truncated, offset);
+        var observations = step.Observations.AsSpan(offset * width, count * width);
+        observations.CopyTo(currentObservations.AsSpan(offset * width));
+        if (UpdateObservationStatistics) ObservationNormalizer.Update(observations, count);
     }
 
     public void RequireFullRollout()
@@ -296,8 +350,17 @@ public sealed class OnPolicyCore : IDisposable
         optimizer.load_state_dict(reader);
     }
 
-    private Tensor ToDevice(ReadOnlySpan<float> rows, int count, int width) =>
-        torch.tensor(rows.ToArray(), count, width).to(device);
+    /// <summary>
+    /// A copy in libtorch's own (64-byte aligned) memory: a tensor made from a managed array uses the array's memory,
+    /// whose alignment varies from one allocation to the next, and the CPU kernels' results for a few rows vary with
+    /// it in the last bit (a group of 3 environments gave other values run to run). Larger batches gave the same
+    /// numbers either way.
+    /// </summary>
+    private Tensor ToDevice(ReadOnlySpan<float> rows, int count, int width)
+    {
+        using var borrowed = torch.tensor(rows.ToArray(), count, width);
+        return borrowed.clone().to(device);
+    }
 
     private static void CopyToHost(Tensor tensor, Span<float> into) =>
         tensor.cpu().contiguous().data<float>().CopyTo(into);
