@@ -257,6 +257,7 @@ public sealed class ObservationBuilderTests
     {
         var builder = ObservationBuilder.ForRobot(Contract(
             new ObservationTermSpec(ObservationKinds.JointPositions, ["hip", "knee", "ankle"], 3),
+            new ObservationTermSpec(ObservationKinds.JointAnglesSinCos, ["knee", "ankle"], 4),
             new ObservationTermSpec(ObservationKinds.ProjectedGravity, ["x", "y", "z"], 3),
             new ObservationTermSpec(ObservationKinds.PreviousAction, ["hip", "knee"], 2),
             new ObservationTermSpec(ObservationKinds.Command, ["heading"], 1)));
