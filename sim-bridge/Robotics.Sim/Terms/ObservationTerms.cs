@@ -10,6 +10,7 @@ public static class ObservationTerms
     public static void Register(TermRegistry registry)
     {
         registry.AddObservation(ObservationKinds.JointPositions, a => JointState(a, ObservationKinds.JointPositions, velocity: false));
+        registry.AddObservation(ObservationKinds.JointAnglesSinCos, JointAnglesSinCos);
         registry.AddObservation(ObservationKinds.JointVelocities, a => JointState(a, ObservationKinds.JointVelocities, velocity: true));
         registry.AddObservation(ObservationKinds.JointEfforts, JointEfforts);
         registry.AddObservation(ObservationKinds.ProjectedGravity, a => Imu(a, ObservationKinds.ProjectedGravity, ["x", "y", "z"]));
@@ -34,6 +35,28 @@ public static class ObservationTerms
             addresses[i] = velocity ? a.Model.JntDofadr[id] : a.Model.JntQposadr[id];
         }
         return new JointStateTerm(new ObservationTermSpec(kind, names, names.Count), addresses, velocity);
+    }
+
+    /// <summary>
+    /// Sine and cosine of hinge joints of the robot file: built by the shared ObservationBuilder from the encoder
+    /// readings, so a robot computes exactly what the simulator does. The joints are named, not defaulted, because
+    /// the sine of a slide joint's position means nothing.
+    /// </summary>
+    private static IObservationTerm JointAnglesSinCos(TermArgs a)
+    {
+        a.Definition.AllowParameters("joints");
+        var names = a.Parameters.Required("joints", "a list of the robot's hinge joints, e.g. [hinge]").AsStringList();
+        if (names.Count == 0)
+            throw a.Error("joints", "expected at least one joint name");
+        foreach (string name in names)
+        {
+            if (a.Robot.JointIndex(name) < 0)
+                throw a.Error("joints", $"joint_angles_sincos reads joints of the robot file only; '{name}' is not one (robot joints: {string.Join(", ", a.Robot.Joints.Select(j => j.Name))})");
+            int id = a.Joint(name, "joints");
+            if ((MjtJoint)a.Model.JntType[id] != MjtJoint.Hinge)
+                throw a.Error("joints", $"joint '{name}' is a {((MjtJoint)a.Model.JntType[id]).ToString().ToLowerInvariant()} joint; joint_angles_sincos observes the angles of hinge joints (observe it with joint_positions)");
+        }
+        return new RobotSuppliedTerm(new ObservationTermSpec(ObservationKinds.JointAnglesSinCos, names, 2 * names.Count));
     }
 
     private static IObservationTerm JointEfforts(TermArgs a)

@@ -86,7 +86,7 @@ public sealed class ObservationBuilder
     {
         switch (term.Kind)
         {
-            case ObservationKinds.JointPositions or ObservationKinds.JointVelocities or ObservationKinds.JointEfforts:
+            case ObservationKinds.JointPositions or ObservationKinds.JointAnglesSinCos or ObservationKinds.JointVelocities or ObservationKinds.JointEfforts:
                 var missing = term.Names.Where(n => !contract.Robot.Joints.Any(j => j.Name == n)).ToArray();
                 return missing.Length == 0 ? null : $"joints the robot does not report ({string.Join(", ", missing)}) exist only in simulation";
             case ObservationKinds.ProjectedGravity or ObservationKinds.ImuOrientation or ObservationKinds.ImuAngularVelocity:
@@ -126,6 +126,9 @@ public sealed class ObservationBuilder
                 case SegmentKind.JointPositions:
                     Gather(state.JointPositions, s.Indices, into);
                     break;
+                case SegmentKind.JointAnglesSinCos:
+                    SinCos(state.JointPositions, s.Indices, into);
+                    break;
                 case SegmentKind.JointVelocities:
                     Gather(state.JointVelocities, s.Indices, into);
                     break;
@@ -162,6 +165,17 @@ public sealed class ObservationBuilder
             into[k] = (float)source[indices[k]];
     }
 
+    /// <summary>(sin q, cos q) per joint, computed in double and rounded once, as for every other term.</summary>
+    private static void SinCos(double[] positions, int[] indices, Span<float> into)
+    {
+        for (int k = 0; k < indices.Length; k++)
+        {
+            double q = positions[indices[k]];
+            into[2 * k] = (float)Math.Sin(q);
+            into[2 * k + 1] = (float)Math.Cos(q);
+        }
+    }
+
     private static void RequireImu(RobotState state)
     {
         if (!state.HasImu)
@@ -188,6 +202,9 @@ public sealed class ObservationBuilder
                     _ => SegmentKind.JointEfforts,
                 };
                 return new Segment(kind, offset, term.Size, indices, 0);
+            case ObservationKinds.JointAnglesSinCos:
+                ExpectSize(2 * term.Names.Count);
+                return new Segment(SegmentKind.JointAnglesSinCos, offset, term.Size, term.Names.Select(n => IndexOfJoint(contract.Robot, n)).ToArray(), 0);
             case ObservationKinds.ProjectedGravity:
                 ExpectSize(3);
                 return new Segment(SegmentKind.ProjectedGravity, offset, 3, [], 0);
@@ -231,6 +248,7 @@ public sealed class ObservationBuilder
     private enum SegmentKind
     {
         JointPositions,
+        JointAnglesSinCos,
         JointVelocities,
         JointEfforts,
         ProjectedGravity,

@@ -13,6 +13,13 @@ public static class ObservationKinds
     /// <summary>Joint velocities (m/s or rad/s); Names are joint names.</summary>
     public const string JointVelocities = "joint_velocities";
 
+    /// <summary>
+    /// Sine and cosine of joint angles, per joint (sin q, cos q), so Size is twice the number of joints; Names are
+    /// joint names. Continuous in the angle, so a joint that turns freely (a pendulum, a wheel) is observed without
+    /// the jump of a wrapped angle or the growth of an unwrapped one.
+    /// </summary>
+    public const string JointAnglesSinCos = "joint_angles_sincos";
+
     /// <summary>Joint efforts (N or N·m) as measured; Names are joint names.</summary>
     public const string JointEfforts = "joint_efforts";
 
@@ -45,7 +52,7 @@ public static class ObservationKinds
 
     /// <summary>Terms a real robot can supply, given the joints it reports and an IMU where needed.</summary>
     public static readonly IReadOnlyList<string> RobotSupplied =
-        [JointPositions, JointVelocities, JointEfforts, ProjectedGravity, ImuOrientation, ImuAngularVelocity, PreviousAction, Command];
+        [JointPositions, JointAnglesSinCos, JointVelocities, JointEfforts, ProjectedGravity, ImuOrientation, ImuAngularVelocity, PreviousAction, Command];
 
     public static readonly IReadOnlyList<string> SimulationOnly = [BodyPosition, BodyOrientation, SitePosition, Sensor];
 

@@ -56,6 +56,112 @@ public sealed class ObservationBuilderTests
             observation, new FloatTolerance(1e-6f));
     }
 
+    [Theory]
+    [InlineData(0.0, 0.0, 1.0)]
+    [InlineData(Math.PI / 2, 1.0, 0.0)]
+    [InlineData(Math.PI, 0.0, -1.0)]
+    [InlineData(-Math.PI, 0.0, -1.0)]
+    [InlineData(7.5, 0.9379999767747389, 0.3466353178350258)] // 7.5 rad is 1.2168 rad past one full turn
+    public void Joint_angles_sincos_gives_sine_then_cosine_of_the_encoder_angle(double angle, double sin, double cos)
+    {
+        var builder = ObservationBuilder.ForRobot(Contract(new ObservationTermSpec(ObservationKinds.JointAnglesSinCos, ["knee"], 2)));
+        var state = State();
+        state.JointPositions[1] = angle;
+        var observation = new float[2];
+
+        builder.Build(state, [0, 0], [0, 0, 0], observation);
+
+        Assert.Equal([(float)sin, (float)cos], observation, new FloatTolerance(1e-7f));
+    }
+
+    [Fact]
+    public void Joint_angles_sincos_is_the_same_for_angles_a_whole_turn_apart()
+    {
+        var builder = ObservationBuilder.ForRobot(Contract(new ObservationTermSpec(ObservationKinds.JointAnglesSinCos, ["knee"], 2)));
+        var state = State();
+        var wrapped = new float[2];
+        var unwrapped = new float[2];
+
+        state.JointPositions[1] = 7.5 - 2 * Math.PI;
+        builder.Build(state, [0, 0], [0, 0, 0], wrapped);
+        state.JointPositions[1] = 7.5;
+        builder.Build(state, [0, 0], [0, 0, 0], unwrapped);
+
+        Assert.Equal(wrapped, unwrapped, new FloatTolerance(1e-6f));
+    }
+
+    [Fact]
+    public void Joint_angles_sincos_lays_out_each_joint_as_a_sine_cosine_pair_in_the_named_order()
+    {
+        var builder = ObservationBuilder.ForRobot(Contract(
+            new ObservationTermSpec(ObservationKinds.PreviousAction, ["hip", "knee"], 2),
+            new ObservationTermSpec(ObservationKinds.JointAnglesSinCos, ["ankle", "hip"], 4)));
+        var state = State();
+        state.JointPositions[0] = Math.PI / 2; // hip
+        state.JointPositions[2] = Math.PI;     // ankle
+        var observation = new float[builder.Size];
+
+        builder.Build(state, [0.5f, -0.5f], [0, 0, 0], observation);
+
+        Assert.Equal(6, builder.Size);
+        Assert.Equal([0.5f, -0.5f, 0f, -1f, 1f, 0f], observation, new FloatTolerance(1e-7f));
+    }
+
+    [Fact]
+    public void Joint_angles_sincos_of_a_joint_the_robot_does_not_report_is_refused_on_the_robot()
+    {
+        var contract = Contract(new ObservationTermSpec(ObservationKinds.JointAnglesSinCos, ["hip", "wheel"], 4));
+
+        var e = Assert.Throws<NotSupportedException>(() => ObservationBuilder.ForRobot(contract));
+
+        Assert.Contains("term 0 'joint_angles_sincos' (hip, wheel): joints the robot does not report (wheel)", e.Message);
+    }
+
+    [Fact]
+    public void Joint_angles_sincos_of_the_wrong_size_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() =>
+            ObservationBuilder.ForRobot(Contract(new ObservationTermSpec(ObservationKinds.JointAnglesSinCos, ["hip"], 1))));
+
+        Assert.Contains("'joint_angles_sincos' has size 1; expected 2", e.Message);
+    }
+
+    [Fact]
+    public void Joint_angles_sincos_is_a_robot_term_that_survives_JSON_and_is_covered_by_the_hash()
+    {
+        var contract = Contract(
+            new ObservationTermSpec(ObservationKinds.JointVelocities, ["hip"], 1),
+            new ObservationTermSpec(ObservationKinds.JointAnglesSinCos, ["knee"], 2));
+
+        string json = contract.ToJson();
+        var back = PolicyContract.FromJson(json);
+
+        Assert.Contains(ObservationKinds.JointAnglesSinCos, ObservationKinds.RobotSupplied);
+        Assert.Contains("""{"kind":"joint_angles_sincos","names":["knee"],"size":2}""", json);
+        Assert.Equal(contract.Hash, back.Hash);
+        Assert.Equal(contract.Observations, back.Observations, ObservationTermComparer.Instance);
+        Assert.Equal(3, ObservationBuilder.ForRobot(back).Size);
+        // The term is part of what the hash covers: the same layout with joint positions instead hashes differently.
+        var positions = contract with { Observations = [contract.Observations[0], new ObservationTermSpec(ObservationKinds.JointPositions, ["knee"], 2)] };
+        Assert.NotEqual(contract.Hash, positions.Hash);
+    }
+
+    [Fact]
+    public void A_contract_without_the_new_term_keeps_the_hash_it_had_before_the_term_existed()
+    {
+        // Term kinds are strings in the contract, not an enumeration: a new kind leaves the JSON, and so the hash and
+        // every exported model and firmware image, of existing contracts as they were. Recorded before
+        // joint_angles_sincos was added.
+        var contract = Contract(
+            new ObservationTermSpec(ObservationKinds.JointPositions, ["hip", "knee", "ankle"], 3),
+            new ObservationTermSpec(ObservationKinds.JointVelocities, ["hip", "knee", "ankle"], 3),
+            new ObservationTermSpec(ObservationKinds.ProjectedGravity, ["x", "y", "z"], 3),
+            new ObservationTermSpec(ObservationKinds.PreviousAction, ["hip", "knee"], 2),
+            new ObservationTermSpec(ObservationKinds.Command, ["velocity"], 2));
+
+        Assert.Equal("f24e67f22daa0d8ae56cac37d8cbed4edfa082b785e898cc922cc9bb265afcef", contract.Hash);
+    }
+
     [Fact]
     public void Policy_contract_keeps_its_commands_through_JSON()
     {
@@ -151,6 +257,7 @@ public sealed class ObservationBuilderTests
     {
         var builder = ObservationBuilder.ForRobot(Contract(
             new ObservationTermSpec(ObservationKinds.JointPositions, ["hip", "knee", "ankle"], 3),
+            new ObservationTermSpec(ObservationKinds.JointAnglesSinCos, ["knee", "ankle"], 4),
             new ObservationTermSpec(ObservationKinds.ProjectedGravity, ["x", "y", "z"], 3),
             new ObservationTermSpec(ObservationKinds.PreviousAction, ["hip", "knee"], 2),
             new ObservationTermSpec(ObservationKinds.Command, ["heading"], 1)));
@@ -161,6 +268,17 @@ public sealed class ObservationBuilderTests
         builder.Build(state, previous, command, observation);
 
         Allocations.AssertOneCleanWindow(() => builder.Build(state, previous, command, observation), calls: 1000, "building an observation");
+    }
+
+    /// <summary>Records with list members compare lists by reference; this compares their contents.</summary>
+    private sealed class ObservationTermComparer : IEqualityComparer<ObservationTermSpec>
+    {
+        public static readonly ObservationTermComparer Instance = new();
+
+        public bool Equals(ObservationTermSpec? x, ObservationTermSpec? y) =>
+            x is not null && y is not null && x.Kind == y.Kind && x.Size == y.Size && x.Names.SequenceEqual(y.Names);
+
+        public int GetHashCode(ObservationTermSpec obj) => obj.Kind.GetHashCode(StringComparison.Ordinal);
     }
 
     private sealed class FloatTolerance(float tolerance) : IEqualityComparer<float>

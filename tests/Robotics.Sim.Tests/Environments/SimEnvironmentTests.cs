@@ -69,6 +69,54 @@ public sealed class SimEnvironmentTests : IDisposable
     }
 
     [Fact]
+    public void Swingup_observes_the_pole_through_sine_and_cosine_of_its_hinge_as_the_tip_lies_from_the_pivot()
+    {
+        using var env = new SimEnvironment(TaskCatalog.Load("cartpole-swingup"), randomize: false);
+        env.Reset(seed: 5);
+        for (int t = 0; t < 30; t++) env.Step([t < 15 ? 10f : -10f]);
+
+        // slider position, slider and hinge velocities, then (sin θ, cos θ) of the hinge.
+        double theta = env.Data.Qpos[1];
+        Assert.Equal(5, env.ObservationSize);
+        Assert.Equal([(float)Math.Sin(theta), (float)Math.Cos(theta)], env.Observation[3..].ToArray());
+        // The meaning the task had with the site term: the pole (1 m) leans towards +x for θ > 0. After a step MuJoCo's
+        // site positions are those of the state before its last integration; forward kinematics brings them to θ.
+        env.Data.Forward();
+        int tip = env.Model.NameToId(MjtObj.Site, "tip");
+        int pivot = env.Model.NameToId(MjtObj.Site, "pivot");
+        var sites = env.Data.SiteXpos;
+        Assert.Equal(sites[3 * tip] - sites[3 * pivot], env.Observation[3], 1e-6f);
+        Assert.Equal(sites[3 * tip + 2] - sites[3 * pivot + 2], env.Observation[4], 1e-6f);
+        Assert.True(Math.Abs(theta - Math.PI) > 0.1, "the pushes swung the pole");
+    }
+
+    [Fact]
+    public void Swingup_policy_can_run_on_a_robot_and_sees_there_what_it_saw_in_simulation()
+    {
+        var task = TaskCatalog.Load("cartpole-swingup");
+        using var env = new SimEnvironment(task, randomize: false);
+        var robot = ObservationBuilder.ForRobot(task.PolicyContract);
+        var state = new RobotState(task.RobotContract.Joints.Count);
+        var onRobot = new float[robot.Size];
+        env.Reset(seed: 2);
+        double largestAngle = 0;
+        for (int t = 0; t < 300; t++)
+        {
+            // Pushes in time with the pole pump it until it turns over the top and its angle leaves [-π, π].
+            float push = env.Data.Qvel[1] > 0 ? 10f : -10f;
+            env.Step([push]);
+            env.ReadState(state);
+
+            robot.Build(state, [push], [], onRobot);
+
+            Assert.Equal(env.Observation.ToArray(), onRobot);
+            largestAngle = Math.Max(largestAngle, Math.Abs(state.JointPositions[1]));
+        }
+
+        Assert.True(largestAngle > 1.5 * Math.PI, $"the pole turned over (largest |θ| {largestAngle:F2} rad)");
+    }
+
+    [Fact]
     public void Hopper_policy_cannot_run_on_a_robot_because_it_observes_simulation_only_joints()
     {
         var contract = TaskCatalog.Load("hopper").PolicyContract;

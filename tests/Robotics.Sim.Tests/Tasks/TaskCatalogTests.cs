@@ -136,6 +136,23 @@ public sealed class TaskCatalogTests : IDisposable
         Assert.Contains(problem, e.Problem);
     }
 
+    [Theory]
+    [InlineData("observations: [joint_angles_sincos]\n", "missing; expected a list of the robot's hinge joints")]
+    [InlineData("observations: [{ term: joint_angles_sincos, joints: [wheel] }]\n", "reads joints of the robot file only; 'wheel' is not one (robot joints: x, pitch)")]
+    [InlineData("observations: [{ term: joint_angles_sincos, joints: [z] }]\n", "reads joints of the robot file only; 'z' is not one")]
+    [InlineData("observations: [{ term: joint_angles_sincos, joints: [pitch, x] }]\n", "joint 'x' is a slide joint; joint_angles_sincos observes the angles of hinge joints")]
+    [InlineData("observations: [{ term: joint_angles_sincos, joints: [] }]\n", "expected at least one joint name")]
+    public void Joint_angles_sincos_problems_are_one_line_naming_the_task_file_and_key(string sections, string problem)
+    {
+        var e = Assert.Throws<ConfigException>(() => files.Probe(sections));
+
+        Assert.Equal("observations[0].joints", e.Key);
+        Assert.Contains(problem, e.Problem);
+        Assert.StartsWith(Path.Combine(files.Root, "tasks", "probe-"), e.File);
+        Assert.StartsWith(e.File + ": 'observations[0].joints': ", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+    }
+
     [Fact]
     public void Bad_randomization_is_reported_by_the_task_file()
     {
