@@ -21,7 +21,7 @@ public sealed class SerialRobotTransportTests : IDisposable
 
         var handshake = transport.Open(OpenTimeout);
 
-        Assert.Equal(new RobotHandshake(1, "echo-bot", PtyRobot.ContractHash, 2, 1, 100, 100), handshake);
+        Assert.Equal(new RobotHandshake(WireFormat.ProtocolVersion, "echo-bot", PtyRobot.ContractHash, 2, 1, 100, 100), handshake);
         var state = new RobotState(2);
         Eventually.True(() => transport.TryReadLatestState(state), "the first state arrives");
         Assert.True((state.StatusFlags & (uint)RobotStatusFlags.Linked) != 0);
@@ -99,15 +99,18 @@ public sealed class SerialRobotTransportTests : IDisposable
         Assert.Contains("baud rate", error.Message);
     }
 
-    [Fact]
-    public void A_robot_speaking_another_protocol_version_is_refused()
+    /// <summary>Version 1 firmware sends states of the older layout (no command count): it must be refused, not misread.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_robot_speaking_another_protocol_version_is_refused(byte version)
     {
-        using var robot = new PtyRobot(headerVersion: 2);
+        using var robot = new PtyRobot(headerVersion: version);
         using var transport = new SerialRobotTransport(robot.DevicePath);
 
         var error = Assert.Throws<RobotLinkException>(() => transport.Open(OpenTimeout));
 
-        Assert.Contains("protocol version 2", error.Message);
+        Assert.Contains($"protocol version {version}; this host speaks {WireFormat.ProtocolVersion}", error.Message);
     }
 
     [Fact]
