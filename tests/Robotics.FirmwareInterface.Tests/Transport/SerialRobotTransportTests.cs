@@ -39,6 +39,37 @@ public sealed class SerialRobotTransportTests : IDisposable
         Assert.True(transport.Statistics.FramesReceived >= 21);
     }
 
+    /// <summary>
+    /// Commands 3, 7, 8 and 15 of 20 are lost on the line (7 and 8 in a row): the host learns it only from the robot's
+    /// count of commands received. Without that count, or with the ledger counting commands still in flight, this
+    /// reads 0 or more than 4.
+    /// </summary>
+    [Fact]
+    public void Commands_lost_on_the_way_to_the_robot_are_counted_from_the_robot_s_own_count()
+    {
+        int[] lost = [3, 7, 8, 15];
+        var arriving = 0;
+        using var robot = new PtyRobot(loseCommand: () => lost.Contains(++arriving));
+        using var transport = new SerialRobotTransport(robot.DevicePath);
+        transport.Open(OpenTimeout);
+        var state = new RobotState(2);
+        Eventually.True(() => transport.TryReadLatestState(state), "the first state arrives");
+
+        for (var i = 1; i <= 20; i++)
+        {
+            var target = 0.25f * i;
+            transport.SendCommand(state.Sequence, [target]);
+            Assert.Equal(0, transport.Statistics.SendFailures);
+            if (!lost.Contains(i))
+                Eventually.True(() => transport.TryReadLatestState(state) && state.JointPositions[0] == target, $"the robot echoes target {target}");
+        }
+
+        Assert.Equal(16, robot.CommandsReceived);
+        Assert.Equal(16u, state.CommandsReceived);
+        Assert.Equal(4, transport.Statistics.CommandsNotReceived);
+        Assert.Equal(0, transport.Statistics.SequenceGaps);
+    }
+
     [Fact]
     public void Commands_outside_the_limits_are_clamped_and_reported_by_the_robot()
     {
