@@ -44,7 +44,10 @@ public sealed record EmulatorOptions
     public FaultInjectionOptions Faults { get; init; } = new();
 }
 
-/// <summary>Faults to inject, for tests and demonstrations. Rates are probabilities per frame sent by the robot.</summary>
+/// <summary>
+/// Faults to inject, for tests and demonstrations. Rates are probabilities per frame sent by the robot, except
+/// <see cref="CommandDropRate"/>, per command frame sent by the host.
+/// </summary>
 public sealed record FaultInjectionOptions
 {
     /// <summary>Frames silently not sent.</summary>
@@ -57,6 +60,9 @@ public sealed record FaultInjectionOptions
     public double DelayRate { get; init; }
 
     public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>Command frames from the host lost on the way in: the firmware never sees them, and its count of commands received tells the host.</summary>
+    public double CommandDropRate { get; init; }
 
     /// <summary>When the device vanishes (the pseudo-terminal is closed), counted from the start.</summary>
     public TimeSpan? DisconnectAt { get; init; }
@@ -71,7 +77,7 @@ public sealed record FaultInjectionOptions
 
     public void Validate()
     {
-        foreach (var (name, rate) in new[] { ("drop", DropRate), ("corrupt", CorruptRate), ("delay", DelayRate) })
+        foreach (var (name, rate) in new[] { ("drop", DropRate), ("corrupt", CorruptRate), ("delay", DelayRate), ("command drop", CommandDropRate) })
         {
             if (rate is < 0 or > 1 || double.IsNaN(rate))
                 throw new ArgumentException($"{name} rate {rate} is not a probability: use a value from 0 to 1 (0.01 = 1% of frames)");

@@ -24,6 +24,7 @@ public sealed class RobotEmulator : IDisposable
     private readonly BaseMotionLog? _truth;
     private readonly FirmwareLink _link;
     private readonly FaultInjectingSink _sink;
+    private readonly CommandFrameLoss? _commandLoss;
     private readonly RobotState _state;
     private readonly RobotState _physical;
     private readonly double[] _stuckReading = new double[2];
@@ -59,6 +60,14 @@ public sealed class RobotEmulator : IDisposable
         _sink = new FaultInjectingSink(_options.Faults, _options.Seed);
         var identity = new HandshakeMessage(0, true, WireFormat.ProtocolVersion, contract.Robot, contract.ShortHash,
             contract.Joints.Count, contract.Actuators.Count, (float)contract.ControlRateHz, (float)contract.ControlRateHz, contract.HasImu);
+        if (_options.Faults.CommandDropRate > 0)
+        {
+            // A generator of its own (seeded apart from the sink's), so that the faults on frames from the robot
+            // stay as they were for a seed.
+            var random = new Random(unchecked(_options.Seed + 0x3C6E_F372));
+            _commandLoss = new CommandFrameLoss(() => random.NextDouble() < _options.Faults.CommandDropRate);
+        }
+
         _link = new FirmwareLink(identity, new FirmwareRules(EmulatedRobotTask.Limits(contract, _options.WatchdogTimeout)), _sink) { Lockstep = _options.Lockstep };
     }
 
@@ -72,6 +81,9 @@ public sealed class RobotEmulator : IDisposable
     public FaultInjectingSink Faults => _sink;
 
     public FirmwareLink Link => _link;
+
+    /// <summary>Command frames from the host lost on the way in (<see cref="FaultInjectionOptions.CommandDropRate"/>).</summary>
+    public long CommandsDropped => _commandLoss?.CommandsLost ?? 0;
 
     /// <summary>Simulation time, seconds.</summary>
     public double SimulatedSeconds => _sim.Data.Time;
@@ -159,7 +171,12 @@ public sealed class RobotEmulator : IDisposable
             var waitMilliseconds = (int)Math.Min(left * 1000 / Stopwatch.Frequency, 5);
             var count = _channel is null ? Sleep(waitMilliseconds) : _channel.Read(_buffer, waitMilliseconds);
             if (count > 0 && !CheckBaudRate())
-                _link.Receive(_buffer.AsSpan(0, count), Clock(started));
+            {
+                if (_commandLoss is { } loss)
+                    loss.Receive(_buffer.AsSpan(0, count), _link, Clock(started));
+                else
+                    _link.Receive(_buffer.AsSpan(0, count), Clock(started));
+            }
             // The watchdog runs between periods too, so a lost link is acted on within milliseconds of the timeout.
             _link.Tick(Clock(started));
             _sink.Flush();
@@ -194,6 +211,7 @@ public sealed class RobotEmulator : IDisposable
             _channel = _terminal = PseudoTerminal.Open(_requestedPath);
             _sink.Channel = _channel;
             _link.Decoder.Reset();
+            _commandLoss?.Reset();
             Disconnected = false;
         }
     }

@@ -146,7 +146,7 @@ public sealed class SimulatedRobotTransport : IRobotTransport
             _rules.OnEmergencyStop();
         if (hasCommand)
         {
-            var report = _rules.OnCommand(mode, _appliedTargets, Micros());
+            var report = _rules.OnCommand(mode, _appliedTargets, _rules.CommandsReceived, Micros());
             if (report.Code != FaultCode.None)
             {
                 Statistics.LastFaultCode = (uint)report.Code;

@@ -45,10 +45,13 @@ void rl_firmware_on_handshake(rl_firmware *firmware, uint64_t now_us)
     enter_safe_state(firmware);
 }
 
-rl_rule_report rl_firmware_on_command(rl_firmware *firmware, const rl_command *command, uint64_t now_us)
+rl_rule_report rl_firmware_on_command(rl_firmware *firmware, const rl_command *command, uint32_t sequence, uint64_t now_us)
 {
     uint16_t i;
     uint16_t first_clamped = RL_NO_DETAIL;
+    /* Counted before the rules: the host measures the line, and a refused command did cross it. */
+    firmware->commands_received++;
+    firmware->last_command_sequence = sequence;
     if (!(firmware->status_flags & RL_STATUS_LINKED))
         return report(RL_FAULT_NOT_LINKED, RL_NO_DETAIL);
     if (firmware->status_flags & RL_STATUS_EMERGENCY_STOP)
@@ -88,6 +91,13 @@ rl_rule_report rl_firmware_on_command(rl_firmware *firmware, const rl_command *c
         return report(RL_FAULT_COMMAND_CLAMPED, first_clamped);
     }
     return report(RL_FAULT_NONE, RL_NO_DETAIL);
+}
+
+void rl_firmware_fill_state(const rl_firmware *firmware, rl_state *state)
+{
+    state->status_flags = firmware->status_flags;
+    state->commands_received = firmware->commands_received;
+    state->last_command_sequence = firmware->last_command_sequence;
 }
 
 void rl_firmware_on_emergency_stop(rl_firmware *firmware)

@@ -6,7 +6,7 @@
 typedef char rl_float_is_32_bits[sizeof(float) == 4 ? 1 : -1];
 
 #define HANDSHAKE_FIXED_BODY 24u
-#define STATE_FIXED_BODY 16u
+#define STATE_FIXED_BODY 24u
 #define COMMAND_FIXED_BODY 8u
 #define IMU_FLOATS 10u
 
@@ -181,6 +181,8 @@ int rl_encode_payload(const rl_message *message, uint8_t *payload, size_t capaci
         put_u16(&w, s->joint_count);
         put_u8(&w, s->has_imu);
         put_u8(&w, 0);
+        put_u32(&w, s->commands_received);
+        put_u32(&w, s->last_command_sequence);
         put_f32s(&w, s->positions, s->joint_count);
         put_f32s(&w, s->velocities, s->joint_count);
         put_f32s(&w, s->efforts, s->joint_count);
@@ -275,6 +277,8 @@ int rl_decode_payload(const uint8_t *payload, size_t length, rl_message *message
         s->joint_count = get_u16(&r);
         s->has_imu = get_u8(&r);
         (void)get_u8(&r);
+        s->commands_received = get_u32(&r);
+        s->last_command_sequence = get_u32(&r);
         if (!r.ok || s->joint_count > RL_MAX_JOINTS || s->has_imu > 1
             || body_length != STATE_FIXED_BODY + 12u * s->joint_count + (s->has_imu ? 4u * IMU_FLOATS : 0u))
             return RL_ERR_MALFORMED;

@@ -1,5 +1,5 @@
 /*
- * Robot serial link protocol, version 1 (docs/serial-protocol.md).
+ * Robot serial link protocol, version 2 (docs/serial-protocol.md).
  * Portable C99: no dynamic memory, only <stdint.h>, <stddef.h> and <string.h>.
  * Frame on the wire: COBS(payload || CRC-32/ISO-HDLC(payload) little-endian) followed by 0x00.
  * Payload: version u8, type u8, sequence u32, then the body. All fields little-endian; floats are IEEE-754 binary32.
@@ -14,7 +14,8 @@
 extern "C" {
 #endif
 
-#define RL_PROTOCOL_VERSION 1u
+/* Version 2: state frames report the commands the robot received (commands_received, last_command_sequence). */
+#define RL_PROTOCOL_VERSION 2u
 #define RL_HEADER_SIZE 6u
 /* The three capacities below may be lowered at build time (e.g. -DRL_MAX_JOINTS=16) to fit a small
  * microcontroller; a frame beyond them is then refused as oversize or malformed, never overrun. */
@@ -101,6 +102,10 @@ typedef struct {
     uint32_t status_flags;
     uint16_t joint_count;
     uint8_t has_imu;
+    /* Intact command frames the robot received (any outcome of the rules), wrapping at 2^32, and the header
+     * sequence of the newest: the host compares them with what it wrote to count commands lost on the way. */
+    uint32_t commands_received;
+    uint32_t last_command_sequence;
     float positions[RL_MAX_JOINTS];
     float velocities[RL_MAX_JOINTS];
     float efforts[RL_MAX_JOINTS];

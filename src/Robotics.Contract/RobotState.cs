@@ -42,6 +42,15 @@ public sealed class RobotState
     public uint StatusFlags { get; set; }
 
     /// <summary>
+    /// Command frames the robot has received intact, as it counts them (wrapping at 2³², from any start): against
+    /// what the host wrote, the commands lost on the way to the robot. 0 where the robot has no such count (simulation).
+    /// </summary>
+    public uint CommandsReceived { get; set; }
+
+    /// <summary>Header sequence of the newest command frame the robot received (meaningful once it received one).</summary>
+    public uint LastCommandSequence { get; set; }
+
+    /// <summary>
     /// Whether the robot steps only once its host has answered this state (an emulated robot in lockstep, as its
     /// status flags say): it does not move on while it waits, so a late next state is not a stale robot.
     /// </summary>
@@ -64,6 +73,8 @@ public sealed class RobotState
         ImuAngularVelocity.CopyTo(other.ImuAngularVelocity, 0);
         ImuLinearAcceleration.CopyTo(other.ImuLinearAcceleration, 0);
         other.StatusFlags = StatusFlags;
+        other.CommandsReceived = CommandsReceived;
+        other.LastCommandSequence = LastCommandSequence;
         other.Lockstep = Lockstep;
     }
 }

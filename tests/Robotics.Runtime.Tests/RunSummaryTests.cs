@@ -19,13 +19,16 @@ public sealed class RunSummaryTests : IDisposable
         var transport = new FakeTransport(contract.Robot, clock);
         transport.Statistics.SequenceGaps = 43;
         transport.Statistics.SendFailures = 2;
+        transport.Statistics.CommandsNotReceived = 5;
 
         var summary = new ControlLoop(transport, new FakePolicy(6, 2), contract, new ContractObservationSource(contract),
             new ControlLoopOptions { RateHz = 50, Duration = TimeSpan.FromSeconds(0.1) }, clock).Run();
 
         Assert.Equal(43, summary.FramesLostFromRobot);
         Assert.Equal(2, summary.FramesLostToRobot);
-        Assert.Contains("frames lost        43 from the robot (sequence gaps), 2 to the robot", summary.ToText());
+        Assert.Equal(5, summary.FramesLostToRobotInTransit);
+        Assert.Contains("frames lost        43 from the robot (sequence gaps), 2 to the robot (not written), 5 to the robot (written but not received)", summary.ToText());
+        Assert.Contains("\"FramesLostToRobotInTransit\": 5", RunSummaryJson.Serialize(summary));
     }
 
     [Fact]

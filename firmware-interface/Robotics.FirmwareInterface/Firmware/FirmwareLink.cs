@@ -55,7 +55,10 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
     /// <summary>Runs the watchdog and reports it when it trips.</summary>
     public void Tick(ulong nowMicros) => Report(Rules.Tick(nowMicros), nowMicros);
 
-    /// <summary>Sends <paramref name="state"/> with this link's next sequence, the device clock and the rules' status; nothing before the handshake.</summary>
+    /// <summary>
+    /// Sends <paramref name="state"/> with this link's next sequence, the device clock, the rules' status and their count
+    /// of commands received; nothing before the handshake.
+    /// </summary>
     public void SendState(RobotState state, ulong nowMicros)
     {
         if (!Linked)
@@ -63,6 +66,8 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
         state.Sequence = _sequence++;
         state.DeviceTimeMicros = nowMicros;
         state.StatusFlags = (uint)(Lockstep ? Rules.Status | RobotStatusFlags.Lockstep : Rules.Status);
+        state.CommandsReceived = Rules.CommandsReceived;
+        state.LastCommandSequence = Rules.LastCommandSequence;
         SendPayload(StateCodec.Write(_payload, state));
     }
 
@@ -90,7 +95,7 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
 
                 CommandsReceived++;
                 LastAnsweredStateSequence = stateSequence;
-                Report(Rules.OnCommand(mode, _targets.AsSpan(0, count), nowMicros), nowMicros);
+                Report(Rules.OnCommand(mode, _targets.AsSpan(0, count), header.Sequence, nowMicros), nowMicros);
                 CommandApplied?.Invoke();
                 return;
             case MessageType.HandshakeRequest:

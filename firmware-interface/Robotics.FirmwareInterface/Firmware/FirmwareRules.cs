@@ -16,8 +16,9 @@ public readonly record struct RuleReport(FaultCode Code, ushort Detail)
 
 /// <summary>
 /// The firmware's own rules, the same as firmware-interface/c/rl_firmware.c: a watchdog that puts the actuators
-/// in their safe targets when no valid command arrives in time, limits that clamp and report, and a latched
-/// emergency stop. The caller owns the clock (microseconds) and applies <see cref="Targets"/>.
+/// in their safe targets when no valid command arrives in time, limits that clamp and report, a latched
+/// emergency stop, and a count of every command received intact that states report to the host. The caller owns
+/// the clock (microseconds) and applies <see cref="Targets"/>.
 /// </summary>
 public sealed class FirmwareRules
 {
@@ -49,6 +50,12 @@ public sealed class FirmwareRules
 
     public RobotStatusFlags Status { get; private set; }
 
+    /// <summary>Command frames received intact, whatever the rules made of them, wrapping at 2³².</summary>
+    public uint CommandsReceived { get; private set; }
+
+    /// <summary>Header sequence of the newest command frame received.</summary>
+    public uint LastCommandSequence { get; private set; }
+
     public void OnHandshake(ulong nowMicros)
     {
         Status = RobotStatusFlags.Linked;
@@ -56,8 +63,12 @@ public sealed class FirmwareRules
         EnterSafeState();
     }
 
-    public RuleReport OnCommand(CommandMode mode, ReadOnlySpan<float> targets, ulong nowMicros)
+    /// <summary>A command arrived intact in the frame of header sequence <paramref name="sequence"/>: counted, then judged.</summary>
+    public RuleReport OnCommand(CommandMode mode, ReadOnlySpan<float> targets, uint sequence, ulong nowMicros)
     {
+        // Counted before the rules: the host measures the line, and a refused command did cross it.
+        CommandsReceived = unchecked(CommandsReceived + 1);
+        LastCommandSequence = sequence;
         if (!Status.HasFlag(RobotStatusFlags.Linked))
             return new RuleReport(FaultCode.NotLinked, FaultMessage.NoDetail);
         if (Status.HasFlag(RobotStatusFlags.EmergencyStop))

@@ -24,7 +24,7 @@ public static class MessageCodec
                     reading.LinearAcceleration.CopyTo(imu[7..]);
                 }
 
-                return StateCodec.Write(payload, state.Sequence, state.DeviceTimeMicros, state.Status,
+                return StateCodec.Write(payload, state.Sequence, state.DeviceTimeMicros, state.Status, state.CommandsReceived, state.LastCommandSequence,
                     state.Positions, state.Velocities, state.Efforts, state.Imu is null ? default : imu);
             case CommandMessage command:
                 return CommandCodec.Write(payload, command.Sequence, command.StateSequence, command.Mode, command.Targets);
@@ -106,7 +106,11 @@ public static class MessageCodec
                 StateCodec.TryRead(payload, state);
                 message = new StateMessage(header.Sequence, state.DeviceTimeMicros, (RobotStatusFlags)state.StatusFlags,
                     ToFloats(state.JointPositions), ToFloats(state.JointVelocities), ToFloats(state.JointEfforts),
-                    hasImu ? new ImuReading(ToFloats(state.ImuOrientation), ToFloats(state.ImuAngularVelocity), ToFloats(state.ImuLinearAcceleration)) : null);
+                    hasImu ? new ImuReading(ToFloats(state.ImuOrientation), ToFloats(state.ImuAngularVelocity), ToFloats(state.ImuLinearAcceleration)) : null)
+                {
+                    CommandsReceived = state.CommandsReceived,
+                    LastCommandSequence = state.LastCommandSequence,
+                };
                 return true;
             case MessageType.Command:
                 Span<float> targets = stackalloc float[WireFormat.MaxActuators];

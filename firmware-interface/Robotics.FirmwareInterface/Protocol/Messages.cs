@@ -39,6 +39,12 @@ public sealed record StateMessage(
     ImuReading? Imu) : ProtocolMessage(Sequence)
 {
     public override MessageType Type => MessageType.State;
+
+    /// <summary>Command frames the robot has received intact, wrapping at 2³²: the host compares it with what it wrote.</summary>
+    public uint CommandsReceived { get; init; }
+
+    /// <summary>Header sequence of the newest command frame the robot received.</summary>
+    public uint LastCommandSequence { get; init; }
 }
 
 /// <summary>Per-actuator targets in the contract's actuator order and units, answering state <see cref="StateSequence"/>.</summary>

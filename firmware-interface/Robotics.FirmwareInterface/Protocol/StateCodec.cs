@@ -4,12 +4,12 @@ namespace Robotics.FirmwareInterface.Protocol;
 
 /// <summary>
 /// The state message without allocation. Body: device time µs (u64), status flags (u32), joint count n (u16),
-/// IMU present (u8), reserved (u8), positions f32[n], velocities f32[n], efforts f32[n], and when the IMU is
+/// IMU present (u8), reserved (u8), commands received (u32), last command sequence (u32), positions f32[n], velocities f32[n], efforts f32[n], and when the IMU is
 /// present quaternion w,x,y,z f32[4], angular velocity f32[3], linear acceleration f32[3].
 /// </summary>
 public static class StateCodec
 {
-    public const int FixedBodySize = 16;
+    public const int FixedBodySize = 24;
     public const int ImuFloats = 10;
 
     public static int PayloadSize(int joints, bool hasImu) =>
@@ -21,6 +21,8 @@ public static class StateCodec
         uint sequence,
         ulong deviceTimeMicros,
         RobotStatusFlags status,
+        uint commandsReceived,
+        uint lastCommandSequence,
         ReadOnlySpan<float> positions,
         ReadOnlySpan<float> velocities,
         ReadOnlySpan<float> efforts,
@@ -31,7 +33,7 @@ public static class StateCodec
         if (!imu.IsEmpty && imu.Length != ImuFloats)
             throw new ArgumentException($"IMU needs {ImuFloats} floats (quaternion, gyro, accel), got {imu.Length}", nameof(imu));
 
-        var writer = BeginBody(payload, sequence, deviceTimeMicros, status, joints, !imu.IsEmpty);
+        var writer = BeginBody(payload, sequence, deviceTimeMicros, status, joints, !imu.IsEmpty, commandsReceived, lastCommandSequence);
         foreach (var value in positions)
             writer.F32(value);
         foreach (var value in velocities)
@@ -48,7 +50,8 @@ public static class StateCodec
     {
         var joints = state.JointCount;
         CheckCounts(joints, joints, joints);
-        var writer = BeginBody(payload, state.Sequence, state.DeviceTimeMicros, (RobotStatusFlags)state.StatusFlags, joints, state.HasImu);
+        var writer = BeginBody(payload, state.Sequence, state.DeviceTimeMicros, (RobotStatusFlags)state.StatusFlags, joints, state.HasImu,
+            state.CommandsReceived, state.LastCommandSequence);
         foreach (var value in state.JointPositions)
             writer.F32(value);
         foreach (var value in state.JointVelocities)
@@ -102,6 +105,8 @@ public static class StateCodec
         reader.U16();
         reader.U8();
         reader.U8();
+        destination.CommandsReceived = reader.U32();
+        destination.LastCommandSequence = reader.U32();
         ReadInto(ref reader, destination.JointPositions);
         ReadInto(ref reader, destination.JointVelocities);
         ReadInto(ref reader, destination.JointEfforts);
@@ -116,7 +121,8 @@ public static class StateCodec
         return reader.Ok;
     }
 
-    private static PayloadWriter BeginBody(Span<byte> payload, uint sequence, ulong time, RobotStatusFlags status, int joints, bool hasImu)
+    private static PayloadWriter BeginBody(
+        Span<byte> payload, uint sequence, ulong time, RobotStatusFlags status, int joints, bool hasImu, uint commandsReceived, uint lastCommandSequence)
     {
         var writer = new PayloadWriter(payload);
         writer.Header(MessageType.State, sequence);
@@ -125,6 +131,8 @@ public static class StateCodec
         writer.U16((ushort)joints);
         writer.U8(hasImu ? (byte)1 : (byte)0);
         writer.U8(0);
+        writer.U32(commandsReceived);
+        writer.U32(lastCommandSequence);
         return writer;
     }
 

@@ -6,8 +6,11 @@ namespace Robotics.FirmwareInterface.Protocol;
 /// </summary>
 public static class WireFormat
 {
-    /// <summary>Protocol version carried in every frame header and in the handshake.</summary>
-    public const byte ProtocolVersion = 1;
+    /// <summary>
+    /// Protocol version carried in every frame header and in the handshake. Version 2 added the robot's count of
+    /// commands received to the state body, which changed its layout.
+    /// </summary>
+    public const byte ProtocolVersion = 2;
 
     /// <summary>Bytes before the body: version (u8), type (u8), sequence (u32).</summary>
     public const int HeaderSize = 6;

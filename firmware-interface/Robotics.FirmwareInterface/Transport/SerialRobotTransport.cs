@@ -23,6 +23,7 @@ public sealed class SerialRobotTransport : IRobotTransport
     private readonly byte[] _txFrame = new byte[WireFormat.MaxFrameSize];
     private readonly byte[] _rxBuffer = new byte[4096];
     private readonly ManualResetEventSlim _handshakeArrived = new(false);
+    private readonly CommandDeliveryLedger _delivery = new();
 
     private SerialDevice? _device;
     private Thread? _reader;
@@ -93,8 +94,10 @@ public sealed class SerialRobotTransport : IRobotTransport
                 return;
             }
 
-            var length = CommandCodec.Write(_txPayload, _txSequence++, stateSequence, CommandMode.Active, targets);
-            SendPayloadLocked(length);
+            var sequence = _txSequence++;
+            var length = CommandCodec.Write(_txPayload, sequence, stateSequence, CommandMode.Active, targets);
+            if (SendPayloadLocked(length))
+                _delivery.OnWritten(sequence);
             _commanded = true;
         }
     }
@@ -130,8 +133,10 @@ public sealed class SerialRobotTransport : IRobotTransport
         Span<float> zeros = stackalloc float[actuators];
         lock (_writeGate)
         {
-            var length = CommandCodec.Write(_txPayload, _txSequence++, 0, CommandMode.Safe, zeros);
-            SendPayloadLocked(length);
+            var sequence = _txSequence++;
+            var length = CommandCodec.Write(_txPayload, sequence, 0, CommandMode.Safe, zeros);
+            if (SendPayloadLocked(length))
+                _delivery.OnWritten(sequence);
         }
     }
 
@@ -146,13 +151,18 @@ public sealed class SerialRobotTransport : IRobotTransport
         }
     }
 
-    private void SendPayloadLocked(int payloadLength)
+    // Returns whether the frame was written.
+    private bool SendPayloadLocked(int payloadLength)
     {
         var frameLength = FrameCodec.Encode(_txPayload.AsSpan(0, payloadLength), _txFrame);
         if (_device is { } device && device.WriteAll(_txFrame.AsSpan(0, frameLength)))
+        {
             Statistics.FramesSent++;
-        else
-            Statistics.SendFailures++;
+            return true;
+        }
+
+        Statistics.SendFailures++;
+        return false;
     }
 
     private void ReadLoop()
@@ -256,6 +266,13 @@ public sealed class SerialRobotTransport : IRobotTransport
                 if (_scratch is { } scratch && StateCodec.TryRead(payload, scratch))
                 {
                     scratch.ReceivedTicks = Stopwatch.GetTimestamp();
+                    // Counted before publishing, so that whoever reads this state reads the losses it reveals.
+                    lock (_writeGate)
+                    {
+                        _delivery.OnState(scratch.CommandsReceived, scratch.LastCommandSequence);
+                        Statistics.CommandsNotReceived = _delivery.Lost;
+                    }
+
                     _latest!.Publish(scratch);
                 }
                 else
@@ -315,6 +332,8 @@ public sealed class SerialRobotTransport : IRobotTransport
         }
 
         _lastRxSequence = sequence;
+        lock (_writeGate)
+            _delivery.OnLinked();
         _awaitingHandshake = false;
         Statistics.LinkLost = false;
         Statistics.Connected = true;

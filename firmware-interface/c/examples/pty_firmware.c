@@ -125,7 +125,7 @@ int main(int argc, char **argv)
                 message.body.handshake.name_length = (uint8_t)strlen("c-firmware");
                 send_message(&message);
             } else if (message.type == RL_MSG_COMMAND) {
-                send_fault(rl_firmware_on_command(&firmware, &message.body.command, now_us()));
+                send_fault(rl_firmware_on_command(&firmware, &message.body.command, message.sequence, now_us()));
             } else if (message.type == RL_MSG_EMERGENCY_STOP) {
                 uint32_t acknowledged = message.sequence;
                 rl_firmware_on_emergency_stop(&firmware);
@@ -144,7 +144,7 @@ int main(int argc, char **argv)
                 memset(&message, 0, sizeof message);
                 message.type = RL_MSG_STATE;
                 message.body.state.device_time_us = now_us() - start;
-                message.body.state.status_flags = firmware.status_flags;
+                rl_firmware_fill_state(&firmware, &message.body.state);
                 message.body.state.joint_count = 2;
                 message.body.state.positions[0] = firmware.targets[0];
                 message.body.state.positions[1] = -firmware.targets[0];

@@ -135,7 +135,7 @@ static void handle(const uint8_t *payload, size_t length, uint64_t now_us)
         answer_handshake(now_us);
         break;
     case RL_MSG_COMMAND:
-        report(rl_firmware_on_command(&firmware, &received.body.command, now_us), now_us);
+        report(rl_firmware_on_command(&firmware, &received.body.command, received.sequence, now_us), now_us);
         rl_board_apply_targets(firmware.targets, firmware.config.actuator_count);
         break;
     case RL_MSG_EMERGENCY_STOP:
@@ -156,7 +156,7 @@ static void send_state(uint64_t now_us)
     if (!(firmware.status_flags & RL_STATUS_LINKED))
         return;
     sensors.device_time_us = now_us;
-    sensors.status_flags = firmware.status_flags;
+    rl_firmware_fill_state(&firmware, &sensors);
     sensors.joint_count = RL_ROBOT_JOINTS;
     sensors.has_imu = RL_ROBOT_HAS_IMU;
     memset(&sending, 0, sizeof sending);

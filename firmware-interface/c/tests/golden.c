@@ -90,6 +90,10 @@ static int set_field(golden_vector *v, const char *key, const char *value)
             s->device_time_us = number;
         else if (strcmp(key, "status_flags") == 0)
             s->status_flags = (uint32_t)number;
+        else if (strcmp(key, "commands_received") == 0)
+            s->commands_received = (uint32_t)number;
+        else if (strcmp(key, "last_command_sequence") == 0)
+            s->last_command_sequence = (uint32_t)number;
         else if (strcmp(key, "positions") == 0)
             s->joint_count = (uint16_t)parse_floats(value, s->positions, RL_MAX_JOINTS);
         else if (strcmp(key, "velocities") == 0)
@@ -210,6 +214,7 @@ int golden_message_equal(const rl_message *a, const rl_message *b)
         const rl_state *x = &a->body.state, *y = &b->body.state;
         int n = x->joint_count;
         return x->device_time_us == y->device_time_us && x->status_flags == y->status_flags && n == y->joint_count
+            && x->commands_received == y->commands_received && x->last_command_sequence == y->last_command_sequence
             && x->has_imu == y->has_imu && floats_equal(x->positions, y->positions, n) && floats_equal(x->velocities, y->velocities, n)
             && floats_equal(x->efforts, y->efforts, n)
             && (!x->has_imu

@@ -1,5 +1,5 @@
 /* Host unit tests of the C protocol and firmware rules: golden vectors both ways, COBS, CRC, frame reader,
- * watchdog and limits. Prints "N passed, N failed"; exit status 1 on any failure. */
+ * watchdog, limits and the count of commands received. Prints "N passed, N failed"; exit status 1 on any failure. */
 #include <stdio.h>
 #include <string.h>
 
@@ -246,7 +246,9 @@ static void test_decode_refuses_other_version(void)
     memset(&message, 0, sizeof message);
     message.type = RL_MSG_EMERGENCY_STOP;
     CHECK(rl_encode_payload(&message, payload, sizeof payload) == 8);
-    payload[0] = 2;
+    payload[0] = 1; /* version 1 states had another layout */
+    CHECK(rl_decode_payload(payload, 8, &message) == RL_ERR_VERSION);
+    payload[0] = 3;
     CHECK(rl_decode_payload(payload, 8, &message) == RL_ERR_VERSION);
 }
 
@@ -282,7 +284,7 @@ static void test_firmware_refuses_commands_before_handshake(void)
 {
     rl_firmware firmware = make_firmware();
     rl_command command = make_command(1.0f, 1.0f);
-    CHECK(rl_firmware_on_command(&firmware, &command, 0).code == RL_FAULT_NOT_LINKED);
+    CHECK(rl_firmware_on_command(&firmware, &command, 7u, 0).code == RL_FAULT_NOT_LINKED);
     CHECK(firmware.status_flags & RL_STATUS_SAFE_STATE);
     CHECK(firmware.targets[1] == 0.5f);
 }
@@ -293,17 +295,17 @@ static void test_firmware_clamps_and_reports_out_of_range_targets(void)
     rl_command command = make_command(5.0f, 3.0f);
     rl_rule_report report;
     rl_firmware_on_handshake(&firmware, 0);
-    report = rl_firmware_on_command(&firmware, &command, 1000);
+    report = rl_firmware_on_command(&firmware, &command, 7u, 1000);
     CHECK(report.code == RL_FAULT_COMMAND_CLAMPED && report.detail == 1);
     CHECK(firmware.targets[0] == 5.0f && firmware.targets[1] == 2.0f);
     CHECK((firmware.status_flags & (RL_STATUS_ACTIVE | RL_STATUS_COMMAND_CLAMPED)) == (RL_STATUS_ACTIVE | RL_STATUS_COMMAND_CLAMPED));
 
     command = make_command(-50.0f, 0.0f);
-    report = rl_firmware_on_command(&firmware, &command, 2000);
+    report = rl_firmware_on_command(&firmware, &command, 7u, 2000);
     CHECK(report.code == RL_FAULT_COMMAND_CLAMPED && report.detail == 0 && firmware.targets[0] == -20.0f);
 
     command = make_command(1.0f, 0.0f);
-    CHECK(rl_firmware_on_command(&firmware, &command, 3000).code == RL_FAULT_NONE);
+    CHECK(rl_firmware_on_command(&firmware, &command, 7u, 3000).code == RL_FAULT_NONE);
     CHECK(!(firmware.status_flags & RL_STATUS_COMMAND_CLAMPED));
 }
 
@@ -314,11 +316,11 @@ static void test_firmware_rejects_wrong_count_and_non_finite_targets(void)
     float zero = 0.0f;
     rl_firmware_on_handshake(&firmware, 0);
     command.actuator_count = 3;
-    CHECK(rl_firmware_on_command(&firmware, &command, 100).code == RL_FAULT_COMMAND_REJECTED);
+    CHECK(rl_firmware_on_command(&firmware, &command, 7u, 100).code == RL_FAULT_COMMAND_REJECTED);
     command = make_command(zero / zero, 1.0f);
-    CHECK(rl_firmware_on_command(&firmware, &command, 200).code == RL_FAULT_COMMAND_REJECTED);
+    CHECK(rl_firmware_on_command(&firmware, &command, 7u, 200).code == RL_FAULT_COMMAND_REJECTED);
     command = make_command(1.0f / zero, 1.0f);
-    CHECK(rl_firmware_on_command(&firmware, &command, 300).code == RL_FAULT_COMMAND_REJECTED);
+    CHECK(rl_firmware_on_command(&firmware, &command, 7u, 300).code == RL_FAULT_COMMAND_REJECTED);
     CHECK(firmware.status_flags & RL_STATUS_COMMAND_REJECTED);
     CHECK(firmware.status_flags & RL_STATUS_SAFE_STATE);
 }
@@ -328,7 +330,7 @@ static void test_firmware_watchdog_puts_actuators_in_safe_state(void)
     rl_firmware firmware = make_firmware();
     rl_command command = make_command(10.0f, 1.0f);
     rl_firmware_on_handshake(&firmware, 0);
-    CHECK(rl_firmware_on_command(&firmware, &command, 1000).code == RL_FAULT_NONE);
+    CHECK(rl_firmware_on_command(&firmware, &command, 7u, 1000).code == RL_FAULT_NONE);
     CHECK(rl_firmware_tick(&firmware, 31000).code == RL_FAULT_NONE); /* exactly the timeout: still fine */
     CHECK(firmware.targets[0] == 10.0f);
     CHECK(rl_firmware_tick(&firmware, 31001).code == RL_FAULT_WATCHDOG_EXPIRED);
@@ -339,7 +341,7 @@ static void test_firmware_watchdog_puts_actuators_in_safe_state(void)
     CHECK(rl_firmware_tick(&firmware, 40000).code == RL_FAULT_NONE); /* reported once */
 
     /* A valid command resumes control and clears the flag. */
-    CHECK(rl_firmware_on_command(&firmware, &command, 41000).code == RL_FAULT_NONE);
+    CHECK(rl_firmware_on_command(&firmware, &command, 7u, 41000).code == RL_FAULT_NONE);
     CHECK(!(firmware.status_flags & RL_STATUS_WATCHDOG_EXPIRED) && (firmware.status_flags & RL_STATUS_ACTIVE));
 }
 
@@ -348,14 +350,44 @@ static void test_firmware_emergency_stop_latches_until_handshake(void)
     rl_firmware firmware = make_firmware();
     rl_command command = make_command(10.0f, 1.0f);
     rl_firmware_on_handshake(&firmware, 0);
-    (void)rl_firmware_on_command(&firmware, &command, 10);
+    (void)rl_firmware_on_command(&firmware, &command, 7u, 10);
     rl_firmware_on_emergency_stop(&firmware);
     CHECK(firmware.targets[0] == 0.0f);
-    CHECK(rl_firmware_on_command(&firmware, &command, 20).code == RL_FAULT_EMERGENCY_STOP);
+    CHECK(rl_firmware_on_command(&firmware, &command, 7u, 20).code == RL_FAULT_EMERGENCY_STOP);
     CHECK(firmware.targets[0] == 0.0f);
     rl_firmware_on_handshake(&firmware, 30);
-    CHECK(rl_firmware_on_command(&firmware, &command, 40).code == RL_FAULT_NONE);
+    CHECK(rl_firmware_on_command(&firmware, &command, 7u, 40).code == RL_FAULT_NONE);
     CHECK(firmware.targets[0] == 10.0f);
+}
+
+/* The host subtracts counts between states, so the count must wrap like a u32 and include every intact command:
+ * refused ones (not linked, emergency stop, rejected) crossed the line all the same. */
+static void test_firmware_counts_every_command_received_and_wraps(void)
+{
+    rl_firmware firmware = make_firmware();
+    rl_command command = make_command(1.0f, 1.0f);
+    rl_state state;
+    memset(&state, 0, sizeof state);
+    CHECK(firmware.commands_received == 0u);
+    CHECK(rl_firmware_on_command(&firmware, &command, 100u, 0).code == RL_FAULT_NOT_LINKED);
+    CHECK(firmware.commands_received == 1u && firmware.last_command_sequence == 100u);
+
+    rl_firmware_on_handshake(&firmware, 0);
+    CHECK(firmware.commands_received == 1u); /* a handshake does not reset it: the host keeps its own baseline */
+    (void)rl_firmware_on_command(&firmware, &command, 101u, 10);
+    command.actuator_count = 3;
+    CHECK(rl_firmware_on_command(&firmware, &command, 102u, 20).code == RL_FAULT_COMMAND_REJECTED);
+    CHECK(firmware.commands_received == 3u && firmware.last_command_sequence == 102u);
+
+    firmware.commands_received = 0xFFFFFFFFu;
+    command.actuator_count = 2;
+    (void)rl_firmware_on_command(&firmware, &command, 0xFFFFFFFFu, 30);
+    CHECK(firmware.commands_received == 0u && firmware.last_command_sequence == 0xFFFFFFFFu);
+    (void)rl_firmware_on_command(&firmware, &command, 0u, 40);
+    CHECK(firmware.commands_received == 1u && firmware.last_command_sequence == 0u);
+
+    rl_firmware_fill_state(&firmware, &state);
+    CHECK(state.commands_received == 1u && state.last_command_sequence == 0u && state.status_flags == firmware.status_flags);
 }
 
 int main(int argc, char **argv)
@@ -373,6 +405,7 @@ int main(int argc, char **argv)
     test_firmware_rejects_wrong_count_and_non_finite_targets();
     test_firmware_watchdog_puts_actuators_in_safe_state();
     test_firmware_emergency_stop_latches_until_handshake();
+    test_firmware_counts_every_command_received_and_wraps();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Security;
 using Robotics.SimBridge.Server;
 
 namespace Robotics.SimBridge.Benchmarks;
@@ -26,6 +27,9 @@ public sealed record BridgeBenchmarkOptions
 
     public int Rounds { get; init; } = 12;
 
+    /// <summary>Stepping of each mode before the rounds, until the JIT has done its tiered recompilation (a fresh bridge process needs a few seconds).</summary>
+    public TimeSpan WarmUp { get; init; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Threads that step a batch, in-process and on the bridge alike; 1 is the one-bridge-per-core layout.</summary>
     public int Threads { get; init; } = 1;
 
@@ -34,6 +38,12 @@ public sealed record BridgeBenchmarkOptions
 
     /// <summary>For a bridge in this process: connect over inproc:// instead of tcp loopback (shows what TCP and NetMQ's I/O threads cost).</summary>
     public bool InProcessTransport { get; init; }
+
+    /// <summary>
+    /// Also step through a second bridge of the same kind that speaks CURVE (fresh keys, the client allowed), in the
+    /// same rounds as the plain one, so that the two are compared under the same load. Over tcp only.
+    /// </summary>
+    public bool Curve { get; init; }
 
     /// <summary>Arguments before "sim-bridge" (e.g. robotics.dll when the executable is dotnet).</summary>
     public IReadOnlyList<string> BridgeLeadingArguments { get; init; } = [];
@@ -61,7 +71,26 @@ public sealed record BridgeBenchmarkResult(
     double MessagingMicroseconds,
     double RawCpuMicrosecondsPerBatch,
     double BridgeCpuMicrosecondsPerBatch,
-    double EmptyRoundTripMicroseconds);
+    double EmptyRoundTripMicroseconds)
+{
+    /// <summary>The same case through a bridge that speaks CURVE, when measured (<see cref="BridgeBenchmarkOptions.Curve"/>).</summary>
+    public CurveBenchmarkResult? Curve { get; init; }
+}
+
+/// <summary>
+/// Stepping through a CURVE bridge, measured in the same rounds as the plain bridge. <see cref="RatioToPlain"/> is the
+/// median over rounds of CURVE over plain env-steps/s: below 1 by what encryption costs. The round trips are of a
+/// GetStats request on each bridge: a Hello to a bridge with keys carries a key proof that costs two Curve25519
+/// operations, once per connection, which would hide the per-message cost.
+/// </summary>
+public sealed record CurveBenchmarkResult(
+    double EnvStepsPerSecond,
+    double RatioToPlain,
+    double RatioToRaw,
+    double BatchMicroseconds,
+    double CpuMicrosecondsPerBatch,
+    double PlainStatsRoundTripMicroseconds,
+    double StatsRoundTripMicroseconds);
 
 public sealed record BridgeBenchmarkReport(
     string Bridge,
@@ -81,25 +110,31 @@ public sealed record BridgeBenchmarkReport(
 /// </summary>
 public static class BridgeBenchmark
 {
-    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
-
     public static BridgeBenchmarkReport Run(BridgeBenchmarkOptions options)
     {
+        if (options.Curve && options.InProcessTransport)
+        {
+            throw new ArgumentException("CURVE is measured over tcp loopback: leave out the inproc:// transport");
+        }
+
         string loadBefore = LoadAverage();
         var factory = new SimEnvFactory(options.Threads);
         var results = new List<BridgeBenchmarkResult>();
+        using var keys = options.Curve ? BenchmarkKeys.Create() : null;
         foreach (var benchCase in options.Cases)
         {
-            options.Progress?.Invoke($"{benchCase.Task} × {benchCase.NumEnvs}: starting the bridge");
-            using var bridge = StartBridge(options, factory);
-            results.Add(Measure(benchCase, factory, bridge, options));
+            options.Progress?.Invoke($"{benchCase.Task} × {benchCase.NumEnvs}: starting the bridge{(keys is null ? "" : "s, plain and CURVE")}");
+            using var bridge = StartBridge(options, factory, null);
+            using var curveBridge = keys is null ? null : StartBridge(options, factory, keys);
+            results.Add(Measure(benchCase, factory, bridge, curveBridge is null ? null : (curveBridge, keys!.Client), options));
         }
 
         options.Progress?.Invoke($"running {MujocoTestspeed.Program}");
         var testspeed = MujocoTestspeed.Run(options.TestspeedModel);
         return new BridgeBenchmarkReport(
-            options.BridgeExecutable is not null ? "child process, tcp loopback"
-                : options.InProcessTransport ? "in-process thread, inproc://" : "in-process thread, tcp loopback",
+            (options.BridgeExecutable is not null ? "child process, tcp loopback"
+                : options.InProcessTransport ? "in-process thread, inproc://" : "in-process thread, tcp loopback")
+            + (options.Curve ? "; plain and CURVE" : ""),
             options.Threads,
             Environment.ProcessorCount,
             options.Duration.TotalSeconds,
@@ -111,47 +146,66 @@ public static class BridgeBenchmark
             testspeed.Problem);
     }
 
-    private static LocalBridge StartBridge(BridgeBenchmarkOptions options, SimEnvFactory factory) =>
-        options.BridgeExecutable is null
-            ? LocalBridge.StartInProcess(factory)
-            : LocalBridge.StartProcess(
-                options.BridgeExecutable,
-                options.BridgeLeadingArguments,
-                ["--threads", options.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--quiet"]);
+    private static LocalBridge StartBridge(BridgeBenchmarkOptions options, SimEnvFactory factory, BenchmarkKeys? keys)
+    {
+        if (options.BridgeExecutable is null)
+        {
+            return LocalBridge.StartInProcess(factory, new BridgeServerOptions { Keys = keys?.Server });
+        }
 
-    private static BridgeBenchmarkResult Measure(BridgeBenchmarkCase benchCase, SimEnvFactory factory, LocalBridge bridge, BridgeBenchmarkOptions options)
+        string[] arguments = ["--threads", options.Threads.ToString(System.Globalization.CultureInfo.InvariantCulture), "--quiet"];
+        return LocalBridge.StartProcess(
+            options.BridgeExecutable,
+            options.BridgeLeadingArguments,
+            keys is null ? arguments : [.. arguments, "--curve-key", keys.BridgeKeyFile, "--allow-clients", keys.ClientPublicFile],
+            helloKeys: keys?.Client);
+    }
+
+    private static BridgeBenchmarkResult Measure(
+        BridgeBenchmarkCase benchCase, SimEnvFactory factory, LocalBridge bridge, (LocalBridge Bridge, CurveClientKeys Keys)? curve, BridgeBenchmarkOptions options)
     {
         var make = new MakeRequest { Task = benchCase.Task, NumEnvs = benchCase.NumEnvs };
         using var raw = factory.Create(make, benchCase.NumEnvs);
         string endpoint = options.InProcessTransport && bridge.InProcessEndpoint is { } inProcess ? inProcess : bridge.Endpoint;
         using var client = BridgeClient.Open(endpoint, make);
+        using var curveClient = curve is { } c ? BridgeClient.Open(c.Bridge.Endpoint, make, new BridgeClientOptions { Keys = c.Keys }) : null;
         using var self = Process.GetCurrentProcess();
         using var child = bridge.ProcessId is { } pid ? Process.GetProcessById(pid) : null;
-        TimeSpan CpuClock()
+        using var curveChild = curve?.Bridge.ProcessId is { } curvePid ? Process.GetProcessById(curvePid) : null;
+
+        // This process and the bridge being stepped (the other bridge idles meanwhile).
+        Func<TimeSpan> CpuClock(Process? bridgeProcess) => () =>
         {
             self.Refresh();
-            child?.Refresh();
-            return self.TotalProcessorTime + (child?.TotalProcessorTime ?? TimeSpan.Zero);
-        }
+            bridgeProcess?.Refresh();
+            return self.TotalProcessorTime + (bridgeProcess?.TotalProcessorTime ?? TimeSpan.Zero);
+        };
 
         var rawMeter = new ThroughputMeter(raw.Env, seed: 1);
         var bridgeMeter = new ThroughputMeter(client, seed: 1);
+        var curveMeter = curveClient is null ? null : new ThroughputMeter(curveClient, seed: 1);
         var round = options.Duration / options.Rounds;
 
-        // Warm up both until the JIT has done its tiered recompilation (a fresh bridge process needs a few seconds).
-        rawMeter.Measure(WarmUp);
-        bridgeMeter.Measure(WarmUp);
+        rawMeter.Measure(options.WarmUp);
+        bridgeMeter.Measure(options.WarmUp);
+        curveMeter?.Measure(options.WarmUp);
         var before = client.GetStats();
 
         var rawRounds = new List<Throughput>();
         var bridgeRounds = new List<Throughput>();
+        var curveRounds = new List<Throughput>();
         for (int r = 0; r < options.Rounds; r++)
         {
-            rawRounds.Add(rawMeter.Measure(round, CpuClock));
-            bridgeRounds.Add(bridgeMeter.Measure(round, CpuClock));
+            rawRounds.Add(rawMeter.Measure(round, CpuClock(null)));
+            bridgeRounds.Add(bridgeMeter.Measure(round, CpuClock(child)));
+            if (curveMeter is not null)
+            {
+                curveRounds.Add(curveMeter.Measure(round, CpuClock(curveChild)));
+            }
+
             options.Progress?.Invoke(
                 $"{benchCase.Task} × {benchCase.NumEnvs} round {r + 1}: raw {rawRounds[^1].EnvStepsPerSecond:N0}, " +
-                $"bridge {bridgeRounds[^1].EnvStepsPerSecond:N0} env steps/s");
+                $"bridge {bridgeRounds[^1].EnvStepsPerSecond:N0}{(curveMeter is null ? "" : $", CURVE {curveRounds[^1].EnvStepsPerSecond:N0}")} env steps/s");
         }
 
         var after = client.GetStats();
@@ -174,11 +228,29 @@ public static class BridgeBenchmark
             bridgeBatchUs - bridgeStepUs,
             Median(rawRounds.Select(t => t.CpuMicrosecondsPerBatch)),
             Median(bridgeRounds.Select(t => t.CpuMicrosecondsPerBatch)),
-            EmptyRoundTrip(client, round));
+            RoundTrip(() => client.Hello(), round))
+        {
+            Curve = curveClient is null ? null : CurveResult(benchCase, rawRounds, bridgeRounds, curveRounds, client, curveClient, round),
+        };
     }
 
-    /// <summary>Median wall time of a Hello round trip, measured in batches of 100 for <paramref name="duration"/>.</summary>
-    private static double EmptyRoundTrip(BridgeClient client, TimeSpan duration)
+    private static CurveBenchmarkResult CurveResult(
+        BridgeBenchmarkCase benchCase, List<Throughput> rawRounds, List<Throughput> plainRounds, List<Throughput> curveRounds,
+        BridgeClient plainClient, BridgeClient curveClient, TimeSpan round)
+    {
+        double rate = Median(curveRounds.Select(t => t.EnvStepsPerSecond));
+        return new CurveBenchmarkResult(
+            rate,
+            Median(plainRounds.Zip(curveRounds, (plain, curve) => curve.EnvStepsPerSecond / plain.EnvStepsPerSecond)),
+            Median(rawRounds.Zip(curveRounds, (raw, curve) => curve.EnvStepsPerSecond / raw.EnvStepsPerSecond)),
+            1e6 * benchCase.NumEnvs / rate,
+            Median(curveRounds.Select(t => t.CpuMicrosecondsPerBatch)),
+            RoundTrip(() => plainClient.GetStats(), round),
+            RoundTrip(() => curveClient.GetStats(), round));
+    }
+
+    /// <summary>Median wall time of a small request's round trip, measured in batches of 100 for <paramref name="duration"/>.</summary>
+    private static double RoundTrip(Action request, TimeSpan duration)
     {
         var batches = new List<double>();
         long end = Stopwatch.GetTimestamp() + (long)(duration.TotalSeconds * Stopwatch.Frequency);
@@ -187,7 +259,7 @@ public static class BridgeBenchmark
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < 100; i++)
             {
-                client.Hello();
+                request();
             }
 
             batches.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds / 100);

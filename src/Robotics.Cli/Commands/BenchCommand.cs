@@ -54,16 +54,26 @@ internal static class BenchCommand
             Description = "threads that step a batch, in-process and on the bridge alike; 1 is the one-bridge-per-core layout",
             DefaultValueFactory = _ => 1,
         };
+        var curve = new Option<bool>("--curve")
+        {
+            Description = "also step through a second bridge that speaks CURVE (fresh keys), in the same rounds as the plain one, and report the two side by side (tcp only)",
+        };
         var command = new Command("bridge", "Compare in-process env steps/s with steps/s through a sim bridge, and with mujoco-testspeed.")
         {
-            json, seconds, inProcess, inproc, threads,
+            json, seconds, inProcess, inproc, threads, curve,
         };
         command.SetAction(parse =>
         {
-            BridgeSockets.PreferInlineCompletions();
-            BridgeSockets.PoolMessageBuffers();
             bool asJson = parse.GetValue(json);
             bool overInproc = parse.GetValue(inproc);
+            if (parse.GetValue(curve) && overInproc)
+            {
+                Console.Error.WriteLine("robotics bench bridge: --curve measures CURVE over tcp loopback, and inproc:// has no CURVE; leave out --inproc");
+                return 2;
+            }
+
+            BridgeSockets.PreferInlineCompletions();
+            BridgeSockets.PoolMessageBuffers();
             var (executable, leading) = parse.GetValue(inProcess) || overInproc ? (null, []) : RoboticsProgram();
             var report = BridgeBenchmark.Run(new BridgeBenchmarkOptions
             {
@@ -72,6 +82,7 @@ internal static class BenchCommand
                 BridgeExecutable = executable,
                 BridgeLeadingArguments = leading,
                 InProcessTransport = overInproc,
+                Curve = parse.GetValue(curve),
                 Progress = line => Console.Error.WriteLine(line),
             });
             NetMQConfig.Cleanup(block: false);
@@ -108,6 +119,24 @@ internal static class BenchCommand
         foreach (var r in report.Cases)
         {
             text.AppendLine(c, $"empty request round trip on the {r.Task} bridge: {r.EmptyRoundTripMicroseconds:0} µs");
+        }
+
+        if (report.Cases.Any(r => r.Curve is not null))
+        {
+            text.AppendLine("CURVE against plain, in the same rounds:");
+            text.AppendLine("task                 envs  plain env-steps/s  CURVE env-steps/s  CURVE/plain  CURVE/raw  µs/batch plain, CURVE  CPU µs/batch plain, CURVE  GetStats round trip plain, CURVE");
+            foreach (var r in report.Cases)
+            {
+                if (r.Curve is not { } k)
+                {
+                    continue;
+                }
+
+                text.AppendLine(c,
+                    $"{r.Task,-20} {r.NumEnvs,4} {r.BridgeEnvStepsPerSecond,18:N0} {k.EnvStepsPerSecond,18:N0} {k.RatioToPlain,12:0.00} {k.RatioToRaw,10:0.00}  " +
+                    $"{$"{r.BridgeBatchMicroseconds:0}, {k.BatchMicroseconds:0}",-22} {$"{r.BridgeCpuMicrosecondsPerBatch:0}, {k.CpuMicrosecondsPerBatch:0}",-25} " +
+                    $"{k.PlainStatsRoundTripMicroseconds:0}, {k.StatsRoundTripMicroseconds:0} µs");
+            }
         }
 
         text.Append(c, $"{report.TestspeedCommand}: ");

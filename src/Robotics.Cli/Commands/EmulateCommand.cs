@@ -32,6 +32,7 @@ internal static class EmulateCommand
         var drop = new Option<double>("--drop-rate") { Description = "probability that a frame from the robot is not sent" };
         var corrupt = new Option<double>("--corrupt-rate") { Description = "probability that a frame from the robot has one bit flipped" };
         var delay = new Option<double>("--delay-rate") { Description = "probability that a frame from the robot is held back by --delay-ms" };
+        var commandDrop = new Option<double>("--command-drop-rate") { Description = "probability that a command frame from the host is lost on the way in (the robot's count of commands received tells the host)" };
         var delayMs = new Option<double>("--delay-ms") { Description = "how long delayed frames are held back", DefaultValueFactory = _ => 20 };
         var disconnectAt = new Option<double?>("--disconnect-at") { Description = "the device vanishes this many seconds after the start" };
         var reconnectAfter = new Option<double?>("--reconnect-after") { Description = "and comes back at the same path this many seconds later (needs --port PATH for a stable path)" };
@@ -43,7 +44,7 @@ internal static class EmulateCommand
         };
         var command = new Command("emulate", "Emulate a robot's firmware behind a pseudo-terminal, with MuJoCo as the robot.")
         {
-            robot, port, duration, baud, seed, lockstep, freeRun, truth, watchdog, drop, corrupt, delay, delayMs, disconnectAt, reconnectAfter, stuckJoint, stuckAt, firmware,
+            robot, port, duration, baud, seed, lockstep, freeRun, truth, watchdog, drop, corrupt, delay, delayMs, commandDrop, disconnectAt, reconnectAfter, stuckJoint, stuckAt, firmware,
         };
         command.SetAction(parse =>
         {
@@ -53,7 +54,7 @@ internal static class EmulateCommand
                 var watchdogTimeout = parse.GetValue(watchdog) is { } milliseconds ? TimeSpan.FromMilliseconds(milliseconds) : (TimeSpan?)null;
                 if (parse.GetValue(firmware) is { } target)
                 {
-                    var emulatorOnly = new Option[] { port, lockstep, freeRun, truth, drop, corrupt, delay, disconnectAt, reconnectAfter, stuckJoint, stuckAt }
+                    var emulatorOnly = new Option[] { port, lockstep, freeRun, truth, drop, corrupt, delay, commandDrop, disconnectAt, reconnectAfter, stuckJoint, stuckAt }
                         .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                     if (emulatorOnly.Count > 0)
                         throw new ArgumentException($"{string.Join(", ", emulatorOnly)}: for the C# emulator only; with --firmware the firmware in QEMU applies its own rules, so leave {(emulatorOnly.Count == 1 ? "it" : "them")} out");
@@ -83,6 +84,7 @@ internal static class EmulateCommand
                         CorruptRate = parse.GetValue(corrupt),
                         DelayRate = parse.GetValue(delay),
                         Delay = TimeSpan.FromMilliseconds(parse.GetValue(delayMs)),
+                        CommandDropRate = parse.GetValue(commandDrop),
                         DisconnectAt = Seconds(parse.GetValue(disconnectAt)),
                         ReconnectAfter = Seconds(parse.GetValue(reconnectAfter)),
                         StuckJoint = stuckIndex,
@@ -129,7 +131,7 @@ internal static class EmulateCommand
         var faults = emulator.Faults;
         Console.Error.WriteLine(
             $"simulated {emulator.SimulatedSeconds:0.##} s; frames sent {faults.FramesSent}, dropped {faults.FramesDropped}, corrupted {faults.FramesCorrupted}, delayed {faults.FramesDelayed}; "
-            + $"commands received {emulator.Link.CommandsReceived}; bad checksums from the host {emulator.Link.Decoder.BadChecksums}; status {emulator.Rules.Status}");
+            + $"commands received {emulator.Link.CommandsReceived}, lost on the way in {emulator.CommandsDropped}; bad checksums from the host {emulator.Link.Decoder.BadChecksums}; status {emulator.Rules.Status}");
         return 0;
     }
 

@@ -34,6 +34,9 @@ public sealed record RunSummary(
     /// <summary>Commands this host could not hand to the link (device gone, queue full): lost on the way to the robot.</summary>
     public long FramesLostToRobot { get; init; }
 
+    /// <summary>Commands written to the link that the robot says it never received (lost or damaged on the line).</summary>
+    public long FramesLostToRobotInTransit { get; init; }
+
     /// <summary>Bytes the control thread allocated while the loop ran (0 is the goal).</summary>
     public long LoopAllocatedBytes { get; init; }
 
@@ -86,6 +89,7 @@ public sealed record RunSummary(
         {
             FramesLostFromRobot = link.SequenceGaps,
             FramesLostToRobot = link.SendFailures,
+            FramesLostToRobotInTransit = link.CommandsNotReceived,
             StatesRead = loop.StatesRead,
             CommandsSent = loop.CommandsSent,
             LoopAllocatedBytes = loop.AllocatedBytes,
@@ -106,7 +110,7 @@ public sealed record RunSummary(
         s.AppendLine(c, $"loop allocations   {LoopAllocatedBytes} bytes");
         if (FirstCommandAfterProcessStartMillis is { } first) s.AppendLine(c, $"first command      {first:F1} ms after the process started");
         s.AppendLine(c, $"link               {FramesSent} sent, {FramesReceived} received, {BadFrames} bad");
-        s.AppendLine(c, $"frames lost        {FramesLostFromRobot} from the robot (sequence gaps), {FramesLostToRobot} to the robot (not written)");
+        s.AppendLine(c, $"frames lost        {FramesLostFromRobot} from the robot (sequence gaps), {FramesLostToRobot} to the robot (not written), {FramesLostToRobotInTransit} to the robot (written but not received)");
         foreach (var j in JointRanges)
             s.AppendLine(c, $"joint {j.Joint,-12} position {j.PositionMin:F3} .. {j.PositionMax:F3}, max |velocity| {j.MaxAbsVelocity:F3}");
         s.Append(c, $"stopped            {StopReason}");

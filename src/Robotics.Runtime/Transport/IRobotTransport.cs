@@ -68,6 +68,12 @@ public sealed class LinkStatistics
     /// <summary>Frames that could not be written (device gone or its queue full).</summary>
     public long SendFailures;
 
+    /// <summary>
+    /// Commands written to the link that the robot never received (lost or damaged on the line), from the count of
+    /// commands received that the robot reports in its states; 0 for links without one.
+    /// </summary>
+    public long CommandsNotReceived;
+
     /// <summary>Whether the device is open and has answered its handshake; false while it is gone.</summary>
     public volatile bool Connected;
 }

@@ -104,10 +104,10 @@ public sealed class FrameDecoderTests
     {
         var payload = new byte[WireFormat.MaxPayloadSize];
         var length = MessageCodec.EncodePayload(new HeartbeatMessage(1, 2), payload);
-        payload[0] = 2;
+        payload[0] = 1;
 
         Assert.False(MessageCodec.TryDecodePayload(payload.AsSpan(0, length), out _, out var error));
-        Assert.Contains("protocol version 2", error);
+        Assert.Contains("protocol version 1", error);
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed record GoldenVector(string Name, IReadOnlyDictionary<string, strin
                 Floats("positions"), Floats("velocities"), Floats("efforts"),
                 Fields.ContainsKey("imu_orientation")
                     ? new ImuReading(Floats("imu_orientation"), Floats("imu_angular_velocity"), Floats("imu_linear_acceleration"))
-                    : null),
+                    : null) { CommandsReceived = U32("commands_received"), LastCommandSequence = U32("last_command_sequence") },
             "command" => new CommandMessage(sequence, U32("state_sequence"), (CommandMode)U32("mode"), Floats("targets")),
             "heartbeat" => new HeartbeatMessage(sequence, U64("sender_time_us")),
             "fault" => new FaultMessage(sequence, (FaultCode)U32("code"), (ushort)U32("detail"), Fields["text"]),
@@ -34,7 +34,7 @@ public sealed record GoldenVector(string Name, IReadOnlyDictionary<string, strin
     /// <summary>A canonical text of every field, so that decoded and expected messages compare with array contents.</summary>
     public static string Describe(ProtocolMessage message) => message switch
     {
-        StateMessage s => $"state {s.Sequence} {s.DeviceTimeMicros} {s.Status} [{Join(s.Positions)}] [{Join(s.Velocities)}] [{Join(s.Efforts)}] "
+        StateMessage s => $"state {s.Sequence} {s.DeviceTimeMicros} {s.Status} {s.CommandsReceived} {s.LastCommandSequence} [{Join(s.Positions)}] [{Join(s.Velocities)}] [{Join(s.Efforts)}] "
             + (s.Imu is { } imu ? $"imu [{Join(imu.Orientation)}] [{Join(imu.AngularVelocity)}] [{Join(imu.LinearAcceleration)}]" : "no imu"),
         CommandMessage c => $"command {c.Sequence} {c.StateSequence} {c.Mode} [{Join(c.Targets)}]",
         _ => message.ToString(),

@@ -45,7 +45,7 @@ public sealed class CFirmwareInteropTests : IDisposable
 
         var handshake = host.Open(TimeSpan.FromSeconds(5));
 
-        Assert.Equal(new RobotHandshake(1, "c-firmware", Hash, 2, 1, 100, 100), handshake);
+        Assert.Equal(new RobotHandshake(WireFormat.ProtocolVersion, "c-firmware", Hash, 2, 1, 100, 100), handshake);
         var state = new RobotState(2);
         Eventually.True(() => host.TryReadLatestState(state), "the first state arrives");
 

@@ -7,7 +7,8 @@ namespace Robotics.FirmwareInterface.Tests.Transport;
 
 /// <summary>
 /// A minimal robot at the master side of a pseudo-terminal: runs <see cref="FirmwareLink"/> and answers every
-/// command with a state whose joint positions echo the command's targets.
+/// command with a state whose joint positions echo the command's targets. With <c>loseCommand</c>, the line loses
+/// the command frames it picks before the firmware sees them.
 /// </summary>
 internal sealed class PtyRobot : IDisposable, IFrameSink
 {
@@ -18,10 +19,12 @@ internal sealed class PtyRobot : IDisposable, IFrameSink
     private readonly RobotState _state = new(2);
     private readonly Thread _thread;
     private readonly byte? _headerVersion;
+    private readonly CommandFrameLoss? _loss;
     private volatile bool _stopping;
 
-    public PtyRobot(string? linkPath = null, bool silent = false, byte? headerVersion = null, ulong contractHash = ContractHash)
+    public PtyRobot(string? linkPath = null, bool silent = false, byte? headerVersion = null, ulong contractHash = ContractHash, Func<bool>? loseCommand = null)
     {
+        _loss = loseCommand is null ? null : new CommandFrameLoss(loseCommand);
         _terminal = PseudoTerminal.Open(linkPath);
         _headerVersion = headerVersion;
         var identity = new HandshakeMessage(0, true, WireFormat.ProtocolVersion, "echo-bot", contractHash, 2, 1, 100f, 100f, false);
@@ -66,7 +69,10 @@ internal sealed class PtyRobot : IDisposable, IFrameSink
         {
             var count = _terminal.Read(buffer, 10);
             var now = (ulong)Environment.TickCount64 * 1000;
-            _link.Receive(buffer.AsSpan(0, count), now);
+            if (_loss is { } loss)
+                loss.Receive(buffer.AsSpan(0, count), _link, now);
+            else
+                _link.Receive(buffer.AsSpan(0, count), now);
             if (_link.Linked && (!linked || _link.CommandsReceived != commands))
             {
                 linked = true;

@@ -21,7 +21,7 @@ public sealed class SerialRobotTransportTests : IDisposable
 
         var handshake = transport.Open(OpenTimeout);
 
-        Assert.Equal(new RobotHandshake(1, "echo-bot", PtyRobot.ContractHash, 2, 1, 100, 100), handshake);
+        Assert.Equal(new RobotHandshake(WireFormat.ProtocolVersion, "echo-bot", PtyRobot.ContractHash, 2, 1, 100, 100), handshake);
         var state = new RobotState(2);
         Eventually.True(() => transport.TryReadLatestState(state), "the first state arrives");
         Assert.True((state.StatusFlags & (uint)RobotStatusFlags.Linked) != 0);
@@ -37,6 +37,37 @@ public sealed class SerialRobotTransportTests : IDisposable
         Assert.Equal(0, transport.Statistics.BadChecksums);
         Assert.Equal(0, transport.Statistics.SequenceGaps);
         Assert.True(transport.Statistics.FramesReceived >= 21);
+    }
+
+    /// <summary>
+    /// Commands 3, 7, 8 and 15 of 20 are lost on the line (7 and 8 in a row): the host learns it only from the robot's
+    /// count of commands received. Without that count, or with the ledger counting commands still in flight, this
+    /// reads 0 or more than 4.
+    /// </summary>
+    [Fact]
+    public void Commands_lost_on_the_way_to_the_robot_are_counted_from_the_robot_s_own_count()
+    {
+        int[] lost = [3, 7, 8, 15];
+        var arriving = 0;
+        using var robot = new PtyRobot(loseCommand: () => lost.Contains(++arriving));
+        using var transport = new SerialRobotTransport(robot.DevicePath);
+        transport.Open(OpenTimeout);
+        var state = new RobotState(2);
+        Eventually.True(() => transport.TryReadLatestState(state), "the first state arrives");
+
+        for (var i = 1; i <= 20; i++)
+        {
+            var target = 0.25f * i;
+            transport.SendCommand(state.Sequence, [target]);
+            Assert.Equal(0, transport.Statistics.SendFailures);
+            if (!lost.Contains(i))
+                Eventually.True(() => transport.TryReadLatestState(state) && state.JointPositions[0] == target, $"the robot echoes target {target}");
+        }
+
+        Assert.Equal(16, robot.CommandsReceived);
+        Assert.Equal(16u, state.CommandsReceived);
+        Assert.Equal(4, transport.Statistics.CommandsNotReceived);
+        Assert.Equal(0, transport.Statistics.SequenceGaps);
     }
 
     [Fact]
@@ -99,15 +130,18 @@ public sealed class SerialRobotTransportTests : IDisposable
         Assert.Contains("baud rate", error.Message);
     }
 
-    [Fact]
-    public void A_robot_speaking_another_protocol_version_is_refused()
+    /// <summary>Version 1 firmware sends states of the older layout (no command count): it must be refused, not misread.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(3)]
+    public void A_robot_speaking_another_protocol_version_is_refused(byte version)
     {
-        using var robot = new PtyRobot(headerVersion: 2);
+        using var robot = new PtyRobot(headerVersion: version);
         using var transport = new SerialRobotTransport(robot.DevicePath);
 
         var error = Assert.Throws<RobotLinkException>(() => transport.Open(OpenTimeout));
 
-        Assert.Contains("protocol version 2", error.Message);
+        Assert.Contains($"protocol version {version}; this host speaks {WireFormat.ProtocolVersion}", error.Message);
     }
 
     [Fact]
