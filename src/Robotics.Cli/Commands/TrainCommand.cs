@@ -133,7 +133,9 @@ internal static class TrainingCli
     {
         string self = Environment.ProcessPath ?? throw new InvalidOperationException("cannot tell which program is running");
         var leading = Path.GetFileNameWithoutExtension(self) == "dotnet" ? new[] { typeof(TrainCommand).Assembly.Location } : [];
-        var arguments = new List<string> { "--threads", "1", "--quiet", "--explain-task-errors" };
+        // One session per env group on each bridge, and one for evaluation: more than the default cap of 8 for a
+        // bridge serving many clients, and this bridge serves this trainer only.
+        var arguments = new List<string> { "--threads", "1", "--quiet", "--explain-task-errors", "--max-sessions", "64" };
         if (TaskOnBridge.Folder(task) is { } folder)
         {
             arguments.AddRange(["--tasks", folder]);

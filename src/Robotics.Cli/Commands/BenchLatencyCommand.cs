@@ -1,0 +1,183 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using Robotics.Contract;
+using Robotics.SimBridge.Benchmarks;
+using Robotics.SimBridge.Hosting;
+using Robotics.Training.Configuration;
+using Robotics.Training.Environments;
+using Robotics.Training.Monitoring;
+using Robotics.Training.Runner;
+
+namespace Robotics.Cli.Commands;
+
+/// <summary>
+/// <c>robotics bench latency</c>: training throughput against bridges at a network round trip, with the environments
+/// in lockstep and in groups stepped out of phase (env_groups). Local bridge processes stand for the remote hosts
+/// and a delay proxy in front of each adds the round trip (this machine's kernel has no netem).
+/// </summary>
+internal static class BenchLatencyCommand
+{
+    public static Command Create()
+    {
+        var config = new Option<FileInfo>("--config")
+        {
+            Description = "PPO training config to train with (its num_envs is replaced by --envs)",
+            DefaultValueFactory = _ => new FileInfo(Path.Combine("configs", "training", "cartpole-balance-ppo.yaml")),
+        };
+        var envs = new Option<int>("--envs") { Description = "environments, the same in every cell", DefaultValueFactory = _ => 256 };
+        var bridges = new Option<int>("--bridges") { Description = "bridge processes, each behind its own delay proxy", DefaultValueFactory = _ => 2 };
+        var rtts = new Option<string>("--rtt-ms") { Description = "round trips to measure, ms, comma-separated; 0 is loopback without a proxy (about 0.1 ms)", DefaultValueFactory = _ => "0,2,10" };
+        var groups = new Option<string>("--groups") { Description = "env_groups to measure, comma-separated", DefaultValueFactory = _ => "1,4,8" };
+        var updates = new Option<int>("--updates") { Description = "timed updates per cell (after one untimed)", DefaultValueFactory = _ => 3 };
+        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var command = new Command("latency",
+            "Training steps/s against bridges behind delay proxies, per round trip and env_groups: how much of the network's latency the out-of-phase groups hide.")
+        {
+            config, envs, bridges, rtts, groups, updates, json,
+        };
+        command.SetAction(parse => TrainingCli.Guard(() =>
+        {
+            string path = parse.GetValue(config)!.FullName;
+            var loaded = TrainingConfigFile.Load(path);
+            int numEnvs = TrainingCli.Positive(parse.GetValue(envs), "--envs");
+            int bridgeCount = TrainingCli.Positive(parse.GetValue(bridges), "--bridges");
+            var roundTrips = Numbers(parse.GetValue(rtts)!, "--rtt-ms");
+            var groupCounts = Numbers(parse.GetValue(groups)!, "--groups").Select(v => (int)v).ToList();
+            int timed = TrainingCli.Positive(parse.GetValue(updates), "--updates"); // and one untimed before them
+            var baseConfig = loaded with
+            {
+                NumEnvs = numEnvs,
+                Evaluation = loaded.Evaluation with { EveryUpdates = 0 },
+                Checkpoint = loaded.Checkpoint with { EveryUpdates = 1000, KeepNumbered = false },
+                Monitoring = loaded.Monitoring with { Tensorboard = false, Progress = "never" },
+            };
+            TrainingConfigFile.Validate(baseConfig, path);
+            foreach (int k in groupCounts)
+            {
+                if (k < 1 || k * bridgeCount > numEnvs)
+                    throw new ConfigException(path, "--groups", $"env_groups {k} on {bridgeCount} bridges needs from 1 to {numEnvs / bridgeCount} (one environment per group on each bridge)");
+            }
+
+            bool asJson = parse.GetValue(json);
+            var start = TrainingCli.LocalBridgeStarter(loaded.Task);
+            var local = new List<LocalBridge>();
+            var cells = new List<Cell>();
+            string scratch = Directory.CreateTempSubdirectory("robotics-bench-latency-").FullName;
+            try
+            {
+                for (int b = 0; b < bridgeCount; b++) local.Add(start());
+                foreach (double rtt in roundTrips)
+                {
+                    foreach (int k in groupCounts)
+                    {
+                        var cell = Measure(baseConfig with { EnvGroups = k }, local, rtt, timed, scratch);
+                        cells.Add(cell);
+                        if (!asJson) Console.Error.WriteLine($"round trip {Label(rtt)}, env_groups {k}: {cell.StepsPerSecond:F0} steps/s per update, {cell.CollectStepsPerSecond:F0} while collecting");
+                    }
+                }
+            }
+            finally
+            {
+                local.ForEach(b => b.Dispose());
+                Directory.Delete(scratch, recursive: true);
+            }
+
+            NetMQ.NetMQConfig.Cleanup(block: false);
+            var report = new Report(loaded.Task, numEnvs, bridgeCount, Environment.ProcessorCount, cells);
+            Console.WriteLine(asJson ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
+            return 0; // a measurement: the goal is reported, not enforced
+        }));
+        return command;
+    }
+
+    public sealed record Cell(double RoundTripMs, int EnvGroups, double StepsPerSecond, double CollectStepsPerSecond, double MeasuredRoundTripMs);
+
+    public sealed record Report(string Task, int Envs, int Bridges, int ProcessorCount, IReadOnlyList<Cell> Cells);
+
+    private static Cell Measure(TrainingConfig config, List<LocalBridge> bridges, double rttMs, int timed, string scratch)
+    {
+        var proxies = new List<DelayProxy>();
+        try
+        {
+            var endpoints = new List<string>();
+            foreach (var bridge in bridges)
+            {
+                if (rttMs <= 0)
+                {
+                    endpoints.Add(bridge.Endpoint);
+                    continue;
+                }
+
+                var (host, port) = DelayProxy.ParseTarget(bridge.Endpoint["tcp://".Length..]);
+                var proxy = DelayProxy.Start(new DelayProxyOptions { TargetHost = host, TargetPort = port, OneWayDelay = TimeSpan.FromMilliseconds(rttMs / 2) });
+                proxies.Add(proxy);
+                endpoints.Add(proxy.Endpoint);
+            }
+
+            var updates = new List<MetricRecord>();
+            using (var source = BridgeEnvironmentSource.Remote(config.Task, endpoints, groups: config.EnvGroups))
+            {
+                new TrainingRunner(config, Path.Combine(scratch, $"rtt{rttMs}-groups{config.EnvGroups}"), source)
+                {
+                    StopAfterIterations = timed + 1,
+                    OnUpdate = updates.Add,
+                }.Train(new Quiet(), resume: false);
+            }
+
+            var measured = updates.Skip(1).ToList();
+            double steps = updates[1]["charts/global_step"] - updates[0]["charts/global_step"];
+            double Median(IEnumerable<double> values)
+            {
+                var sorted = values.OrderBy(v => v).ToArray();
+                return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
+            }
+
+            double measuredRtt = proxies.Count == 0 ? double.NaN : proxies.Average(p => 2 * p.Stats.MeanHeld.TotalMilliseconds);
+            return new Cell(rttMs, config.EnvGroups, Median(measured.Select(m => m["charts/sps"])),
+                Median(measured.Select(m => steps / m["perf/collect_seconds"])), measuredRtt);
+        }
+        finally
+        {
+            proxies.ForEach(p => p.Dispose());
+        }
+    }
+
+    private static string Format(Report report)
+    {
+        var s = new StringBuilder();
+        var c = CultureInfo.InvariantCulture;
+        s.AppendLine(c, $"{report.Task}, {report.Envs} environments on {report.Bridges} local bridge processes, {report.ProcessorCount} cores; PPO updates (collect and learn)");
+        s.AppendLine("round trip   env_groups   steps/s per update   vs loopback   steps/s collecting   vs loopback");
+        foreach (var cell in report.Cells)
+        {
+            var baseline = report.Cells.FirstOrDefault(b => b.RoundTripMs <= 0 && b.EnvGroups == cell.EnvGroups);
+            string Ratio(Func<Cell, double> f) => baseline is null ? "-" : (f(cell) / f(baseline)).ToString("F2", c);
+            s.AppendLine(c, $"{Label(cell.RoundTripMs),-12} {cell.EnvGroups,10}   {cell.StepsPerSecond,18:F0}   {Ratio(x => x.StepsPerSecond),11}   {cell.CollectStepsPerSecond,18:F0}   {Ratio(x => x.CollectStepsPerSecond),11}");
+        }
+
+        return s.ToString();
+    }
+
+    private static string Label(double rttMs) => rttMs <= 0 ? "loopback" : $"{rttMs:0.##} ms";
+
+    private static List<double> Numbers(string text, string option)
+    {
+        var values = new List<double>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out double v) || !(v >= 0))
+                throw new ConfigException("command line", option, $"expected comma-separated numbers of 0 or more, got '{text}'");
+            values.Add(v);
+        }
+
+        return values.Count > 0 ? values : throw new ConfigException("command line", option, "give at least one value");
+    }
+
+    private sealed class Quiet : IProgressReporter
+    {
+        public void Update(long steps, MetricRecord record) { }
+        public void Message(string text) { }
+    }
+}
