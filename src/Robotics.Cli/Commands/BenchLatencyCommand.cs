@@ -92,7 +92,7 @@ internal static class BenchLatencyCommand
         return command;
     }
 
-    public sealed record Cell(double RoundTripMs, int EnvGroups, double StepsPerSecond, double CollectStepsPerSecond, double MeasuredRoundTripMs);
+    public sealed record Cell(double RoundTripMs, int EnvGroups, double StepsPerSecond, double CollectStepsPerSecond, double? MeasuredRoundTripMs);
 
     public sealed record Report(string Task, int Envs, int Bridges, int ProcessorCount, IReadOnlyList<Cell> Cells);
 
@@ -134,7 +134,7 @@ internal static class BenchLatencyCommand
                 return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
             }
 
-            double measuredRtt = proxies.Count == 0 ? double.NaN : proxies.Average(p => 2 * p.Stats.MeanHeld.TotalMilliseconds);
+            double? measuredRtt = proxies.Count == 0 ? null : proxies.Average(p => 2 * p.Stats.MeanHeld.TotalMilliseconds);
             return new Cell(rttMs, config.EnvGroups, Median(measured.Select(m => m["charts/sps"])),
                 Median(measured.Select(m => steps / m["perf/collect_seconds"])), measuredRtt);
         }

@@ -1,0 +1,33 @@
+using System.Text.Json;
+using Xunit.Abstractions;
+
+namespace Robotics.Cli.Tests.Bench;
+
+/// <summary>robotics bench latency measures every cell it is asked for, through proxies that really delay.</summary>
+public sealed class BenchLatencyTests(ITestOutputHelper output)
+{
+    [Fact]
+    public void Every_round_trip_and_group_count_gets_a_measured_cell_and_the_proxies_hold_what_they_are_told()
+    {
+        var result = RoboticsProcess.Run(Repository.Root, null, "bench", "latency", "--config", "build/bench/cartpole-many-envs-ppo.yaml",
+            "--envs", "8", "--rtt-ms", "0,4", "--groups", "1,2", "--updates", "1", "--json");
+        output.WriteLine(result.ToString());
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        using var report = JsonDocument.Parse(result.Stdout);
+        var cells = report.RootElement.GetProperty("Cells").EnumerateArray().ToList();
+        Assert.Equal([(0.0, 1), (0.0, 2), (4.0, 1), (4.0, 2)], cells.Select(c => (c.GetProperty("RoundTripMs").GetDouble(), c.GetProperty("EnvGroups").GetInt32())));
+        Assert.All(cells, c => Assert.True(c.GetProperty("StepsPerSecond").GetDouble() > 0));
+        // Each chunk is held for half the round trip each way; timer wake-ups only ever add to it.
+        Assert.All(cells.Where(c => c.GetProperty("RoundTripMs").GetDouble() > 0), c => Assert.InRange(c.GetProperty("MeasuredRoundTripMs").GetDouble(), 4.0, 40.0));
+    }
+
+    [Fact]
+    public void More_groups_than_the_environments_allow_is_one_line()
+    {
+        var result = RoboticsProcess.Run(Repository.Root, null, "bench", "latency", "--envs", "4", "--groups", "3");
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains("env_groups 3 on 2 bridges needs from 1 to 2", result.Stderr);
+        Assert.DoesNotContain("   at ", result.Stderr);
+    }
+}
