@@ -96,7 +96,7 @@ public sealed class RobotEmulator : IDisposable
 
     public bool Disconnected { get; private set; }
 
-    /// <summary>Whether the physics runs: after the first handshake, or from the start with <see cref="EmulatorOptions.FreeRun"/>.</summary>
+    /// <summary>Whether the physics runs: from the host's first active command after its handshake, or from the start with <see cref="EmulatorOptions.FreeRun"/>.</summary>
     public bool Released => Volatile.Read(ref _released);
 
     /// <summary>Whether the host has configured a baud rate other than the firmware's.</summary>
@@ -131,8 +131,10 @@ public sealed class RobotEmulator : IDisposable
 
             CheckBaudRate();
             _link.Tick(Clock(started));
-            // Held until the first handshake; after it the robot runs on even if the host goes away, as a real one would.
-            _released |= _options.FreeRun || _link.Linked;
+            // Held from power-up until the host has linked and sent its first active command (released at the handshake,
+            // the robot moved under its safe-state targets until then: a jolt on a legged robot); after that it runs on
+            // even if the host goes away, as a real one would.
+            _released |= _options.FreeRun || (_link.Linked && _link.Rules.Status.HasFlag(RobotStatusFlags.Active));
             if (_released)
             {
                 _sim.StepControlPeriod(_link.Rules.Targets);

@@ -52,6 +52,10 @@ public sealed class LockstepTests
         using var host = new SerialRobotTransport(running.Emulator.DevicePath);
         host.Open(TimeSpan.FromSeconds(5));
         var state = new RobotState(2);
+        // One command releases the robot (it is held until the linked host's first active command); none after it.
+        Eventually.True(() => host.TryReadLatestState(state), "the first state arrives");
+        host.SendCommand(state.Sequence, [0f]);
+        Eventually.True(() => running.Emulator.Released, "the command releases the robot");
         var seen = new List<(uint Sequence, ulong SimulatedMicros, double ArrivedMs)>();
         var clock = System.Diagnostics.Stopwatch.StartNew();
 
@@ -59,11 +63,12 @@ public sealed class LockstepTests
         {
             if (host.TryReadLatestState(state) && (seen.Count == 0 || state.Sequence != seen[^1].Sequence))
                 seen.Add((state.Sequence, state.DeviceTimeMicros, clock.Elapsed.TotalMilliseconds));
-            return seen.Count >= 12;
+            return seen.Count >= 14;
         }, "states keep coming without answers");
 
-        // The first states are skipped: they were sent as the link opened, before this host started timing.
-        var linked = seen.Skip(2).ToList();
+        // The first states are skipped: they were sent as the link opened and the robot was released, before this
+        // host started timing.
+        var linked = seen.Skip(4).ToList();
         var pairs = linked.Zip(linked.Skip(1)).ToList();
         var perStateMs = pairs.Select(p => (p.Second.ArrivedMs - p.First.ArrivedMs) / (p.Second.Sequence - p.First.Sequence)).Order().ToList();
         double states = linked[^1].Sequence - linked[0].Sequence;

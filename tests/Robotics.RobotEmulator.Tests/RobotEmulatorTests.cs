@@ -35,10 +35,12 @@ public sealed class RobotEmulatorTests : IDisposable
 
     /// <summary>
     /// The unstable cartpole waits for its host in its task's initial state, however long the host takes: the
-    /// physics starts with the handshake. Before, the pole had fallen by the time a host linked.
+    /// physics starts with the host's first active command after the handshake. Before, the pole had fallen by the
+    /// time a host linked; and released at the handshake, a robot moved under its safe-state targets until the first
+    /// command came (a jolt on the quadruped).
     /// </summary>
     [Fact]
-    public void The_robot_holds_its_initial_state_until_a_host_links_and_then_moves()
+    public void The_robot_holds_its_initial_state_until_the_linked_host_commands_and_then_moves()
     {
         const int hinge = 1;
         using var running = new RunningEmulator("cartpole-balance", options: new EmulatorOptions { Seed = 3 });
@@ -46,7 +48,7 @@ public sealed class RobotEmulatorTests : IDisposable
         Eventually.True(() => emulator.PhysicalJointPosition(hinge) != 0, "the initial state is read");
         var initial = emulator.PhysicalJointPosition(hinge);
 
-        Thread.Sleep(TimeSpan.FromSeconds(2));
+        Thread.Sleep(TimeSpan.FromSeconds(1));
 
         Assert.False(emulator.Released);
         Assert.Equal(0, emulator.SimulatedSeconds);
@@ -54,7 +56,13 @@ public sealed class RobotEmulatorTests : IDisposable
 
         using var host = new SerialRobotTransport(emulator.DevicePath);
         host.Open(OpenTimeout);
-        Eventually.True(() => Math.Abs(emulator.PhysicalJointPosition(hinge) - initial) > 0.05, "the unpushed pole falls once the host has linked");
+        var state = new RobotState(2);
+        Eventually.True(() => host.TryReadLatestState(state) && state.Sequence > 20, "states stream after the handshake");
+        Assert.False(emulator.Released);
+        Assert.Equal(initial, emulator.PhysicalJointPosition(hinge));
+
+        host.SendCommand(state.Sequence, [0f]);
+        Eventually.True(() => Math.Abs(emulator.PhysicalJointPosition(hinge) - initial) > 0.05, "the unpushed pole falls once the host commands");
         Assert.True(emulator.Released);
     }
 
@@ -172,6 +180,7 @@ public sealed class RobotEmulatorTests : IDisposable
         host.Open(OpenTimeout);
         var state = new RobotState(2);
         Eventually.True(() => host.TryReadLatestState(state), "the first state arrives");
+        host.SendCommand(state.Sequence, [0f]); // releases the held robot; the watchdog then leaves it unpushed
         var stuck = state.JointPositions[1];
 
         var stuckVelocity = state.JointVelocities[1];

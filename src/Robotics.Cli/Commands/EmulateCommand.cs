@@ -11,7 +11,7 @@ namespace Robotics.Cli.Commands;
 /// <c>robotics emulate --robot ROBOT [--port PATH]</c>: a robot as its firmware presents it over a serial line,
 /// with MuJoCo as the robot, and optional faults; or, with <c>--firmware TARGET</c>, the C firmware in QEMU with
 /// MuJoCo on its hardware bus. Prints the device path first, so scripts can read it. The emulated robot holds its
-/// initial state until the first handshake unless <c>--free-run</c>.
+/// initial state until the linked host's first active command unless <c>--free-run</c>.
 /// </summary>
 internal static class EmulateCommand
 {
@@ -26,7 +26,7 @@ internal static class EmulateCommand
         var baud = new Option<int>("--baud") { Description = "the firmware's baud rate; a host that opens the pseudo-terminal at another rate sees noise, as on a real line", DefaultValueFactory = _ => 921_600 };
         var seed = new Option<int>("--seed") { Description = "seed of the initial state and of the injected faults", DefaultValueFactory = _ => 0 };
         var lockstep = new Option<bool>("--lockstep") { Description = "step only when the host has answered the latest state (simulated time, deterministic runs for CI) instead of in real time" };
-        var freeRun = new Option<bool>("--free-run") { Description = "let the physics run from the start instead of holding the robot in its initial state until the first handshake" };
+        var freeRun = new Option<bool>("--free-run") { Description = "let the physics run from the start instead of holding the robot in its initial state until the linked host's first active command" };
         var truth = new Option<string?>("--truth") { Description = "write the base's true velocity over the ground, yaw rate, height and tilt each control period to this CSV (what a real robot cannot report)" };
         var watchdog = new Option<double?>("--watchdog-ms") { Description = "firmware watchdog timeout in ms (default: 2.5 control periods)" };
         var drop = new Option<double>("--drop-rate") { Description = "probability that a frame from the robot is not sent" };
