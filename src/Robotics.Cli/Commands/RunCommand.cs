@@ -26,7 +26,7 @@ internal static class RunCommand
         var baud = new Option<int>("--baud") { Description = "serial baud rate with --port", DefaultValueFactory = _ => SerialLink.DefaultBaudRate };
         var sim = new Option<string?>("--sim") { Description = "short for --link sim:ROBOT: a robot or task name, or the path of a robot or task .yaml file" };
         var loopback = new Option<bool>("--loopback") { Description = "short for --link loopback" };
-        var telemetry = new Option<FileInfo?>("--telemetry") { Description = "per-tick telemetry CSV (default: runs/deploy/<time>/telemetry.csv)" };
+        var telemetry = new Option<FileInfo?>("--telemetry") { Description = "per-tick telemetry CSV (default: $XDG_STATE_HOME/robotics/deploy/<time>/telemetry.csv, else ~/.local/state/...; printed at the end)" };
         var command = new Command("run", "Run an exported policy on a robot at a fixed rate, with the safety layer and telemetry.");
         shared.AddTo(command);
         foreach (Option option in new Option[] { link, port, baud, sim, loopback, telemetry }) command.Options.Add(option);
@@ -34,8 +34,7 @@ internal static class RunCommand
         {
             try
             {
-                var telemetryPath = parse.GetValue(telemetry)?.FullName
-                    ?? Path.Combine("runs", "deploy", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture), "telemetry.csv");
+                var telemetryPath = parse.GetValue(telemetry)?.FullName ?? DefaultTelemetryPath();
                 var options = shared.Read(parse, LinkOf(parse.GetValue(link), parse.GetValue(port), parse.GetValue(baud), parse.GetValue(sim), parse.GetValue(loopback)), telemetryPath);
                 return Run(options, parse.GetValue(shared.Json));
             }
@@ -60,6 +59,18 @@ internal static class RunCommand
             address.Parameters.TryGetValue("truth", out var truth);
             return new RobotLinkMade(new SimulatedRobotTransport(task, truthPath: truth), task.RobotContract);
         });
+
+    /// <summary>
+    /// Where a deployment's telemetry goes when --telemetry is not given: the user's state folder (XDG), never the
+    /// current directory, which is often a checkout.
+    /// </summary>
+    public static string DefaultTelemetryPath()
+    {
+        string? state = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
+        if (string.IsNullOrWhiteSpace(state) || !Path.IsPathRooted(state))
+            state = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+        return Path.Combine(state, "robotics", "deploy", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture), "telemetry.csv");
+    }
 
     private static string LinkOf(string? link, string? port, int baud, string? sim, bool loopback)
     {

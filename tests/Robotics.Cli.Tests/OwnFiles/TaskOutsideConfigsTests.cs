@@ -52,6 +52,16 @@ public sealed class TaskOutsideConfigsTests(ITestOutputHelper output) : IDisposa
         Assert.DoesNotContain("unknown key", drive.Stderr);
         Assert.Contains("driving 'pole'", drive.Stderr);
         Assert.NotEqual(1, drive.ExitCode);
+
+        // Without --telemetry the records go to the user's state folder, not into the current directory (often a checkout).
+        string state = Path.Combine(user.Root, "state");
+        var undirected = RoboticsProcess.Run(user.SomewhereElse, new Dictionary<string, string?> { ["XDG_STATE_HOME"] = state },
+            "run", "--policy", model, "--sim", user.RobotFile, "--duration", "0.3");
+        output.WriteLine(undirected.ToString());
+        Assert.NotEqual(1, undirected.ExitCode);
+        var written = Assert.Single(Directory.GetFiles(Path.Combine(state, "robotics", "deploy"), "telemetry.csv", SearchOption.AllDirectories));
+        Assert.Contains(written, undirected.Stdout + undirected.Stderr);
+        Assert.False(Directory.Exists(Path.Combine(user.SomewhereElse, "runs")));
     }
 
     [Fact]
