@@ -19,6 +19,7 @@ internal static class BenchCommand
         BenchSerialCommand.Create,
         BenchGradientVarianceCommand.Create,
         BenchUpdateCommand.Create,
+        BenchDelayProxyCommand.Create,
     ];
 
     public static Command Create()
