@@ -98,6 +98,18 @@ public sealed class LocalBridge : IDisposable
             throw new BridgeException($"could not start the bridge program {executable}: {e.Message}", e);
         }
 
+        return Attach(child, executable, timeout, log, helloKeys);
+    }
+
+    /// <summary>
+    /// Takes charge of a bridge program already started with stdin, stdout and stderr redirected and not yet read
+    /// (e.g. one started inside another network namespace): reads the endpoint from its first line, waits until it
+    /// answers a Hello, and stops it on <see cref="Dispose"/>. Kills it if it does not come up.
+    /// </summary>
+    /// <param name="executable">What was started, for error messages.</param>
+    public static LocalBridge Attach(Process child, string executable, TimeSpan? startTimeout = null, Action<string>? log = null, CurveClientKeys? helloKeys = null)
+    {
+        var timeout = startTimeout ?? TimeSpan.FromSeconds(30);
         var stderr = new System.Text.StringBuilder();
         child.ErrorDataReceived += (_, e) =>
         {

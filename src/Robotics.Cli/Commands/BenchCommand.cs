@@ -20,6 +20,7 @@ internal static class BenchCommand
         BenchGradientVarianceCommand.Create,
         BenchUpdateCommand.Create,
         BenchLatencyCommand.Create,
+        BenchDelayProxyCommand.Create,
     ];
 
     public static Command Create()
