@@ -79,7 +79,7 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
         var (obs, actions, oldLogProbs) = Core.BatchTensors();
         var advantages = Core.ToDeviceVector(Core.Storage.Advantages);
         var returns = Core.ToDeviceVector(Core.Storage.Returns);
-        if (options.NormalizeAdvantages) advantages = PpoLosses.NormalizeAdvantages(advantages);
+        if (options.NormalizeAdvantages) advantages = OnPolicyEstimates.NormalizeAdvantages(advantages);
 
         var (logProb, entropy, value) = Core.Policy.Evaluate(obs, actions);
         var pgLoss = -(advantages * logProb).mean();
@@ -101,7 +101,7 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
         {
             var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions);
             var logRatio = newLogProb - oldLogProbs;
-            metrics["losses/approx_kl"] = PpoLosses.ApproxKl(logRatio, logRatio.exp()).item<float>();
+            metrics["losses/approx_kl"] = OnPolicyEstimates.ApproxKl(logRatio, logRatio.exp()).item<float>();
         }
 
         metrics["losses/policy_loss"] = pgLoss.item<float>();

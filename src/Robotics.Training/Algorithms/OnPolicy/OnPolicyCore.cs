@@ -242,7 +242,7 @@ public sealed class OnPolicyCore : IDisposable
     /// <summary>Explained variance of the rollout's values, mean/std of its advantages (before any normalization), and the log-std.</summary>
     public void WriteRolloutMetrics(MetricRecord metrics)
     {
-        metrics["losses/explained_variance"] = PpoLosses.ExplainedVariance(Storage.Values, Storage.Returns);
+        metrics["losses/explained_variance"] = OnPolicyEstimates.ExplainedVariance(Storage.Values, Storage.Returns);
         metrics["losses/advantage_mean"] = Storage.Advantages.Average();
         metrics["losses/advantage_std"] = Std(Storage.Advantages);
         using var noGrad = torch.no_grad();

@@ -90,7 +90,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
             var valueBatches = Minibatches(bValues, permutation);
             // Advantages are normalized per minibatch, all minibatches of the epoch at once (one row each).
             var advantageRows = bAdvantages.index_select(0, permutation).view(minibatches, sizes.Minibatch);
-            if (options.NormalizeAdvantages) advantageRows = PpoLosses.NormalizeAdvantages(advantageRows);
+            if (options.NormalizeAdvantages) advantageRows = OnPolicyEstimates.NormalizeAdvantages(advantageRows);
             var advantageBatches = advantageRows.unbind(0);
 
             for (int m = 0; m < minibatches; m++)
@@ -118,7 +118,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
             using (torch.no_grad())
             {
                 var ratios = logRatios.exp();
-                approxKl = PpoLosses.ApproxKl(logRatios, ratios).to(float64).cpu().data<double>().ToArray();
+                approxKl = OnPolicyEstimates.ApproxKl(logRatios, ratios).to(float64).cpu().data<double>().ToArray();
                 clipFraction = PpoLosses.ClipFraction(ratios, options.ClipCoef).to(float64).cpu().data<double>().ToArray();
             }
 
@@ -137,7 +137,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
     {
         double kl;
         using (torch.no_grad())
-            kl = PpoLosses.ApproxKl(logRatio, logRatio.exp()).item<float>();
+            kl = OnPolicyEstimates.ApproxKl(logRatio, logRatio.exp()).item<float>();
         double lr = adaptive!.Update(kl) * LearningRateScale;
         foreach (var group in optimizer.Inner.ParamGroups) group.LearningRate = lr;
     }

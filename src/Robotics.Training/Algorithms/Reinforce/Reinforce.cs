@@ -39,7 +39,7 @@ public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
     protected override IReadOnlyList<OptimizerHelper> Optimizers => [policyOptimizer, baselineOptimizer];
 
     /// <summary>Fills the storage's Returns (reward-to-go) and Advantages (the policy-gradient weights before normalization).</summary>
-    public static void ComputeWeights(Ppo.RolloutStorage s, double gamma, bool baseline)
+    public static void ComputeWeights(RolloutStorage s, double gamma, bool baseline)
     {
         var zerosRows = new float[s.Rows];
         var zerosEnvs = new float[s.Envs];
@@ -73,7 +73,7 @@ public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
         var (obs, actions, oldLogProbs) = Core.BatchTensors();
         var weights = Core.ToDeviceVector(Core.Storage.Advantages);
         var returns = Core.ToDeviceVector(Core.Storage.Returns);
-        if (options.NormalizeReturns) weights = Ppo.PpoLosses.NormalizeAdvantages(weights);
+        if (options.NormalizeReturns) weights = OnPolicyEstimates.NormalizeAdvantages(weights);
 
         var (logProb, entropy, _) = Core.Policy.Evaluate(obs, actions);
         var pgLoss = -(logProb * weights).mean();
@@ -107,7 +107,7 @@ public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
         {
             var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions);
             var logRatio = newLogProb - oldLogProbs;
-            metrics["losses/approx_kl"] = Ppo.PpoLosses.ApproxKl(logRatio, logRatio.exp()).item<float>();
+            metrics["losses/approx_kl"] = OnPolicyEstimates.ApproxKl(logRatio, logRatio.exp()).item<float>();
         }
 
         metrics["losses/policy_loss"] = pgLoss.item<float>();

@@ -65,7 +65,7 @@ public sealed class TrpoAlgorithm : OnPolicyAlgorithm
     {
         double maxKl = options.MaxKl * LearningRateScale;
         var advantages = Core.ToDeviceVector(Core.Storage.Advantages);
-        if (options.NormalizeAdvantages) advantages = PpoLosses.NormalizeAdvantages(advantages);
+        if (options.NormalizeAdvantages) advantages = OnPolicyEstimates.NormalizeAdvantages(advantages);
 
         Tensor oldMean, oldLogStd;
         using (torch.no_grad())
