@@ -89,7 +89,7 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
         var entropyLoss = entropy.mean();
         var loss = (pgLoss - entropyLoss.mul(entropyCoef)).Plus(valueLoss.mul(valueCoef));
         if (!float.IsFinite(loss.item<float>()))
-            return OnPolicyCore.FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss";
+            return NonFiniteUpdate.FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss";
 
         optimizer.zero_grad();
         loss.backward();

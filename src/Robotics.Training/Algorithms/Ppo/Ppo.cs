@@ -173,7 +173,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         }
 
         if (!float.IsFinite(read[0]))
-            return (default, OnPolicyCore.FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss");
+            return (default, NonFiniteUpdate.FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss");
 
         optimizer.ZeroGrad();
         loss.backward();

@@ -80,7 +80,7 @@ public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
         var entropyLoss = entropy.mean();
         using var entropyCoef = options.EntropyCoef.ToScalar();
         var loss = pgLoss - entropyLoss.mul(entropyCoef);
-        if (!float.IsFinite(loss.item<float>())) return OnPolicyCore.FirstNonFinite(("policy loss", pgLoss), ("entropy", entropyLoss)) ?? "loss";
+        if (!float.IsFinite(loss.item<float>())) return NonFiniteUpdate.FirstNonFinite(("policy loss", pgLoss), ("entropy", entropyLoss)) ?? "loss";
 
         policyOptimizer.zero_grad();
         loss.backward();
