@@ -36,11 +36,7 @@ public sealed class NonFiniteTests
     public void Sac_update_that_meets_a_NaN_reward_is_undone_with_its_optimizers()
     {
         torch.manual_seed(2);
-        var config = SmallConfig(1000) with
-        {
-            Algorithm = "sac",
-            Sac = new SacOptions { StepsPerIteration = 8, BufferSize = 100, LearningStarts = 32, BatchSize = 2 },
-        };
+        var config = (SmallConfig(1000) with { Algorithm = "sac" }).WithOptions(new SacOptions { StepsPerIteration = 8, BufferSize = 100, LearningStarts = 32, BatchSize = 2 });
         using var env = new NaNRewardEnv(4, onlyAtStep: 5);
         using var sac = new SacAlgorithm(config, env.Spec, torch.CPU);
         sac.ResetEnvironments(env, 1);

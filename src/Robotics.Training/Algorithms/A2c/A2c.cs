@@ -24,9 +24,9 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
     private readonly OptimizerHelper optimizer;
 
     public A2cAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
-        : base(new OnPolicyCore(config, spec, device, config.A2c.RolloutSteps, config.A2c.Gamma))
+        : base(new OnPolicyCore(config, spec, device, config.Options<A2cOptions>()))
     {
-        options = config.A2c;
+        options = config.Options<A2cOptions>();
         optimizer = options.Optimizer switch
         {
             "rmsprop" => optim.RMSProp(Core.Policy.parameters(), lr: options.LearningRate, alpha: 0.99, eps: 1e-5),

@@ -30,15 +30,15 @@ public sealed class OnPolicyCore : IDisposable
     private readonly float[] normalizedFinal;
     private readonly DeterministicActing deterministic;
 
-    public OnPolicyCore(TrainingConfig config, EnvSpec spec, Device device, int rolloutSteps, double gamma)
+    public OnPolicyCore(TrainingConfig config, EnvSpec spec, Device device, OnPolicyOptions options)
     {
         this.device = device;
         this.spec = spec;
         Policy = new GaussianActorCritic(spec.ObservationSize, spec.ActionSize, config.Policy);
         Policy.to(device);
         ObservationNormalizer = new ObservationNormalizer(spec.ObservationSize, config.Normalization.Observations, (float)config.Normalization.ObsClip);
-        RewardScaler = new RewardScaler(spec.NumEnvs, gamma, config.Normalization.RewardScaling, (float)config.Normalization.RewardClip);
-        Storage = new RolloutStorage(rolloutSteps, spec.NumEnvs, spec.ObservationSize, spec.ActionSize);
+        RewardScaler = new RewardScaler(spec.NumEnvs, options.Gamma, config.Normalization.RewardScaling, (float)config.Normalization.RewardClip);
+        Storage = new RolloutStorage(options.RolloutSteps, spec.NumEnvs, spec.ObservationSize, spec.ActionSize);
         actionMapping = new ActionMapping(spec);
         step = new VectorStep(spec.NumEnvs, spec.ObservationSize);
         currentObservations = new float[spec.NumEnvs * spec.ObservationSize];

@@ -28,9 +28,9 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
     private readonly KlAdaptiveLearningRate? adaptive;
 
     public PpoAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
-        : base(new OnPolicyCore(config, spec, device, config.Ppo.RolloutSteps, config.Ppo.Gamma))
+        : base(new OnPolicyCore(config, spec, device, config.Options<PpoOptions>()))
     {
-        options = config.Ppo;
+        options = config.Options<PpoOptions>();
         sizes = options.SizesFor(spec.NumEnvs);
         optimizer = new FlatAdam(Core.Policy.parameters().ToList(), options.LearningRate, eps: 1e-5);
         gradient = options.Gradients == "analytic" ? new PpoGradient(Core.Policy, options) : null;

@@ -55,7 +55,7 @@ public static class GradientVariance
     {
         torch.manual_seed(options.Seed);
         using var core = new OnPolicyCore(config with { Normalization = config.Normalization with { RewardScaling = false } },
-            env.Spec, torch.CPU, options.RolloutSteps, options.Gamma);
+            env.Spec, torch.CPU, new ReinforceOptions { RolloutSteps = options.RolloutSteps, Gamma = options.Gamma });
         var storage = core.Storage;
         var metrics = new MetricRecord();
         var episodes = new List<EpisodeRecord>();

@@ -26,9 +26,9 @@ public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
     private readonly List<Parameter> criticParameters;
 
     public ReinforceAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
-        : base(new OnPolicyCore(config, spec, device, config.Reinforce.RolloutSteps, config.Reinforce.Gamma))
+        : base(new OnPolicyCore(config, spec, device, config.Options<ReinforceOptions>()))
     {
-        options = config.Reinforce;
+        options = config.Options<ReinforceOptions>();
         actorParameters = Core.ActorParameters();
         criticParameters = Core.CriticParameters();
         policyOptimizer = optim.Adam(actorParameters, lr: options.LearningRate, eps: 1e-5);

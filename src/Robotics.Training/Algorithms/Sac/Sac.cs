@@ -48,7 +48,7 @@ public sealed class SacAlgorithm : IAlgorithm
 
     public SacAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
     {
-        options = config.Sac;
+        options = config.Options<SacOptions>();
         sizes = options.SizesFor(spec.NumEnvs, spec.ActionSize);
         this.device = device;
         this.spec = spec;

@@ -28,9 +28,9 @@ public sealed class TrpoAlgorithm : OnPolicyAlgorithm
     private readonly List<Parameter> criticParameters;
 
     public TrpoAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
-        : base(new OnPolicyCore(config, spec, device, config.Trpo.RolloutSteps, config.Trpo.Gamma))
+        : base(new OnPolicyCore(config, spec, device, config.Options<TrpoOptions>()))
     {
-        options = config.Trpo;
+        options = config.Options<TrpoOptions>();
         actorParameters = Core.ActorParameters();
         criticParameters = Core.CriticParameters();
         valueOptimizer = optim.Adam(criticParameters, lr: options.ValueLearningRate, eps: 1e-5);
