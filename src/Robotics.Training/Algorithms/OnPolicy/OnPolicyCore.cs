@@ -1,6 +1,5 @@
 using Robotics.Contract;
 using Robotics.Sim.Environments;
-using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Checkpoints;
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;

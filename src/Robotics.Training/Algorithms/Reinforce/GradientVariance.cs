@@ -1,6 +1,5 @@
 using Robotics.Sim.Environments;
 using Robotics.Training.Algorithms.OnPolicy;
-using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Tensors;

@@ -1,7 +1,6 @@
 using Robotics.Contract;
 using Robotics.Sim.Environments;
 using Robotics.Training.Algorithms.OnPolicy;
-using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Policies;
