@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Runner;
 
@@ -47,8 +48,9 @@ internal static class BenchUpdateCommand
             }
 
             NetMQ.NetMQConfig.Cleanup(block: false);
-            var report = new Report(loaded.Task, loaded.Policy.HiddenSizes, loaded.NumEnvs * loaded.Ppo.RolloutSteps, loaded.Ppo.Minibatches,
-                loaded.Ppo.Epochs, local ? "in-process" : "local bridges", Environment.ProcessorCount, loaded.TorchThreads, result.Bridge, result.Timings);
+            var ppo = loaded.Options<PpoOptions>();
+            var report = new Report(loaded.Task, loaded.Policy.HiddenSizes, loaded.NumEnvs * ppo.RolloutSteps, ppo.Minibatches,
+                ppo.Epochs, local ? "in-process" : "local bridges", Environment.ProcessorCount, loaded.TorchThreads, result.Bridge, result.Timings);
             Console.WriteLine(asJson ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
             return 0; // a measurement: the learning-share goal is reported, not enforced
         }));

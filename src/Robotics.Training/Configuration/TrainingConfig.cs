@@ -1,4 +1,5 @@
-using Robotics.Training.Algorithms.Ppo;
+using System.Collections.Immutable;
+using Robotics.Training.Algorithms;
 using YamlDotNet.Serialization;
 
 namespace Robotics.Training.Configuration;
@@ -57,14 +58,29 @@ public sealed record TrainingConfig
 
     public PolicyOptions Policy { get; init; } = new();
     public NormalizationOptions Normalization { get; init; } = new();
-    public PpoOptions Ppo { get; init; } = new();
-    public Algorithms.Sac.SacOptions Sac { get; init; } = new();
-    public Algorithms.Reinforce.ReinforceOptions Reinforce { get; init; } = new();
-    public Algorithms.A2c.A2cOptions A2c { get; init; } = new();
-    public Algorithms.Trpo.TrpoOptions Trpo { get; init; } = new();
+
+    // The algorithms' sections (ppo:, sac:, ...) are not properties: AlgorithmRegistry names them, and the YAML
+    // reader and writer place them after normalization: (AlgorithmSectionsTypeInspector). Absent ones are defaults.
+    private ImmutableDictionary<Type, AlgorithmOptions> algorithmOptions = ImmutableDictionary<Type, AlgorithmOptions>.Empty;
+
     public EvaluationOptions Evaluation { get; init; } = new();
     public CheckpointOptions Checkpoint { get; init; } = new();
     public MonitoringOptions Monitoring { get; init; } = new();
+
+    /// <summary>The options of the algorithm whose section is of type <typeparamref name="T"/> (as written, or its defaults).</summary>
+    public T Options<T>() where T : AlgorithmOptions => (T)Options(AlgorithmRegistry.ForOptions(typeof(T)));
+
+    /// <summary>The options of <paramref name="algorithm"/>'s section (as written, or its defaults).</summary>
+    public AlgorithmOptions Options(AlgorithmRegistration algorithm) =>
+        algorithmOptions.TryGetValue(algorithm.OptionsType, out var options) ? options : algorithm.DefaultOptions();
+
+    /// <summary>This config with <paramref name="options"/> as its algorithm's section.</summary>
+    public TrainingConfig WithOptions(AlgorithmOptions options) =>
+        this with { algorithmOptions = algorithmOptions.SetItem(AlgorithmRegistry.ForOptions(options.GetType()).OptionsType, options) };
+
+    /// <summary>Sets a section while the YAML reader fills a new config; a config is otherwise never changed.</summary>
+    internal void SetWhileReading(AlgorithmOptions options) =>
+        algorithmOptions = algorithmOptions.SetItem(options.GetType(), options);
 
     /// <summary>The run name, or task-algorithm-seed with the task's name (not its path) when none is given.</summary>
     [YamlIgnore]

@@ -125,14 +125,14 @@ internal static class TrainingConfigSchema
             }
 
             seen[name] = keyScalar.Start;
-            if (!properties.TryGetValue(name, out var property))
+            if (!properties.TryGetValue(name, out var propertyType))
             {
                 string where = section.Length == 0 ? "at the top level" : $"in section '{section}'";
                 throw Error(file, dotted, keyScalar.Start, $"unknown key {where}; nearest known keys: {string.Join(", ", Nearest(name, properties.Keys))}");
             }
 
             lines[dotted] = (int)keyScalar.Start.Line;
-            CheckValue(parser, property.PropertyType, dotted, file, lines);
+            CheckValue(parser, propertyType, dotted, file, lines);
         }
     }
 
@@ -187,10 +187,19 @@ internal static class TrainingConfigSchema
 
     private static bool IsSection(Type type) => type.IsClass && type != typeof(string) && !typeof(IEnumerable).IsAssignableFrom(type);
 
-    private static Dictionary<string, PropertyInfo> Keys(Type type) =>
-        type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
+    /// <summary>The keys of a section and the type of each value; the top level adds each registered algorithm's section.</summary>
+    private static Dictionary<string, Type> Keys(Type type)
+    {
+        var keys = type.GetProperties(BindingFlags.Public | BindingFlags.Instance)
             .Where(p => p.CanWrite && p.GetCustomAttribute<YamlIgnoreAttribute>() is null)
-            .ToDictionary(p => UnderscoredNamingConvention.Instance.Apply(p.Name), StringComparer.Ordinal);
+            .ToDictionary(p => UnderscoredNamingConvention.Instance.Apply(p.Name), p => p.PropertyType, StringComparer.Ordinal);
+        if (type == typeof(TrainingConfig))
+        {
+            foreach (var algorithm in Algorithms.AlgorithmRegistry.All) keys.Add(algorithm.Name, algorithm.OptionsType);
+        }
+
+        return keys;
+    }
 
     private static IEnumerable<string> Nearest(string name, IEnumerable<string> known) =>
         known.OrderBy(k => Distance(name, k)).ThenBy(k => k, StringComparer.Ordinal).Take(NearestKeys);

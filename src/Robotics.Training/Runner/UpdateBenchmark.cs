@@ -60,14 +60,14 @@ public static class UpdateBenchmark
             {
                 var env = source.CreateTraining(config.NumEnvs);
                 torch.manual_seed(config.Seed);
-                var ppo = new PpoAlgorithm(config with { Ppo = config.Ppo with { Gradients = gradients } }, env.Spec, device);
+                var ppo = new PpoAlgorithm(config.WithOptions(config.Options<PpoOptions>() with { Gradients = gradients }), env.Spec, device);
                 ppo.ResetEnvironments(env, config.Seed);
                 runs.Add((gradients, env, ppo, new List<MetricRecord>()));
             }
 
             for (int update = 0; update < options.WarmupUpdates + options.Updates; update++)
             {
-                double seconds = stepping.Rollout(config.Ppo.RolloutSteps);
+                double seconds = stepping.Rollout(config.Options<PpoOptions>().RolloutSteps);
                 if (update >= options.WarmupUpdates) rolloutSeconds.Add(seconds);
                 foreach (var run in runs)
                 {
@@ -78,7 +78,7 @@ public static class UpdateBenchmark
                 progress?.Invoke($"update {update + 1} of {options.WarmupUpdates + options.Updates}" + (update < options.WarmupUpdates ? " (warm-up)" : ""));
             }
 
-            int batch = config.NumEnvs * config.Ppo.RolloutSteps;
+            int batch = config.NumEnvs * config.Options<PpoOptions>().RolloutSteps;
             double rollout = Median(rolloutSeconds);
             var bridge = new BridgeResult(rollout * 1e3, batch / rollout);
             return new UpdateBenchmarkResult(bridge, runs.Select(r => Summarize(r.Gradients, r.Timed, batch, bridge.StepsPerSecond)).ToList());

@@ -1,3 +1,4 @@
+using Robotics.Training.Algorithms.OnPolicy;
 using Robotics.Training.Algorithms.A2c;
 using Robotics.Training.Algorithms.Ppo;
 

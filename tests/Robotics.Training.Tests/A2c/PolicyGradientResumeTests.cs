@@ -24,13 +24,10 @@ public sealed class PolicyGradientResumeTests
     [InlineData("trpo")]
     public void Resumed_run_matches_an_uninterrupted_one_step_for_step(string algorithm)
     {
-        var config = SmallConfig(totalSteps: 6 * 128, checkpointEvery: 2) with
-        {
-            Algorithm = algorithm,
-            Reinforce = new ReinforceOptions { RolloutSteps = 32, BaselineSteps = 2 },
-            A2c = new A2cOptions { RolloutSteps = 32, NSteps = 8 },
-            Trpo = new TrpoOptions { RolloutSteps = 32, ValueEpochs = 2, ValueMinibatches = 4, CgIterations = 5 },
-        };
+        var config = (SmallConfig(totalSteps: 6 * 128, checkpointEvery: 2) with { Algorithm = algorithm })
+            .WithOptions(new ReinforceOptions { RolloutSteps = 32, BaselineSteps = 2 })
+            .WithOptions(new A2cOptions { RolloutSteps = 32, NSteps = 8 })
+            .WithOptions(new TrpoOptions { RolloutSteps = 32, ValueEpochs = 2, ValueMinibatches = 4, CgIterations = 5 });
 
         var (dirA, dirB) = AssertResumeMatchesUninterrupted(config, stopAfter: 4, updates: 6, Compared);
 
@@ -51,11 +48,8 @@ public sealed class PolicyGradientResumeTests
     [Fact]
     public void Trpo_reports_the_trust_region_figures_every_update()
     {
-        var config = SmallConfig(totalSteps: 2 * 128) with
-        {
-            Algorithm = "trpo",
-            Trpo = new TrpoOptions { RolloutSteps = 32, ValueEpochs = 2, ValueMinibatches = 4, MaxKl = 0.01 },
-        };
+        var config = (SmallConfig(totalSteps: 2 * 128) with { Algorithm = "trpo" })
+            .WithOptions(new TrpoOptions { RolloutSteps = 32, ValueEpochs = 2, ValueMinibatches = 4, MaxKl = 0.01 });
         var updates = new List<MetricRecord>();
         new TrainingRunner(config, TempRunDir(), PointMass()) { OnUpdate = updates.Add }.Train(new Quiet(), resume: false);
 

@@ -1,3 +1,6 @@
+using Robotics.Training.Algorithms.Trpo;
+using Robotics.Training.Algorithms.Reinforce;
+using Robotics.Training.Algorithms.A2c;
 using System.Globalization;
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
@@ -36,9 +39,9 @@ internal static class PolicyGradientSmokeRun
         };
         int stepsPerUpdate = config.Algorithm switch
         {
-            "reinforce" => config.Reinforce.RolloutSteps,
-            "a2c" => config.A2c.RolloutSteps,
-            "trpo" => config.Trpo.RolloutSteps,
+            "reinforce" => config.Options<ReinforceOptions>().RolloutSteps,
+            "a2c" => config.Options<A2cOptions>().RolloutSteps,
+            "trpo" => config.Options<TrpoOptions>().RolloutSteps,
             _ => throw new ArgumentException($"not a policy-gradient config: {config.Algorithm}"),
         } * config.NumEnvs;
         // Evaluate about eight times over the run, and never recover: the test looks at the learning itself.

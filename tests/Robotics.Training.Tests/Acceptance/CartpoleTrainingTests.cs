@@ -1,3 +1,4 @@
+using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
 using Robotics.Training.Monitoring;
@@ -29,7 +30,7 @@ public sealed class CartpoleTrainingTests(ITestOutputHelper output)
 
         foreach (var line in log) output.WriteLine(line);
         const double maximum = 1000;   // 1 per step, 1000 steps (configs/tasks/cartpole-balance.yaml)
-        Assert.True(result.EnvSteps <= 100_000 + config.NumEnvs * config.Ppo.RolloutSteps);
+        Assert.True(result.EnvSteps <= 100_000 + config.NumEnvs * config.Options<PpoOptions>().RolloutSteps);
         Assert.True(result.BestEvalReturn >= 0.9 * maximum,
             $"best mean deterministic return {result.BestEvalReturn:F1} within {result.EnvSteps} steps");
 

@@ -36,10 +36,7 @@ public sealed class KlAdaptiveLearningRateTests
     [InlineData(10.0, 3e-3)]   // no step reaches a huge target: the rate climbs to its ceiling
     public void Ppo_with_the_adaptive_schedule_steers_its_logged_rate_by_the_measured_kl(double desiredKl, double expectedRate)
     {
-        var config = RunnerTestKit.SmallConfig(totalSteps: 2 * 128) with
-        {
-            Ppo = RunnerTestKit.SmallConfig(1).Ppo with { LrSchedule = "adaptive", LearningRate = 1e-3, DesiredKl = desiredKl, LrMin = 1e-4, LrMax = 3e-3 },
-        };
+        var config = RunnerTestKit.SmallConfig(totalSteps: 2 * 128).WithOptions(RunnerTestKit.SmallConfig(1).Options<PpoOptions>() with { LrSchedule = "adaptive", LearningRate = 1e-3, DesiredKl = desiredKl, LrMin = 1e-4, LrMax = 3e-3 });
         var updates = new List<MetricRecord>();
 
         new TrainingRunner(config, RunnerTestKit.TempRunDir(), RunnerTestKit.PointMass()) { OnUpdate = updates.Add }.Train(new RunnerTestKit.Quiet(), resume: false);
@@ -50,10 +47,7 @@ public sealed class KlAdaptiveLearningRateTests
     [Fact]
     public void A_resumed_run_continues_from_the_adapted_rate_it_was_stopped_with()
     {
-        var config = RunnerTestKit.SmallConfig(totalSteps: 6 * 128) with
-        {
-            Ppo = RunnerTestKit.SmallConfig(1).Ppo with { LrSchedule = "adaptive", LearningRate = 1e-3, DesiredKl = 0.002 },
-        };
+        var config = RunnerTestKit.SmallConfig(totalSteps: 6 * 128).WithOptions(RunnerTestKit.SmallConfig(1).Options<PpoOptions>() with { LrSchedule = "adaptive", LearningRate = 1e-3, DesiredKl = 0.002 });
 
         RunnerTestKit.AssertResumeMatchesUninterrupted(config, stopAfter: 2, updates: 6, ["charts/learning_rate", "losses/approx_kl", "losses/policy_loss"]);
     }

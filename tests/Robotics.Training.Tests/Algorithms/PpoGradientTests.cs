@@ -124,8 +124,7 @@ public sealed class PpoGradientTests
             Task = "point-mass",
             NumEnvs = 4,
             Policy = new PolicyOptions { HiddenSizes = [16, 16] },
-            Ppo = new PpoOptions { RolloutSteps = 32, Minibatches = 4, Epochs = 4, LearningRate = 3e-3, Gradients = gradients },
-        };
+        }.WithOptions(new PpoOptions { RolloutSteps = 32, Minibatches = 4, Epochs = 4, LearningRate = 3e-3, Gradients = gradients });
         torch.manual_seed(7);
         using var env = new PointMassVectorEnv(4);
         using var ppo = new PpoAlgorithm(config, env.Spec, torch.CPU);

@@ -1,3 +1,4 @@
+using Robotics.Training.Algorithms.OnPolicy;
 using Robotics.Training.Algorithms.Ppo;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -47,7 +48,7 @@ public sealed class PpoLossesTests
         using var ratio = torch.tensor(r);
         using var logRatio = ratio.log();
         double expectedKl = r.Average(x => (x - 1) - Math.Log(x));
-        Assert.Equal(expectedKl, PpoLosses.ApproxKl(logRatio, ratio).item<float>(), 5);
+        Assert.Equal(expectedKl, OnPolicyEstimates.ApproxKl(logRatio, ratio).item<float>(), 5);
         Assert.Equal(0.5, PpoLosses.ClipFraction(ratio, 0.2).item<float>(), 6);
     }
 
@@ -55,7 +56,7 @@ public sealed class PpoLossesTests
     public void Advantage_normalization_gives_zero_mean_unit_sample_std()
     {
         using var adv = torch.tensor(new float[] { 1, 2, 3, 4 });
-        using var n = PpoLosses.NormalizeAdvantages(adv);
+        using var n = OnPolicyEstimates.NormalizeAdvantages(adv);
         var values = n.data<float>().ToArray();
         double std = Math.Sqrt(1.25 * 4 / 3);    // sample std of 1..4
         Assert.Equal((1 - 2.5) / std, values[0], 4);
@@ -67,16 +68,16 @@ public sealed class PpoLossesTests
     {
         // Row 0 is 1..4, row 1 is 10 * (1..4): normalized alike; KL and clip fraction one figure per row.
         using var adv = torch.tensor(new float[] { 1, 2, 3, 4, 10, 20, 30, 40 }, 2, 4);
-        using var n = PpoLosses.NormalizeAdvantages(adv);
-        using var single = PpoLosses.NormalizeAdvantages(torch.tensor(new float[] { 1, 2, 3, 4 }));
+        using var n = OnPolicyEstimates.NormalizeAdvantages(adv);
+        using var single = OnPolicyEstimates.NormalizeAdvantages(torch.tensor(new float[] { 1, 2, 3, 4 }));
         Assert.Equal(single.data<float>().ToArray(), n[0].data<float>().ToArray());
         Assert.Equal(n[0].data<float>().ToArray(), n[1].data<float>().ToArray(), new FloatTolerance(1e-6f));
 
         using var ratio = torch.tensor(new float[] { 1.0f, 1.5f, 0.5f, 1.1f, 1, 1, 1, 1.3f }, 2, 4);
-        using var kl = PpoLosses.ApproxKl(ratio.log(), ratio);
+        using var kl = OnPolicyEstimates.ApproxKl(ratio.log(), ratio);
         using var clip = PpoLosses.ClipFraction(ratio, 0.2);
         Assert.Equal([2L], kl.shape);
-        Assert.Equal(PpoLosses.ApproxKl(ratio[0].log(), ratio[0]).item<float>(), kl[0].item<float>());
+        Assert.Equal(OnPolicyEstimates.ApproxKl(ratio[0].log(), ratio[0]).item<float>(), kl[0].item<float>());
         Assert.Equal((0.3 - Math.Log(1.3)) / 4, kl[1].item<float>(), 5);
         Assert.Equal(new float[] { 0.5f, 0.25f }, clip.data<float>().ToArray());
     }
@@ -85,8 +86,8 @@ public sealed class PpoLossesTests
     public void Explained_variance_is_one_for_perfect_values_and_zero_for_the_mean()
     {
         float[] returns = [1, 2, 3, 4];
-        Assert.Equal(1.0, PpoLosses.ExplainedVariance(returns, returns), 6);
-        Assert.Equal(0.0, PpoLosses.ExplainedVariance([2.5f, 2.5f, 2.5f, 2.5f], returns), 6);
+        Assert.Equal(1.0, OnPolicyEstimates.ExplainedVariance(returns, returns), 6);
+        Assert.Equal(0.0, OnPolicyEstimates.ExplainedVariance([2.5f, 2.5f, 2.5f, 2.5f], returns), 6);
     }
 }
 

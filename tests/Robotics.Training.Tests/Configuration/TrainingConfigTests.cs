@@ -1,3 +1,4 @@
+using Robotics.Training.Algorithms.Ppo;
 using Robotics.Contract;
 using Robotics.Training.Configuration;
 using static Robotics.Training.Tests.Runner.RunnerTestKit;
@@ -22,13 +23,13 @@ public sealed class TrainingConfigTests
     public void Missing_keys_take_the_documented_defaults()
     {
         var config = TrainingConfigFile.Parse("task: cartpole-balance\n", "t.yaml");
-        Assert.Equal(3e-4, config.Ppo.LearningRate);
-        Assert.Equal(0.2, config.Ppo.ClipCoef);
-        Assert.Equal(0.95, config.Ppo.GaeLambda);
-        Assert.Equal(0.99, config.Ppo.Gamma);
-        Assert.Equal(10, config.Ppo.Epochs);
-        Assert.Equal(32, config.Ppo.Minibatches);
-        Assert.Equal(0.5, config.Ppo.MaxGradNorm);
+        Assert.Equal(3e-4, config.Options<PpoOptions>().LearningRate);
+        Assert.Equal(0.2, config.Options<PpoOptions>().ClipCoef);
+        Assert.Equal(0.95, config.Options<PpoOptions>().GaeLambda);
+        Assert.Equal(0.99, config.Options<PpoOptions>().Gamma);
+        Assert.Equal(10, config.Options<PpoOptions>().Epochs);
+        Assert.Equal(32, config.Options<PpoOptions>().Minibatches);
+        Assert.Equal(0.5, config.Options<PpoOptions>().MaxGradNorm);
         Assert.Equal("cpu", config.Device);
     }
 
@@ -63,7 +64,7 @@ public sealed class TrainingConfigTests
         var config = TrainingConfigFile.Parse("task: reacher\nseed: 7\nppo:\n  target_kl: 0.015\n", "t.yaml");
         var again = TrainingConfigFile.Parse(TrainingConfigFile.ToYaml(config), "round-trip.yaml");
         Assert.Equal(TrainingConfigFile.ToYaml(config), TrainingConfigFile.ToYaml(again));
-        Assert.Equal(0.015, again.Ppo.TargetKl);
+        Assert.Equal(0.015, again.Options<PpoOptions>().TargetKl);
         Assert.Equal(7, again.Seed);
     }
 

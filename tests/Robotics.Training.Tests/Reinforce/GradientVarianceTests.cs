@@ -1,3 +1,4 @@
+using Robotics.Training.Algorithms.OnPolicy;
 using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Algorithms.Reinforce;
 

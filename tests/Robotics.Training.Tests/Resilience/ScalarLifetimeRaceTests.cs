@@ -1,3 +1,4 @@
+using Robotics.Training.Algorithms.Ppo;
 using System.Diagnostics;
 using Robotics.Sim.Environments;
 using Robotics.Training.Algorithms;
@@ -29,16 +30,16 @@ public sealed class ScalarLifetimeRaceTests
     [InlineData("sac", "", "elu")]
     public void Updates_survive_garbage_collections_on_another_thread(string algorithm, string gradients, string activation)
     {
-        var config = SmallConfig(totalSteps: 1_000_000) with
+        var config = (SmallConfig(totalSteps: 1_000_000) with
         {
             Algorithm = algorithm,
             Policy = new PolicyOptions { HiddenSizes = [16, 16], Activation = activation },
-            Ppo = SmallConfig(1).Ppo with { Gradients = gradients == "" ? "analytic" : gradients },
-            A2c = new Robotics.Training.Algorithms.A2c.A2cOptions { RolloutSteps = 8 },
-            Reinforce = new Robotics.Training.Algorithms.Reinforce.ReinforceOptions { RolloutSteps = 32, BaselineSteps = 2 },
-            Trpo = new Robotics.Training.Algorithms.Trpo.TrpoOptions { RolloutSteps = 32, ValueEpochs = 2, ValueMinibatches = 4 },
-            Sac = new Robotics.Training.Algorithms.Sac.SacOptions { StepsPerIteration = 8, LearningStarts = 64, BatchSize = 32, BufferSize = 10_000 },
-        };
+        })
+            .WithOptions(SmallConfig(1).Options<PpoOptions>() with { Gradients = gradients == "" ? "analytic" : gradients })
+            .WithOptions(new Robotics.Training.Algorithms.A2c.A2cOptions { RolloutSteps = 8 })
+            .WithOptions(new Robotics.Training.Algorithms.Reinforce.ReinforceOptions { RolloutSteps = 32, BaselineSteps = 2 })
+            .WithOptions(new Robotics.Training.Algorithms.Trpo.TrpoOptions { RolloutSteps = 32, ValueEpochs = 2, ValueMinibatches = 4 })
+            .WithOptions(new Robotics.Training.Algorithms.Sac.SacOptions { StepsPerIteration = 8, LearningStarts = 64, BatchSize = 32, BufferSize = 10_000 });
         var env = new PointMassVectorEnv(config.NumEnvs, maxSteps: 50);
         torch.manual_seed(config.Seed);
         using var learner = AlgorithmRegistry.Create(config, env.Spec, torch.CPU);

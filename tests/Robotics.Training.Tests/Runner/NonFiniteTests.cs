@@ -1,5 +1,6 @@
 using Robotics.Sim.Environments;
 using Robotics.Training.Algorithms.Ppo;
+using Robotics.Training.Algorithms.Sac;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Tests.Fakes;
 using TorchSharp;
@@ -32,6 +33,34 @@ public sealed class NonFiniteTests
     }
 
     [Fact]
+    public void Sac_update_that_meets_a_NaN_reward_is_undone_with_its_optimizers()
+    {
+        torch.manual_seed(2);
+        var config = (SmallConfig(1000) with { Algorithm = "sac" }).WithOptions(new SacOptions { StepsPerIteration = 8, BufferSize = 100, LearningStarts = 32, BatchSize = 2 });
+        using var env = new NaNRewardEnv(4, onlyAtStep: 5);
+        using var sac = new SacAlgorithm(config, env.Spec, torch.CPU);
+        sac.ResetEnvironments(env, 1);
+        sac.Collect(env, new List<EpisodeRecord>(), new MetricRecord());
+        byte[] before = State(sac);
+
+        var metrics = new MetricRecord();
+        bool learned = sac.Learn(0, metrics, out string? culprit);
+
+        // Some of the 32 updates step before a batch draws the NaN transition; all of them are undone.
+        Assert.False(learned);
+        Assert.Equal("critic loss", culprit);
+        Assert.Equal(1, metrics["losses/skipped_update"]);
+        Assert.Equal(before, State(sac));
+    }
+
+    private static byte[] State(SacAlgorithm sac)
+    {
+        using var memory = new MemoryStream();
+        using (var writer = new BinaryWriter(memory)) sac.SaveState(writer);
+        return memory.ToArray();
+    }
+
+    [Fact]
     public void Runner_logs_skipped_updates_and_recovers_after_three_in_a_row()
     {
         var quiet = new Quiet();
@@ -47,17 +76,19 @@ public sealed class NonFiniteTests
         Assert.Null(Checkpoints.CheckpointFiles.LoadExportable(dir).Layers.SelectMany(l => l.Weight).Cast<float?>().FirstOrDefault(w => !float.IsFinite(w!.Value)));
     }
 
-    /// <summary>The point mass, but every reward is NaN.</summary>
-    private sealed class NaNRewardEnv(int n) : IVectorEnv
+    /// <summary>The point mass, but every reward is NaN (or only the first environment's at one step).</summary>
+    private sealed class NaNRewardEnv(int n, int onlyAtStep = -1) : IVectorEnv
     {
         private readonly PointMassVectorEnv inner = new(n);
+        private int steps;
         public EnvSpec Spec => inner.Spec;
         public void Reset(int seed, VectorStep into) => inner.Reset(seed, into);
 
         public void Step(ReadOnlySpan<float> actions, VectorStep into)
         {
             inner.Step(actions, into);
-            Array.Fill(into.Rewards, float.NaN);
+            if (onlyAtStep < 0) Array.Fill(into.Rewards, float.NaN);
+            else if (steps++ == onlyAtStep) into.Rewards[0] = float.NaN;
         }
 
         public void Dispose() => inner.Dispose();

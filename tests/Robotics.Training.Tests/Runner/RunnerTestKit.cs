@@ -9,18 +9,17 @@ namespace Robotics.Training.Tests.Runner;
 /// <summary>Small configs and a quiet progress reporter for runner tests on the point-mass environment.</summary>
 internal static class RunnerTestKit
 {
-    public static TrainingConfig SmallConfig(long totalSteps, int checkpointEvery = 2) => new()
+    public static TrainingConfig SmallConfig(long totalSteps, int checkpointEvery = 2) => new TrainingConfig
     {
         Task = "point-mass-centre",
         Seed = 5,
         TotalSteps = totalSteps,
         NumEnvs = 4,
         Policy = new PolicyOptions { HiddenSizes = [16, 16] },
-        Ppo = new Robotics.Training.Algorithms.Ppo.PpoOptions { RolloutSteps = 32, Minibatches = 4, Epochs = 4 },
         Evaluation = new EvaluationOptions { EveryUpdates = 2, Episodes = 2 },
         Checkpoint = new CheckpointOptions { EveryUpdates = checkpointEvery },
         Monitoring = new MonitoringOptions { Tensorboard = false, Progress = "never" },
-    };
+    }.WithOptions(new Robotics.Training.Algorithms.Ppo.PpoOptions { RolloutSteps = 32, Minibatches = 4, Epochs = 4 });
 
     public static IEnvironmentSource PointMass(int maxSteps = 50) =>
         new InProcessEnvironmentSource("point mass", n => new PointMassVectorEnv(n, maxSteps));

@@ -1,3 +1,4 @@
+using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Runner;
 using static Robotics.Training.Tests.Runner.RunnerTestKit;
 
@@ -18,7 +19,7 @@ public sealed class UpdateBenchmarkTests
         foreach (var t in result.Timings)
         {
             Assert.Equal(3, t.Updates);
-            Assert.Equal(config.Ppo.Epochs * config.Ppo.Minibatches, t.MinibatchSteps);
+            Assert.Equal(config.Options<PpoOptions>().Epochs * config.Options<PpoOptions>().Minibatches, t.MinibatchSteps);
             Assert.True(t.CollectMs > 0 && t.GradientMs > 0 && t.OptimizerMs > 0 && t.OtherMs >= 0, t.ToString());
             // Each part is inside every update's learning time, so its median is at most the whole's.
             Assert.All(new[] { t.GradientMs, t.OptimizerMs, t.OtherMs }, part => Assert.True(part <= t.LearnMs, t.ToString()));
@@ -28,7 +29,7 @@ public sealed class UpdateBenchmarkTests
             // Every throughput, times the time it is over, is the rollout's batch as the config sets it (4 envs x 32
             // steps). Mutation guarded: a batch counted per environment (32), which the old check, the implementation's
             // own formula recomputed, let through.
-            int batch = config.NumEnvs * config.Ppo.RolloutSteps;
+            int batch = config.NumEnvs * config.Options<PpoOptions>().RolloutSteps;
             Assert.Equal(batch, t.CollectStepsPerSecond * t.CollectMs / 1e3, 1e-6);
             Assert.Equal(batch, t.TrainingStepsPerSecond * (t.CollectMs + t.LearnMs) / 1e3, 1e-6);
             Assert.Equal(batch, t.FractionOfBridge * result.Bridge.StepsPerSecond * (t.CollectMs + t.LearnMs) / 1e3, 1e-6);

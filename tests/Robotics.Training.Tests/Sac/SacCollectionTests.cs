@@ -19,8 +19,7 @@ public sealed class SacCollectionTests
             Task = "scripted",
             NumEnvs = 1,
             Policy = new PolicyOptions { HiddenSizes = [8] },
-            Sac = new SacOptions { StepsPerIteration = 4, BufferSize = 10, LearningStarts = 10, BatchSize = 2 },
-        };
+        }.WithOptions(new SacOptions { StepsPerIteration = 4, BufferSize = 10, LearningStarts = 10, BatchSize = 2 });
         using var env = new ScriptedEnv();
         torch.manual_seed(3);
         using var sac = new SacAlgorithm(config, env.Spec, torch.CPU);
@@ -51,8 +50,7 @@ public sealed class SacCollectionTests
             Task = "point-mass-centre",
             NumEnvs = 2,
             Policy = new PolicyOptions { HiddenSizes = [16] },
-            Sac = new SacOptions { StepsPerIteration = 8, BufferSize = 100, LearningStarts = 20, BatchSize = 8, UpdatesPerStep = 0.5 },
-        };
+        }.WithOptions(new SacOptions { StepsPerIteration = 8, BufferSize = 100, LearningStarts = 20, BatchSize = 8, UpdatesPerStep = 0.5 });
         using var env = new PointMassVectorEnv(2);
         torch.manual_seed(3);
         using var sac = new SacAlgorithm(config, env.Spec, torch.CPU);

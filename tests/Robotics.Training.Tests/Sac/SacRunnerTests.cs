@@ -17,11 +17,8 @@ public sealed class SacRunnerTests
         "losses/entropy", "q/target_mean", "charts/episode_return_mean", "eval/return_mean", "charts/buffer_size",
     ];
 
-    private static TrainingConfig Config(bool saveBuffer) => SmallConfig(totalSteps: 6 * 64, checkpointEvery: 2) with
-    {
-        Algorithm = "sac",
-        Sac = new SacOptions { StepsPerIteration = 16, BufferSize = 1000, LearningStarts = 64, BatchSize = 32, UpdatesPerStep = 0.25, SaveBuffer = saveBuffer },
-    };
+    private static TrainingConfig Config(bool saveBuffer) => (SmallConfig(totalSteps: 6 * 64, checkpointEvery: 2) with { Algorithm = "sac" }).WithOptions(
+        new SacOptions { StepsPerIteration = 16, BufferSize = 1000, LearningStarts = 64, BatchSize = 32, UpdatesPerStep = 0.25, SaveBuffer = saveBuffer });
 
     [Fact]
     public void Resumed_sac_run_with_its_buffer_matches_an_uninterrupted_one_step_for_step()
@@ -78,9 +75,9 @@ public sealed class SacRunnerTests
     public void Sac_section_of_a_config_is_read_and_checked()
     {
         var config = TrainingConfigFile.Parse("algorithm: sac\ntask: cartpole-balance\nsac:\n  buffer_size: 5000\n  updates_per_step: 0.25\n  target_entropy: -2\n", "test.yaml");
-        Assert.Equal(5000, config.Sac.BufferSize);
-        Assert.Equal(0.25, config.Sac.UpdatesPerStep);
-        Assert.Equal(-2, config.Sac.SizesFor(numEnvs: 4, actionSize: 1).TargetEntropy);
+        Assert.Equal(5000, config.Options<SacOptions>().BufferSize);
+        Assert.Equal(0.25, config.Options<SacOptions>().UpdatesPerStep);
+        Assert.Equal(-2, config.Options<SacOptions>().SizesFor(numEnvs: 4, actionSize: 1).TargetEntropy);
         Assert.Equal(-3, new SacOptions().SizesFor(numEnvs: 4, actionSize: 3).TargetEntropy);
 
         var error = Assert.Throws<Robotics.Contract.ConfigException>(() =>

@@ -1,7 +1,6 @@
 using Robotics.Contract;
 using Robotics.Sim.Environments;
 using Robotics.Training.Algorithms.OnPolicy;
-using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Policies;
@@ -24,9 +23,9 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
     private readonly OptimizerHelper optimizer;
 
     public A2cAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
-        : base(new OnPolicyCore(config, spec, device, config.A2c.RolloutSteps, config.A2c.Gamma))
+        : base(new OnPolicyCore(config, spec, device, config.Options<A2cOptions>()))
     {
-        options = config.A2c;
+        options = config.Options<A2cOptions>();
         optimizer = options.Optimizer switch
         {
             "rmsprop" => optim.RMSProp(Core.Policy.parameters(), lr: options.LearningRate, alpha: 0.99, eps: 1e-5),
@@ -79,7 +78,7 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
         var (obs, actions, oldLogProbs) = Core.BatchTensors();
         var advantages = Core.ToDeviceVector(Core.Storage.Advantages);
         var returns = Core.ToDeviceVector(Core.Storage.Returns);
-        if (options.NormalizeAdvantages) advantages = PpoLosses.NormalizeAdvantages(advantages);
+        if (options.NormalizeAdvantages) advantages = OnPolicyEstimates.NormalizeAdvantages(advantages);
 
         var (logProb, entropy, value) = Core.Policy.Evaluate(obs, actions);
         var pgLoss = -(advantages * logProb).mean();
@@ -89,7 +88,7 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
         var entropyLoss = entropy.mean();
         var loss = (pgLoss - entropyLoss.mul(entropyCoef)).Plus(valueLoss.mul(valueCoef));
         if (!float.IsFinite(loss.item<float>()))
-            return OnPolicyCore.FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss";
+            return NonFiniteUpdate.FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss";
 
         optimizer.zero_grad();
         loss.backward();
@@ -101,7 +100,7 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
         {
             var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions);
             var logRatio = newLogProb - oldLogProbs;
-            metrics["losses/approx_kl"] = PpoLosses.ApproxKl(logRatio, logRatio.exp()).item<float>();
+            metrics["losses/approx_kl"] = OnPolicyEstimates.ApproxKl(logRatio, logRatio.exp()).item<float>();
         }
 
         metrics["losses/policy_loss"] = pgLoss.item<float>();

@@ -1,6 +1,5 @@
 using Robotics.Contract;
 using Robotics.Sim.Environments;
-using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Checkpoints;
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
@@ -28,21 +27,23 @@ public sealed class OnPolicyCore : IDisposable
     private readonly float[] currentObservations;
     private readonly float[] robotActions;
     private readonly float[] normalizedFinal;
+    private readonly DeterministicActing deterministic;
 
-    public OnPolicyCore(TrainingConfig config, EnvSpec spec, Device device, int rolloutSteps, double gamma)
+    public OnPolicyCore(TrainingConfig config, EnvSpec spec, Device device, OnPolicyOptions options)
     {
         this.device = device;
         this.spec = spec;
         Policy = new GaussianActorCritic(spec.ObservationSize, spec.ActionSize, config.Policy);
         Policy.to(device);
         ObservationNormalizer = new ObservationNormalizer(spec.ObservationSize, config.Normalization.Observations, (float)config.Normalization.ObsClip);
-        RewardScaler = new RewardScaler(spec.NumEnvs, gamma, config.Normalization.RewardScaling, (float)config.Normalization.RewardClip);
-        Storage = new RolloutStorage(rolloutSteps, spec.NumEnvs, spec.ObservationSize, spec.ActionSize);
+        RewardScaler = new RewardScaler(spec.NumEnvs, options.Gamma, config.Normalization.RewardScaling, (float)config.Normalization.RewardClip);
+        Storage = new RolloutStorage(options.RolloutSteps, spec.NumEnvs, spec.ObservationSize, spec.ActionSize);
         actionMapping = new ActionMapping(spec);
         step = new VectorStep(spec.NumEnvs, spec.ObservationSize);
         currentObservations = new float[spec.NumEnvs * spec.ObservationSize];
         robotActions = new float[spec.NumEnvs * spec.ActionSize];
         normalizedFinal = new float[spec.ObservationSize];
+        deterministic = new DeterministicActing(ObservationNormalizer, actionMapping);
     }
 
     public GaussianActorCritic Policy { get; }
@@ -199,39 +200,17 @@ public sealed class OnPolicyCore : IDisposable
 
     public Tensor ToDeviceVector(float[] values) => torch.tensor(values).to(device);
 
-    public float[] ActDeterministic(float[] observations, int batch)
-    {
-        var normalized = new float[observations.Length];
-        ObservationNormalizer.Normalize(observations, normalized);
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var mean = Policy.Mean(ToDevice(normalized, batch, spec.ObservationSize)).cpu().data<float>().ToArray();
-        var result = new float[batch * spec.ActionSize];
-        actionMapping.ToRobotUnits(mean, result);
-        return result;
-    }
+    public float[] ActDeterministic(float[] observations, int batch) =>
+        deterministic.Act(observations, batch, normalized => Policy.Mean(ToDevice(normalized, batch, spec.ObservationSize)));
 
-    public string? FirstNonFiniteParameter()
-    {
-        using var scope = torch.NewDisposeScope();
-        foreach (var (name, p) in Policy.named_parameters())
-        {
-            if (!torch.isfinite(p).all().item<bool>()) return $"parameter {name}";
-        }
+    public string? FirstNonFiniteParameter() =>
+        NonFiniteUpdate.FirstNonFinite(Policy.named_parameters().Select(p => ($"parameter {p.name}", (Tensor)p.parameter)));
 
-        return null;
-    }
-
-    public string? FirstNonFiniteGradient()
-    {
-        using var scope = torch.NewDisposeScope();
-        foreach (var (name, p) in Policy.named_parameters())
-        {
-            if (p.grad is { } g && !torch.isfinite(g).all().item<bool>()) return $"gradient of {name}";
-        }
-
-        return null;
-    }
+    public string? FirstNonFiniteGradient() =>
+        NonFiniteUpdate.FirstNonFinite(Policy.named_parameters()
+            .Select(p => (Name: $"gradient of {p.name}", Grad: p.parameter.grad))
+            .Where(p => p.Grad is not null)
+            .Select(p => (p.Name, p.Grad!)));
 
     public ExportablePolicy ToExportable(string algorithm, PolicyContract contract, string runName, long stepCount)
     {
@@ -242,7 +221,7 @@ public sealed class OnPolicyCore : IDisposable
     /// <summary>Explained variance of the rollout's values, mean/std of its advantages (before any normalization), and the log-std.</summary>
     public void WriteRolloutMetrics(MetricRecord metrics)
     {
-        metrics["losses/explained_variance"] = PpoLosses.ExplainedVariance(Storage.Values, Storage.Returns);
+        metrics["losses/explained_variance"] = OnPolicyEstimates.ExplainedVariance(Storage.Values, Storage.Returns);
         metrics["losses/advantage_mean"] = Storage.Advantages.Average();
         metrics["losses/advantage_std"] = Std(Storage.Advantages);
         using var noGrad = torch.no_grad();
@@ -268,32 +247,11 @@ public sealed class OnPolicyCore : IDisposable
     }
 
     /// <summary>
-    /// Runs <paramref name="update"/>, which returns the name of a non-finite tensor it met or null. When it names one,
-    /// or leaves a parameter that is not finite, the parameters and <paramref name="optimizers"/> are put back as they
-    /// were before it, <c>losses/skipped_update</c> is set, and the name is returned; otherwise null.
+    /// Runs <paramref name="update"/> and undoes it when it meets a non-finite tensor (<see cref="NonFiniteUpdate.RunOrUndo"/>):
+    /// the policy's parameters and <paramref name="optimizers"/> are put back. Returns the tensor's name, or null.
     /// </summary>
-    public string? UpdateOrUndo(Func<string?> update, MetricRecord metrics, params OptimizerHelper[] optimizers)
-    {
-        var parametersBefore = SnapshotParameters();
-        var optimizersBefore = optimizers.Select(SnapshotOptimizer).ToList();
-        try
-        {
-            string? nonFiniteTensor = update();
-            if (nonFiniteTensor is null && FirstNonFiniteParameter() is { } badParameter) nonFiniteTensor = badParameter;
-            if (nonFiniteTensor is not null)
-            {
-                RestoreParameters(parametersBefore);
-                for (int i = 0; i < optimizers.Length; i++) RestoreOptimizer(optimizers[i], optimizersBefore[i]);
-                metrics["losses/skipped_update"] = 1;
-            }
-
-            return nonFiniteTensor;
-        }
-        finally
-        {
-            foreach (var t in parametersBefore) t.Dispose();
-        }
-    }
+    public string? UpdateOrUndo(Func<string?> update, MetricRecord metrics, params OptimizerHelper[] optimizers) =>
+        NonFiniteUpdate.RunOrUndo(Policy.parameters().ToList<Tensor>(), optimizers, update, FirstNonFiniteParameter, metrics);
 
     /// <summary>The learning-rate schedules (constant, linear, cosine) of every on-policy algorithm.</summary>
     public static double ScheduledLearningRate(double baseRate, string schedule, double progress, double scale)
@@ -310,45 +268,7 @@ public sealed class OnPolicyCore : IDisposable
         return baseRate * scale * Math.Max(factor, 0.01);
     }
 
-    public static string? FirstNonFinite(params (string Name, Tensor Value)[] tensors)
-    {
-        foreach (var (name, value) in tensors)
-        {
-            if (!torch.isfinite(value).all().item<bool>()) return name;
-        }
-
-        return null;
-    }
-
     public void Dispose() => Policy.Dispose();
-
-    private List<Tensor> SnapshotParameters()
-    {
-        using var noGrad = torch.no_grad();
-        // The scope roots each detached view while it is cloned (a view left to the finalizer can be freed mid-call);
-        // the copies leave it for the caller, who disposes them.
-        using var scope = torch.NewDisposeScope();
-        return Policy.parameters().Select(p => p.detach().clone().MoveToOuterDisposeScope()).ToList();
-    }
-
-    private void RestoreParameters(List<Tensor> snapshot)
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var (p, saved) in Policy.parameters().Zip(snapshot)) p.copy_(saved);
-    }
-
-    private static byte[] SnapshotOptimizer(OptimizerHelper optimizer)
-    {
-        using var memory = new MemoryStream();
-        using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true)) optimizer.save_state_dict(writer);
-        return memory.ToArray();
-    }
-
-    private static void RestoreOptimizer(OptimizerHelper optimizer, byte[] state)
-    {
-        using var reader = new BinaryReader(new MemoryStream(state));
-        optimizer.load_state_dict(reader);
-    }
 
     /// <summary>
     /// A copy in libtorch's own (64-byte aligned) memory: a tensor made from a managed array uses the array's memory,

@@ -28,9 +28,9 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
     private readonly KlAdaptiveLearningRate? adaptive;
 
     public PpoAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
-        : base(new OnPolicyCore(config, spec, device, config.Ppo.RolloutSteps, config.Ppo.Gamma))
+        : base(new OnPolicyCore(config, spec, device, config.Options<PpoOptions>()))
     {
-        options = config.Ppo;
+        options = config.Options<PpoOptions>();
         sizes = options.SizesFor(spec.NumEnvs);
         optimizer = new FlatAdam(Core.Policy.parameters().ToList(), options.LearningRate, eps: 1e-5);
         gradient = options.Gradients == "analytic" ? new PpoGradient(Core.Policy, options) : null;
@@ -90,7 +90,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
             var valueBatches = Minibatches(bValues, permutation);
             // Advantages are normalized per minibatch, all minibatches of the epoch at once (one row each).
             var advantageRows = bAdvantages.index_select(0, permutation).view(minibatches, sizes.Minibatch);
-            if (options.NormalizeAdvantages) advantageRows = PpoLosses.NormalizeAdvantages(advantageRows);
+            if (options.NormalizeAdvantages) advantageRows = OnPolicyEstimates.NormalizeAdvantages(advantageRows);
             var advantageBatches = advantageRows.unbind(0);
 
             for (int m = 0; m < minibatches; m++)
@@ -118,7 +118,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
             using (torch.no_grad())
             {
                 var ratios = logRatios.exp();
-                approxKl = PpoLosses.ApproxKl(logRatios, ratios).to(float64).cpu().data<double>().ToArray();
+                approxKl = OnPolicyEstimates.ApproxKl(logRatios, ratios).to(float64).cpu().data<double>().ToArray();
                 clipFraction = PpoLosses.ClipFraction(ratios, options.ClipCoef).to(float64).cpu().data<double>().ToArray();
             }
 
@@ -137,7 +137,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
     {
         double kl;
         using (torch.no_grad())
-            kl = PpoLosses.ApproxKl(logRatio, logRatio.exp()).item<float>();
+            kl = OnPolicyEstimates.ApproxKl(logRatio, logRatio.exp()).item<float>();
         double lr = adaptive!.Update(kl) * LearningRateScale;
         foreach (var group in optimizer.Inner.ParamGroups) group.LearningRate = lr;
     }
@@ -173,7 +173,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         }
 
         if (!float.IsFinite(read[0]))
-            return (default, OnPolicyCore.FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss");
+            return (default, NonFiniteUpdate.FirstNonFinite(("policy loss", pgLoss), ("value loss", valueLoss), ("entropy", entropyLoss)) ?? "loss");
 
         optimizer.ZeroGrad();
         loss.backward();

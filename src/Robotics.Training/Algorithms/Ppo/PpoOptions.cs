@@ -1,10 +1,13 @@
+using Robotics.Training.Algorithms.OnPolicy;
+using Robotics.Training.Configuration;
+
 namespace Robotics.Training.Algorithms.Ppo;
 
 /// <summary>PPO's options, the <c>ppo:</c> section of a training config. Defaults follow the literature (CleanRL's continuous PPO).</summary>
-public sealed record PpoOptions
+public sealed record PpoOptions : OnPolicyOptions
 {
     /// <summary>Environment steps per environment in one rollout; the batch is RolloutSteps x NumEnvs.</summary>
-    public int RolloutSteps { get; init; } = 64;
+    public override int RolloutSteps { get; init; } = 64;
 
     /// <summary>Adam's learning rate at the start of training.</summary>
     public double LearningRate { get; init; } = 3e-4;
@@ -25,7 +28,7 @@ public sealed record PpoOptions
     public double LrMax { get; init; } = 1e-2;
 
     /// <summary>Discount factor.</summary>
-    public double Gamma { get; init; } = 0.99;
+    public override double Gamma { get; init; } = 0.99;
 
     /// <summary>GAE's lambda.</summary>
     public double GaeLambda { get; init; } = 0.95;
@@ -49,7 +52,7 @@ public sealed record PpoOptions
     public double EntropyCoef { get; init; } = 0.0;
 
     /// <summary>Global gradient norm limit.</summary>
-    public double MaxGradNorm { get; init; } = 0.5;
+    public override double MaxGradNorm { get; init; } = 0.5;
 
     /// <summary>Stop the epoch loop once the approximate KL to the rollout policy exceeds this; null for never.</summary>
     public double? TargetKl { get; init; }
@@ -69,6 +72,21 @@ public sealed record PpoOptions
     {
         int batch = RolloutSteps * numEnvs;
         return new PpoSizes(batch, Math.Max(1, batch / Minibatches));
+    }
+
+    protected override void ValidateSection(ConfigCheck check, TrainingConfig config)
+    {
+        check.LearningRate(LearningRate, LrSchedule, "adaptive");
+        check.Positive(DesiredKl, "desired_kl");
+        check.Require(LrMin > 0 && LrMin <= LrMax, "lr_min", $"must be positive and at most lr_max ({LrMax})");
+        check.Require(LrSchedule != "adaptive" || (LearningRate >= LrMin && LearningRate <= LrMax), "learning_rate",
+            $"with lr_schedule: adaptive the initial rate must lie within [lr_min, lr_max] = [{LrMin}, {LrMax}]");
+        check.Require(Gradients is "analytic" or "autograd", "gradients", $"expected analytic or autograd, got '{Gradients}'");
+        check.GaeLambda(GaeLambda);
+        check.Positive(Epochs, "epochs");
+        check.Minibatches(Minibatches, RolloutSteps, config.NumEnvs, "minibatches");
+        check.Positive(ClipCoef, "clip_coef");
+        check.Require(TargetKl is null or > 0, "target_kl", "must be positive or left out");
     }
 }
 

@@ -1,6 +1,5 @@
 using Robotics.Sim.Environments;
 using Robotics.Training.Algorithms.OnPolicy;
-using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Tensors;
@@ -55,7 +54,7 @@ public static class GradientVariance
     {
         torch.manual_seed(options.Seed);
         using var core = new OnPolicyCore(config with { Normalization = config.Normalization with { RewardScaling = false } },
-            env.Spec, torch.CPU, options.RolloutSteps, options.Gamma);
+            env.Spec, torch.CPU, new ReinforceOptions { RolloutSteps = options.RolloutSteps, Gamma = options.Gamma });
         var storage = core.Storage;
         var metrics = new MetricRecord();
         var episodes = new List<EpisodeRecord>();

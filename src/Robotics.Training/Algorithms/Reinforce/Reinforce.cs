@@ -26,9 +26,9 @@ public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
     private readonly List<Parameter> criticParameters;
 
     public ReinforceAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
-        : base(new OnPolicyCore(config, spec, device, config.Reinforce.RolloutSteps, config.Reinforce.Gamma))
+        : base(new OnPolicyCore(config, spec, device, config.Options<ReinforceOptions>()))
     {
-        options = config.Reinforce;
+        options = config.Options<ReinforceOptions>();
         actorParameters = Core.ActorParameters();
         criticParameters = Core.CriticParameters();
         policyOptimizer = optim.Adam(actorParameters, lr: options.LearningRate, eps: 1e-5);
@@ -39,7 +39,7 @@ public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
     protected override IReadOnlyList<OptimizerHelper> Optimizers => [policyOptimizer, baselineOptimizer];
 
     /// <summary>Fills the storage's Returns (reward-to-go) and Advantages (the policy-gradient weights before normalization).</summary>
-    public static void ComputeWeights(Ppo.RolloutStorage s, double gamma, bool baseline)
+    public static void ComputeWeights(RolloutStorage s, double gamma, bool baseline)
     {
         var zerosRows = new float[s.Rows];
         var zerosEnvs = new float[s.Envs];
@@ -73,14 +73,14 @@ public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
         var (obs, actions, oldLogProbs) = Core.BatchTensors();
         var weights = Core.ToDeviceVector(Core.Storage.Advantages);
         var returns = Core.ToDeviceVector(Core.Storage.Returns);
-        if (options.NormalizeReturns) weights = Ppo.PpoLosses.NormalizeAdvantages(weights);
+        if (options.NormalizeReturns) weights = OnPolicyEstimates.NormalizeAdvantages(weights);
 
         var (logProb, entropy, _) = Core.Policy.Evaluate(obs, actions);
         var pgLoss = -(logProb * weights).mean();
         var entropyLoss = entropy.mean();
         using var entropyCoef = options.EntropyCoef.ToScalar();
         var loss = pgLoss - entropyLoss.mul(entropyCoef);
-        if (!float.IsFinite(loss.item<float>())) return OnPolicyCore.FirstNonFinite(("policy loss", pgLoss), ("entropy", entropyLoss)) ?? "loss";
+        if (!float.IsFinite(loss.item<float>())) return NonFiniteUpdate.FirstNonFinite(("policy loss", pgLoss), ("entropy", entropyLoss)) ?? "loss";
 
         policyOptimizer.zero_grad();
         loss.backward();
@@ -107,7 +107,7 @@ public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
         {
             var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions);
             var logRatio = newLogProb - oldLogProbs;
-            metrics["losses/approx_kl"] = Ppo.PpoLosses.ApproxKl(logRatio, logRatio.exp()).item<float>();
+            metrics["losses/approx_kl"] = OnPolicyEstimates.ApproxKl(logRatio, logRatio.exp()).item<float>();
         }
 
         metrics["losses/policy_loss"] = pgLoss.item<float>();

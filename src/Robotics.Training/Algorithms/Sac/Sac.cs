@@ -38,6 +38,7 @@ public sealed class SacAlgorithm : IAlgorithm
     private readonly List<Parameter> criticParameters;
     private readonly ReplayBatch batch;
     private readonly ActionMapping actionMapping;
+    private readonly DeterministicActing deterministic;
     private readonly VectorStep step;
     private readonly float[] currentObservations;
     private readonly float[] policyActions;
@@ -47,7 +48,7 @@ public sealed class SacAlgorithm : IAlgorithm
 
     public SacAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
     {
-        options = config.Sac;
+        options = config.Options<SacOptions>();
         sizes = options.SizesFor(spec.NumEnvs, spec.ActionSize);
         this.device = device;
         this.spec = spec;
@@ -76,6 +77,7 @@ public sealed class SacAlgorithm : IAlgorithm
         currentObservations = new float[spec.NumEnvs * spec.ObservationSize];
         policyActions = new float[spec.NumEnvs * spec.ActionSize];
         robotActions = new float[spec.NumEnvs * spec.ActionSize];
+        deterministic = new DeterministicActing(ObservationNormalizer, actionMapping);
     }
 
     public string Name => "sac";
@@ -168,13 +170,21 @@ public sealed class SacAlgorithm : IAlgorithm
         }
 
         SetLearningRates();
-        var parametersBefore = SnapshotParameters();
-        var optimizersBefore = SnapshotOptimizers();
+        nonFiniteTensor = NonFiniteUpdate.RunOrUndo(AllParameters(), Optimizers(), () => Update(stats), FirstNonFiniteParameter, metrics);
+        if (nonFiniteTensor is not null) return false;
+
+        gradientUpdates += stats.Count;
+        stats.WriteTo(metrics);
+        WriteCounters(metrics, actorLr, stats.Count);
+        return true;
+    }
+
+    /// <summary>The iteration's gradient updates (critics, actor, temperature, targets); returns the name of a non-finite tensor, or null.</summary>
+    private string? Update(UpdateStats stats)
+    {
         using var normalization = NormalizationTensors();
         var indices = new long[options.BatchSize];
-        bool failed = false;
-        int updates = 0;
-        for (int u = 0; u < sizes.UpdatesPerIteration && !failed; u++)
+        for (int u = 0; u < sizes.UpdatesPerIteration; u++)
         {
             using var scope = torch.NewDisposeScope();
             using (var drawn = torch.randint(0, Buffer.Count, [options.BatchSize], dtype: int64)) drawn.data<long>().CopyTo(indices);
@@ -199,8 +209,7 @@ public sealed class SacAlgorithm : IAlgorithm
             var qf1Loss = SacLosses.CriticLoss(q1, target);
             var qf2Loss = SacLosses.CriticLoss(q2, target);
             var qfLoss = qf1Loss.Plus(qf2Loss);
-            nonFiniteTensor = FirstNonFinite(("critic loss", qfLoss));
-            if (nonFiniteTensor is not null) { failed = true; break; }
+            if (NonFiniteUpdate.FirstNonFinite(("critic loss", qfLoss)) is { } badCritic) return badCritic;
             criticOptimizer.zero_grad();
             qfLoss.backward();
             AdamStep.Step(criticOptimizer, AdamEps);
@@ -209,8 +218,7 @@ public sealed class SacAlgorithm : IAlgorithm
             var (piActions, logProb, logStd) = Actor.Sample(obs);
             var (piQ1, piQ2) = CriticWithoutParameterGradients(obs, piActions);
             var actorLoss = SacLosses.ActorLoss(logProb, torch.minimum(piQ1, piQ2), alpha);
-            nonFiniteTensor = FirstNonFinite(("actor loss", actorLoss));
-            if (nonFiniteTensor is not null) { failed = true; break; }
+            if (NonFiniteUpdate.FirstNonFinite(("actor loss", actorLoss)) is { } badActor) return badActor;
             actorOptimizer.zero_grad();
             actorLoss.backward();
             AdamStep.Step(actorOptimizer, AdamEps);
@@ -226,55 +234,19 @@ public sealed class SacAlgorithm : IAlgorithm
             }
 
             SacLosses.PolyakUpdate(Critic, TargetCritic, options.Tau);
-            updates++;
             stats.Add(qf1Loss, qf2Loss, actorLoss, alphaLoss, alpha, logProb);
             if (u == sizes.UpdatesPerIteration - 1) stats.SetLastBatch(q1, q2, target, logStd);
         }
 
-        if (!failed)
-        {
-            nonFiniteTensor = FirstNonFiniteParameter();
-            failed = nonFiniteTensor is not null;
-        }
-
-        if (failed)
-        {
-            RestoreParameters(parametersBefore);
-            RestoreOptimizers(optimizersBefore);
-            metrics["losses/skipped_update"] = 1;
-            return false;
-        }
-
-        foreach (var t in parametersBefore) t.Dispose();
-        gradientUpdates += updates;
-        stats.WriteTo(metrics);
-        WriteCounters(metrics, actorLr, updates);
-        return true;
+        return null;
     }
 
-    public float[] ActDeterministic(float[] observations, int batchRows)
-    {
-        using var scope = torch.NewDisposeScope();
-        using var noGrad = torch.no_grad();
-        var actions = Actor.Deterministic(NormalizedOnDevice(observations, batchRows)).cpu().contiguous().data<float>().ToArray();
-        var result = new float[batchRows * spec.ActionSize];
-        actionMapping.ToRobotUnits(actions, result);
-        return result;
-    }
+    public float[] ActDeterministic(float[] observations, int batchRows) =>
+        deterministic.Act(observations, batchRows, normalized => Actor.Deterministic(OnDevice(normalized, batchRows)));
 
-    public string? FirstNonFiniteParameter()
-    {
-        using var scope = torch.NewDisposeScope();
-        foreach (var (owner, module) in Modules())
-        {
-            foreach (var (name, p) in module.named_parameters())
-            {
-                if (!torch.isfinite(p).all().item<bool>()) return $"parameter {owner}.{name}";
-            }
-        }
-
-        return torch.isfinite(logAlpha).all().item<bool>() ? null : "parameter log_alpha";
-    }
+    public string? FirstNonFiniteParameter() => NonFiniteUpdate.FirstNonFinite(
+        Modules().SelectMany(m => m.Module.named_parameters().Select(p => ($"parameter {m.Name}.{p.name}", (Tensor)p.parameter)))
+            .Append(("parameter log_alpha", logAlpha)));
 
     public ExportablePolicy ToExportable(PolicyContract contract, string runName, long stepCount)
     {
@@ -358,8 +330,10 @@ public sealed class SacAlgorithm : IAlgorithm
     {
         var normalized = new float[raw.Length];
         ObservationNormalizer.Normalize(raw, normalized);
-        return torch.tensor(normalized, rows, spec.ObservationSize).to(device);
+        return OnDevice(normalized, rows);
     }
+
+    private Tensor OnDevice(float[] normalized, int rows) => torch.tensor(normalized, rows, spec.ObservationSize).to(device);
 
     private NormalizationOnDevice NormalizationTensors()
     {
@@ -370,54 +344,11 @@ public sealed class SacAlgorithm : IAlgorithm
             clip);
     }
 
-    private static string? FirstNonFinite(params (string Name, Tensor Value)[] tensors)
-    {
-        foreach (var (name, value) in tensors)
-        {
-            if (!torch.isfinite(value).all().item<bool>()) return name;
-        }
-
-        return null;
-    }
-
     private List<Tensor> AllParameters() =>
         Modules().SelectMany(m => m.Module.parameters()).Append(logAlpha).Select(p => (Tensor)p).ToList();
 
-    private List<Tensor> SnapshotParameters()
-    {
-        using var noGrad = torch.no_grad();
-        // The scope roots each detached view while it is cloned; the copies leave it for the caller, who disposes them.
-        using var scope = torch.NewDisposeScope();
-        return AllParameters().Select(p => p.detach().clone().MoveToOuterDisposeScope()).ToList();
-    }
-
-    private void RestoreParameters(List<Tensor> snapshot)
-    {
-        using var noGrad = torch.no_grad();
-        foreach (var (p, saved) in AllParameters().Zip(snapshot)) p.copy_(saved);
-        foreach (var t in snapshot) t.Dispose();
-    }
-
-    private byte[] SnapshotOptimizers()
-    {
-        using var memory = new MemoryStream();
-        using (var writer = new BinaryWriter(memory, System.Text.Encoding.UTF8, leaveOpen: true))
-        {
-            actorOptimizer.save_state_dict(writer);
-            criticOptimizer.save_state_dict(writer);
-            alphaOptimizer?.save_state_dict(writer);
-        }
-
-        return memory.ToArray();
-    }
-
-    private void RestoreOptimizers(byte[] state)
-    {
-        using var reader = new BinaryReader(new MemoryStream(state));
-        actorOptimizer.load_state_dict(reader);
-        criticOptimizer.load_state_dict(reader);
-        alphaOptimizer?.load_state_dict(reader);
-    }
+    private List<OptimizerHelper> Optimizers() =>
+        alphaOptimizer is null ? [actorOptimizer, criticOptimizer] : [actorOptimizer, criticOptimizer, alphaOptimizer];
 
     /// <summary>The running normalization as device tensors for one learning call: z = clamp((o - mean) / std, -clip, clip).</summary>
     private sealed class NormalizationOnDevice(Tensor mean, Tensor std, float clip) : IDisposable
@@ -457,13 +388,15 @@ public sealed class SacAlgorithm : IAlgorithm
     /// <summary>Losses averaged over an iteration's updates; Q statistics of its last minibatch.</summary>
     private sealed class UpdateStats
     {
-        private int count;
         private double qf1, qf2, actor, alphaLoss, alpha, entropy;
         private readonly Dictionary<string, double> last = new();
 
+        /// <summary>Gradient updates added so far.</summary>
+        public int Count { get; private set; }
+
         public void Add(Tensor qf1Loss, Tensor qf2Loss, Tensor actorLoss, Tensor? temperatureLoss, Tensor alphaValue, Tensor logProb)
         {
-            count++;
+            Count++;
             qf1 += qf1Loss.item<float>();
             qf2 += qf2Loss.item<float>();
             actor += actorLoss.item<float>();
@@ -490,7 +423,7 @@ public sealed class SacAlgorithm : IAlgorithm
 
         public void WriteTo(MetricRecord m)
         {
-            double n = count == 0 ? double.NaN : count;
+            double n = Count == 0 ? double.NaN : Count;
             m["losses/qf1_loss"] = qf1 / n;
             m["losses/qf2_loss"] = qf2 / n;
             m["losses/qf_loss"] = (qf1 + qf2) / n;

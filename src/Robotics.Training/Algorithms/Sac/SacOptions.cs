@@ -1,10 +1,12 @@
+using Robotics.Training.Configuration;
+
 namespace Robotics.Training.Algorithms.Sac;
 
 /// <summary>
 /// SAC's options, the <c>sac:</c> section of a training config. Defaults follow Haarnoja et al. 2018
 /// and CleanRL's sac_continuous_action. The networks' widths and activation come from the <c>policy:</c> section.
 /// </summary>
-public sealed record SacOptions
+public sealed record SacOptions : AlgorithmOptions
 {
     /// <summary>Vector steps per iteration (each steps every environment once); the runner logs, evaluates and checkpoints per iteration.</summary>
     public int StepsPerIteration { get; init; } = 32;
@@ -63,6 +65,24 @@ public sealed record SacOptions
         int transitions = StepsPerIteration * numEnvs;
         int updates = Math.Max(1, (int)Math.Round(UpdatesPerStep * transitions));
         return new SacSizes(transitions, updates, TargetEntropy ?? -actionSize);
+    }
+
+    public override void Validate(ConfigCheck check, TrainingConfig config)
+    {
+        check.Positive(StepsPerIteration, "steps_per_iteration");
+        check.Positive(BufferSize, "buffer_size");
+        check.Require(BatchSize > 0 && BatchSize <= BufferSize, "batch_size", $"must be between 1 and buffer_size ({BufferSize})");
+        check.Require(LearningStarts >= 0 && LearningStarts <= BufferSize, "learning_starts",
+            $"must be between 0 and buffer_size ({BufferSize}), or learning would never start");
+        check.Require(UpdatesPerStep > 0, "updates_per_step", "must be positive (gradient updates per environment transition)");
+        check.Gamma(Gamma);
+        check.Require(Tau is > 0 and <= 1, "tau", "must be in (0, 1]");
+        check.Positive(ActorLearningRate, "actor_learning_rate");
+        check.Positive(CriticLearningRate, "critic_learning_rate");
+        check.Positive(AlphaLearningRate, "alpha_learning_rate");
+        check.Positive(InitialAlpha, "initial_alpha");
+        check.Require(LogStdMin < LogStdMax, "log_std_min", $"must be below log_std_max ({LogStdMax})");
+        check.Positive(RewardScale, "reward_scale");
     }
 }
 

@@ -1,7 +1,6 @@
 using Robotics.Contract;
 using Robotics.Sim.Environments;
 using Robotics.Training.Algorithms.OnPolicy;
-using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Policies;
@@ -28,9 +27,9 @@ public sealed class TrpoAlgorithm : OnPolicyAlgorithm
     private readonly List<Parameter> criticParameters;
 
     public TrpoAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
-        : base(new OnPolicyCore(config, spec, device, config.Trpo.RolloutSteps, config.Trpo.Gamma))
+        : base(new OnPolicyCore(config, spec, device, config.Options<TrpoOptions>()))
     {
-        options = config.Trpo;
+        options = config.Options<TrpoOptions>();
         actorParameters = Core.ActorParameters();
         criticParameters = Core.CriticParameters();
         valueOptimizer = optim.Adam(criticParameters, lr: options.ValueLearningRate, eps: 1e-5);
@@ -65,7 +64,7 @@ public sealed class TrpoAlgorithm : OnPolicyAlgorithm
     {
         double maxKl = options.MaxKl * LearningRateScale;
         var advantages = Core.ToDeviceVector(Core.Storage.Advantages);
-        if (options.NormalizeAdvantages) advantages = PpoLosses.NormalizeAdvantages(advantages);
+        if (options.NormalizeAdvantages) advantages = OnPolicyEstimates.NormalizeAdvantages(advantages);
 
         Tensor oldMean, oldLogStd;
         using (torch.no_grad())

@@ -1,16 +1,19 @@
+using Robotics.Training.Algorithms.OnPolicy;
+using Robotics.Training.Configuration;
+
 namespace Robotics.Training.Algorithms.Trpo;
 
 /// <summary>
 /// TRPO's options, the <c>trpo:</c> section of a training config (Schulman et al. 2015, with GAE and the
 /// separate value update of Stable-Baselines3's sb3-contrib TRPO, whose defaults these follow).
 /// </summary>
-public sealed record TrpoOptions
+public sealed record TrpoOptions : OnPolicyOptions
 {
     /// <summary>Environment steps per environment in one rollout; the batch is RolloutSteps x NumEnvs.</summary>
-    public int RolloutSteps { get; init; } = 128;
+    public override int RolloutSteps { get; init; } = 128;
 
     /// <summary>Discount factor.</summary>
-    public double Gamma { get; init; } = 0.99;
+    public override double Gamma { get; init; } = 0.99;
 
     /// <summary>GAE's lambda.</summary>
     public double GaeLambda { get; init; } = 0.95;
@@ -46,5 +49,18 @@ public sealed record TrpoOptions
     public bool NormalizeAdvantages { get; init; } = true;
 
     /// <summary>Global gradient norm limit of the value steps.</summary>
-    public double MaxGradNorm { get; init; } = 0.5;
+    public override double MaxGradNorm { get; init; } = 0.5;
+
+    protected override void ValidateSection(ConfigCheck check, TrainingConfig config)
+    {
+        check.GaeLambda(GaeLambda);
+        check.Require(MaxKl > 0, "max_kl", "must be positive (the trust-region radius, e.g. 0.01)");
+        check.Require(Damping >= 0, "damping", "must be 0 or more");
+        check.Positive(CgIterations, "cg_iterations");
+        check.Positive(LineSearchSteps, "line_search_steps");
+        check.Require(LineSearchShrink is > 0 and < 1, "line_search_shrink", "must be in (0, 1)");
+        check.Positive(ValueLearningRate, "value_learning_rate");
+        check.Positive(ValueEpochs, "value_epochs");
+        check.Minibatches(ValueMinibatches, RolloutSteps, config.NumEnvs, "value_minibatches");
+    }
 }

@@ -1,4 +1,4 @@
-namespace Robotics.Training.Algorithms.Ppo;
+namespace Robotics.Training.Algorithms.OnPolicy;
 
 /// <summary>
 /// One rollout of experience, row-major [steps, envs, ...] host arrays:

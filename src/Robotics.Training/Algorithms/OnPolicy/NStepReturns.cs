@@ -1,4 +1,4 @@
-namespace Robotics.Training.Algorithms.A2c;
+namespace Robotics.Training.Algorithms.OnPolicy;
 
 /// <summary>
 /// n-step returns over a rollout stored [steps, envs]:

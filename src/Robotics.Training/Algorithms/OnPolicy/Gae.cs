@@ -1,4 +1,4 @@
-namespace Robotics.Training.Algorithms.Ppo;
+namespace Robotics.Training.Algorithms.OnPolicy;
 
 /// <summary>
 /// Generalized advantage estimation over a rollout stored [steps, envs], computed backwards.

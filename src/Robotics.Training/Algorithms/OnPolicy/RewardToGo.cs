@@ -1,4 +1,4 @@
-namespace Robotics.Training.Algorithms.Reinforce;
+namespace Robotics.Training.Algorithms.OnPolicy;
 
 /// <summary>
 /// Monte Carlo returns in reward-to-go (causality) form over a rollout stored [steps, envs], computed
