@@ -140,6 +140,26 @@ public sealed class ProtocolCodecTests
             () => StepCodec.ReadStepReply(codec.Written[FrameHeader.Size..].ToArray(), tooSmall, 0, 2));
     }
 
+    [Theory]
+    [InlineData(0xFFFFFFF0u)] // negative as an int: once a stack allocation of 16 GiB, and a stack overflow no catch could stop
+    [InlineData(2u)]          // more finished environments than the batch holds
+    public void Step_codec_refuses_a_count_of_finished_environments_outside_the_batch(uint finished)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        var writer = new MessagePackWriter(buffer);
+        writer.WriteArrayHeader(8);
+        writer.Write(new byte[4]);  // observations: 1 env x 1 float32
+        writer.Write(new byte[4]);  // rewards
+        writer.Write(new byte[1]);  // terminated
+        writer.Write(new byte[1]);  // truncated
+        writer.WriteArrayHeader(finished);
+        for (uint k = 0; k < Math.Min(finished, 8u); k++) writer.Write(0);  // enough elements for the reader to take the count
+        writer.Flush();
+
+        var error = Assert.Throws<MessagePackSerializationException>(() => StepCodec.ReadStepReply(buffer.WrittenMemory, new VectorStep(1, 1), 0, 1));
+        Assert.Contains("finished environments", error.Message);
+    }
+
     [Fact]
     public void Frame_header_is_type_reserved_and_little_endian_id()
     {

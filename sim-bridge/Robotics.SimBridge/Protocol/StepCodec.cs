@@ -142,6 +142,13 @@ public static class StepCodec
         ReadFlags(ref reader, into.Truncated.AsSpan(envOffset, envs), "truncated");
 
         int finished = reader.ReadArrayHeader();
+        // The count comes off the network: a negative one (an array32 length above 2^31) would size the stack
+        // allocation below at gigabytes, an overflow that ends the process.
+        if ((uint)finished > (uint)envs)
+        {
+            throw new MessagePackSerializationException($"the reply lists {finished} finished environments; the batch holds {envs}");
+        }
+
         Span<int> finalEnvs = finished <= 256 ? stackalloc int[finished] : new int[finished];
         for (int k = 0; k < finished; k++)
         {
@@ -199,6 +206,11 @@ public static class StepCodec
         }
 
         int count = reader.ReadMapHeader();
+        if (count < 0)
+        {
+            throw new MessagePackSerializationException($"episode stats claim {(uint)count} entries");
+        }
+
         var stats = new Dictionary<string, double>(count);
         for (int i = 0; i < count; i++)
         {
