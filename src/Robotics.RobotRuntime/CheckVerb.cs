@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Robotics.Contract;
+using Robotics.Contract.Observations;
 using Robotics.Runtime.Policy;
 using Robotics.Runtime.Transport;
 
@@ -50,6 +51,17 @@ internal static class CheckVerb
         var differences = ContractCheck.Differences(contract, made.RobotContract, answer);
         if (differences.Count == 0)
         {
+            // A matching contract is not enough: the robot must also be able to supply every observation term.
+            try
+            {
+                ObservationBuilder.ForRobot(contract);
+            }
+            catch (NotSupportedException e)
+            {
+                Console.Error.WriteLine($"{Verb.Program} check: the contracts match, but 'run' would refuse this policy: {e.Message}");
+                return 2;
+            }
+
             Console.WriteLine("contract       matches: this policy may drive this robot");
             return 0;
         }

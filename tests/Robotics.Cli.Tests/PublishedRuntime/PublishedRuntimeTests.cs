@@ -145,6 +145,37 @@ public sealed class PublishedRuntimeTests(TrainedCartpolePolicy trained, ITestOu
         Assert.Equal(0, robot.Emulator.Link.CommandsReceived);
     }
 
+    [Fact]
+    public void Check_refuses_a_policy_whose_observations_the_robot_cannot_supply_though_the_contracts_match()
+    {
+        // The reacher observes body and site positions, which exist only in simulation: the contracts match, and
+        // check once said "may drive" where run then refused.
+        string folder = Directory.CreateTempSubdirectory("robotics-check-").FullName;
+        try
+        {
+            string run = Path.Combine(folder, "run"), model = Path.Combine(folder, "reacher.onnx");
+            var train = RoboticsProcess.Run(folder, null, "train", "--config", Path.Combine(Repository.Root, "configs", "training", "reacher-ppo.yaml"), "--in-process", "--total-steps", "2000", "--out", run);
+            Assert.True(train.ExitCode == 0, train.ToString());
+            var export = RoboticsProcess.Run(folder, null, "export", run, "--out", model);
+            Assert.True(export.ExitCode == 0, export.ToString());
+            using var robot = new EmulatedRobot("reacher", new EmulatorOptions { Seed = 35 });
+
+            var result = RunProgram(["check", "--policy", model, "--link", $"serial:{robot.DevicePath}"]);
+            robot.Stop();
+            output.WriteLine(result.StandardOutput + result.StandardError);
+
+            Assert.Equal(2, result.ExitCode);
+            Assert.DoesNotContain("may drive", result.StandardOutput);
+            Assert.StartsWith("robotics-runtime check: the contracts match, but 'run' would refuse this policy:", result.ErrorLines[0]);
+            Assert.Contains("exists only in simulation", result.ErrorLines[0]);
+            Assert.Equal(0, robot.Emulator.Link.CommandsReceived);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private ProcessResult RunProgram(IReadOnlyList<string> arguments) =>
         PublishedRuntime.Run(PublishedRuntime.Executable(Rid), arguments, Generous);
 
