@@ -43,7 +43,7 @@ public sealed class GroupedVectorEnv : IVectorEnv
         var made = new List<ISplitStepVectorEnv>();
         try
         {
-            for (int g = 0; g < groupCount; g++) made.Add(make(numEnvs / groupCount + (g < numEnvs % groupCount ? 1 : 0)));
+            foreach (int share in EvenShares.Of(numEnvs, groupCount)) made.Add(make(share));
             return new GroupedVectorEnv(made);
         }
         catch

@@ -46,9 +46,7 @@ public sealed class MultiBridgeVectorEnv : ISplitStepVectorEnv
         ArgumentOutOfRangeException.ThrowIfLessThan(bridges, 1);
         if (numEnvs < bridges)
             throw new ArgumentException($"num_envs ({numEnvs}) is fewer than the {bridges} bridges; give at least one environment per bridge, or name fewer bridges");
-        var shares = new int[bridges];
-        for (int b = 0; b < bridges; b++) shares[b] = numEnvs / bridges + (b < numEnvs % bridges ? 1 : 0);
-        return shares;
+        return EvenShares.Of(numEnvs, bridges);
     }
 
     private static MultiBridgeVectorEnv Open(IReadOnlyList<string> endpoints, MakeRequest make, int[] shares, BridgeClientOptions? options)

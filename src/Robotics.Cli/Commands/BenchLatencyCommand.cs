@@ -128,15 +128,9 @@ internal static class BenchLatencyCommand
 
             var measured = updates.Skip(1).ToList();
             double steps = updates[1]["charts/global_step"] - updates[0]["charts/global_step"];
-            double Median(IEnumerable<double> values)
-            {
-                var sorted = values.OrderBy(v => v).ToArray();
-                return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
-            }
-
             double? measuredRtt = proxies.Count == 0 ? null : proxies.Average(p => 2 * p.Stats.MeanHeld.TotalMilliseconds);
-            return new Cell(rttMs, config.EnvGroups, Median(measured.Select(m => m["charts/sps"])),
-                Median(measured.Select(m => steps / m["perf/collect_seconds"])), measuredRtt);
+            return new Cell(rttMs, config.EnvGroups, UpdateBenchmark.Median(measured.Select(m => m["charts/sps"])),
+                UpdateBenchmark.Median(measured.Select(m => steps / m["perf/collect_seconds"])), measuredRtt);
         }
         finally
         {

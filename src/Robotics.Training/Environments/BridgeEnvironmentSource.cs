@@ -113,18 +113,7 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
     {
         var dropped = Dropped;
         if (dropped.Count == 0) return null;
-        var probe = rejoinProbe;
-        rejoinProbe = null;
-        List<string> back = [];
-        try
-        {
-            if (probe is not null && probe.Wait(clientOptions.Timeout + TimeSpan.FromSeconds(1))) back = probe.Result;
-        }
-        catch (AggregateException)
-        {
-            // The asking itself failed; ask again below.
-        }
-
+        var back = TakeRejoinAnswers();
         if (back.Count == 0)
         {
             rejoinProbe = Task.Run(() => Answering(dropped));
@@ -212,6 +201,24 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
         return candidates.Where((_, i) => answers[i].Result).ToList();
     }
 
+    /// <summary>
+    /// The dropped bridges that answered the asking in flight (empty when none is, it failed, or it outlasted the
+    /// reply timeout), waiting for it at most that long; the asking is over afterwards.
+    /// </summary>
+    private List<string> TakeRejoinAnswers()
+    {
+        var probe = rejoinProbe;
+        rejoinProbe = null;
+        try
+        {
+            return probe is not null && probe.Wait(clientOptions.Timeout + TimeSpan.FromSeconds(1)) ? probe.Result : [];
+        }
+        catch (AggregateException)
+        {
+            return [];
+        }
+    }
+
     private void Use(List<string> answering, string when)
     {
         if (answering.Count == 0 || answering.Count == configured.Count)
@@ -228,16 +235,7 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
     public void Dispose()
     {
         // A Hello still in flight ends within the reply timeout; its socket must not outlive the source.
-        try
-        {
-            rejoinProbe?.Wait(clientOptions.Timeout + TimeSpan.FromSeconds(1));
-        }
-        catch (AggregateException)
-        {
-            // A failed Hello is what the asking expects; nothing to clean up.
-        }
-
-        rejoinProbe = null;
+        TakeRejoinAnswers();
         foreach (var bridge in localBridges) Stop(bridge);
         localBridges.Clear();
     }
