@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Robotics.SimBridge.Benchmarks;
 
@@ -10,7 +11,7 @@ namespace Robotics.SimBridge.Benchmarks;
 /// by side, not one after another, so the delay adds latency but no bandwidth limit; the delay is constant, so arrival
 /// order is due order and a plain queue keeps the stream in order.
 /// </summary>
-internal sealed class DelayedPipe
+internal sealed partial class DelayedPipe
 {
     private const int ChunkBytes = 64 * 1024;
 
@@ -214,23 +215,30 @@ internal sealed class DelayedPipe
     }
 
     /// <summary>
-    /// Waits until <paramref name="due"/> (Stopwatch ticks) to within tens of microseconds: sleeps while more than
-    /// 2 ms remain (a sleep overshoots by up to about a millisecond), then yields the processor until the time comes.
-    /// False if the pipe was closed meanwhile.
+    /// Waits until <paramref name="due"/> (Stopwatch ticks) without spinning: on Linux and macOS nanosleep wakes
+    /// within the kernel's timer slack (about 50 microseconds) of the due time, so the many forwarding threads of a
+    /// busy proxy leave the cores to the bridges and the trainer; elsewhere it sleeps while more than 2 ms remain and
+    /// then yields. Checks for a close at least every 50 ms. False if the pipe was closed meanwhile.
     /// </summary>
     private bool WaitUntil(long due)
     {
         while (!Volatile.Read(ref closed))
         {
-            double milliseconds = (due - Stopwatch.GetTimestamp()) * 1000.0 / Stopwatch.Frequency;
-            if (milliseconds <= 0)
+            long remaining = due - Stopwatch.GetTimestamp();
+            if (remaining <= 0)
             {
                 return true;
             }
 
-            if (milliseconds >= 2)
+            long nanoseconds = Math.Min(50_000_000, (long)(remaining * (1e9 / Stopwatch.Frequency)));
+            if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
             {
-                Thread.Sleep(Math.Min(50, (int)milliseconds - 1));
+                var request = new TimeSpec { Seconds = nanoseconds / 1_000_000_000, Nanoseconds = nanoseconds % 1_000_000_000 };
+                nanosleep(in request, IntPtr.Zero);
+            }
+            else if (nanoseconds >= 2_000_000)
+            {
+                Thread.Sleep((int)(nanoseconds / 1_000_000) - 1);
             }
             else
             {
@@ -240,4 +248,14 @@ internal sealed class DelayedPipe
 
         return false;
     }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct TimeSpec
+    {
+        public long Seconds;
+        public long Nanoseconds;
+    }
+
+    [LibraryImport("libc", SetLastError = false)]
+    private static partial int nanosleep(in TimeSpec request, IntPtr remaining);
 }
