@@ -33,6 +33,7 @@ public sealed class SimEnvironment : IDisposable
     private readonly double[] rewardLast;
     private readonly int decimation;
     private readonly int maxEpisodeSteps;
+    private readonly TrainingRateLimit? rateLimit;
     private Random random = new(0);
     private bool needsReset = true;
     private bool started;
@@ -64,6 +65,8 @@ public sealed class SimEnvironment : IDisposable
         rewardLast = new double[rewardWeights.Length];
         decimation = task.RobotDefinition.PhysicsDecimation;
         maxEpisodeSteps = task.TaskDefinition.MaxEpisodeSteps;
+        if (task.TaskDefinition.Actions.MaxChangePerSecond is double maxChange)
+            rateLimit = new TrainingRateLimit(contract.Robot, maxChange, task.ControlDt);
     }
 
     public LoadedTask Task { get; }
@@ -124,6 +127,7 @@ public sealed class SimEnvironment : IDisposable
         foreach (var term in terms.Stateful)
             term.OnEpisodeStart(context);
         FillState();
+        rateLimit?.Start(context.State);
         BuildObservation(observation);
         Randomizer.PerturbObservation(observation, random);
         needsReset = false;
@@ -131,14 +135,15 @@ public sealed class SimEnvironment : IDisposable
     }
 
     /// <summary>
-    /// One control step with <paramref name="action"/> in robot units (clamped to the actuator ranges).
+    /// One control step with <paramref name="action"/> in robot units (clamped to the actuator ranges, and held to the
+    /// task's rate-of-change limit if it has one).
     /// Throws <see cref="ArgumentException"/> for a wrong length or a NaN or infinite element.
     /// </summary>
     public StepOutcome Step(ReadOnlySpan<float> action)
     {
         if (needsReset)
             throw new InvalidOperationException("the episode is over (or never started): call Reset first");
-        ApplyAction(action);
+        ApplyAction(action, rateLimit);
         foreach (var term in terms.Stateful)
             term.BeforeControlStep(context);
         Randomizer.BeforeControlStep(Data, ControlDt, random);
@@ -181,13 +186,13 @@ public sealed class SimEnvironment : IDisposable
     /// <summary>
     /// Applies a command and advances one control period without computing observation or reward: for
     /// driving the simulation as a robot (an emulator), with <see cref="ReadState"/> to read it back.
-    /// Episodes never end here.
+    /// Episodes never end here. No rate limit: on a robot the runtime's safety layer applies its own.
     /// </summary>
     public void StepControlPeriod(ReadOnlySpan<float> command)
     {
         if (!started)
             throw new InvalidOperationException("call Reset before stepping");
-        ApplyAction(command);
+        ApplyAction(command, rateLimit: null);
         Randomizer.BeforeControlStep(Data, ControlDt, random);
         for (int i = 0; i < decimation; i++)
             Data.Step();
@@ -235,7 +240,7 @@ public sealed class SimEnvironment : IDisposable
         Model.Dispose();
     }
 
-    private void ApplyAction(ReadOnlySpan<float> action)
+    private void ApplyAction(ReadOnlySpan<float> action, TrainingRateLimit? rateLimit)
     {
         if (action.Length != previousAction.Length)
             throw new ArgumentException($"expected {previousAction.Length} action values (one per actuator), got {action.Length}", nameof(action));
@@ -247,8 +252,11 @@ public sealed class SimEnvironment : IDisposable
             if (!float.IsFinite(a))
                 throw new ArgumentException($"action[{i}] is {a}; actions must be finite numbers", nameof(action));
             clamped[i] = Math.Clamp(a, commandMin[i], commandMax[i]);
-            normalized[i] = (clamped[i] - actionOffset[i]) / actionScale[i];
         }
+
+        rateLimit?.Apply(clamped);
+        for (int i = 0; i < action.Length; i++)
+            normalized[i] = (clamped[i] - actionOffset[i]) / actionScale[i];
 
         clamped.CopyTo(appliedAction, 0);
         Randomizer.PerturbAction(appliedAction, random);

@@ -7,19 +7,28 @@ namespace Robotics.Contract.Definitions;
 /// offset is the centre of each actuator's command range and the scale its half-width, so [-1, 1]
 /// spans the range. Each of offset and scale may be one number for all actuators, a list in actuator
 /// order, or a mapping from actuator name to value (unnamed actuators keep the default).
+/// <c>max_change_per_second</c>, when given, bounds how fast each command may change in training, by the rule the
+/// runtime's safety layer applies on the robot (<see cref="CommandRateLimit"/>).
 /// </summary>
 public sealed class ActionMappingDefinition
 {
-    private ActionMappingDefinition(ConfigValue? offset, ConfigValue? scale)
+    private ActionMappingDefinition(ConfigValue? offset, ConfigValue? scale, double? maxChangePerSecond)
     {
         Offset = offset;
         Scale = scale;
+        MaxChangePerSecond = maxChangePerSecond;
     }
 
-    public static readonly ActionMappingDefinition Default = new(null, null);
+    public static readonly ActionMappingDefinition Default = new(null, null, null);
 
     public ConfigValue? Offset { get; }
     public ConfigValue? Scale { get; }
+
+    /// <summary>
+    /// The largest change of each command per second, as a fraction of the actuator's command range, that training
+    /// lets through (the runtime's <c>--max-change</c>); null for no limit.
+    /// </summary>
+    public double? MaxChangePerSecond { get; }
 
     /// <summary>The offset and scale per actuator of <paramref name="robot"/>.</summary>
     public (double[] Offset, double[] Scale) Resolve(RobotDefinition robot)
@@ -43,8 +52,8 @@ public sealed class ActionMappingDefinition
         if (value is null)
             return Default;
         var map = value.AsMap();
-        map.AllowOnly("offset", "scale");
-        return new ActionMappingDefinition(map.Optional("offset"), map.Optional("scale"));
+        map.AllowOnly("offset", "scale", "max_change_per_second");
+        return new ActionMappingDefinition(map.Optional("offset"), map.Optional("scale"), map.Optional("max_change_per_second")?.AsPositiveDouble());
     }
 
     private static void Override(ConfigValue? value, double[] into, RobotDefinition robot, bool mustBePositive)

@@ -54,7 +54,7 @@ public sealed class SafetyLayer
             if (low[i] > high[i])
                 throw new ConfigException("robot contract", $"actuators[{i}] ({actuator.Name})",
                     $"command range [{actuator.CommandMin}, {actuator.CommandMax}] does not overlap the joint's limits [{jointLow}, {jointHigh}]");
-            maxStep[i] = (float)(options.MaxChangePerSecond * (actuator.CommandMax - actuator.CommandMin) / rateHz);
+            maxStep[i] = CommandRateLimit.MaxStep(actuator, options.MaxChangePerSecond, rateHz);
         }
     }
 
@@ -94,9 +94,8 @@ public sealed class SafetyLayer
             limited = KeepInsideJointLimits(i, limited, state);
             if (limited != value) flags |= SafetyFlags.Clamped;
 
-            var step = limited - last[i];
-            if (step > maxStep[i]) { limited = last[i] + maxStep[i]; flags |= SafetyFlags.RateLimited; }
-            else if (step < -maxStep[i]) { limited = last[i] - maxStep[i]; flags |= SafetyFlags.RateLimited; }
+            var rateLimited = CommandRateLimit.Limit(limited, last[i], maxStep[i]);
+            if (rateLimited != limited) { limited = rateLimited; flags |= SafetyFlags.RateLimited; }
 
             command[i] = limited;
             last[i] = limited;

@@ -184,6 +184,58 @@ public sealed class SimEnvironmentTests : IDisposable
     }
 
     [Fact]
+    public void A_task_rate_limit_moves_each_command_at_most_its_step_from_the_last_as_the_runtime_would()
+    {
+        // 5 ranges per second at 50 Hz: push (range 4) moves 0.4 per step, turn (range 2) 0.2; effort starts from 0.
+        var task = files.Probe("observations: [previous_action]\nactions: { max_change_per_second: 5 }\n");
+        using var env = new SimEnvironment(task);
+        env.Reset(seed: 0);
+
+        env.Step([2f, -1f]);
+        Assert.Equal([0.4f, -0.2f], env.Observation.ToArray());
+        Assert.Equal([0.4, -0.2], Ctrl(env), new ToleranceComparer(1e-6));
+        env.Step([2f, -1f]);
+        Assert.Equal([0.8f, -0.4f], env.Observation.ToArray());
+        env.Step([0.5f, 0f]);
+        Assert.Equal([0.5f, -0.2f], env.Observation.ToArray());
+
+        // A new episode starts again from the command that holds the robot; the emulator's path is not limited.
+        env.Reset(seed: 1);
+        env.Step([-2f, 1f]);
+        Assert.Equal([-0.4f, 0.2f], env.Observation.ToArray());
+        env.StepControlPeriod([2f, -1f]);
+        Assert.Equal([2.0, -1.0], Ctrl(env));
+    }
+
+    [Fact]
+    public void Rate_limited_position_servos_start_from_where_the_joints_are()
+    {
+        var task = TaskCatalog.Load("quadruped-walk");
+        Assert.Equal(10, task.TaskDefinition.Actions.MaxChangePerSecond);
+        using var env = new SimEnvironment(task, randomize: false);
+        env.Reset(seed: 3);
+        var start = env.State.JointPositions.ToArray();
+        var actuators = task.PolicyContract.Robot.Actuators;
+
+        env.Step(actuators.Select(a => (float)a.CommandMax).ToArray());
+
+        var ctrl = Ctrl(env);
+        for (int i = 0; i < actuators.Count; i++)
+        {
+            float step = CommandRateLimit.MaxStep(actuators[i], 10, 1 / env.ControlDt);
+            Assert.Equal((float)start[i] + step, (float)ctrl[i], 1e-6f);
+        }
+    }
+
+    private static double[] Ctrl(SimEnvironment env) => env.Task.Binding.ActuatorIds.Select(id => env.Data.Ctrl[id]).ToArray();
+
+    private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<double>
+    {
+        public bool Equals(double x, double y) => Math.Abs(x - y) <= tolerance;
+        public int GetHashCode(double obj) => 0;
+    }
+
+    [Fact]
     public void A_NaN_observation_ends_the_episode_and_keeps_the_last_valid_observation()
     {
         var terms = TermRegistry.CreateDefault();

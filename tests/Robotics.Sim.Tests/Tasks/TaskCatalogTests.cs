@@ -108,6 +108,17 @@ public sealed class TaskCatalogTests : IDisposable
     }
 
     [Theory]
+    [InlineData("actions: { max_change_per_second: 0 }\n", "actions.max_change_per_second", "greater than 0")]
+    [InlineData("actions: { max_change: 10 }\n", "actions.max_change", "max_change_per_second")]
+    public void A_bad_rate_limit_is_reported_at_its_key(string sections, string key, string hint)
+    {
+        var e = Assert.Throws<ConfigException>(() => files.Probe("observations: [joint_positions]\n" + sections));
+
+        Assert.Equal(key, e.Key);
+        Assert.Contains(hint, e.Problem);
+    }
+
+    [Theory]
     [InlineData("observations: [joint_angles]\n", "observations[0].term", "joint_positions")]
     [InlineData("observations: [joint_positions]\nrewards: [{ term: speed }]\n", "rewards[0].term", "forward_velocity")]
     [InlineData("observations: [joint_positions]\nterminations: [fallen]\n", "terminations[0].term", "tilt")]
