@@ -39,8 +39,7 @@ public sealed class PpoGradientTests
         optimizer.ZeroGrad();
         using var gradient = new PpoGradient(policy, options);
         using var logRatio = torch.empty(Batch);
-        var figures = gradient.Accumulate(data.Obs, data.Actions, data.OldLogProbs, data.Advantages, data.OldValues, data.Returns, logRatio)
-            .data<float>().ToArray();
+        var figures = gradient.Accumulate(data.Obs, data.Actions, data.OldLogProbs, data.Advantages, data.OldValues, data.Returns, logRatio);
 
         // Every branch of the loss is taken by some samples.
         var ratio = expectedLogRatio.exp();
@@ -57,6 +56,39 @@ public sealed class PpoGradientTests
         var names = policy.named_parameters().Select(p => p.name).ToList();
         var actual = policy.parameters().Select(p => p.grad!).ToList();
         for (int i = 0; i < actual.Count; i++) AssertClose(expectedGradients[i], actual[i], names[i]);
+    }
+
+    [Fact]
+    public void The_critic_on_a_second_thread_gives_bitwise_the_numbers_of_one_thread()
+    {
+        // As training runs (torch_threads: 1): each of libtorch's kernels runs on its calling thread. With more
+        // intra-op threads a kernel's split of the work, and so its last bits, could depend on what else runs.
+        torch.set_num_threads(1);
+        var options = new PpoOptions { ClipValueLoss = true, EntropyCoef = 0.01 };
+        torch.manual_seed(5);
+        using var policy = new GaussianActorCritic(7, 3, new PolicyOptions { HiddenSizes = [64, 32], Activation = "elu" });
+        var data = MinibatchData.Random(seed: 6, policy);
+        using var optimizer = new FlatAdam(policy.parameters().ToList(), 3e-4, eps: 1e-5);
+
+        (float[] Figures, float[] LogRatio, List<float[]> Gradients) Run(bool secondThread)
+        {
+            optimizer.ZeroGrad();
+            using var gradient = new PpoGradient(policy, options) { CriticOnSecondThread = secondThread };
+            using var logRatio = torch.empty(Batch);
+            var figures = gradient.Accumulate(data.Obs, data.Actions, data.OldLogProbs, data.Advantages, data.OldValues, data.Returns, logRatio);
+            return (figures, logRatio.data<float>().ToArray(), policy.parameters().Select(p => p.grad!.data<float>().ToArray()).ToList());
+        }
+
+        var one = Run(secondThread: false);
+        for (int repeat = 0; repeat < 20; repeat++)
+        {
+            var two = Run(secondThread: true);
+            Assert.Equal(one.Figures, two.Figures);
+            Assert.Equal(one.LogRatio, two.LogRatio);
+            for (int i = 0; i < one.Gradients.Count; i++) Assert.Equal(one.Gradients[i], two.Gradients[i]);
+        }
+
+        Assert.True(one.Gradients.Sum(g => g.Sum(Math.Abs)) > 0);
     }
 
     [Fact]

@@ -185,7 +185,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         Tensor obs, Tensor actions, Tensor oldLogProbs, Tensor advantages, Tensor oldValues, Tensor returns, Tensor logRatioOut)
     {
         optimizer.ZeroGrad();
-        var read = gradient!.Accumulate(obs, actions, oldLogProbs, advantages, oldValues, returns, logRatioOut).cpu().data<float>().ToArray();
+        var read = gradient!.Accumulate(obs, actions, oldLogProbs, advantages, oldValues, returns, logRatioOut);
         var figures = new LossFigures(read[0], read[1], read[2]);
         if (!double.IsFinite(figures.Total(options)))
             return (figures, new[] { "policy loss", "value loss", "entropy" }.Where((_, i) => !float.IsFinite(read[i])).FirstOrDefault() ?? "loss");

@@ -35,12 +35,52 @@ public sealed class PpoGradient : IDisposable
     }
 
     /// <summary>
+    /// Whether the critic's share of <see cref="Accumulate"/> runs on a second thread (by default where there is a
+    /// second core); the numbers are the same either way.
+    /// </summary>
+    public bool CriticOnSecondThread { get; init; } = Environment.ProcessorCount > 1;
+
+    /// <summary>
     /// Adds the gradient of pgLoss - entropyCoef * entropy + valueCoef * valueLoss to the parameters' <c>grad</c>,
     /// writes each sample's log-ratio (new - old log-probability, before the step) to <paramref name="logRatioOut"/>,
-    /// and returns [policy loss, value loss, entropy] as one tensor.
+    /// and returns [policy loss, value loss, entropy].
     /// </summary>
-    public Tensor Accumulate(
+    /// <remarks>
+    /// The critic's part (its forward pass, the value loss and its backward pass) shares no parameter with the
+    /// actor's, so on a machine with more than one core it runs on a second thread while the actor's runs on this one:
+    /// during learning nothing else needs the cores. Each part runs the same operations in the same order on one
+    /// thread whichever thread that is, so the numbers do not depend on it.
+    /// </remarks>
+    public float[] Accumulate(
         Tensor observations, Tensor actions, Tensor oldLogProbs, Tensor advantages, Tensor oldValues, Tensor returns, Tensor logRatioOut)
+    {
+        // libtorch's intra-op thread count is the calling thread's own (OpenMP's setting is per thread): the second
+        // thread takes this one's, or a kernel there could split its work, and round, otherwise.
+        int threads = torch.get_num_threads();
+        var critic = CriticOnSecondThread
+            ? System.Threading.Tasks.Task.Run(() =>
+            {
+                torch.set_num_threads(threads);
+                return CriticPart(observations, oldValues, returns);
+            })
+            : null;
+        float[] actorFigures;
+        float valueLoss;
+        try
+        {
+            actorFigures = ActorPart(observations, actions, oldLogProbs, advantages, logRatioOut);
+        }
+        finally
+        {
+            // The critic's thread reads the minibatch's tensors: wait for it before they can be freed.
+            valueLoss = critic is null ? CriticPart(observations, oldValues, returns) : critic.GetAwaiter().GetResult();
+        }
+
+        return [actorFigures[0], valueLoss, actorFigures[1]];
+    }
+
+    /// <summary>The actor's share: log-ratios, the clipped surrogate and the entropy bonus; returns [policy loss, entropy].</summary>
+    private float[] ActorPart(Tensor observations, Tensor actions, Tensor oldLogProbs, Tensor advantages, Tensor logRatioOut)
     {
         using var noGrad = torch.no_grad();
         long n = observations.shape[0];
@@ -51,7 +91,6 @@ public sealed class PpoGradient : IDisposable
         using var clipHigh = (1 + options.ClipCoef).ToScalar();
         using var entropyCoef = options.EntropyCoef.ToScalar();
         using var entropyConstant = (actionSize * (0.5 + HalfLog2Pi)).ToScalar();
-        using var valueScale = (options.ValueCoef / n).ToScalar();
         using var batchSize = n.ToScalar();
 
         // Log-probability of the actions under the current mean and spread, as a log-ratio to the rollout's.
@@ -77,7 +116,19 @@ public sealed class PpoGradient : IDisposable
         if (options.EntropyCoef != 0) MlpTape.Gradient(logStd).sub_(entropyCoef);
         var entropy = sumLogStd.PlusInPlace(entropyConstant);
 
-        // Value loss and d(loss)/dV.
+        actor.Backward(dMean);
+        return torch.stack([pgLoss, entropy]).cpu().data<float>().ToArray();
+    }
+
+    /// <summary>The critic's share: the value loss and its gradient; returns the value loss.</summary>
+    private float CriticPart(Tensor observations, Tensor oldValues, Tensor returns)
+    {
+        // Its own scope and gradient mode: both belong to the thread, and this may run on another one.
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        long n = observations.shape[0];
+        using var valueScale = (options.ValueCoef / n).ToScalar();
+
         var values = critic.Forward(observations).squeeze(1);
         var error = values - returns;
         Tensor valueLoss, dValue;
@@ -98,9 +149,8 @@ public sealed class PpoGradient : IDisposable
             dValue = error.mul_(valueScale);
         }
 
-        actor.Backward(dMean);
         critic.Backward(dValue.unsqueeze(1));
-        return torch.stack([pgLoss, valueLoss, entropy]);
+        return valueLoss.item<float>();
     }
 
     public void Dispose()
