@@ -4,7 +4,7 @@ using MessagePack;
 using NetMQ;
 using NetMQ.Sockets;
 using Robotics.Contract;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Security;
 

@@ -1,3 +1,4 @@
+using Robotics.Contract.Environments;
 using Robotics.Testing;
 using Robotics.Sim.Environments;
 using Robotics.Sim.Randomization;

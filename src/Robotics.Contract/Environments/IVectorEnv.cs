@@ -1,6 +1,4 @@
-using Robotics.Contract;
-
-namespace Robotics.Sim.Environments;
+namespace Robotics.Contract.Environments;
 
 /// <summary>
 /// A batch of environments stepped together, with Gymnasium's vector semantics: terminated and

@@ -1,4 +1,4 @@
-namespace Robotics.Sim.Environments;
+namespace Robotics.Contract.Environments;
 
 /// <summary>
 /// A vector whose step is split into sending the actions and receiving the results, so that other work (another

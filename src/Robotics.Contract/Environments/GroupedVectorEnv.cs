@@ -1,4 +1,4 @@
-namespace Robotics.Sim.Environments;
+namespace Robotics.Contract.Environments;
 
 /// <summary>
 /// Environments in groups that can be stepped out of phase: a trainer sends group g's actions and, while the
