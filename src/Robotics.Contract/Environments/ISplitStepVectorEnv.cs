@@ -55,8 +55,7 @@ public sealed class SplitStepAdapter : ISplitStepVectorEnv
 
     public void SendStep(ReadOnlySpan<float> actions)
     {
-        if (actions.Length != this.actions.Length)
-            throw new ArgumentException($"got {actions.Length} actions; the vector has {Spec.NumEnvs} envs × {Spec.ActionSize} actions", nameof(actions));
+        ActionBatch.Check(Spec, actions);
         actions.CopyTo(this.actions);
     }
 

@@ -56,6 +56,7 @@ public sealed class ToyVectorEnv : IVectorEnv
 
     public void Step(ReadOnlySpan<float> actions, VectorStep into)
     {
+        ActionBatch.Check(Spec, actions);
         into.Episodes.Clear();
         into.PhysicsResets = 0;
         for (int i = 0; i < x.Length; i++)

@@ -49,6 +49,7 @@ public sealed class PointMassVectorEnv : IVectorEnv
 
     public void Step(ReadOnlySpan<float> actions, VectorStep into)
     {
+        ActionBatch.Check(Spec, actions);
         if (FailNextStep is { } failure)
         {
             FailNextStep = null;
