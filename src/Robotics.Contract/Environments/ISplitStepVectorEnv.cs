@@ -13,7 +13,7 @@ public interface ISplitStepVectorEnv : IVectorEnv
     /// <summary>Writes the reset observations into rows [envOffset, envOffset + NumEnvs) of <paramref name="into"/>.</summary>
     void ReceiveReset(VectorStep into, int envOffset);
 
-    /// <summary>Starts a step with actions in robot units, row-major [NumEnvs, ActionSize].</summary>
+    /// <summary>Starts a step with actions in robot units, row-major [NumEnvs, ActionSize], checked as <see cref="IVectorEnv.Step"/> checks them.</summary>
     void SendStep(ReadOnlySpan<float> actions);
 
     /// <summary>
