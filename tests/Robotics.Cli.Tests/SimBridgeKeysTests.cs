@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.SimBridge;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using NetMQ;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;

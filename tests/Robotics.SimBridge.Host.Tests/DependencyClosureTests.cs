@@ -18,7 +18,7 @@ public sealed class DependencyClosureTests
         using var document = JsonDocument.Parse(File.ReadAllText(deps));
         var libraries = document.RootElement.GetProperty("libraries").EnumerateObject().Select(p => p.Name).ToList();
 
-        foreach (string expected in new[] { "Robotics.SimBridge/", "Robotics.Sim/", "Robotics.Contract/", "NetMQ/", "MessagePack/", "System.CommandLine/" })
+        foreach (string expected in new[] { "Robotics.SimBridge/", "Robotics.SimBridge.Server/", "Robotics.Sim/", "Robotics.Contract/", "NetMQ/", "MessagePack/", "System.CommandLine/" })
         {
             Assert.Contains(libraries, l => l.StartsWith(expected, StringComparison.Ordinal));
         }

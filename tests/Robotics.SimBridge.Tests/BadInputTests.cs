@@ -1,4 +1,4 @@
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;
@@ -208,7 +208,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void Wrong_action_count_is_caught_by_the_client_before_sending()
     {
-        Assert.Throws<ArgumentException>(() => client.Step(new float[5], new VectorStep(3, 3)));
+        Assert.Throws<ActionBatchException>(() => client.Step(new float[5], new VectorStep(3, 3)));
     }
 
     private void AssertStillServing()

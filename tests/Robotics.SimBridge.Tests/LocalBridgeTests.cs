@@ -1,3 +1,4 @@
+using Robotics.Contract.Environments;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;
@@ -26,7 +27,7 @@ public sealed class LocalBridgeTests
     {
         using var bridge = LocalBridge.StartInProcess(new ToyEnvFactory());
         using var client = BridgeClient.Open(bridge.InProcessEndpoint!, new MakeRequest { Task = "toy", NumEnvs = 2 });
-        var step = new Robotics.Sim.Environments.VectorStep(2, 3);
+        var step = new VectorStep(2, 3);
 
         client.Reset(0, step);
         client.Step(new float[4], step);
@@ -42,12 +43,12 @@ public sealed class LocalBridgeTests
         using var bridge = LocalBridge.StartInProcess(new ToyEnvFactory(), bind: endpoint);
         using var client = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "toy", NumEnvs = 1 });
 
-        var served = new Robotics.Sim.Environments.VectorStep(1, 3);
+        var served = new VectorStep(1, 3);
         client.Reset(5, served);
 
         // What came over the ipc endpoint is the toy environment's own reset, computed here without a bridge. (The
         // test used to compare the endpoint the bridge reports with the one it was given, its own echo.)
-        var expected = new Robotics.Sim.Environments.VectorStep(1, 3);
+        var expected = new VectorStep(1, 3);
         using (var local = new ToyVectorEnv(1)) local.Reset(5, expected);
         Assert.Equal(expected.ObservationOf(0).ToArray(), served.ObservationOf(0).ToArray());
         Assert.NotEqual(0f, served.ObservationOf(0)[0]);

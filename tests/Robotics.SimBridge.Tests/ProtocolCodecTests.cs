@@ -1,5 +1,5 @@
 using MessagePack;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 
 namespace Robotics.SimBridge.Tests;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Robotics.Contract.Environments;
 using Robotics.Sim.Tasks;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;
@@ -179,7 +180,7 @@ public sealed class ServedTaskTests : IDisposable
     private void AssertStillServing()
     {
         using var client = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "my-cartpole", NumEnvs = 1 }, Patient);
-        var step = new Robotics.Sim.Environments.VectorStep(1, client.Spec.ObservationSize);
+        var step = new VectorStep(1, client.Spec.ObservationSize);
         client.Reset(3, step);
         client.Step(new float[client.Spec.ActionSize], step);
     }

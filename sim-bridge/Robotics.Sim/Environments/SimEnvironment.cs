@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Robotics.Contract;
+using Robotics.Contract.Environments;
 using Robotics.Contract.Observations;
 using Robotics.Sim.Mujoco;
 using Robotics.Sim.Randomization;
@@ -135,9 +137,10 @@ public sealed class SimEnvironment : IDisposable
     }
 
     /// <summary>
-    /// One control step with <paramref name="action"/> in robot units (clamped to the actuator ranges, and held to the
-    /// task's rate-of-change limit if it has one).
-    /// Throws <see cref="ArgumentException"/> for a wrong length or a NaN or infinite element.
+    /// One control step with <paramref name="action"/>: <see cref="ActionSize"/> finite values in robot units, clamped
+    /// to the actuator ranges and held to the task's rate-of-change limit if it has one. They are not checked again
+    /// here: a vector checks its batch once where it enters (<see cref="ActionBatch"/>), and an emulated robot's
+    /// commands come through the firmware's rules, which refuse NaN and infinity.
     /// </summary>
     public StepOutcome Step(ReadOnlySpan<float> action)
     {
@@ -242,20 +245,20 @@ public sealed class SimEnvironment : IDisposable
 
     private void ApplyAction(ReadOnlySpan<float> action, TrainingRateLimit? rateLimit)
     {
-        if (action.Length != previousAction.Length)
-            throw new ArgumentException($"expected {previousAction.Length} action values (one per actuator), got {action.Length}", nameof(action));
+        Debug.Assert(action.Length == previousAction.Length, "the vector hands each environment its row of the checked batch");
         float[] clamped = context.ActionBuffer;
         double[] normalized = context.NormalizedActionBuffer;
-        for (int i = 0; i < action.Length; i++)
-        {
-            float a = action[i];
-            if (!float.IsFinite(a))
-                throw new ArgumentException($"action[{i}] is {a}; actions must be finite numbers", nameof(action));
-            clamped[i] = Math.Clamp(a, commandMin[i], commandMax[i]);
-        }
+        for (int i = 0; i < previousAction.Length; i++)
+            clamped[i] = Math.Clamp(action[i], commandMin[i], commandMax[i]);
 
         rateLimit?.Apply(clamped);
-        for (int i = 0; i < action.Length; i++)
+        // Back to the policy's normalized units, for the action reward terms (action_rate, action_magnitude).
+        // Commands arrive in robot units (the bridge protocol's unit, and what an emulator sends), so this round
+        // trip stays: the trainer's own normalized action is not the same number. The trainer maps
+        // offset + scale * a in float32, which (command - offset) / scale in double does not undo bitwise (most
+        // values differ for a scale such as 0.05), and a command clamped to the actuator range or held to the rate
+        // limit maps back to another value than a.
+        for (int i = 0; i < previousAction.Length; i++)
             normalized[i] = (clamped[i] - actionOffset[i]) / actionScale[i];
 
         clamped.CopyTo(appliedAction, 0);

@@ -1,3 +1,4 @@
+using Robotics.Contract.Environments;
 using Robotics.Sim.Randomization;
 using Robotics.Sim.Tasks;
 
@@ -121,17 +122,7 @@ public sealed class SimVectorEnv : IVectorEnv
         if (!isReset)
             throw new InvalidOperationException("call Reset before the first Step");
         CheckShape(into);
-        int size = Spec.ActionSize;
-        if (actions.Length != this.actions.Length)
-            throw new ArgumentException(
-                $"expected {this.actions.Length} actions ({envs.Length} environments × {size} actuators), got {actions.Length}", nameof(actions));
-        for (int k = 0; k < actions.Length; k++)
-        {
-            if (!float.IsFinite(actions[k]))
-                throw new ArgumentException(
-                    $"action {k % size} of environment {k / size} is {actions[k]}; actions must be finite numbers", nameof(actions));
-        }
-
+        ActionBatch.Check(Spec, actions);
         actions.CopyTo(this.actions);
         target = into;
         into.Episodes.Clear();

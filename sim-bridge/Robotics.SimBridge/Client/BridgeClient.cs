@@ -4,7 +4,7 @@ using MessagePack;
 using NetMQ;
 using NetMQ.Sockets;
 using Robotics.Contract;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Security;
 
@@ -201,14 +201,9 @@ public sealed class BridgeClient : IVectorEnv
 
     internal void SendStep(ReadOnlySpan<float> actions)
     {
-        var current = Spec;
-        if (actions.Length != current.NumEnvs * current.ActionSize)
-        {
-            throw new ArgumentException(
-                $"got {actions.Length} actions; bridge {Endpoint} has {current.NumEnvs} envs × {current.ActionSize} actions = {current.NumEnvs * current.ActionSize}",
-                nameof(actions));
-        }
-
+        // The size is checked here, before anything is sent; the values by the bridge, which refuses a NaN or an
+        // infinity with ActionBatch's message as a NonFiniteActions reply (a BridgeException here).
+        ActionBatch.CheckSize(Spec, actions);
         uint id = NextRequestId();
         var writer = request.Begin(MessageType.Step, id);
         StepCodec.WriteStepRequest(ref writer, actions);

@@ -1,4 +1,4 @@
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 
 namespace Robotics.SimBridge.Client;
@@ -116,11 +116,8 @@ public sealed class MultiBridgeVectorEnv : ISplitStepVectorEnv
     /// <summary>Sends every bridge its rows of actions before any reply is awaited, so the bridges step in parallel.</summary>
     public void SendStep(ReadOnlySpan<float> actions)
     {
-        if (actions.Length != Spec.NumEnvs * Spec.ActionSize)
-        {
-            throw new ArgumentException(
-                $"got {actions.Length} actions; the vector has {Spec.NumEnvs} envs × {Spec.ActionSize} actions", nameof(actions));
-        }
+        // The size decides how the batch is cut between the bridges; each bridge checks its rows' values (ActionBatch).
+        ActionBatch.CheckSize(Spec, actions);
 
         for (int b = 0; b < bridges.Count; b++)
         {

@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using MessagePack;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 
 namespace Robotics.SimBridge.Protocol;
 

@@ -128,7 +128,7 @@ public static class KeyFiles
     {
         if (text.Length != Z85KeyLength || !Z85.TryDecode(text, out var key))
         {
-            throw new BridgeException($"{where}: '{Server.ClientText.Cap(text, 60)}' is not a CURVE key (40 Z85 characters); make keys with `robotics keys --out NAME`");
+            throw new BridgeException($"{where}: '{ClientText.Cap(text, 60)}' is not a CURVE key (40 Z85 characters); make keys with `robotics keys --out NAME`");
         }
 
         return key;

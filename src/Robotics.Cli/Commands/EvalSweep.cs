@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Robotics.Contract.Environments;
 using Robotics.Runtime.Policy;
 using Robotics.Sim.Tasks;
 using Robotics.Training.Checkpoints;
@@ -38,7 +39,7 @@ internal static class EvalSweep
         bool onnx = target.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
         string title;
         string task;
-        Func<Robotics.Sim.Environments.IVectorEnv, int, EvaluationResult> evaluate;
+        Func<IVectorEnv, int, EvaluationResult> evaluate;
         IDisposable? owned = null;
         LoadedTask? loaded = null;
         if (onnx)

@@ -1,5 +1,5 @@
 using Robotics.Contract;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 
 namespace Robotics.Training.Environments;
 

@@ -1,5 +1,5 @@
+using Robotics.Contract.Environments;
 using Robotics.Runtime.Policy;
-using Robotics.Sim.Environments;
 using Robotics.Training.Runner;
 
 namespace Robotics.Training.Export;

@@ -1,4 +1,4 @@
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.Training.Algorithms;
 
 namespace Robotics.Training.Runner;

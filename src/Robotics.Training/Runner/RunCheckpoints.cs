@@ -1,4 +1,4 @@
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.Training.Algorithms;
 using Robotics.Training.Checkpoints;
 using Robotics.Training.Configuration;

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 
 namespace Robotics.Training.Runner;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;

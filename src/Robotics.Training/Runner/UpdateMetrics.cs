@@ -1,4 +1,4 @@
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.Training.Monitoring;
 
 namespace Robotics.Training.Runner;

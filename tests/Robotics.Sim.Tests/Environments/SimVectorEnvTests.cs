@@ -1,3 +1,4 @@
+using Robotics.Contract.Environments;
 using Robotics.Testing;
 using Robotics.Sim.Environments;
 using Robotics.Sim.Randomization;
@@ -114,9 +115,8 @@ public sealed class SimVectorEnvTests : IDisposable
         var actions = new float[6];
         actions[5] = float.NaN;
 
-        var e = Assert.Throws<ArgumentException>(() => env.Step(actions, step));
-        Assert.Contains("action 1 of environment 2", e.Message);
-        Assert.Contains("NaN", e.Message);
+        var e = Assert.Throws<ActionBatchException>(() => env.Step(actions, step));
+        Assert.Equal("action 1 of env 2 is NaN; every action must be finite", e.Message);
 
         actions[5] = 0;
         env.Step(actions, step);
@@ -130,8 +130,8 @@ public sealed class SimVectorEnvTests : IDisposable
         var step = StepBuffers(env);
         env.Reset(seed: 0, step);
 
-        var e = Assert.Throws<ArgumentException>(() => env.Step(new float[3], step));
-        Assert.Contains("2 environments × 2 actuators", e.Message);
+        var e = Assert.Throws<ActionBatchException>(() => env.Step(new float[3], step));
+        Assert.Equal("actions hold 12 bytes; expected 2 envs × 2 actions = 4 float32 (16 bytes)", e.Message);
     }
 
     [Fact]

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.SimBridge.Benchmarks;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;

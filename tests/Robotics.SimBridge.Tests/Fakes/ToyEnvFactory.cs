@@ -1,5 +1,5 @@
 using System.Globalization;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Server;
 

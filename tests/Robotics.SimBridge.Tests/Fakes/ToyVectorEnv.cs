@@ -1,5 +1,5 @@
 using Robotics.Contract;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 
 namespace Robotics.SimBridge.Tests.Fakes;
 
@@ -56,6 +56,7 @@ public sealed class ToyVectorEnv : IVectorEnv
 
     public void Step(ReadOnlySpan<float> actions, VectorStep into)
     {
+        ActionBatch.Check(Spec, actions);
         into.Episodes.Clear();
         into.PhysicsResets = 0;
         for (int i = 0; i < x.Length; i++)

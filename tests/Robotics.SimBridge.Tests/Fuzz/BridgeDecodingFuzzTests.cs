@@ -1,6 +1,6 @@
 using CsCheck;
 using MessagePack;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Security;
 using Robotics.SimBridge.Server;

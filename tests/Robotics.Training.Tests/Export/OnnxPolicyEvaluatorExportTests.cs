@@ -1,6 +1,6 @@
 using Robotics.Contract;
+using Robotics.Contract.Environments;
 using Robotics.Runtime.Policy;
-using Robotics.Sim.Environments;
 using Robotics.Training.Export;
 using Robotics.Training.Policies;
 

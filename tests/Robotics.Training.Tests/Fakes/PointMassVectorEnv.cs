@@ -1,5 +1,5 @@
 using Robotics.Contract;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 
 namespace Robotics.Training.Tests.Fakes;
 
@@ -49,6 +49,7 @@ public sealed class PointMassVectorEnv : IVectorEnv
 
     public void Step(ReadOnlySpan<float> actions, VectorStep into)
     {
+        ActionBatch.Check(Spec, actions);
         if (FailNextStep is { } failure)
         {
             FailNextStep = null;

@@ -1,6 +1,6 @@
+using Robotics.Contract.Environments;
 using Robotics.Training.Algorithms.Ppo;
 using System.Diagnostics;
-using Robotics.Sim.Environments;
 using Robotics.Training.Algorithms;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;

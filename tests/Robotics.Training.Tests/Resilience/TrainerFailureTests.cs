@@ -1,4 +1,4 @@
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.SimBridge;
 using Robotics.Training.Checkpoints;
 using Robotics.Training.Environments;

@@ -1,3 +1,4 @@
+using Robotics.Contract.Environments;
 using Robotics.Sim.Tasks;
 using Robotics.Training.Robustness;
 using Robotics.Training.Runner;
@@ -79,7 +80,7 @@ public sealed class RobustnessSweepTests : IDisposable
             [SweepAxis.Parse("mass=1:2:2"), SweepAxis.Parse("gain=1:2:2"), SweepAxis.Parse("friction=1:2:2")], 1, 1, 1, FullPush));
     }
 
-    private static EvaluationResult FullPush(Robotics.Sim.Environments.IVectorEnv env, int seed)
+    private static EvaluationResult FullPush(IVectorEnv env, int seed)
     {
         var actions = Enumerable.Repeat(1f, env.Spec.NumEnvs * env.Spec.ActionSize).ToArray();
         return Evaluator.Run(env, seed, _ => actions);

@@ -1,3 +1,4 @@
+using Robotics.Contract.Environments;
 using Robotics.Training.Runner;
 using static Robotics.Training.Tests.Runner.RunnerTestKit;
 
@@ -36,17 +37,17 @@ public sealed class LearningTests
     {
         public string Description => "failing once";
 
-        public Robotics.Sim.Environments.IVectorEnv CreateTraining(int numEnvs)
+        public IVectorEnv CreateTraining(int numEnvs)
         {
             var env = new Fakes.PointMassVectorEnv(numEnvs) { FailNextStep = made.Count == 0 ? new IOException("bridge gone") : null };
             made.Add(env);
             return env;
         }
 
-        public Robotics.Sim.Environments.IVectorEnv CreateEvaluation(int numEnvs) => new Fakes.PointMassVectorEnv(numEnvs);
+        public IVectorEnv CreateEvaluation(int numEnvs) => new Fakes.PointMassVectorEnv(numEnvs);
         public bool IsEnvironmentFailure(Exception error) => error is IOException;
 
-        public Robotics.Sim.Environments.IVectorEnv Replace(Robotics.Sim.Environments.IVectorEnv failed, int numEnvs)
+        public IVectorEnv Replace(IVectorEnv failed, int numEnvs)
         {
             failed.Dispose();
             return CreateTraining(numEnvs);

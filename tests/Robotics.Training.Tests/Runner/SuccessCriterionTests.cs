@@ -1,4 +1,4 @@
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.Training.Runner;
 
 namespace Robotics.Training.Tests.Runner;

@@ -1,4 +1,4 @@
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.Training.Algorithms.Sac;
 using Robotics.Training.Configuration;
 using Robotics.Training.Monitoring;

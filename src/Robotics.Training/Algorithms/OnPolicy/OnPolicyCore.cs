@@ -1,5 +1,5 @@
 using Robotics.Contract;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.Training.Checkpoints;
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Robotics.Contract;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.Training.Algorithms.OnPolicy;
 using Robotics.Training.Checkpoints;
 using Robotics.Training.Configuration;

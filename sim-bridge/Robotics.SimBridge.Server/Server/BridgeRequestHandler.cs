@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using MessagePack;
+using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Tasks;
 
@@ -216,11 +217,15 @@ internal sealed class BridgeRequestHandler : IDisposable
 
         var actionBytes = StepCodec.ReadStepRequest(body).Span;
         var spec = session.Spec;
-        int expected = spec.NumEnvs * spec.ActionSize;
-        if (actionBytes.Length != expected * sizeof(float))
+        // The bytes must be whole float32 values before they can be read as a batch, and a batch of the wrong size is
+        // BadShape even before Reset; the values are checked where the batch enters the vector, by the same rule.
+        try
         {
-            return Error(BridgeErrorCode.BadShape,
-                $"actions hold {actionBytes.Length} bytes; expected {spec.NumEnvs} envs × {spec.ActionSize} actions = {expected} float32 ({expected * sizeof(float)} bytes)");
+            ActionBatch.CheckByteSize(spec, actionBytes.Length);
+        }
+        catch (ActionBatchException e)
+        {
+            return Error(BridgeErrorCode.BadShape, e.Message);
         }
 
         if (!session.IsReset)
@@ -228,16 +233,16 @@ internal sealed class BridgeRequestHandler : IDisposable
             return Error(BridgeErrorCode.NotReset, "Step before Reset: send Reset(seed) once after Make");
         }
 
-        var actions = FloatBytes.View(actionBytes);
-        int bad = IndexOfNonFinite(actions);
-        if (bad >= 0)
+        long start = Stopwatch.GetTimestamp();
+        try
         {
-            return Error(BridgeErrorCode.NonFiniteActions,
-                $"action {bad % spec.ActionSize} of env {bad / spec.ActionSize} is {actions[bad]}; every action must be finite");
+            session.Host.Env.Step(FloatBytes.View(actionBytes), session.Step);
+        }
+        catch (ActionBatchException e)
+        {
+            return Error(e.Fault == ActionBatchFault.WrongSize ? BridgeErrorCode.BadShape : BridgeErrorCode.NonFiniteActions, e.Message);
         }
 
-        long start = Stopwatch.GetTimestamp();
-        session.Host.Env.Step(actions, session.Step);
         long ticks = Stopwatch.GetTimestamp() - start;
         session.StepTicks += ticks;
         bridgeStepTicks += ticks;
@@ -353,19 +358,6 @@ internal sealed class BridgeRequestHandler : IDisposable
         }
 
         return null;
-    }
-
-    private static int IndexOfNonFinite(ReadOnlySpan<float> values)
-    {
-        for (int i = 0; i < values.Length; i++)
-        {
-            if (!float.IsFinite(values[i]))
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 
     /// <summary>The request record, never null: a nil body (valid MessagePack, but no record) is a malformed body.</summary>

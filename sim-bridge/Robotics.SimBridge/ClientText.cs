@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace Robotics.SimBridge.Server;
+namespace Robotics.SimBridge;
 
 /// <summary>Quotes text a client sent, capped and with control characters escaped, so a reply or log line stays one short line.</summary>
 public static class ClientText

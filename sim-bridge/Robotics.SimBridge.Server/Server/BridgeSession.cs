@@ -1,4 +1,4 @@
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 
 namespace Robotics.SimBridge.Server;
 

@@ -1,6 +1,4 @@
-using Robotics.Contract;
-
-namespace Robotics.Sim.Environments;
+namespace Robotics.Contract.Environments;
 
 /// <summary>
 /// A batch of environments stepped together, with Gymnasium's vector semantics: terminated and
@@ -16,7 +14,8 @@ public interface IVectorEnv : IDisposable
 
     /// <summary>
     /// Steps every environment with actions in the robot's units, row-major [NumEnvs, ActionSize].
-    /// Environments whose episode ended are reset before returning.
+    /// Environments whose episode ended are reset before returning. A batch of another size, or with a NaN or an
+    /// infinity, is refused by <see cref="ActionBatch"/>'s rule (finite values outside the bounds are clamped).
     /// </summary>
     void Step(ReadOnlySpan<float> actions, VectorStep into);
 }

@@ -1,4 +1,4 @@
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 
 namespace Robotics.SimBridge.Server;
@@ -21,6 +21,10 @@ public interface IBridgeEnvFactory
 /// <summary>An environment batch as the bridge hosts it: the env, and its randomization when it has one.</summary>
 public interface IHostedEnv : IDisposable
 {
+    /// <summary>
+    /// The environments. Their Step checks the batch with <see cref="ActionBatch"/>, as every vector does; the bridge
+    /// answers its fault with BadShape or NonFiniteActions and the same message.
+    /// </summary>
     IVectorEnv Env { get; }
 
     /// <summary>Null when the environment has no domain randomization to read or change.</summary>

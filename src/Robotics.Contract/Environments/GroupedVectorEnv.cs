@@ -1,4 +1,4 @@
-namespace Robotics.Sim.Environments;
+namespace Robotics.Contract.Environments;
 
 /// <summary>
 /// Environments in groups that can be stepped out of phase: a trainer sends group g's actions and, while the
@@ -73,8 +73,7 @@ public sealed class GroupedVectorEnv : IVectorEnv
     public void Step(ReadOnlySpan<float> actions, VectorStep into)
     {
         CheckShape(into);
-        if (actions.Length != Spec.NumEnvs * Spec.ActionSize)
-            throw new ArgumentException($"got {actions.Length} actions; the vector has {Spec.NumEnvs} envs × {Spec.ActionSize} actions", nameof(actions));
+        ActionBatch.Check(Spec, actions);
         into.Episodes.Clear();
         into.PhysicsResets = 0;
         for (int g = 0; g < groups.Count; g++) groups[g].SendStep(actions.Slice(offsets[g] * Spec.ActionSize, SizeOf(g) * Spec.ActionSize));

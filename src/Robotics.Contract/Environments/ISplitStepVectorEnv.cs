@@ -1,4 +1,4 @@
-namespace Robotics.Sim.Environments;
+namespace Robotics.Contract.Environments;
 
 /// <summary>
 /// A vector whose step is split into sending the actions and receiving the results, so that other work (another
@@ -13,7 +13,7 @@ public interface ISplitStepVectorEnv : IVectorEnv
     /// <summary>Writes the reset observations into rows [envOffset, envOffset + NumEnvs) of <paramref name="into"/>.</summary>
     void ReceiveReset(VectorStep into, int envOffset);
 
-    /// <summary>Starts a step with actions in robot units, row-major [NumEnvs, ActionSize].</summary>
+    /// <summary>Starts a step with actions in robot units, row-major [NumEnvs, ActionSize], checked as <see cref="IVectorEnv.Step"/> checks them.</summary>
     void SendStep(ReadOnlySpan<float> actions);
 
     /// <summary>
@@ -55,8 +55,7 @@ public sealed class SplitStepAdapter : ISplitStepVectorEnv
 
     public void SendStep(ReadOnlySpan<float> actions)
     {
-        if (actions.Length != this.actions.Length)
-            throw new ArgumentException($"got {actions.Length} actions; the vector has {Spec.NumEnvs} envs × {Spec.ActionSize} actions", nameof(actions));
+        ActionBatch.Check(Spec, actions);
         actions.CopyTo(this.actions);
     }
 

@@ -1,4 +1,4 @@
-namespace Robotics.Sim.Environments;
+namespace Robotics.Contract.Environments;
 
 /// <summary>How a batch of environments is split into parts (bridges, groups): as evenly as whole numbers allow.</summary>
 public static class EvenShares

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Robotics.Sim.Environments;
+using Robotics.Contract.Environments;
 
 namespace Robotics.SimBridge.Benchmarks;
 
