@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Robotics.Runtime.Control;
 using Robotics.Runtime.Deployment;
 using Robotics.Runtime.Observation;
@@ -20,7 +19,7 @@ internal static class BenchLoopCommand
 {
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var json = JsonOutput.Option();
         var rate = new Option<double>("--rate") { Description = "control rate in Hz, 1 to 1000", DefaultValueFactory = _ => 1000 };
         var seconds = new Option<double>("--seconds") { Description = "how long to run", DefaultValueFactory = _ => 30 };
         var hidden = new Option<int>("--hidden") { Description = "hidden layer width of the random 2-layer policy", DefaultValueFactory = _ => 256 };
@@ -36,7 +35,7 @@ internal static class BenchLoopCommand
         {
             var report = Run(parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(hidden), parse.GetValue(policyFile)?.FullName,
                 parse.GetValue(spin), parse.GetValue(telemetry)?.FullName, parse.GetValue(realtime));
-            Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
+            JsonOutput.Print(parse.GetValue(json), report, Format);
             return report.MeetsGoal ? 0 : 3;
         });
         return command;
