@@ -5,8 +5,8 @@ namespace Robotics.Contract.CommandLine;
 /// <summary>
 /// Turns Ctrl-C (SIGINT) and SIGTERM into a cancellation, so that a verb can stop in order (a robot ramps down to
 /// its safe state, a training run writes last.ckpt, a bridge closes its sockets) instead of the process ending
-/// mid-step. Every signal while it lives is taken this way, a second Ctrl-C too; SIGKILL (or Ctrl-\) still ends
-/// the process at once. Dispose gives the signals back to the runtime's default handling.
+/// mid-step. Every signal while it lives is taken this way, a second Ctrl-C too (as the programs always did); only
+/// SIGKILL ends the process at once. Dispose gives the signals back to the runtime's default handling.
 /// </summary>
 public sealed class StopSignal : IDisposable
 {
