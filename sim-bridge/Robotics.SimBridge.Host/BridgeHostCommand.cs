@@ -38,7 +38,7 @@ public static class BridgeHostCommand
         var envs = new Option<int>("--envs")
         {
             Description = "environments per batch when a client asks for 0",
-            DefaultValueFactory = _ => 16,
+            DefaultValueFactory = _ => new BridgeServerOptions().DefaultNumEnvs,
         };
         var threads = new Option<int>("--threads")
         {

@@ -24,12 +24,12 @@ internal static class BenchInferenceCommand
         {
             json, calls,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliErrors.Known.Run("robotics bench inference", () =>
         {
-            var report = Run(parse.GetValue(calls));
+            var report = Run(CliErrors.Positive(parse.GetValue(calls), "--calls"));
             JsonOutput.Print(parse.GetValue(json), report, Format);
             return report.Cases.Where(c => c.Hidden == 256 && c.Engine == "onnxruntime").All(c => c.P99Micros <= GoalP99Micros) ? 0 : 3;
-        });
+        }));
         return command;
     }
 
