@@ -1,3 +1,5 @@
+using Robotics.FirmwareInterface.Transport;
+
 namespace Robotics.RobotEmulator;
 
 /// <summary>How the emulated robot behaves besides its physics.</summary>
@@ -10,7 +12,7 @@ public sealed record EmulatorOptions
     /// The firmware's line speed. On a pseudo-terminal, when the host configures another rate, the emulator
     /// behaves as a real UART would: what it sends arrives as garbage and what it receives is ignored.
     /// </summary>
-    public int BaudRate { get; init; } = 921600;
+    public int BaudRate { get; init; } = SerialLink.DefaultBaudRate;
 
     /// <summary>Seed of the simulation's initial state and of the fault injection.</summary>
     public int Seed { get; init; }

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Runtime.InteropServices;
 using NetMQ;
+using Robotics.Contract.CommandLine;
 using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Security;
 using Robotics.SimBridge.Server;
@@ -15,6 +15,9 @@ namespace Robotics.SimBridge.Host;
 public static class BridgeHostCommand
 {
     public const string DefaultEndpoint = "tcp://127.0.0.1:5555";
+
+    /// <summary>The bridge's user-facing errors: the common ones and its own (keys, task folders, binding), each one bare line and exit code 1.</summary>
+    private static readonly UserErrors Errors = UserErrors.Common.With<BridgeException>();
 
     private const string Description = "Serve batches of simulated environments to trainers over NetMQ (see docs/sim-bridge-protocol.md and docs/bridge-hosts.md).";
 
@@ -35,7 +38,7 @@ public static class BridgeHostCommand
         var envs = new Option<int>("--envs")
         {
             Description = "environments per batch when a client asks for 0",
-            DefaultValueFactory = _ => 16,
+            DefaultValueFactory = _ => new BridgeServerOptions().DefaultNumEnvs,
         };
         var threads = new Option<int>("--threads")
         {
@@ -85,7 +88,7 @@ public static class BridgeHostCommand
             command.Options.Add(option);
         }
 
-        command.SetAction(parse => Serve(
+        command.SetAction(parse => Errors.Run(null, () => Serve(
             parse.GetValue(bind)!,
             parse.GetValue(envs),
             parse.GetValue(threads),
@@ -97,23 +100,14 @@ public static class BridgeHostCommand
             parse.GetValue(explainTaskErrors),
             parse.GetValue(curveKey),
             parse.GetValue(allowClients),
-            parse.GetValue(insecure)));
+            parse.GetValue(insecure))));
         return command;
     }
 
     private static int Serve(string endpoint, int envs, int threads, bool stopOnStdinEof, bool quiet, string[] taskFolders, int maxSessions, long maxFrameBytes,
         bool explainTaskErrors, string? curveKey, string? allowClients, bool insecure)
     {
-        CurveServerKeys? keys;
-        try
-        {
-            keys = LoadKeys(curveKey, allowClients);
-        }
-        catch (BridgeException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 2;
-        }
+        var keys = LoadKeys(curveKey, allowClients);
 
         if (keys is null && !BindScope.IsLoopbackOnly(endpoint))
         {
@@ -123,46 +117,23 @@ public static class BridgeHostCommand
                     $"--bind {endpoint} reaches beyond this machine, and without keys the bridge has no authentication or encryption: anyone who reaches the port could use it. " +
                     "Give it keys (--curve-key BRIDGE.key --allow-clients FILE, see `robotics keys`), bind tcp://127.0.0.1:PORT and tunnel to it (e.g. ssh -L), " +
                     "or add --insecure on a network you trust");
-                return 2;
+                return ExitCodes.Error;
             }
 
             Console.Error.WriteLine($"[sim-bridge] INSECURE: serving {endpoint} without authentication or encryption (--insecure)");
         }
 
         if (envs < 1 || threads < 1)
-        {
-            Console.Error.WriteLine($"--envs ({envs}) and --threads ({threads}) must be at least 1");
-            return 2;
-        }
-
+            throw new CommandLineException($"--envs ({envs}) and --threads ({threads}) must be at least 1");
         if (maxSessions is < 1 or > 1024)
-        {
-            Console.Error.WriteLine($"--max-sessions ({maxSessions}) must be from 1 to 1024");
-            return 2;
-        }
-
+            throw new CommandLineException($"--max-sessions ({maxSessions}) must be from 1 to 1024");
         if (maxFrameBytes < 1024)
-        {
-            Console.Error.WriteLine($"--max-frame-bytes ({maxFrameBytes}) must be at least 1024");
-            return 2;
-        }
-
-        ServedTasks served;
-        try
-        {
-            served = ServedTasks.From(taskFolders);
-        }
-        catch (BridgeException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 2;
-        }
+            throw new CommandLineException($"--max-frame-bytes ({maxFrameBytes}) must be at least 1024");
+        var served = ServedTasks.From(taskFolders);
 
         BridgeSockets.PreferInlineCompletions();
         BridgeSockets.PoolMessageBuffers();
-        using var stop = new CancellationTokenSource();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var stop = new StopSignal();
         if (stopOnStdinEof)
         {
             new Thread(() =>
@@ -171,7 +142,7 @@ public static class BridgeHostCommand
                 {
                 }
 
-                stop.Cancel();
+                stop.Stop(); // does nothing once the bridge has stopped and given the signals back
             })
             { IsBackground = true, Name = "stdin watch" }.Start();
         }
@@ -202,22 +173,11 @@ public static class BridgeHostCommand
                 Console.Error.WriteLine("[sim-bridge] stopped");
             }
 
-            return 0;
-        }
-        catch (BridgeException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 1;
+            return ExitCodes.Success;
         }
         finally
         {
             NetMQConfig.Cleanup(block: false);
-        }
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Cancel();
         }
     }
 

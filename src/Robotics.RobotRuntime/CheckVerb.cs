@@ -2,7 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.InteropServices;
 using Robotics.Contract;
+using Robotics.Contract.CommandLine;
 using Robotics.Contract.Observations;
+using Robotics.Runtime.Deployment;
 using Robotics.Runtime.Policy;
 using Robotics.Runtime.Transport;
 
@@ -19,7 +21,7 @@ internal static class CheckVerb
     {
         var policy = new Option<FileInfo>("--policy") { Description = "the ONNX model written by 'robotics export'", Required = true };
         var link = new Option<string?>("--link") { Description = Verb.LinkHelp + ". Only the handshake is done; nothing is commanded" };
-        var handshake = new Option<double>("--handshake-timeout") { Description = "seconds to wait for the robot's handshake", DefaultValueFactory = _ => 2 };
+        var handshake = DeploymentCommandLine.HandshakeTimeoutOption();
         var evaluate = new Option<FileInfo?>("--evaluate") { Description = "observations as little-endian float32, row after row: run the model on each" };
         var actions = new Option<FileInfo?>("--write-actions") { Description = "with --evaluate, where to write the actions (little-endian float32, row after row)" };
         var command = new Command("check", "Load a model, print its contract and, with a link, check the robot's contract without commanding anything.")
@@ -59,7 +61,7 @@ internal static class CheckVerb
             catch (NotSupportedException e)
             {
                 Console.Error.WriteLine($"{Verb.Program} check: the contracts match, but 'run' would refuse this policy: {e.Message}");
-                return 2;
+                return ExitCodes.Fault;
             }
 
             Console.WriteLine("contract       matches: this policy may drive this robot");
@@ -68,7 +70,7 @@ internal static class CheckVerb
 
         Console.Error.WriteLine($"{Verb.Program} check: the robot's contract differs from the policy's; 'run' would refuse it:");
         foreach (var d in differences) Console.Error.WriteLine($"  {d}");
-        return 2;
+        return ExitCodes.Fault;
     }
 
     private static void Print(PolicyMetadata metadata)

@@ -1,11 +1,10 @@
-using Robotics.Contract;
 using Robotics.FirmwareInterface.Transport;
-using Robotics.Runtime.Policy;
+using Robotics.Runtime.Deployment;
 using Robotics.Runtime.Transport;
 
 namespace Robotics.RobotRuntime;
 
-/// <summary>What every verb shares: the links this program knows, and one way to turn bad input into one line and exit 1.</summary>
+/// <summary>What every verb shares: the links this program knows, and the one way to turn bad input into one line and exit 1.</summary>
 internal static class Verb
 {
     public const string Program = "robotics-runtime";
@@ -16,17 +15,5 @@ internal static class Verb
     public static string LinkHelp => "the robot: " + string.Join("; ", Links().Usages);
 
     /// <summary>Runs <paramref name="body"/>; a problem with the user's input is one line on standard error and exit code 1, no stack trace.</summary>
-    public static int Guard(string verb, Func<int> body)
-    {
-        try
-        {
-            return body();
-        }
-        catch (Exception e) when (e is PolicyLoadException or ContractMismatchException or RobotLinkException or ArgumentException
-                                      or FormatException or ConfigException or NotSupportedException or IOException or UnauthorizedAccessException)
-        {
-            Console.Error.WriteLine($"{Program} {verb}: {e.Message}");
-            return 1;
-        }
-    }
+    public static int Guard(string verb, Func<int> body) => DeploymentErrors.Known.Run($"{Program} {verb}", body);
 }

@@ -66,7 +66,7 @@ public sealed class SimBridgeKeysTests : IDisposable
         Assert.Contains("protocol 1", withKeys.Stdout);
         Assert.Equal(1, withoutKeys.ExitCode);
         Assert.Contains($"{bridge.Endpoint}  NOT ANSWERING", withoutKeys.Stdout);
-        Assert.Equal(2, halfKeys.ExitCode);
+        Assert.Equal(1, halfKeys.ExitCode);
         Assert.Equal("--bridge-key needs --client-key too: this host's secret key file, whose public key the bridges allow", halfKeys.Stderr.Trim());
     }
 
@@ -75,13 +75,13 @@ public sealed class SimBridgeKeysTests : IDisposable
     {
         var (exitCode, _, stderr) = Run("sim-bridge", "--bind", "tcp://0.0.0.0:0");
 
-        Assert.Equal(2, exitCode);
+        Assert.Equal(1, exitCode);
         Assert.Contains("Give it keys (--curve-key BRIDGE.key --allow-clients FILE", stderr);
         Assert.Single(stderr.Trim().Split('\n'));
     }
 
     [Fact]
-    public void Key_mistakes_are_one_line_each_and_exit_2()
+    public void Key_mistakes_are_one_line_each_and_exit_1()
     {
         Assert.Equal(0, Run("keys", "--out", Path.Combine(folder, "bridge")).ExitCode);
         string key = Path.Combine(folder, "bridge.key");
@@ -98,7 +98,7 @@ public sealed class SimBridgeKeysTests : IDisposable
         Assert.Contains($"can be read by other users; make it private with: chmod 600 {key}", readable.Stderr);
         foreach (var run in new[] { existing, noAllowList, missingAllowList, readable })
         {
-            Assert.Equal(2, run.ExitCode);
+            Assert.Equal(1, run.ExitCode);
             Assert.Single(run.Stderr.Trim().Split('\n'));
         }
     }

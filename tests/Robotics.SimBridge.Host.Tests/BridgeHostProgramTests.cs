@@ -33,11 +33,11 @@ public sealed class BridgeHostProgramTests : IDisposable
     }
 
     [Fact]
-    public void A_mistake_in_its_options_is_one_line_and_exit_code_2()
+    public void A_mistake_in_its_options_is_one_line_and_exit_code_1()
     {
         var (exitCode, _, stderr) = Run("--envs", "0", "--threads", "1");
 
-        Assert.Equal(2, exitCode);
+        Assert.Equal(1, exitCode);
         Assert.Equal("--envs (0) and --threads (1) must be at least 1", stderr.Trim());
     }
 

@@ -8,7 +8,7 @@ namespace Robotics.FirmwareInterface.Benchmarks;
 
 public sealed record SerialRoundTripOptions
 {
-    public int BaudRate { get; init; } = 921600;
+    public int BaudRate { get; init; } = SerialLink.DefaultBaudRate;
     public double RateHz { get; init; } = 1000;
     public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(10);
     public int Joints { get; init; } = 2;

@@ -1,10 +1,10 @@
 namespace Robotics.FirmwareInterface.Transport;
 
-/// <summary>Settings of a <see cref="SerialRobotTransport"/>; the defaults suit a USB-serial robot at 921600 baud.</summary>
+/// <summary>Settings of a <see cref="SerialRobotTransport"/>; the defaults suit a USB-serial robot at <see cref="SerialLink.DefaultBaudRate"/>.</summary>
 public sealed record SerialTransportOptions
 {
     /// <summary>Line speed; must match the firmware's.</summary>
-    public int BaudRate { get; init; } = 921600;
+    public int BaudRate { get; init; } = SerialLink.DefaultBaudRate;
 
     /// <summary>Name this host gives in its handshake request.</summary>
     public string HostName { get; init; } = "robotics-runtime";

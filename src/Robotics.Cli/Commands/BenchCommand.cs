@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using NetMQ;
+using Robotics.Contract.CommandLine;
 using Robotics.SimBridge;
 using Robotics.SimBridge.Benchmarks;
 
@@ -37,7 +37,7 @@ internal static class BenchCommand
     /// <summary><c>robotics bench bridge</c>: raw in-process stepping against stepping through a bridge on loopback.</summary>
     private static Command CreateBridge()
     {
-        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var json = JsonOutput.Option();
         var seconds = new Option<double>("--seconds")
         {
             Description = "stepping time per task and mode (raw, bridge), in seconds",
@@ -64,14 +64,13 @@ internal static class BenchCommand
         {
             json, seconds, inProcess, inproc, threads, curve,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliErrors.Known.Run("robotics bench bridge", () =>
         {
             bool asJson = parse.GetValue(json);
             bool overInproc = parse.GetValue(inproc);
             if (parse.GetValue(curve) && overInproc)
             {
-                Console.Error.WriteLine("robotics bench bridge: --curve measures CURVE over tcp loopback, and inproc:// has no CURVE; leave out --inproc");
-                return 2;
+                throw new CommandLineException("robotics bench bridge: --curve measures CURVE over tcp loopback, and inproc:// has no CURVE; leave out --inproc");
             }
 
             BridgeSockets.PreferInlineCompletions();
@@ -88,9 +87,9 @@ internal static class BenchCommand
                 Progress = line => Console.Error.WriteLine(line),
             });
             NetMQConfig.Cleanup(block: false);
-            Console.WriteLine(asJson ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
+            JsonOutput.Print(asJson, report, Format);
             return 0; // a measurement, not a test: goals are reported, not enforced
-        });
+        }));
         return command;
     }
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using Robotics.Contract.CommandLine;
 using Robotics.SimBridge.Benchmarks;
 
 namespace Robotics.Cli.Commands;
@@ -22,7 +22,7 @@ internal static class BenchDelayProxyCommand
         {
             listen, target, rttMs,
         };
-        command.SetAction(parse => Run(parse.GetValue(listen), parse.GetValue(target)!, parse.GetValue(rttMs)));
+        command.SetAction(parse => CliErrors.Known.Run(null, () => Run(parse.GetValue(listen), parse.GetValue(target)!, parse.GetValue(rttMs))));
         return command;
     }
 
@@ -30,14 +30,12 @@ internal static class BenchDelayProxyCommand
     {
         if (listen is < 0 or > 65535)
         {
-            Console.Error.WriteLine($"--listen ({listen}) must be a port from 0 to 65535");
-            return 2;
+            throw new CommandLineException($"--listen ({listen}) must be a port from 0 to 65535");
         }
 
         if (!(rttMs >= 0) || double.IsInfinity(rttMs))
         {
-            Console.Error.WriteLine($"--rtt-ms ({rttMs.ToString(CultureInfo.InvariantCulture)}) must be a round trip of 0 or more milliseconds");
-            return 2;
+            throw new CommandLineException($"--rtt-ms ({rttMs.ToString(CultureInfo.InvariantCulture)}) must be a round trip of 0 or more milliseconds");
         }
 
         string host;
@@ -48,13 +46,10 @@ internal static class BenchDelayProxyCommand
         }
         catch (ArgumentException e)
         {
-            Console.Error.WriteLine($"--target: {e.Message}");
-            return 2;
+            throw new CommandLineException($"--target: {e.Message}");
         }
 
-        using var stop = new ManualResetEventSlim();
-        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
-        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var stop = new StopSignal();
         DelayProxy proxy;
         try
         {
@@ -69,8 +64,7 @@ internal static class BenchDelayProxyCommand
         }
         catch (SocketException e)
         {
-            Console.Error.WriteLine($"could not listen on 127.0.0.1:{listen}: {e.Message}");
-            return 1;
+            throw new CommandLineException($"could not listen on 127.0.0.1:{listen}: {e.Message}");
         }
 
         using (proxy)
@@ -78,19 +72,13 @@ internal static class BenchDelayProxyCommand
             Console.WriteLine($"delay proxy listening on {proxy.Endpoint}");
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"forwarding to {host}:{port} with a {rttMs} ms round trip ({rttMs / 2} ms each way); Ctrl-C stops"));
-            stop.Wait();
+            stop.Token.WaitHandle.WaitOne();
             var s = proxy.Stats;
             Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{s.Connections} connections, {s.Chunks:N0} chunks, {s.Bytes:N0} bytes forwarded; each chunk held {s.MeanHeld.TotalMilliseconds:0.000} ms on average, " +
                 $"{s.MaxHeld.TotalMilliseconds:0.000} ms at most ({rttMs / 2} ms asked)"));
         }
 
-        return 0;
-
-        void Stop(PosixSignalContext context)
-        {
-            context.Cancel = true;
-            stop.Set();
-        }
+        return ExitCodes.Success;
     }
 }

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Robotics.Training.Algorithms.Reinforce;
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
@@ -15,7 +14,7 @@ internal static class BenchGradientVarianceCommand
 {
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var json = JsonOutput.Option();
         var task = new Option<string>("--task") { Description = "task from configs/tasks", DefaultValueFactory = _ => "cartpole-swingup" };
         var envs = new Option<int>("--envs") { Description = "environments stepped together", DefaultValueFactory = _ => 8 };
         var rolloutSteps = new Option<int>("--rollout-steps") { Description = "steps per environment in one batch", DefaultValueFactory = _ => 256 };
@@ -29,19 +28,19 @@ internal static class BenchGradientVarianceCommand
         {
             json, task, envs, rolloutSteps, batches, fitBatches, gamma, lambda, seed,
         };
-        command.SetAction(parse => TrainingCli.Guard(() =>
+        command.SetAction(parse => CliErrors.Training(() =>
         {
             var options = new GradientVarianceOptions
             {
-                RolloutSteps = TrainingCli.Positive(parse.GetValue(rolloutSteps), "--rollout-steps"),
-                Batches = Math.Max(2, TrainingCli.Positive(parse.GetValue(batches), "--batches")),
-                FitBatches = TrainingCli.Positive(parse.GetValue(fitBatches), "--fit-batches"),
+                RolloutSteps = CliErrors.Positive(parse.GetValue(rolloutSteps), "--rollout-steps"),
+                Batches = Math.Max(2, CliErrors.Positive(parse.GetValue(batches), "--batches")),
+                FitBatches = CliErrors.Positive(parse.GetValue(fitBatches), "--fit-batches"),
                 Gamma = parse.GetValue(gamma),
                 GaeLambda = parse.GetValue(lambda),
                 Seed = parse.GetValue(seed),
             };
             string taskName = parse.GetValue(task)!;
-            int numEnvs = TrainingCli.Positive(parse.GetValue(envs), "--envs");
+            int numEnvs = CliErrors.Positive(parse.GetValue(envs), "--envs");
             var config = new TrainingConfig { Task = taskName, Algorithm = "reinforce", NumEnvs = numEnvs };
             using var source = SimEnvironmentSource.ForTask(taskName, threads: 1);
             using var env = source.CreateTraining(numEnvs);
@@ -49,7 +48,7 @@ internal static class BenchGradientVarianceCommand
             var rows = GradientVariance.Measure(env, config, options, asJson ? null : line => Console.Error.WriteLine(line));
             var report = new Report(taskName, numEnvs, options.RolloutSteps, numEnvs * options.RolloutSteps, options.Batches, options.FitBatches,
                 options.Gamma, options.GaeLambda, options.Seed, rows);
-            Console.WriteLine(asJson ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
+            JsonOutput.Print(asJson, report, Format);
             return 0;
         }));
         return command;

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Robotics.Runtime.Policy;
 using Robotics.Training.Export;
 using TorchSharp;
@@ -19,18 +18,18 @@ internal static class BenchInferenceCommand
 
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var json = JsonOutput.Option();
         var calls = new Option<int>("--calls") { Description = "timed calls per engine and size", DefaultValueFactory = _ => 20_000 };
         var command = new Command("inference", "Per-call latency p50/p99 of ONNX Runtime and TorchSharp on 64x64 and 256x256 policies (one thread).")
         {
             json, calls,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliErrors.Known.Run("robotics bench inference", () =>
         {
-            var report = Run(parse.GetValue(calls));
-            Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
+            var report = Run(CliErrors.Positive(parse.GetValue(calls), "--calls"));
+            JsonOutput.Print(parse.GetValue(json), report, Format);
             return report.Cases.Where(c => c.Hidden == 256 && c.Engine == "onnxruntime").All(c => c.P99Micros <= GoalP99Micros) ? 0 : 3;
-        });
+        }));
         return command;
     }
 

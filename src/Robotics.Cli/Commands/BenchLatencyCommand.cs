@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Robotics.Contract;
 using Robotics.SimBridge.Benchmarks;
 using Robotics.SimBridge.Hosting;
@@ -31,21 +30,21 @@ internal static class BenchLatencyCommand
         var rtts = new Option<string>("--rtt-ms") { Description = "round trips to measure, ms, comma-separated; 0 is loopback without a proxy (about 0.1 ms)", DefaultValueFactory = _ => "0,2,10" };
         var groups = new Option<string>("--groups") { Description = "env_groups to measure, comma-separated", DefaultValueFactory = _ => "1,4,8" };
         var updates = new Option<int>("--updates") { Description = "timed updates per cell (after one untimed)", DefaultValueFactory = _ => 3 };
-        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var json = JsonOutput.Option();
         var command = new Command("latency",
             "Training steps/s against bridges behind delay proxies, per round trip and env_groups: how much of the network's latency the out-of-phase groups hide.")
         {
             config, envs, bridges, rtts, groups, updates, json,
         };
-        command.SetAction(parse => TrainingCli.Guard(() =>
+        command.SetAction(parse => CliErrors.Training(() =>
         {
             string path = parse.GetValue(config)!.FullName;
             var loaded = TrainingConfigFile.Load(path);
-            int numEnvs = TrainingCli.Positive(parse.GetValue(envs), "--envs");
-            int bridgeCount = TrainingCli.Positive(parse.GetValue(bridges), "--bridges");
+            int numEnvs = CliErrors.Positive(parse.GetValue(envs), "--envs");
+            int bridgeCount = CliErrors.Positive(parse.GetValue(bridges), "--bridges");
             var roundTrips = Numbers(parse.GetValue(rtts)!, "--rtt-ms");
             var groupCounts = Numbers(parse.GetValue(groups)!, "--groups").Select(v => (int)v).ToList();
-            int timed = TrainingCli.Positive(parse.GetValue(updates), "--updates"); // and one untimed before them
+            int timed = CliErrors.Positive(parse.GetValue(updates), "--updates"); // and one untimed before them
             var baseConfig = loaded with
             {
                 NumEnvs = numEnvs,
@@ -61,7 +60,7 @@ internal static class BenchLatencyCommand
             }
 
             bool asJson = parse.GetValue(json);
-            var start = TrainingCli.LocalBridgeStarter(loaded.Task);
+            var start = EnvironmentOptions.LocalBridgeStarter(loaded.Task);
             var local = new List<LocalBridge>();
             var cells = new List<Cell>();
             string scratch = Directory.CreateTempSubdirectory("robotics-bench-latency-").FullName;
@@ -86,7 +85,7 @@ internal static class BenchLatencyCommand
 
             NetMQ.NetMQConfig.Cleanup(block: false);
             var report = new Report(loaded.Task, numEnvs, bridgeCount, Environment.ProcessorCount, cells);
-            Console.WriteLine(asJson ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
+            JsonOutput.Print(asJson, report, Format);
             return 0; // a measurement: the goal is reported, not enforced
         }));
         return command;

@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text;
-using System.Text.Json;
 using Robotics.Runtime.Control;
 using Robotics.Runtime.Deployment;
 using Robotics.Runtime.Observation;
@@ -20,25 +19,25 @@ internal static class BenchLoopCommand
 {
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var json = JsonOutput.Option();
         var rate = new Option<double>("--rate") { Description = "control rate in Hz, 1 to 1000", DefaultValueFactory = _ => 1000 };
         var seconds = new Option<double>("--seconds") { Description = "how long to run", DefaultValueFactory = _ => 30 };
         var hidden = new Option<int>("--hidden") { Description = "hidden layer width of the random 2-layer policy", DefaultValueFactory = _ => 256 };
         var policyFile = new Option<FileInfo?>("--policy") { Description = "use this exported model instead of a random policy" };
-        var spin = new Option<double>("--spin-us") { Description = "the last part of each wait that is spun, microseconds", DefaultValueFactory = _ => 300 };
+        var spin = new Option<double>("--spin-us") { Description = "the last part of each wait that is spun, microseconds", DefaultValueFactory = _ => new ControlLoopOptions().SpinWindow.TotalMicroseconds };
         var telemetry = new Option<FileInfo?>("--telemetry") { Description = "also write per-tick telemetry to this CSV" };
         var realtime = new Option<bool>("--realtime") { Description = "run the control thread under the real-time FIFO scheduler (Linux, root or CAP_SYS_NICE)" };
         var command = new Command("loop", "Period error p50/p99/max and overruns of the fixed-rate control loop with a policy in it.")
         {
             json, rate, seconds, hidden, policyFile, spin, telemetry, realtime,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliErrors.Known.Run("robotics bench loop", () =>
         {
             var report = Run(parse.GetValue(rate), parse.GetValue(seconds), parse.GetValue(hidden), parse.GetValue(policyFile)?.FullName,
                 parse.GetValue(spin), parse.GetValue(telemetry)?.FullName, parse.GetValue(realtime));
-            Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
+            JsonOutput.Print(parse.GetValue(json), report, Format);
             return report.MeetsGoal ? 0 : 3;
-        });
+        }));
         return command;
     }
 

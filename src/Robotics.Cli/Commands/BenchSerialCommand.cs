@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Robotics.Contract;
 using Robotics.FirmwareInterface.Benchmarks;
 using Robotics.FirmwareInterface.Transport;
@@ -18,12 +17,13 @@ internal static class BenchSerialCommand
 {
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
-        var rate = new Option<double>("--rate") { Description = "commands per second", DefaultValueFactory = _ => 1000 };
-        var seconds = new Option<double>("--seconds") { Description = "how long to run", DefaultValueFactory = _ => 10 };
-        var baud = new Option<int>("--baud") { Description = "baud rate set on the device (a pseudo-terminal ignores it; the wire time is computed from it)", DefaultValueFactory = _ => 921_600 };
-        var joints = new Option<int>("--joints") { Description = "joints in each state frame", DefaultValueFactory = _ => 2 };
-        var actuators = new Option<int>("--actuators") { Description = "targets in each command frame", DefaultValueFactory = _ => 1 };
+        var json = JsonOutput.Option();
+        var defaults = new SerialRoundTripOptions();
+        var rate = new Option<double>("--rate") { Description = "commands per second", DefaultValueFactory = _ => defaults.RateHz };
+        var seconds = new Option<double>("--seconds") { Description = "how long to run", DefaultValueFactory = _ => defaults.Duration.TotalSeconds };
+        var baud = new Option<int>("--baud") { Description = "baud rate set on the device (a pseudo-terminal ignores it; the wire time is computed from it)", DefaultValueFactory = _ => defaults.BaudRate };
+        var joints = new Option<int>("--joints") { Description = "joints in each state frame", DefaultValueFactory = _ => defaults.Joints };
+        var actuators = new Option<int>("--actuators") { Description = "targets in each command frame", DefaultValueFactory = _ => defaults.Actuators };
         var firmware = new Option<string?>("--firmware")
         {
             Description = $"answer through the C firmware for this board in QEMU ({string.Join(", ", FirmwareTarget.Known)}) instead of an in-process echo; joints and actuators are then the robot's",
@@ -33,7 +33,7 @@ internal static class BenchSerialCommand
         {
             json, rate, seconds, baud, joints, actuators, firmware, robot,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliErrors.Known.Run("robotics bench serial", () =>
         {
             var options = new SerialRoundTripOptions
             {
@@ -46,26 +46,18 @@ internal static class BenchSerialCommand
             SerialRoundTripReport report;
             if (parse.GetValue(firmware) is { } target)
             {
-                try
-                {
-                    var contract = EmulatedRobotTask.Load(parse.GetValue(robot)!).RobotContract;
-                    options = options with { Joints = contract.Joints.Count, Actuators = contract.Actuators.Count };
-                    report = SerialRoundTripBenchmark.Run(options, new FirmwareEchoRobot(contract, FirmwareTarget.Check(target)));
-                }
-                catch (Exception e) when (e is ArgumentException or ConfigException or RobotLinkException or IOException)
-                {
-                    Console.Error.WriteLine($"robotics bench serial: {e.Message}");
-                    return 1;
-                }
+                var contract = EmulatedRobotTask.Load(parse.GetValue(robot)!).RobotContract;
+                options = options with { Joints = contract.Joints.Count, Actuators = contract.Actuators.Count };
+                report = SerialRoundTripBenchmark.Run(options, new FirmwareEchoRobot(contract, FirmwareTarget.Check(target)));
             }
             else
             {
                 report = SerialRoundTripBenchmark.Run(options);
             }
 
-            Console.WriteLine(parse.GetValue(json) ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
+            JsonOutput.Print(parse.GetValue(json), report, Format);
             return report.MeetsGoal ? 0 : 3;
-        });
+        }));
         return command;
     }
 

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
 using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Runner;
@@ -15,7 +14,7 @@ internal static class BenchUpdateCommand
 {
     public static Command Create()
     {
-        var json = new Option<bool>("--json") { Description = "print the report as JSON" };
+        var json = JsonOutput.Option();
         var config = new Option<FileInfo>("--config")
         {
             Description = "PPO training config whose task, networks, batch and minibatches are timed",
@@ -29,20 +28,20 @@ internal static class BenchUpdateCommand
         {
             json, config, updates, warmup, inProcess,
         };
-        command.SetAction(parse => TrainingCli.Guard(() =>
+        command.SetAction(parse => CliErrors.Training(() =>
         {
             string path = parse.GetValue(config)!.FullName;
             var loaded = TrainingConfigFile.Load(path);
             TrainingConfigFile.Validate(loaded, path);
             var options = new UpdateBenchmarkOptions
             {
-                Updates = TrainingCli.Positive(parse.GetValue(updates), "--updates"),
+                Updates = CliErrors.Positive(parse.GetValue(updates), "--updates"),
                 WarmupUpdates = Math.Max(0, parse.GetValue(warmup)),
             };
             bool asJson = parse.GetValue(json);
             bool local = parse.GetValue(inProcess);
             UpdateBenchmarkResult result;
-            using (var source = EnvironmentChoice.For(loaded, [], local, TrainingCli.LocalBridgeStarter(loaded.Task), line => Console.Error.WriteLine($"[bridge] {line}")))
+            using (var source = EnvironmentChoice.For(loaded, [], local, EnvironmentOptions.LocalBridgeStarter(loaded.Task), line => Console.Error.WriteLine($"[bridge] {line}")))
             {
                 result = UpdateBenchmark.Measure(loaded, source, options, asJson ? null : line => Console.Error.WriteLine(line));
             }
@@ -51,7 +50,7 @@ internal static class BenchUpdateCommand
             var ppo = loaded.Options<PpoOptions>();
             var report = new Report(loaded.Task, loaded.Policy.HiddenSizes, loaded.NumEnvs * ppo.RolloutSteps, ppo.Minibatches,
                 ppo.Epochs, local ? "in-process" : "local bridges", Environment.ProcessorCount, loaded.TorchThreads, result.Bridge, result.Timings);
-            Console.WriteLine(asJson ? JsonSerializer.Serialize(report, new JsonSerializerOptions { WriteIndented = true }) : Format(report));
+            JsonOutput.Print(asJson, report, Format);
             return 0; // a measurement: the learning-share goal is reported, not enforced
         }));
         return command;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using Robotics.Contract.CommandLine;
 using Robotics.SimBridge;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Protocol;
@@ -19,7 +19,7 @@ internal static class BridgesCommand
     {
         var endpoints = new Argument<string[]>("endpoints") { Description = "bridge endpoints, e.g. tcp://10.0.0.2:5555", Arity = ArgumentArity.OneOrMore };
         var timeout = new Option<double>("--timeout") { Description = "seconds to wait for each bridge's answer", DefaultValueFactory = _ => 3 };
-        var json = new Option<bool>("--json") { Description = "one JSON object per bridge, one per line" };
+        var json = JsonOutput.Option("one JSON object per bridge, one per line");
         var bridgeKey = new Option<string?>("--bridge-key")
         {
             Description = "for bridges started with keys (they answer nothing else): their public key, 40 Z85 characters or their .pub file",
@@ -32,7 +32,8 @@ internal static class BridgesCommand
         {
             endpoints, timeout, json, bridgeKey, clientKey,
         };
-        status.SetAction(parse => Status(parse.GetValue(endpoints)!, parse.GetValue(timeout), parse.GetValue(json), parse.GetValue(bridgeKey), parse.GetValue(clientKey)));
+        status.SetAction(parse => CliErrors.Known.Run(null, () =>
+            Status(parse.GetValue(endpoints)!, parse.GetValue(timeout), parse.GetValue(json), parse.GetValue(bridgeKey), parse.GetValue(clientKey))));
         return new Command("bridges", "Look at running sim bridges.") { status };
     }
 
@@ -40,28 +41,17 @@ internal static class BridgesCommand
     {
         if (!(timeoutSeconds > 0))
         {
-            Console.Error.WriteLine($"--timeout ({timeoutSeconds}) must be a positive number of seconds");
-            return 2;
+            throw new CommandLineException($"--timeout ({timeoutSeconds}) must be a positive number of seconds");
         }
 
         if (bridgeKey is null != clientKey is null)
         {
-            Console.Error.WriteLine(bridgeKey is null
+            throw new CommandLineException(bridgeKey is null
                 ? "--client-key needs --bridge-key too: the bridges' public key or .pub file"
                 : "--bridge-key needs --client-key too: this host's secret key file, whose public key the bridges allow");
-            return 2;
         }
 
-        CurveClientKeys? keys;
-        try
-        {
-            keys = bridgeKey is null ? null : new CurveClientKeys(KeyFiles.ReadPublic(bridgeKey, "--bridge-key"), KeyFiles.ReadSecret(clientKey!, "--client-key"));
-        }
-        catch (BridgeException e)
-        {
-            Console.Error.WriteLine(e.Message);
-            return 2;
-        }
+        var keys = bridgeKey is null ? null : new CurveClientKeys(KeyFiles.ReadPublic(bridgeKey, "--bridge-key"), KeyFiles.ReadSecret(clientKey!, "--client-key"));
 
         var options = new BridgeClientOptions
         {
@@ -75,10 +65,10 @@ internal static class BridgesCommand
         {
             var report = Ask(endpoint, options);
             if (report.Error is not null) silent++;
-            Console.WriteLine(json ? JsonSerializer.Serialize(report.ToJson()) : report.ToText());
+            Console.WriteLine(json ? JsonOutput.Line(report.ToJson()) : report.ToText());
         }
 
-        return silent == 0 ? 0 : 1;
+        return silent == 0 ? ExitCodes.Success : ExitCodes.Error;
     }
 
     private static BridgeReport Ask(string endpoint, BridgeClientOptions options)

@@ -15,7 +15,7 @@ internal static class CompareCommand
         {
             runDirs, reference, output,
         };
-        command.SetAction(parse => TrainingCli.Guard(() =>
+        command.SetAction(parse => CliErrors.Training(() =>
         {
             var runs = parse.GetValue(runDirs)!.Select(d => ComparedRun.Load(d.FullName)).ToList();
             string referenceAlgorithm = parse.GetValue(reference)!;

@@ -20,19 +20,11 @@ internal static class ContractCommand
         };
         var hashOnly = new Option<bool>("--hash") { Description = "print only the hash" };
         var command = new Command("contract", "Print the contract of a robot or task as JSON, with its hash.") { target, hashOnly };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliErrors.Known.Run("robotics contract", () =>
         {
-            try
-            {
-                Print(parse.GetValue(target)!, parse.GetValue(hashOnly));
-                return 0;
-            }
-            catch (Exception e) when (e is ConfigException or IOException or System.Text.Json.JsonException or InvalidDataException)
-            {
-                Console.Error.WriteLine($"robotics contract: {e.Message}");
-                return 1;
-            }
-        });
+            Print(parse.GetValue(target)!, parse.GetValue(hashOnly));
+            return 0;
+        }));
         return command;
     }
 

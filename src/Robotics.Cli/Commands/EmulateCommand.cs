@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Robotics.Contract;
+using Robotics.Contract.CommandLine;
 using Robotics.FirmwareInterface.Transport;
 using Robotics.RobotEmulator;
 using Robotics.RobotEmulator.Firmware;
@@ -23,7 +23,7 @@ internal static class EmulateCommand
             Description = "an existing serial device under /dev to use, or a path where a link to a new pseudo-terminal is made (default: the pseudo-terminal's own name)",
         };
         var duration = new Option<double?>("--duration") { Description = "stop after this many seconds (default: run until Ctrl-C)" };
-        var baud = new Option<int>("--baud") { Description = "the firmware's baud rate; a host that opens the pseudo-terminal at another rate sees noise, as on a real line", DefaultValueFactory = _ => 921_600 };
+        var baud = new Option<int>("--baud") { Description = "the firmware's baud rate; a host that opens the pseudo-terminal at another rate sees noise, as on a real line", DefaultValueFactory = _ => new EmulatorOptions().BaudRate };
         var seed = new Option<int>("--seed") { Description = "seed of the initial state and of the injected faults", DefaultValueFactory = _ => 0 };
         var lockstep = new Option<bool>("--lockstep") { Description = "step only when the host has answered the latest state (simulated time, deterministic runs for CI) instead of in real time" };
         var freeRun = new Option<bool>("--free-run") { Description = "let the physics run from the start instead of holding the robot in its initial state until the linked host's first active command" };
@@ -33,7 +33,7 @@ internal static class EmulateCommand
         var corrupt = new Option<double>("--corrupt-rate") { Description = "probability that a frame from the robot has one bit flipped" };
         var delay = new Option<double>("--delay-rate") { Description = "probability that a frame from the robot is held back by --delay-ms" };
         var commandDrop = new Option<double>("--command-drop-rate") { Description = "probability that a command frame from the host is lost on the way in (the robot's count of commands received tells the host)" };
-        var delayMs = new Option<double>("--delay-ms") { Description = "how long delayed frames are held back", DefaultValueFactory = _ => 20 };
+        var delayMs = new Option<double>("--delay-ms") { Description = "how long delayed frames are held back", DefaultValueFactory = _ => new FaultInjectionOptions().Delay.TotalMilliseconds };
         var disconnectAt = new Option<double?>("--disconnect-at") { Description = "the device vanishes this many seconds after the start" };
         var reconnectAfter = new Option<double?>("--reconnect-after") { Description = "and comes back at the same path this many seconds later (needs --port PATH for a stable path)" };
         var stuckJoint = new Option<string?>("--stuck-joint") { Description = "joint whose position and velocity readings freeze" };
@@ -46,59 +46,51 @@ internal static class EmulateCommand
         {
             robot, port, duration, baud, seed, lockstep, freeRun, truth, watchdog, drop, corrupt, delay, delayMs, commandDrop, disconnectAt, reconnectAfter, stuckJoint, stuckAt, firmware,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliErrors.Known.Run("robotics emulate", () =>
         {
-            try
+            var task = EmulatedRobotTask.Load(parse.GetValue(robot)!);
+            var watchdogTimeout = parse.GetValue(watchdog) is { } milliseconds ? TimeSpan.FromMilliseconds(milliseconds) : (TimeSpan?)null;
+            if (parse.GetValue(firmware) is { } target)
             {
-                var task = EmulatedRobotTask.Load(parse.GetValue(robot)!);
-                var watchdogTimeout = parse.GetValue(watchdog) is { } milliseconds ? TimeSpan.FromMilliseconds(milliseconds) : (TimeSpan?)null;
-                if (parse.GetValue(firmware) is { } target)
-                {
-                    var emulatorOnly = new Option[] { port, lockstep, freeRun, truth, drop, corrupt, delay, commandDrop, disconnectAt, reconnectAfter, stuckJoint, stuckAt }
-                        .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
-                    if (emulatorOnly.Count > 0)
-                        throw new ArgumentException($"{string.Join(", ", emulatorOnly)}: for the C# emulator only; with --firmware the firmware in QEMU applies its own rules, so leave {(emulatorOnly.Count == 1 ? "it" : "them")} out");
-                    return FirmwareEmulation.Run(task, FirmwareTarget.Check(target), watchdogTimeout, parse.GetValue(seed), Seconds(parse.GetValue(duration)));
-                }
-
-                var joints = task.RobotContract.Joints;
-                int? stuckIndex = null;
-                if (parse.GetValue(stuckJoint) is { } stuckName)
-                {
-                    var index = joints.ToList().FindIndex(j => j.Name == stuckName);
-                    stuckIndex = index >= 0 ? index
-                        : throw new ArgumentException($"robot '{task.RobotContract.Robot}' has no joint '{stuckName}'; joints: {string.Join(", ", joints.Select(j => j.Name))}");
-                }
-
-                var options = new EmulatorOptions
-                {
-                    Seed = parse.GetValue(seed),
-                    BaudRate = parse.GetValue(baud),
-                    Lockstep = parse.GetValue(lockstep),
-                    FreeRun = parse.GetValue(freeRun),
-                    TruthPath = parse.GetValue(truth),
-                    WatchdogTimeout = watchdogTimeout,
-                    Faults = new FaultInjectionOptions
-                    {
-                        DropRate = parse.GetValue(drop),
-                        CorruptRate = parse.GetValue(corrupt),
-                        DelayRate = parse.GetValue(delay),
-                        Delay = TimeSpan.FromMilliseconds(parse.GetValue(delayMs)),
-                        CommandDropRate = parse.GetValue(commandDrop),
-                        DisconnectAt = Seconds(parse.GetValue(disconnectAt)),
-                        ReconnectAfter = Seconds(parse.GetValue(reconnectAfter)),
-                        StuckJoint = stuckIndex,
-                        StuckSensorAt = TimeSpan.FromSeconds(parse.GetValue(stuckAt)),
-                    },
-                };
-                return Run(task, parse.GetValue(port), options, Seconds(parse.GetValue(duration)));
+                var emulatorOnly = new Option[] { port, lockstep, freeRun, truth, drop, corrupt, delay, commandDrop, disconnectAt, reconnectAfter, stuckJoint, stuckAt }
+                    .Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                if (emulatorOnly.Count > 0)
+                    throw new ArgumentException($"{string.Join(", ", emulatorOnly)}: for the C# emulator only; with --firmware the firmware in QEMU applies its own rules, so leave {(emulatorOnly.Count == 1 ? "it" : "them")} out");
+                return FirmwareEmulation.Run(task, FirmwareTarget.Check(target), watchdogTimeout, parse.GetValue(seed), Seconds(parse.GetValue(duration)));
             }
-            catch (Exception e) when (e is ArgumentException or ConfigException or RobotLinkException or IOException)
+
+            var joints = task.RobotContract.Joints;
+            int? stuckIndex = null;
+            if (parse.GetValue(stuckJoint) is { } stuckName)
             {
-                Console.Error.WriteLine($"robotics emulate: {e.Message}");
-                return 1;
+                var index = joints.ToList().FindIndex(j => j.Name == stuckName);
+                stuckIndex = index >= 0 ? index
+                    : throw new ArgumentException($"robot '{task.RobotContract.Robot}' has no joint '{stuckName}'; joints: {string.Join(", ", joints.Select(j => j.Name))}");
             }
-        });
+
+            var options = new EmulatorOptions
+            {
+                Seed = parse.GetValue(seed),
+                BaudRate = parse.GetValue(baud),
+                Lockstep = parse.GetValue(lockstep),
+                FreeRun = parse.GetValue(freeRun),
+                TruthPath = parse.GetValue(truth),
+                WatchdogTimeout = watchdogTimeout,
+                Faults = new FaultInjectionOptions
+                {
+                    DropRate = parse.GetValue(drop),
+                    CorruptRate = parse.GetValue(corrupt),
+                    DelayRate = parse.GetValue(delay),
+                    Delay = TimeSpan.FromMilliseconds(parse.GetValue(delayMs)),
+                    CommandDropRate = parse.GetValue(commandDrop),
+                    DisconnectAt = Seconds(parse.GetValue(disconnectAt)),
+                    ReconnectAfter = Seconds(parse.GetValue(reconnectAfter)),
+                    StuckJoint = stuckIndex,
+                    StuckSensorAt = TimeSpan.FromSeconds(parse.GetValue(stuckAt)),
+                },
+            };
+            return Run(task, parse.GetValue(port), options, Seconds(parse.GetValue(duration)));
+        }));
         return command;
     }
 
@@ -112,20 +104,9 @@ internal static class EmulateCommand
         Console.Error.WriteLine(
             $"emulating {contract.Robot} (task {task.Name}, contract {contract.ShortHash:x16}) at {contract.ControlRateHz} Hz on {emulator.DevicePath} ({options.BaudRate} baud); Ctrl-C stops");
 
-        using var cancel = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        using (var stop = new StopSignal())
         {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            emulator.Run(cancel.Token, duration);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
+            emulator.Run(stop.Token, duration);
         }
 
         var faults = emulator.Faults;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using System.Text.Json;
+using Robotics.Contract.CommandLine;
 using Robotics.Runtime.Policy;
 using Robotics.Training.Checkpoints;
 using Robotics.Training.Environments;
@@ -22,8 +22,8 @@ internal static class EvalCommand
         var task = new Option<string?>("--task") { Description = "task to evaluate an .onnx model on: a name or the path of a task .yaml file (default: the task named in the model's contract; pass the file for a task kept outside configs/)" };
         var episodes = new Option<int>("--episodes") { Description = "episodes to run (one per environment)", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "seed of the evaluation environments", DefaultValueFactory = _ => 12345 };
-        var json = new Option<bool>("--json") { Description = "print the result as JSON" };
-        var bridges = TrainingCli.BridgeOption();
+        var json = JsonOutput.Option("print the result as JSON");
+        var bridges = EnvironmentOptions.Bridges();
         var allCheckpoints = new Option<bool>("--all-checkpoints") { Description = "evaluate every numbered checkpoint of the run folder and its final policy, in order (a learning curve with as many episodes as you ask)" };
         var success = new Option<string?>("--success") { Description = "also report the share of episodes meeting STATISTIC<VALUE or STATISTIC>VALUE on a task statistic, e.g. final/distance<0.02" };
         var randomize = new Option<bool>("--randomize") { Description = "evaluate with the task's domain randomization on (physics, latency, noise, pushes), in this process" };
@@ -33,13 +33,12 @@ internal static class EvalCommand
         {
             target, episodes, seed, json, bridges, task, allCheckpoints, success, randomize, sweep, plot,
         };
-        command.SetAction(parse => TrainingCli.Guard(() =>
+        command.SetAction(parse => CliErrors.Training(() =>
         {
             int n = parse.GetValue(episodes);
             if (n < 1)
             {
-                Console.Error.WriteLine("--episodes must be at least 1");
-                return 2;
+                throw new CommandLineException("--episodes must be at least 1");
             }
 
             var endpoints = parse.GetValue(bridges) ?? [];
@@ -51,15 +50,13 @@ internal static class EvalCommand
             }
             catch (FormatException e)
             {
-                Console.Error.WriteLine($"--success: {e.Message}");
-                return 2;
+                throw new CommandLineException($"--success: {e.Message}");
             }
 
             bool randomized = parse.GetValue(randomize);
             if ((randomized || parse.GetValue(sweep) is { Length: > 0 }) && endpoints.Length > 0)
             {
-                Console.Error.WriteLine("--randomize and --sweep evaluate in this process; leave out --bridge");
-                return 2;
+                throw new CommandLineException("--randomize and --sweep evaluate in this process; leave out --bridge");
             }
 
             if (parse.GetValue(sweep) is { Length: > 0 } sweeps)
@@ -89,8 +86,7 @@ internal static class EvalCommand
         var checkpoints = folder.CheckpointsInOrder();
         if (checkpoints.Count == 0)
         {
-            Console.Error.WriteLine($"robotics eval: {folder.Root} has no numbered checkpoints (checkpoints/update_*.ckpt) and no final policy; --all-checkpoints needs a run folder");
-            return 2;
+            throw new CommandLineException($"robotics eval: {folder.Root} has no numbered checkpoints (checkpoints/update_*.ckpt) and no final policy; --all-checkpoints needs a run folder");
         }
 
         using var source = endpoints.Length > 0 ? BridgeEnvironmentSource.Remote(CheckpointFiles.ReadHeader(checkpoints[0]).Task, endpoints) : null;
@@ -109,7 +105,7 @@ internal static class EvalCommand
             }
         }
 
-        if (json) Console.WriteLine(JsonSerializer.Serialize(results));
+        if (json) Console.WriteLine(JsonOutput.Line(results));
         return 0;
     }
 
@@ -123,11 +119,7 @@ internal static class EvalCommand
 
     private static int EvaluateOnnx(string modelPath, string? taskOption, int episodes, int seed, string[] endpoints, bool json, SuccessCriterion? criterion, bool randomize)
     {
-        if (!File.Exists(modelPath))
-        {
-            Console.Error.WriteLine($"robotics eval: no model at {modelPath}; write one with 'robotics export RUN_DIR --out {modelPath}'");
-            return 2;
-        }
+        ModelTask.RequireModel(modelPath);
 
         string task;
         using (var model = OnnxPolicy.Load(modelPath))
@@ -147,7 +139,7 @@ internal static class EvalCommand
         AddSummary(identity, r, criterion, episodeList: true);
         if (json)
         {
-            Console.WriteLine(JsonSerializer.Serialize(identity));
+            Console.WriteLine(JsonOutput.Line(identity));
             return;
         }
 

@@ -1,4 +1,4 @@
-using System.Text.Json;
+using Robotics.Contract.CommandLine;
 using Robotics.Contract.Environments;
 using Robotics.Runtime.Policy;
 using Robotics.Sim.Tasks;
@@ -26,14 +26,12 @@ internal static class EvalSweep
         }
         catch (FormatException e)
         {
-            Console.Error.WriteLine($"--sweep {e.Message}");
-            return 2;
+            throw new CommandLineException($"--sweep {e.Message}");
         }
         var axes = grids[0];
         if (!byDefault && (axes.Count > 2 || axes.Select(a => a.Key).Distinct().Count() != axes.Count))
         {
-            Console.Error.WriteLine("--sweep: give one or two different keys (a table and a heatmap per sweep), or 'default' alone; run eval again for other pairs");
-            return 2;
+            throw new CommandLineException("--sweep: give one or two different keys (a table and a heatmap per sweep), or 'default' alone; run eval again for other pairs");
         }
 
         bool onnx = target.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase);
@@ -44,11 +42,7 @@ internal static class EvalSweep
         LoadedTask? loaded = null;
         if (onnx)
         {
-            if (!File.Exists(target))
-            {
-                Console.Error.WriteLine($"robotics eval: no model at {target}; write one with 'robotics export RUN_DIR --out {target}'");
-                return 2;
-            }
+            ModelTask.RequireModel(target);
             using (var model = OnnxPolicy.Load(target))
                 task = ModelTask.Choose(taskOption, target, model.Metadata.Contract);
             title = Path.GetFileName(target);
@@ -106,7 +100,7 @@ internal static class EvalSweep
                     : documents[0];
                 document["target"] = target;
                 document["task"] = task;
-                Console.WriteLine(JsonSerializer.Serialize(document));
+                Console.WriteLine(JsonOutput.Line(document));
             }
             else if (byDefault)
             {

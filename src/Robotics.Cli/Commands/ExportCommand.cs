@@ -17,27 +17,11 @@ internal static class ExportCommand
         {
             source, output,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliErrors.Known.Run("robotics export", () =>
         {
-            var outPath = parse.GetValue(output)!.FullName;
-            try
-            {
-                var report = CheckpointExport.Run(parse.GetValue(source)!, outPath, line => Console.Error.WriteLine($"note: {line}"));
-                Print(report);
-                return 0;
-            }
-            catch (Exception e) when (e is OnnxExportException or FileNotFoundException or InvalidDataException or PolicyLoadException
-                                          or ConfigException or NotSupportedException)
-            {
-                Console.Error.WriteLine($"robotics export: {e.Message}");
-                return 1;
-            }
-            catch (TypeInitializationException e) when (e.TypeName?.StartsWith("TorchSharp", StringComparison.Ordinal) == true)
-            {
-                Console.Error.WriteLine($"robotics export: reading the checkpoint needs TorchSharp, whose native library did not load: {(e.InnerException ?? e).Message.Split('\n')[0]}");
-                return 1;
-            }
-        });
+            Print(CheckpointExport.Run(parse.GetValue(source)!, parse.GetValue(output)!.FullName, line => Console.Error.WriteLine($"note: {line}")));
+            return 0;
+        }));
         return command;
     }
 

@@ -1,3 +1,4 @@
+using Robotics.Contract.CommandLine;
 using Robotics.RobotEmulator.Firmware;
 using Robotics.Sim.Tasks;
 
@@ -16,26 +17,15 @@ internal static class FirmwareEmulation
             $"firmware for {contract.Robot} (task {task.Name}, contract {contract.ShortHash:x16}) on {target} in QEMU (pid {loop.Board.ProcessId}), host link {loop.HostDevicePath}, "
             + $"hardware bus {loop.Board.BusDevicePath} to MuJoCo at {contract.ControlRateHz} Hz; Ctrl-C stops");
 
-        using var stop = new ManualResetEventSlim();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
+        using (var stop = new StopSignal())
         {
-            e.Cancel = true;
-            stop.Set();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            while (!stop.Wait(200))
+            while (!stop.Token.WaitHandle.WaitOne(200))
             {
                 if (loop.Board.HasExited)
                     throw new IOException($"QEMU (pid {loop.Board.ProcessId}) exited");
                 if (duration is { } limit && loop.Plant.SimulatedSeconds >= limit.TotalSeconds)
                     break;
             }
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
         }
 
         loop.Plant.Stop();

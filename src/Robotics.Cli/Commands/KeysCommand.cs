@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Robotics.SimBridge;
 using Robotics.SimBridge.Security;
 
 namespace Robotics.Cli.Commands;
@@ -18,22 +17,14 @@ internal static class KeysCommand
         {
             output,
         };
-        command.SetAction(parse =>
+        command.SetAction(parse => CliErrors.Known.Run("error", () =>
         {
-            try
-            {
-                var (secretFile, publicFile, pair) = KeyFiles.WriteNewPair(parse.GetValue(output)!);
-                Console.WriteLine($"secret key: {secretFile} (keep it on this machine)");
-                Console.WriteLine($"public key: {publicFile}");
-                Console.WriteLine(pair.PublicKeyZ85);
-                return 0;
-            }
-            catch (BridgeException e)
-            {
-                Console.Error.WriteLine($"error: {e.Message}");
-                return 2;
-            }
-        });
+            var (secretFile, publicFile, pair) = KeyFiles.WriteNewPair(parse.GetValue(output)!);
+            Console.WriteLine($"secret key: {secretFile} (keep it on this machine)");
+            Console.WriteLine($"public key: {publicFile}");
+            Console.WriteLine(pair.PublicKeyZ85);
+            return 0;
+        }));
         return command;
     }
 }

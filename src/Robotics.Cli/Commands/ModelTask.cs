@@ -1,4 +1,5 @@
 using Robotics.Contract;
+using Robotics.Contract.CommandLine;
 using Robotics.Sim.Tasks;
 
 namespace Robotics.Cli.Commands;
@@ -21,5 +22,12 @@ internal static class ModelTask
         throw new ConfigException(modelPath, "task",
             $"the model was trained on task '{contract.Task}', which is not a known task ({(known.Count == 0 ? "none found" : string.Join(", ", known))}); "
             + $"pass its task file with --task PATH, e.g. --task my-tasks/{contract.Task}.yaml, or list its folder in {TaskCatalog.ConfigDirVariable}");
+    }
+
+    /// <summary>Refuses a model path with nothing there, saying how to write one.</summary>
+    public static void RequireModel(string modelPath)
+    {
+        if (!File.Exists(modelPath))
+            throw new CommandLineException($"robotics eval: no model at {modelPath}; write one with 'robotics export RUN_DIR --out {modelPath}'");
     }
 }

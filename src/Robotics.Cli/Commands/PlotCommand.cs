@@ -16,7 +16,7 @@ internal static class PlotCommand
         var output = new Option<string?>("--out") { Description = "where to write the PNGs (default: RUN_DIR/plots; for a telemetry CSV, tracking.png beside it)" };
         var truth = new Option<string?>("--truth") { Description = "with a telemetry CSV: the robot's true motion (sim:ROBOT?truth=FILE or emulate --truth FILE), drawn against the commanded velocity" };
         var command = new Command("plot", "Draw a run's learning curve and key diagnostics (KL, clip fraction, entropy, explained variance, ...) to PNG, or a deployment's commanded against achieved velocity.") { target, output, truth };
-        command.SetAction(parse => TrainingCli.Guard(() =>
+        command.SetAction(parse => CliErrors.Training(() =>
         {
             var path = parse.GetValue(target)!;
             if (File.Exists(path))

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using Robotics.Cli.Quickstart;
-using Robotics.Contract;
+using Robotics.Contract.CommandLine;
 using Robotics.FirmwareInterface.Transport;
 using Robotics.RobotEmulator;
 using Robotics.Runtime.Policy;
@@ -48,21 +48,13 @@ internal static class QuickstartCommand
         {
             output, totalSteps, seed, duration,
         };
-        command.SetAction(parse =>
+        // A stage that fails for a reason of its own (training, ONNX against checkpoint) says so as InvalidOperationException.
+        command.SetAction(parse => CliErrors.Known.With<InvalidOperationException>().Run("robotics quickstart", () =>
         {
             string outDir = parse.GetValue(output)?.FullName
                 ?? Path.GetFullPath(Path.Combine("runs", "quickstart", DateTime.UtcNow.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture)));
-            try
-            {
-                return Run(outDir, parse.GetValue(totalSteps), parse.GetValue(seed), parse.GetValue(duration));
-            }
-            catch (Exception e) when (e is ConfigException or TrainingSetupException or OnnxExportException or PolicyLoadException or ContractMismatchException
-                                           or RobotLinkException or InvalidDataException or IOException or ArgumentException or InvalidOperationException)
-            {
-                Console.Error.WriteLine($"robotics quickstart: {e.Message}");
-                return 1;
-            }
-        });
+            return Run(outDir, parse.GetValue(totalSteps), parse.GetValue(seed), parse.GetValue(duration));
+        }));
         return command;
     }
 
@@ -82,7 +74,7 @@ internal static class QuickstartCommand
         int seed = config.Seed;
 
         Stage(1, $"train {config.Algorithm} on {config.Task} for {config.TotalSteps} steps (seed {seed}) on local bridges -> {paths.Run}");
-        if (TrainingCli.Run(config, paths.Run, [], inProcess: false, resume: false) != 0)
+        if (TrainingInTerminal.Run(config, paths.Run, [], inProcess: false, resume: false) != 0)
             throw new InvalidOperationException("training failed");
         var checkpoint = CheckpointFiles.Resolve(paths.Run);
         var plots = RunPlots.Draw(new RunFolder(paths.Run).Metrics, new RunFolder(paths.Run).Plots).ToList();
@@ -141,8 +133,8 @@ internal static class QuickstartCommand
         Console.WriteLine($"  deploy summary    {paths.DeploySummary}");
         foreach (var png in plots) Console.WriteLine($"  plot              {png}");
 
-        if (summary.Fault != "none") return 2;
-        return balanced ? 0 : NotBalanced;
+        if (summary.Fault != "none") return ExitCodes.Fault;
+        return balanced ? ExitCodes.Success : NotBalanced;
     }
 
     private static EvaluationResult EvaluateOnnx(string policy, int seed)

@@ -11,12 +11,12 @@ internal static class ResumeCommand
     {
         var runDir = new Argument<DirectoryInfo>("run-dir") { Description = "run folder written by robotics train" };
         var totalSteps = new Option<long?>("--total-steps") { Description = "train for longer than the run's config said" };
-        var bridges = TrainingCli.BridgeOption();
-        var bridgeKey = TrainingCli.BridgeKeyOption();
-        var clientKey = TrainingCli.ClientKeyOption();
-        var inProcess = TrainingCli.InProcessOption();
+        var bridges = EnvironmentOptions.Bridges();
+        var bridgeKey = EnvironmentOptions.BridgeKey();
+        var clientKey = EnvironmentOptions.ClientKey();
+        var inProcess = EnvironmentOptions.InProcess();
         var command = new Command("resume", "Continue a training run from its last checkpoint.") { runDir, totalSteps, bridges, bridgeKey, clientKey, inProcess };
-        command.SetAction(parse => TrainingCli.Guard(() =>
+        command.SetAction(parse => CliErrors.Training(() =>
         {
             var folder = new RunFolder(parse.GetValue(runDir)!.FullName);
             if (!File.Exists(folder.Config))
@@ -25,10 +25,10 @@ internal static class ResumeCommand
             config = config with
             {
                 TotalSteps = parse.GetValue(totalSteps) ?? config.TotalSteps,
-                BridgeKeys = TrainingCli.BridgeKeys(config.BridgeKeys, parse.GetValue(bridgeKey), parse.GetValue(clientKey)),
+                BridgeKeys = EnvironmentOptions.BridgeKeys(config.BridgeKeys, parse.GetValue(bridgeKey), parse.GetValue(clientKey)),
             };
             TrainingConfigFile.Validate(config, folder.Config);
-            return TrainingCli.Run(config, folder.Root, parse.GetValue(bridges) ?? [], parse.GetValue(inProcess), resume: true);
+            return TrainingInTerminal.Run(config, folder.Root, parse.GetValue(bridges) ?? [], parse.GetValue(inProcess), resume: true);
         }));
         return command;
     }

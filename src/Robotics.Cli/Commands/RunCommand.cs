@@ -1,11 +1,9 @@
 using System.CommandLine;
 using System.Globalization;
-using Robotics.Contract;
+using Robotics.Contract.CommandLine;
 using Robotics.FirmwareInterface.Transport;
 using Robotics.RobotEmulator;
 using Robotics.Runtime.Deployment;
-using Robotics.Runtime.Policy;
-using Robotics.Runtime.Telemetry;
 using Robotics.Runtime.Transport;
 using Robotics.Sim.Tasks;
 
@@ -20,30 +18,24 @@ internal static class RunCommand
 {
     public static Command Create()
     {
-        var shared = new DeploymentCommandLine(stoppedBy: "Ctrl-C");
-        var link = new Option<string?>("--link") { Description = "the robot: serial:/dev/ttyACM0?baud=921600, sim:ROBOT (MuJoCo in wall-clock time; ROBOT is a robot or task name, or a robot or task .yaml file) or loopback (dry run, no physics)" };
+        var shared = new DeploymentCommandLine(
+            stoppedBy: "Ctrl-C or SIGTERM",
+            linkHelp: "the robot: serial:/dev/ttyACM0?baud=921600, sim:ROBOT (MuJoCo in wall-clock time; ROBOT is a robot or task name, or a robot or task .yaml file) or loopback (dry run, no physics)",
+            linkRequired: false,
+            telemetryHelp: "per-tick telemetry CSV (default: $XDG_STATE_HOME/robotics/deploy/<time>/telemetry.csv, else ~/.local/state/...; printed at the end)");
         var port = new Option<string?>("--port") { Description = "short for --link serial:PATH" };
         var baud = new Option<int>("--baud") { Description = "serial baud rate with --port", DefaultValueFactory = _ => SerialLink.DefaultBaudRate };
         var sim = new Option<string?>("--sim") { Description = "short for --link sim:ROBOT: a robot or task name, or the path of a robot or task .yaml file" };
         var loopback = new Option<bool>("--loopback") { Description = "short for --link loopback" };
-        var telemetry = new Option<FileInfo?>("--telemetry") { Description = "per-tick telemetry CSV (default: $XDG_STATE_HOME/robotics/deploy/<time>/telemetry.csv, else ~/.local/state/...; printed at the end)" };
         var command = new Command("run", "Run an exported policy on a robot at a fixed rate, with the safety layer and telemetry.");
         shared.AddTo(command);
-        foreach (Option option in new Option[] { link, port, baud, sim, loopback, telemetry }) command.Options.Add(option);
-        command.SetAction(parse =>
+        foreach (Option option in new Option[] { port, baud, sim, loopback }) command.Options.Add(option);
+        command.SetAction(parse => CliErrors.Known.Run("robotics run", () =>
         {
-            try
-            {
-                var telemetryPath = parse.GetValue(telemetry)?.FullName ?? DefaultTelemetryPath();
-                var options = shared.Read(parse, LinkOf(parse.GetValue(link), parse.GetValue(port), parse.GetValue(baud), parse.GetValue(sim), parse.GetValue(loopback)), telemetryPath);
-                return Run(options, parse.GetValue(shared.Json));
-            }
-            catch (Exception e) when (e is PolicyLoadException or ContractMismatchException or RobotLinkException or ArgumentException or ConfigException or NotSupportedException or IOException)
-            {
-                Console.Error.WriteLine($"robotics run: {e.Message}");
-                return 1;
-            }
-        });
+            var telemetryPath = parse.GetValue(shared.Telemetry)?.FullName ?? DefaultTelemetryPath();
+            var link = LinkOf(parse.GetValue(shared.Link), parse.GetValue(port), parse.GetValue(baud), parse.GetValue(sim), parse.GetValue(loopback));
+            return DeploymentCommandLine.Drive(shared.Read(parse, link, telemetryPath), Links(), parse.GetValue(shared.Json));
+        }));
         return command;
     }
 
@@ -79,33 +71,5 @@ internal static class RunCommand
         if (chosen.Count != 1)
             throw new ArgumentException("choose exactly one robot: --link LINK, --port PATH (serial firmware), --sim ROBOT (simulated robot) or --loopback (dry run)");
         return chosen[0]!;
-    }
-
-    private static int Run(DeploymentOptions options, bool json)
-    {
-        using var deployment = RobotDeployment.Prepare(options, Links());
-        using var stop = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true; // ramp down instead of dying mid-command
-            stop.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
-        try
-        {
-            var p = deployment.Policy;
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"driving '{deployment.Handshake.RobotName}' with {p.Algorithm} policy '{p.RunName}' (step {p.Step}) at {deployment.RateHz} Hz; Ctrl-C ramps down and stops"));
-            var result = deployment.Run(stop.Token, Console.Error.WriteLine);
-            var summary = result.Summary;
-            var text = RunSummaryJson.Serialize(summary);
-            if (options.TelemetryPath is { } telemetry) File.WriteAllText(Path.ChangeExtension(telemetry, ".summary.json"), text);
-            Console.WriteLine(json ? text : summary.ToText());
-            return result.ExitCode;
-        }
-        finally
-        {
-            Console.CancelKeyPress -= onCancel;
-        }
     }
 }

@@ -19,11 +19,11 @@ public sealed record DeploymentOptions
 
     public int BaudRate { get; init; } = SerialLink.DefaultBaudRate;
 
-    public int WatchdogPeriods { get; init; } = 5;
+    public int WatchdogPeriods { get; init; } = new SafetyOptions().WatchdogPeriods;
 
-    public TimeSpan RampDown { get; init; } = TimeSpan.FromSeconds(0.5);
+    public TimeSpan RampDown { get; init; } = new SafetyOptions().RampDown;
 
-    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    public TimeSpan HandshakeTimeout { get; init; } = RuntimeDeploymentOptions.DefaultHandshakeTimeout;
 
     /// <summary>Per-tick telemetry CSV; null writes none.</summary>
     public string? TelemetryPath { get; init; }

@@ -5,6 +5,9 @@ namespace Robotics.Runtime.Deployment;
 /// <summary>How a policy is deployed on a robot; the defaults are those of <c>run</c> in both programs.</summary>
 public sealed record DeploymentOptions
 {
+    /// <summary>How long <see cref="HandshakeTimeout"/> waits unless told otherwise.</summary>
+    public static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(2);
+
     /// <summary>The ONNX model written by <c>robotics export</c>.</summary>
     public required string PolicyPath { get; init; }
 
@@ -22,7 +25,8 @@ public sealed record DeploymentOptions
 
     public SafetyOptions Safety { get; init; } = new();
 
-    public TimeSpan HandshakeTimeout { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>How long to wait for the robot's answer to the handshake.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = DefaultHandshakeTimeout;
 
     /// <summary>The robot's own contract (JSON); where given, every difference from the policy's is named before the link opens.</summary>
     public string? RobotContractPath { get; init; }

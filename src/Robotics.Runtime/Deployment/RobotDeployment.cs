@@ -1,5 +1,6 @@
 using System.Globalization;
 using Robotics.Contract;
+using Robotics.Contract.CommandLine;
 using Robotics.Runtime.Commands;
 using Robotics.Runtime.Control;
 using Robotics.Runtime.Observation;
@@ -159,5 +160,5 @@ public sealed class RobotDeployment : IDisposable
 public sealed record DeploymentResult(RunSummary Summary, FaultKind Fault, double FaultStateAgeMicros)
 {
     /// <summary>Exit status for a program: 0 when it stopped without a fault, 2 otherwise.</summary>
-    public int ExitCode => Fault == FaultKind.None ? 0 : 2;
+    public int ExitCode => Fault == FaultKind.None ? ExitCodes.Success : ExitCodes.Fault;
 }

@@ -38,7 +38,7 @@ public sealed class TaskOutsideConfigsTests(ITestOutputHelper output) : IDisposa
 
         // The model's task is not in any catalogue: eval says which task and what to pass.
         var evalModel = Robotics(user.SomewhereElse, "eval", model, "--episodes", "2");
-        Assert.Equal(2, evalModel.ExitCode);
+        Assert.Equal(1, evalModel.ExitCode);
         Assert.Contains("'my-balance'", evalModel.Stderr);
         Assert.Contains("--task PATH", evalModel.Stderr);
         Assert.DoesNotContain("   at ", evalModel.Stderr);
@@ -107,7 +107,7 @@ public sealed class TaskOutsideConfigsTests(ITestOutputHelper output) : IDisposa
         Assert.Contains("wheel", contract.Stderr);
 
         var train = Robotics(user.Elsewhere, "train", "--config", user.TrainingConfig);
-        Assert.Equal(2, train.ExitCode);
+        Assert.Equal(1, train.ExitCode);
         Assert.Contains(task, train.Stderr);
         Assert.Contains("randomization.body_mass.bodies", train.Stderr);
         Assert.DoesNotContain("   at ", train.Stderr);

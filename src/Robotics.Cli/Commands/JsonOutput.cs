@@ -1,0 +1,26 @@
+using System.CommandLine;
+using System.Text.Json;
+
+namespace Robotics.Cli.Commands;
+
+/// <summary>
+/// <c>--json</c> as every verb offers it: a report (a benchmark's) is one indented document; a record (an evaluation,
+/// a bridge's status) is one object on one line, so that a line-oriented tool can read them one by one. Field names
+/// are the properties' or the dictionaries' keys, unchanged: scripts and docs rely on them.
+/// </summary>
+internal static class JsonOutput
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>The --json option; <paramref name="description"/> says what comes out.</summary>
+    public static Option<bool> Option(string description = "print the report as JSON") => new("--json") { Description = description };
+
+    /// <summary>A whole report, indented.</summary>
+    public static string Report<T>(T report) => JsonSerializer.Serialize(report, Indented);
+
+    /// <summary>One record on one line.</summary>
+    public static string Line<T>(T record) => JsonSerializer.Serialize(record);
+
+    /// <summary>Prints <paramref name="report"/> as JSON when <paramref name="json"/>, else as <paramref name="text"/> writes it.</summary>
+    public static void Print<T>(bool json, T report, Func<T, string> text) => Console.WriteLine(json ? Report(report) : text(report));
+}
