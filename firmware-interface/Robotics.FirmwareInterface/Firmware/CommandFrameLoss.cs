@@ -43,6 +43,6 @@ public sealed class CommandFrameLoss(Func<bool> lose)
 
     private bool IsCommand(ReadOnlySpan<byte> block) =>
         FrameCodec.Decode(block, payload, out var length) == FrameStatus.Ok
-        && FrameHeader.TryRead(payload.AsSpan(0, length), out var header)
-        && header.Type == MessageType.Command;
+        && SerialFrameHeader.TryRead(payload.AsSpan(0, length), out var header)
+        && header.Type == SerialMessageType.Command;
 }

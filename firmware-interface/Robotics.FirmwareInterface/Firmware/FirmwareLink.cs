@@ -76,7 +76,7 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
 
     private void Handle(ReadOnlySpan<byte> payload, ulong nowMicros)
     {
-        if (!FrameHeader.TryRead(payload, out var header) || header.Version != WireFormat.ProtocolVersion)
+        if (!SerialFrameHeader.TryRead(payload, out var header) || header.Version != WireFormat.ProtocolVersion)
         {
             RejectedFrames++;
             SendFault(FaultCode.ProtocolVersionMismatch, header.Version, $"this firmware speaks protocol version {WireFormat.ProtocolVersion}");
@@ -85,7 +85,7 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
 
         switch (header.Type)
         {
-            case MessageType.Command:
+            case SerialMessageType.Command:
                 if (!CommandCodec.TryRead(payload, out var stateSequence, out var mode, targets, out var count))
                 {
                     RejectedFrames++;
@@ -98,7 +98,7 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
                 Report(Rules.OnCommand(mode, targets.AsSpan(0, count), header.Sequence, nowMicros), nowMicros);
                 CommandApplied?.Invoke();
                 return;
-            case MessageType.HandshakeRequest:
+            case SerialMessageType.HandshakeRequest:
                 if (!MessageCodec.TryDecodePayload(payload, out var message, out _) || message is not HandshakeMessage request)
                 {
                     RejectedFrames++;
@@ -115,12 +115,12 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
                 lastFaultSent = FaultCode.None;
                 SendMessage(identity with { Sequence = sequence++, IsResponse = true, ProtocolVersion = WireFormat.ProtocolVersion });
                 return;
-            case MessageType.EmergencyStop:
+            case SerialMessageType.EmergencyStop:
                 Rules.OnEmergencyStop();
-                SendMessage(new AcknowledgementMessage(sequence++, header.Sequence, MessageType.EmergencyStop, FaultCode.None));
+                SendMessage(new AcknowledgementMessage(sequence++, header.Sequence, SerialMessageType.EmergencyStop, FaultCode.None));
                 return;
-            case MessageType.Heartbeat:
-                SendMessage(new AcknowledgementMessage(sequence++, header.Sequence, MessageType.Heartbeat, FaultCode.None));
+            case SerialMessageType.Heartbeat:
+                SendMessage(new AcknowledgementMessage(sequence++, header.Sequence, SerialMessageType.Heartbeat, FaultCode.None));
                 return;
             default:
                 RejectedFrames++;

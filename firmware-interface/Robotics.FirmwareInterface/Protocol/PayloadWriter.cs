@@ -9,7 +9,7 @@ public ref struct PayloadWriter(Span<byte> buffer)
 
     public int Length { get; private set; }
 
-    public void Header(MessageType type, uint sequence)
+    public void Header(SerialMessageType type, uint sequence)
     {
         U8(WireFormat.ProtocolVersion);
         U8((byte)type);

@@ -240,7 +240,7 @@ public sealed class SerialRobotTransport : IRobotTransport
 
     private void Dispatch(ReadOnlySpan<byte> payload)
     {
-        if (!FrameHeader.TryRead(payload, out var header))
+        if (!SerialFrameHeader.TryRead(payload, out var header))
             return;
         if (header.Version != WireFormat.ProtocolVersion)
         {
@@ -251,7 +251,7 @@ public sealed class SerialRobotTransport : IRobotTransport
         }
 
         Statistics.FramesReceived++;
-        if (header.Type == MessageType.HandshakeResponse)
+        if (header.Type == SerialMessageType.HandshakeResponse)
         {
             OnHandshakeResponse(payload, header.Sequence);
             return;
@@ -262,7 +262,7 @@ public sealed class SerialRobotTransport : IRobotTransport
         CountSequence(header.Sequence);
         switch (header.Type)
         {
-            case MessageType.State:
+            case SerialMessageType.State:
                 if (this.scratch is { } scratch && StateCodec.TryRead(payload, scratch))
                 {
                     scratch.ReceivedTicks = Stopwatch.GetTimestamp();
@@ -281,7 +281,7 @@ public sealed class SerialRobotTransport : IRobotTransport
                 }
 
                 break;
-            case MessageType.Fault:
+            case SerialMessageType.Fault:
                 if (MessageCodec.TryDecodePayload(payload, out var message, out _) && message is FaultMessage fault)
                 {
                     Statistics.LastFaultCode = (uint)fault.Code;

@@ -90,7 +90,7 @@ internal sealed class FirmwareHost : IDisposable
     {
         var payload = new byte[WireFormat.MaxPayloadSize];
         return FrameCodec.Decode(frame.AsSpan(0, frame.Length - 1), payload, out var length) == FrameStatus.Ok
-            && length > 1 && payload[1] == (byte)MessageType.State;
+            && length > 1 && payload[1] == (byte)SerialMessageType.State;
     }
 
     /// <summary>Stops taking bytes off the line (the pseudo-terminal fills up behind it).</summary>

@@ -129,7 +129,7 @@ public sealed class FirmwareInQemuTests(ITestOutputHelper output)
 
         output.WriteLine($"stopped: {stopped.Status}; resumed: {resumed.Status}");
         Assert.Contains(host.Received.Select(r => r.Message).OfType<AcknowledgementMessage>(),
-            a => a.AcknowledgedSequence == stop && a.AcknowledgedType == MessageType.EmergencyStop && a.Result == FaultCode.None);
+            a => a.AcknowledgedSequence == stop && a.AcknowledgedType == SerialMessageType.EmergencyStop && a.Result == FaultCode.None);
         Assert.True(stopped.Status.HasFlag(RobotStatusFlags.SafeState));
         Assert.Equal(0f, targetDuringStop);
         Assert.False(resumed.Status.HasFlag(RobotStatusFlags.EmergencyStop));

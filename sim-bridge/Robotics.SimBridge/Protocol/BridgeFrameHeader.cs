@@ -6,7 +6,7 @@ namespace Robotics.SimBridge.Protocol;
 /// The 8 bytes in front of every MessagePack body: type (u8), three reserved zero bytes, request id (u32, little-endian).
 /// A reply repeats its request's id, so a client can drop late replies to requests it gave up on.
 /// </summary>
-public readonly record struct FrameHeader(MessageType Type, uint RequestId)
+public readonly record struct BridgeFrameHeader(BridgeMessageType Type, uint RequestId)
 {
     public const int Size = 8;
 
@@ -27,7 +27,7 @@ public readonly record struct FrameHeader(MessageType Type, uint RequestId)
         frame.Length < Size ? null : BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]);
 
     /// <summary>Reads a header; false (with the reason) when the frame is too short or a reserved byte is set.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> frame, out FrameHeader header, out string problem)
+    public static bool TryRead(ReadOnlySpan<byte> frame, out BridgeFrameHeader header, out string problem)
     {
         header = default;
         if (frame.Length < Size)
@@ -42,7 +42,7 @@ public readonly record struct FrameHeader(MessageType Type, uint RequestId)
             return false;
         }
 
-        header = new FrameHeader((MessageType)frame[0], BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]));
+        header = new BridgeFrameHeader((BridgeMessageType)frame[0], BinaryPrimitives.ReadUInt32LittleEndian(frame[4..]));
         problem = "";
         return true;
     }

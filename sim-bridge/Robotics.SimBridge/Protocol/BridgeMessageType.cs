@@ -4,7 +4,7 @@ namespace Robotics.SimBridge.Protocol;
 /// The first byte of every frame. A reply carries its request's type with the high bit set
 /// (<see cref="Step"/> 0x04 is answered by 0x84); <see cref="Error"/> answers any request.
 /// </summary>
-public enum MessageType : byte
+public enum BridgeMessageType : byte
 {
     Hello = 0x01,
     Make = 0x02,
@@ -27,11 +27,11 @@ public enum MessageType : byte
     Error = 0xFF,
 }
 
-public static class MessageTypes
+public static class BridgeMessageTypes
 {
     public const byte ReplyBit = 0x80;
 
-    public static bool IsRequest(MessageType type) => type is >= MessageType.Hello and <= MessageType.Close;
+    public static bool IsRequest(BridgeMessageType type) => type is >= BridgeMessageType.Hello and <= BridgeMessageType.Close;
 
-    public static MessageType ReplyTo(MessageType request) => (MessageType)((byte)request | ReplyBit);
+    public static BridgeMessageType ReplyTo(BridgeMessageType request) => (BridgeMessageType)((byte)request | ReplyBit);
 }

@@ -1,12 +1,12 @@
 namespace Robotics.FirmwareInterface.Protocol;
 
 /// <summary>The first <see cref="WireFormat.HeaderSize"/> bytes of every payload.</summary>
-public readonly record struct FrameHeader(byte Version, MessageType Type, uint Sequence)
+public readonly record struct SerialFrameHeader(byte Version, SerialMessageType Type, uint Sequence)
 {
-    public static bool TryRead(ReadOnlySpan<byte> payload, out FrameHeader header)
+    public static bool TryRead(ReadOnlySpan<byte> payload, out SerialFrameHeader header)
     {
         var reader = new PayloadReader(payload);
-        header = new FrameHeader(reader.U8(), (MessageType)reader.U8(), reader.U32());
+        header = new SerialFrameHeader(reader.U8(), (SerialMessageType)reader.U8(), reader.U32());
         return reader.Ok;
     }
 
