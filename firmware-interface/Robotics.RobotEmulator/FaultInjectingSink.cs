@@ -6,8 +6,8 @@ namespace Robotics.RobotEmulator;
 /// <summary>Sends the robot's frames to a byte channel, dropping, corrupting and delaying some of them at the configured rates.</summary>
 public sealed class FaultInjectingSink(FaultInjectionOptions faults, int seed) : IFrameSink
 {
-    private readonly Random _random = new(seed);
-    private readonly Queue<(long DueTicks, byte[] Frame)> _delayed = new();
+    private readonly Random random = new(seed);
+    private readonly Queue<(long DueTicks, byte[] Frame)> delayed = new();
 
     /// <summary>Where frames go; null while the device is disconnected (frames are lost).</summary>
     public IByteChannel? Channel { get; set; }
@@ -22,13 +22,13 @@ public sealed class FaultInjectingSink(FaultInjectionOptions faults, int seed) :
 
     public void Send(ReadOnlySpan<byte> frame)
     {
-        if (faults.DropRate > 0 && _random.NextDouble() < faults.DropRate)
+        if (faults.DropRate > 0 && random.NextDouble() < faults.DropRate)
         {
             FramesDropped++;
             return;
         }
 
-        if (faults.CorruptRate > 0 && _random.NextDouble() < faults.CorruptRate)
+        if (faults.CorruptRate > 0 && random.NextDouble() < faults.CorruptRate)
         {
             Span<byte> corrupted = stackalloc byte[frame.Length];
             frame.CopyTo(corrupted);
@@ -38,10 +38,10 @@ public sealed class FaultInjectingSink(FaultInjectionOptions faults, int seed) :
             return;
         }
 
-        if (faults.DelayRate > 0 && _random.NextDouble() < faults.DelayRate)
+        if (faults.DelayRate > 0 && random.NextDouble() < faults.DelayRate)
         {
             FramesDelayed++;
-            _delayed.Enqueue((Environment.TickCount64 + (long)faults.Delay.TotalMilliseconds, frame.ToArray()));
+            delayed.Enqueue((Environment.TickCount64 + (long)faults.Delay.TotalMilliseconds, frame.ToArray()));
             return;
         }
 
@@ -52,8 +52,8 @@ public sealed class FaultInjectingSink(FaultInjectionOptions faults, int seed) :
     public void Flush()
     {
         var now = Environment.TickCount64;
-        while (_delayed.Count > 0 && _delayed.Peek().DueTicks <= now)
-            Write(_delayed.Dequeue().Frame);
+        while (delayed.Count > 0 && delayed.Peek().DueTicks <= now)
+            Write(delayed.Dequeue().Frame);
     }
 
     // A flipped bit that would create a zero would also split the frame; flip a bit that keeps the byte non-zero.
@@ -61,8 +61,8 @@ public sealed class FaultInjectingSink(FaultInjectionOptions faults, int seed) :
     {
         while (true)
         {
-            var index = _random.Next(body.Length);
-            var flipped = (byte)(body[index] ^ (1 << _random.Next(8)));
+            var index = random.Next(body.Length);
+            var flipped = (byte)(body[index] ^ (1 << random.Next(8)));
             if (flipped == 0)
                 continue;
             body[index] = flipped;
@@ -77,7 +77,7 @@ public sealed class FaultInjectingSink(FaultInjectionOptions faults, int seed) :
         if (Garble)
         {
             Span<byte> noise = stackalloc byte[frame.Length];
-            _random.NextBytes(noise);
+            random.NextBytes(noise);
             Channel.Write(noise);
             return;
         }

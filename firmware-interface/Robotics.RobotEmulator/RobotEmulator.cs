@@ -18,23 +18,23 @@ namespace Robotics.RobotEmulator;
 /// </summary>
 public sealed class RobotEmulator : IDisposable
 {
-    private readonly LoadedTask _task;
-    private readonly EmulatorOptions _options;
-    private readonly SimEnvironment _sim;
-    private readonly BaseMotionLog? _truth;
-    private readonly FirmwareLink _link;
-    private readonly FaultInjectingSink _sink;
-    private readonly CommandFrameLoss? _commandLoss;
-    private readonly RobotState _state;
-    private readonly RobotState _physical;
-    private readonly double[] _stuckReading = new double[2];
-    private readonly byte[] _buffer = new byte[4096];
-    private readonly string? _requestedPath;
-    private readonly bool _usesExistingDevice;
-    private bool _stuckCaptured;
-    private bool _released;
-    private IByteChannel? _channel;
-    private PseudoTerminal? _terminal;
+    private readonly LoadedTask task;
+    private readonly EmulatorOptions options;
+    private readonly SimEnvironment sim;
+    private readonly BaseMotionLog? truth;
+    private readonly FirmwareLink link;
+    private readonly FaultInjectingSink sink;
+    private readonly CommandFrameLoss? commandLoss;
+    private readonly RobotState state;
+    private readonly RobotState physical;
+    private readonly double[] stuckReading = new double[2];
+    private readonly byte[] buffer = new byte[4096];
+    private readonly string? requestedPath;
+    private readonly bool usesExistingDevice;
+    private bool stuckCaptured;
+    private bool released;
+    private IByteChannel? channel;
+    private PseudoTerminal? terminal;
 
     /// <param name="devicePath">
     /// An existing serial device to use (a USB adapter wired to the host), or a path at which a symbolic link to
@@ -42,62 +42,62 @@ public sealed class RobotEmulator : IDisposable
     /// </param>
     public RobotEmulator(LoadedTask task, string? devicePath = null, EmulatorOptions? options = null)
     {
-        _task = task;
-        _options = options ?? new EmulatorOptions();
-        _options.Faults.Validate();
-        if (_options.LockstepTimeout <= TimeSpan.Zero)
-            throw new ArgumentException($"lockstep timeout {_options.LockstepTimeout.TotalMilliseconds} ms must be positive");
-        if (_options.Faults.StuckJoint is { } joint && (joint < 0 || joint >= task.RobotContract.Joints.Count))
+        this.task = task;
+        this.options = options ?? new EmulatorOptions();
+        this.options.Faults.Validate();
+        if (this.options.LockstepTimeout <= TimeSpan.Zero)
+            throw new ArgumentException($"lockstep timeout {this.options.LockstepTimeout.TotalMilliseconds} ms must be positive");
+        if (this.options.Faults.StuckJoint is { } joint && (joint < 0 || joint >= task.RobotContract.Joints.Count))
             throw new ArgumentException($"stuck joint index {joint} is outside 0..{task.RobotContract.Joints.Count - 1}");
-        _requestedPath = devicePath;
-        _usesExistingDevice = devicePath is not null && devicePath.StartsWith("/dev/", StringComparison.Ordinal) && File.Exists(devicePath);
+        requestedPath = devicePath;
+        usesExistingDevice = devicePath is not null && devicePath.StartsWith("/dev/", StringComparison.Ordinal) && File.Exists(devicePath);
         var contract = task.RobotContract;
-        _sim = new SimEnvironment(task, randomize: false);
-        _sim.Reset(_options.Seed);
-        _truth = _options.TruthPath is null ? null : new BaseMotionLog(_options.TruthPath, _sim);
-        _state = new RobotState(contract.Joints.Count);
-        _physical = new RobotState(contract.Joints.Count);
-        _sink = new FaultInjectingSink(_options.Faults, _options.Seed);
+        sim = new SimEnvironment(task, randomize: false);
+        sim.Reset(this.options.Seed);
+        truth = this.options.TruthPath is null ? null : new BaseMotionLog(this.options.TruthPath, sim);
+        state = new RobotState(contract.Joints.Count);
+        physical = new RobotState(contract.Joints.Count);
+        sink = new FaultInjectingSink(this.options.Faults, this.options.Seed);
         var identity = new HandshakeMessage(0, true, WireFormat.ProtocolVersion, contract.Robot, contract.ShortHash,
             contract.Joints.Count, contract.Actuators.Count, (float)contract.ControlRateHz, (float)contract.ControlRateHz, contract.HasImu);
-        if (_options.Faults.CommandDropRate > 0)
+        if (this.options.Faults.CommandDropRate > 0)
         {
             // A generator of its own (seeded apart from the sink's), so that the faults on frames from the robot
             // stay as they were for a seed.
-            var random = new Random(unchecked(_options.Seed + 0x3C6E_F372));
-            _commandLoss = new CommandFrameLoss(() => random.NextDouble() < _options.Faults.CommandDropRate);
+            var random = new Random(unchecked(this.options.Seed + 0x3C6E_F372));
+            commandLoss = new CommandFrameLoss(() => random.NextDouble() < this.options.Faults.CommandDropRate);
         }
 
-        _link = new FirmwareLink(identity, new FirmwareRules(EmulatedRobotTask.Limits(contract, _options.WatchdogTimeout)), _sink) { Lockstep = _options.Lockstep };
+        link = new FirmwareLink(identity, new FirmwareRules(EmulatedRobotTask.Limits(contract, this.options.WatchdogTimeout)), sink) { Lockstep = this.options.Lockstep };
     }
 
     /// <summary>The path a host opens.</summary>
-    public string DevicePath => _terminal?.DevicePath ?? _requestedPath ?? throw new InvalidOperationException("start the emulator first");
+    public string DevicePath => terminal?.DevicePath ?? requestedPath ?? throw new InvalidOperationException("start the emulator first");
 
-    public RobotContract Contract => _task.RobotContract;
+    public RobotContract Contract => task.RobotContract;
 
-    public FirmwareRules Rules => _link.Rules;
+    public FirmwareRules Rules => link.Rules;
 
-    public FaultInjectingSink Faults => _sink;
+    public FaultInjectingSink Faults => sink;
 
-    public FirmwareLink Link => _link;
+    public FirmwareLink Link => link;
 
     /// <summary>Command frames from the host lost on the way in (<see cref="FaultInjectionOptions.CommandDropRate"/>).</summary>
-    public long CommandsDropped => _commandLoss?.CommandsLost ?? 0;
+    public long CommandsDropped => commandLoss?.CommandsLost ?? 0;
 
     /// <summary>Simulation time, seconds.</summary>
-    public double SimulatedSeconds => _sim.Data.Time;
+    public double SimulatedSeconds => sim.Data.Time;
 
     /// <summary>The newest state sent (or that would have been sent), for tests and reports.</summary>
-    public RobotState State => _state;
+    public RobotState State => state;
 
     /// <summary>A joint's simulated position as it is, whatever an injected sensor fault makes the robot report.</summary>
-    public double PhysicalJointPosition(int joint) => Volatile.Read(ref _physical.JointPositions[joint]);
+    public double PhysicalJointPosition(int joint) => Volatile.Read(ref physical.JointPositions[joint]);
 
     public bool Disconnected { get; private set; }
 
     /// <summary>Whether the physics runs: from the host's first active command after its handshake, or from the start with <see cref="EmulatorOptions.FreeRun"/>.</summary>
-    public bool Released => Volatile.Read(ref _released);
+    public bool Released => Volatile.Read(ref released);
 
     /// <summary>Whether the host has configured a baud rate other than the firmware's.</summary>
     public bool BaudRateMismatch { get; private set; }
@@ -105,54 +105,54 @@ public sealed class RobotEmulator : IDisposable
     /// <summary>Opens the device. After this, <see cref="DevicePath"/> is where the host connects.</summary>
     public void Start()
     {
-        if (_usesExistingDevice)
-            _channel = SerialDevice.Open(_requestedPath!, _options.BaudRate);
+        if (usesExistingDevice)
+            channel = SerialDevice.Open(requestedPath!, options.BaudRate);
         else
-            _channel = _terminal = PseudoTerminal.Open(_requestedPath);
-        _sink.Channel = _channel;
+            channel = terminal = PseudoTerminal.Open(requestedPath);
+        sink.Channel = channel;
     }
 
     /// <summary>Runs in real time (or in lockstep, see <see cref="EmulatorOptions.Lockstep"/>) until cancelled or until <paramref name="duration"/> has passed.</summary>
     public void Run(CancellationToken cancel, TimeSpan? duration = null)
     {
-        if (_channel is null)
+        if (channel is null)
             Start();
-        var period = _sim.ControlDt;
+        var period = sim.ControlDt;
         var started = Stopwatch.GetTimestamp();
-        var faults = _options.Faults;
+        var faults = options.Faults;
         long tick = 0;
         while (!cancel.IsCancellationRequested)
         {
             var elapsed = Stopwatch.GetElapsedTime(started);
             if (duration is { } limit && elapsed >= limit)
                 break;
-            var robotTime = _options.Lockstep ? TimeSpan.FromSeconds(_sim.Data.Time) : elapsed;
+            var robotTime = options.Lockstep ? TimeSpan.FromSeconds(sim.Data.Time) : elapsed;
             ScheduleConnection(robotTime, faults);
 
             CheckBaudRate();
-            _link.Tick(Clock(started));
+            link.Tick(Clock(started));
             // Held from power-up until the host has linked and sent its first active command (released at the handshake,
             // the robot moved under its safe-state targets until then: a jolt on a legged robot); after that it runs on
             // even if the host goes away, as a real one would.
-            _released |= _options.FreeRun || (_link.Linked && _link.Rules.Status.HasFlag(RobotStatusFlags.Active));
-            if (_released)
+            released |= options.FreeRun || (link.Linked && link.Rules.Status.HasFlag(RobotStatusFlags.Active));
+            if (released)
             {
-                _sim.StepControlPeriod(_link.Rules.Targets);
-                _truth?.Record(robotTime.TotalSeconds);
+                sim.StepControlPeriod(link.Rules.Targets);
+                truth?.Record(robotTime.TotalSeconds);
             }
-            _sim.ReadState(_state);
-            _sim.ReadState(_physical);
+            sim.ReadState(state);
+            sim.ReadState(physical);
             ApplyStuckSensor(robotTime, faults);
-            var linked = _link.Linked;
-            _link.SendState(_state, Clock(started));
+            var linked = link.Linked;
+            link.SendState(state, Clock(started));
             tick++;
 
-            if (_options.Lockstep && linked)
+            if (options.Lockstep && linked)
             {
                 // Until the host answers this state (or gives no answer in time, as when the frame was lost).
-                var giveUp = Stopwatch.GetTimestamp() + (long)(_options.LockstepTimeout.TotalSeconds * Stopwatch.Frequency);
-                var answered = _state.Sequence;
-                Serve(giveUp, started, () => _link.LastAnsweredStateSequence == answered, cancel);
+                var giveUp = Stopwatch.GetTimestamp() + (long)(options.LockstepTimeout.TotalSeconds * Stopwatch.Frequency);
+                var answered = state.Sequence;
+                Serve(giveUp, started, () => link.LastAnsweredStateSequence == answered, cancel);
             }
             else
             {
@@ -171,49 +171,49 @@ public sealed class RobotEmulator : IDisposable
             if (left <= 0)
                 break;
             var waitMilliseconds = (int)Math.Min(left * 1000 / Stopwatch.Frequency, 5);
-            var count = _channel is null ? Sleep(waitMilliseconds) : _channel.Read(_buffer, waitMilliseconds);
+            var count = channel is null ? Sleep(waitMilliseconds) : channel.Read(buffer, waitMilliseconds);
             if (count > 0 && !CheckBaudRate())
             {
-                if (_commandLoss is { } loss)
-                    loss.Receive(_buffer.AsSpan(0, count), _link, Clock(started));
+                if (commandLoss is { } loss)
+                    loss.Receive(buffer.AsSpan(0, count), link, Clock(started));
                 else
-                    _link.Receive(_buffer.AsSpan(0, count), Clock(started));
+                    link.Receive(buffer.AsSpan(0, count), Clock(started));
             }
             // The watchdog runs between periods too, so a lost link is acted on within milliseconds of the timeout.
-            _link.Tick(Clock(started));
-            _sink.Flush();
+            link.Tick(Clock(started));
+            sink.Flush();
         }
     }
 
     public void Dispose()
     {
-        _channel?.Dispose();
-        _truth?.Dispose();
-        _sim.Dispose();
+        channel?.Dispose();
+        truth?.Dispose();
+        sim.Dispose();
     }
 
     private void ScheduleConnection(TimeSpan elapsed, FaultInjectionOptions faults)
     {
         if (faults.DisconnectAt is not { } at)
             return;
-        if (!Disconnected && _channel is not null && elapsed >= at && (faults.ReconnectAfter is null || elapsed < at + faults.ReconnectAfter))
+        if (!Disconnected && channel is not null && elapsed >= at && (faults.ReconnectAfter is null || elapsed < at + faults.ReconnectAfter))
         {
             // The cable is pulled: the host sees the device vanish; this side keeps running its watchdog.
             Disconnected = true;
-            _sink.Channel = null;
-            if (_terminal is not null)
-                _terminal.Close();
+            sink.Channel = null;
+            if (terminal is not null)
+                terminal.Close();
             else
-                _channel.Dispose();
-            _channel = null;
+                channel.Dispose();
+            channel = null;
         }
-        else if (Disconnected && faults.ReconnectAfter is { } after && elapsed >= at + after && !_usesExistingDevice)
+        else if (Disconnected && faults.ReconnectAfter is { } after && elapsed >= at + after && !usesExistingDevice)
         {
-            _terminal?.Dispose();
-            _channel = _terminal = PseudoTerminal.Open(_requestedPath);
-            _sink.Channel = _channel;
-            _link.Decoder.Reset();
-            _commandLoss?.Reset();
+            terminal?.Dispose();
+            channel = terminal = PseudoTerminal.Open(requestedPath);
+            sink.Channel = channel;
+            link.Decoder.Reset();
+            commandLoss?.Reset();
             Disconnected = false;
         }
     }
@@ -221,8 +221,8 @@ public sealed class RobotEmulator : IDisposable
     // A host at another baud rate sees noise, and its bytes are noise to this side. Returns whether they differ.
     private bool CheckBaudRate()
     {
-        BaudRateMismatch = _terminal?.ClientBaudRate() is { } hostBaud && hostBaud != _options.BaudRate;
-        _sink.Garble = BaudRateMismatch;
+        BaudRateMismatch = terminal?.ClientBaudRate() is { } hostBaud && hostBaud != options.BaudRate;
+        sink.Garble = BaudRateMismatch;
         return BaudRateMismatch;
     }
 
@@ -231,15 +231,15 @@ public sealed class RobotEmulator : IDisposable
     {
         if (faults.StuckJoint is not { } joint || elapsed < faults.StuckSensorAt)
             return;
-        if (!_stuckCaptured)
+        if (!stuckCaptured)
         {
-            _stuckReading[0] = _state.JointPositions[joint];
-            _stuckReading[1] = _state.JointVelocities[joint];
-            _stuckCaptured = true;
+            stuckReading[0] = state.JointPositions[joint];
+            stuckReading[1] = state.JointVelocities[joint];
+            stuckCaptured = true;
         }
 
-        _state.JointPositions[joint] = _stuckReading[0];
-        _state.JointVelocities[joint] = _stuckReading[1];
+        state.JointPositions[joint] = stuckReading[0];
+        state.JointVelocities[joint] = stuckReading[1];
     }
 
     private static int Sleep(int milliseconds)
@@ -249,7 +249,7 @@ public sealed class RobotEmulator : IDisposable
     }
 
     // The firmware's clock: wall-clock time since the start, or simulated time in lockstep.
-    private ulong Clock(long started) => _options.Lockstep
-        ? (ulong)(_sim.Data.Time * 1e6)
+    private ulong Clock(long started) => options.Lockstep
+        ? (ulong)(sim.Data.Time * 1e6)
         : (ulong)(Stopwatch.GetElapsedTime(started).Ticks / 10);
 }

@@ -16,37 +16,37 @@ namespace Robotics.RobotEmulator;
 /// </summary>
 public sealed class SimulatedRobotTransport : IRobotTransport
 {
-    private readonly LoadedTask _task;
-    private readonly SimEnvironment _sim;
-    private readonly FirmwareRules _rules;
-    private readonly Lock _commandGate = new();
-    private readonly float[] _pendingTargets;
-    private readonly float[] _appliedTargets;
-    private readonly RobotState _scratch;
-    private readonly LatestStateBuffer _latest;
-    private readonly long _started = Stopwatch.GetTimestamp();
-    private CommandMode _pendingMode = CommandMode.Safe;
-    private bool _hasPendingCommand;
-    private bool _pendingStop;
-    private Thread? _thread;
-    private volatile bool _stopping;
-    private uint _sequence;
+    private readonly LoadedTask task;
+    private readonly SimEnvironment sim;
+    private readonly FirmwareRules rules;
+    private readonly Lock commandGate = new();
+    private readonly float[] pendingTargets;
+    private readonly float[] appliedTargets;
+    private readonly RobotState scratch;
+    private readonly LatestStateBuffer latest;
+    private readonly long started = Stopwatch.GetTimestamp();
+    private CommandMode pendingMode = CommandMode.Safe;
+    private bool hasPendingCommand;
+    private bool pendingStop;
+    private Thread? thread;
+    private volatile bool stopping;
+    private uint sequence;
 
-    private readonly BaseMotionLog? _truth;
+    private readonly BaseMotionLog? truth;
 
     /// <param name="truthPath">Where to write the base's true motion each control period (<see cref="BaseMotionLog"/>); null for none.</param>
     public SimulatedRobotTransport(LoadedTask task, int seed = 0, TimeSpan? watchdogTimeout = null, string? truthPath = null)
     {
-        _task = task;
+        this.task = task;
         var contract = task.RobotContract;
-        _sim = new SimEnvironment(task, randomize: false);
-        _sim.Reset(seed);
-        _truth = truthPath is null ? null : new BaseMotionLog(truthPath, _sim);
-        _rules = new FirmwareRules(EmulatedRobotTask.Limits(contract, watchdogTimeout));
-        _pendingTargets = new float[contract.Actuators.Count];
-        _appliedTargets = new float[contract.Actuators.Count];
-        _scratch = new RobotState(contract.Joints.Count);
-        _latest = new LatestStateBuffer(contract.Joints.Count);
+        sim = new SimEnvironment(task, randomize: false);
+        sim.Reset(seed);
+        truth = truthPath is null ? null : new BaseMotionLog(truthPath, sim);
+        rules = new FirmwareRules(EmulatedRobotTask.Limits(contract, watchdogTimeout));
+        pendingTargets = new float[contract.Actuators.Count];
+        appliedTargets = new float[contract.Actuators.Count];
+        scratch = new RobotState(contract.Joints.Count);
+        latest = new LatestStateBuffer(contract.Joints.Count);
     }
 
     /// <summary>A simulated robot by robot or task name (see <see cref="EmulatedRobotTask.Load"/>).</summary>
@@ -54,32 +54,32 @@ public sealed class SimulatedRobotTransport : IRobotTransport
 
     public LinkStatistics Statistics { get; } = new();
 
-    public FirmwareRules Rules => _rules;
+    public FirmwareRules Rules => rules;
 
     public RobotHandshake Open(TimeSpan timeout)
     {
-        if (_thread is not null)
+        if (thread is not null)
             throw new InvalidOperationException("the simulated robot is already running");
-        var contract = _task.RobotContract;
-        _rules.OnHandshake(Micros());
-        _thread = new Thread(Run) { IsBackground = true, Name = $"simulated {contract.Robot}" };
-        _thread.Start();
+        var contract = task.RobotContract;
+        rules.OnHandshake(Micros());
+        thread = new Thread(Run) { IsBackground = true, Name = $"simulated {contract.Robot}" };
+        thread.Start();
         Statistics.Connected = true;
         return new RobotHandshake(WireFormat.ProtocolVersion, contract.Robot, contract.ShortHash, contract.Joints.Count,
             contract.Actuators.Count, contract.ControlRateHz, contract.ControlRateHz) { HasImu = contract.HasImu };
     }
 
-    public bool TryReadLatestState(RobotState destination) => _latest.TryCopyTo(destination);
+    public bool TryReadLatestState(RobotState destination) => latest.TryCopyTo(destination);
 
     public void SendCommand(uint stateSequence, ReadOnlySpan<float> targets)
     {
-        if (targets.Length != _pendingTargets.Length)
-            throw new ArgumentException($"robot '{_task.RobotContract.Robot}' has {_pendingTargets.Length} actuators; got {targets.Length} targets", nameof(targets));
-        lock (_commandGate)
+        if (targets.Length != pendingTargets.Length)
+            throw new ArgumentException($"robot '{task.RobotContract.Robot}' has {pendingTargets.Length} actuators; got {targets.Length} targets", nameof(targets));
+        lock (commandGate)
         {
-            targets.CopyTo(_pendingTargets);
-            _pendingMode = CommandMode.Active;
-            _hasPendingCommand = true;
+            targets.CopyTo(pendingTargets);
+            pendingMode = CommandMode.Active;
+            hasPendingCommand = true;
         }
 
         Statistics.FramesSent++;
@@ -87,42 +87,42 @@ public sealed class SimulatedRobotTransport : IRobotTransport
 
     public void SendEmergencyStop()
     {
-        lock (_commandGate)
-            _pendingStop = true;
+        lock (commandGate)
+            pendingStop = true;
         Statistics.FramesSent++;
     }
 
     public void Dispose()
     {
-        _stopping = true;
-        _thread?.Join();
+        stopping = true;
+        thread?.Join();
         Statistics.Connected = false;
-        _truth?.Dispose();
-        _sim.Dispose();
+        truth?.Dispose();
+        sim.Dispose();
     }
 
     private void Run()
     {
-        var period = _sim.ControlDt;
+        var period = sim.ControlDt;
         long tick = 0;
-        while (!_stopping)
+        while (!stopping)
         {
             TakeCommand();
-            var report = _rules.Tick(Micros());
+            var report = rules.Tick(Micros());
             if (report.Code != FaultCode.None)
                 Statistics.LastFaultCode = (uint)report.Code;
-            _sim.StepControlPeriod(_rules.Targets);
-            _truth?.Record(Micros() / 1e6);
-            _sim.ReadState(_scratch);
-            _scratch.Sequence = _sequence++;
-            _scratch.DeviceTimeMicros = Micros();
-            _scratch.StatusFlags = (uint)_rules.Status;
-            _scratch.ReceivedTicks = Stopwatch.GetTimestamp();
-            _latest.Publish(_scratch);
+            sim.StepControlPeriod(rules.Targets);
+            truth?.Record(Micros() / 1e6);
+            sim.ReadState(scratch);
+            scratch.Sequence = sequence++;
+            scratch.DeviceTimeMicros = Micros();
+            scratch.StatusFlags = (uint)rules.Status;
+            scratch.ReceivedTicks = Stopwatch.GetTimestamp();
+            latest.Publish(scratch);
             Statistics.FramesReceived++;
 
             tick++;
-            var left = _started + (long)(tick * period * Stopwatch.Frequency) - Stopwatch.GetTimestamp();
+            var left = started + (long)(tick * period * Stopwatch.Frequency) - Stopwatch.GetTimestamp();
             if (left > 0)
                 Thread.Sleep(TimeSpan.FromSeconds((double)left / Stopwatch.Frequency));
         }
@@ -132,28 +132,28 @@ public sealed class SimulatedRobotTransport : IRobotTransport
     {
         bool hasCommand, stop;
         CommandMode mode;
-        lock (_commandGate)
+        lock (commandGate)
         {
-            hasCommand = _hasPendingCommand;
-            stop = _pendingStop;
-            mode = _pendingMode;
-            _pendingTargets.CopyTo(_appliedTargets, 0);
-            _hasPendingCommand = false;
-            _pendingStop = false;
+            hasCommand = hasPendingCommand;
+            stop = pendingStop;
+            mode = pendingMode;
+            pendingTargets.CopyTo(appliedTargets, 0);
+            hasPendingCommand = false;
+            pendingStop = false;
         }
 
         if (stop)
-            _rules.OnEmergencyStop();
+            rules.OnEmergencyStop();
         if (hasCommand)
         {
-            var report = _rules.OnCommand(mode, _appliedTargets, _rules.CommandsReceived, Micros());
+            var report = rules.OnCommand(mode, appliedTargets, rules.CommandsReceived, Micros());
             if (report.Code != FaultCode.None)
             {
                 Statistics.LastFaultCode = (uint)report.Code;
-                Statistics.LastFault = _rules.Describe(report);
+                Statistics.LastFault = rules.Describe(report);
             }
         }
     }
 
-    private ulong Micros() => (ulong)(Stopwatch.GetElapsedTime(_started).Ticks / 10);
+    private ulong Micros() => (ulong)(Stopwatch.GetElapsedTime(started).Ticks / 10);
 }

@@ -23,7 +23,7 @@ public sealed class BridgeMemoryBoundTests(ITestOutputHelper output)
     {
         using var bridge = LocalBridge.StartProcess(Path.Combine(AppContext.BaseDirectory, "robotics"), extraArguments: ["--threads", "1"]);
         var frame = new byte[FrameBytes];
-        new FrameHeader(MessageType.Hello, 1).WriteTo(frame);
+        new BridgeFrameHeader(BridgeMessageType.Hello, 1).WriteTo(frame);
         SendOversized(bridge.Endpoint, frame, 2); // the first drops warm up NetMQ's error path
         long before = ResidentBytes(bridge.ProcessId!.Value);
 

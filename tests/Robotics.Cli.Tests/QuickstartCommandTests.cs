@@ -11,14 +11,14 @@ namespace Robotics.Cli.Tests;
 [Collection(HardwareInTheLoopCollection.Name)]
 public sealed class QuickstartCommandTests(ITestOutputHelper output) : IDisposable
 {
-    private readonly string _out = Path.Combine(Path.GetTempPath(), "robotics-quickstart-tests", Guid.NewGuid().ToString("N"));
+    private readonly string outDirectory = Path.Combine(Path.GetTempPath(), "robotics-quickstart-tests", Guid.NewGuid().ToString("N"));
 
     [Fact]
     public void A_reduced_quickstart_runs_every_stage_and_writes_every_file()
     {
         // 20,480 steps (10 updates) with seed 3 evaluate at 640 of 1000 (episodes of 5.6 s and more): a policy that
         // keeps the pole up for the 2 s deployment with room to spare, so that the pole falling is a failure here.
-        var (exitCode, stdout, stderr) = RunQuickstart("--out", _out, "--total-steps", "20480", "--seed", "3", "--duration", "2");
+        var (exitCode, stdout, stderr) = RunQuickstart("--out", outDirectory, "--total-steps", "20480", "--seed", "3", "--duration", "2");
 
         output.WriteLine(stdout);
         output.WriteLine(stderr);
@@ -28,23 +28,23 @@ public sealed class QuickstartCommandTests(ITestOutputHelper output) : IDisposab
         foreach (var stage in new[] { "[1/4] train", "[2/4] export", "[3/4] evaluate", "[4/4] deploy", "they agree", "quickstart summary", "max pole angle", "period error" })
             Assert.Contains(stage, stdout);
 
-        Assert.True(File.Exists(Path.Combine(_out, "run", "metrics.csv")));
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_out, "run"), "*.ckpt", SearchOption.AllDirectories));
-        Assert.True(new FileInfo(Path.Combine(_out, "policy.onnx")).Length > 0);
-        Assert.True(File.ReadLines(Path.Combine(_out, "deploy", "telemetry.csv")).Count() > 100, "two seconds of ticks at 100 Hz");
-        Assert.Contains("\"Fault\"", File.ReadAllText(Path.Combine(_out, "deploy", "telemetry.summary.json")));
-        Assert.NotEmpty(Directory.GetFiles(Path.Combine(_out, "run", "plots"), "*.png"));
-        foreach (var path in new[] { Path.Combine(_out, "run"), Path.Combine(_out, "policy.onnx"), Path.Combine(_out, "deploy", "telemetry.csv") })
+        Assert.True(File.Exists(Path.Combine(outDirectory, "run", "metrics.csv")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(outDirectory, "run"), "*.ckpt", SearchOption.AllDirectories));
+        Assert.True(new FileInfo(Path.Combine(outDirectory, "policy.onnx")).Length > 0);
+        Assert.True(File.ReadLines(Path.Combine(outDirectory, "deploy", "telemetry.csv")).Count() > 100, "two seconds of ticks at 100 Hz");
+        Assert.Contains("\"Fault\"", File.ReadAllText(Path.Combine(outDirectory, "deploy", "telemetry.summary.json")));
+        Assert.NotEmpty(Directory.GetFiles(Path.Combine(outDirectory, "run", "plots"), "*.png"));
+        foreach (var path in new[] { Path.Combine(outDirectory, "run"), Path.Combine(outDirectory, "policy.onnx"), Path.Combine(outDirectory, "deploy", "telemetry.csv") })
             Assert.Contains(path, stdout);
     }
 
     [Fact]
     public void A_quickstart_into_a_folder_that_holds_a_run_is_refused()
     {
-        Directory.CreateDirectory(Path.Combine(_out, "run", "checkpoints"));
-        File.WriteAllText(Path.Combine(_out, "run", "checkpoints", "last.ckpt"), "");
+        Directory.CreateDirectory(Path.Combine(outDirectory, "run", "checkpoints"));
+        File.WriteAllText(Path.Combine(outDirectory, "run", "checkpoints", "last.ckpt"), "");
 
-        var (exitCode, _, stderr) = RunQuickstart("--out", _out);
+        var (exitCode, _, stderr) = RunQuickstart("--out", outDirectory);
 
         Assert.Equal(1, exitCode);
         Assert.Contains("already holds a run", stderr);
@@ -54,7 +54,7 @@ public sealed class QuickstartCommandTests(ITestOutputHelper output) : IDisposab
     {
         try
         {
-            Directory.Delete(_out, recursive: true);
+            Directory.Delete(outDirectory, recursive: true);
         }
         catch (DirectoryNotFoundException)
         {

@@ -9,9 +9,9 @@ namespace Robotics.RobotEmulator.Tests;
 public sealed class RobotEmulatorTests : IDisposable
 {
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(5);
-    private readonly string _directory = Directory.CreateTempSubdirectory("emulated-robot-").FullName;
+    private readonly string directory = Directory.CreateTempSubdirectory("emulated-robot-").FullName;
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
     public void Answers_the_handshake_with_the_robot_contract_and_streams_state()
@@ -135,7 +135,7 @@ public sealed class RobotEmulatorTests : IDisposable
     [Fact]
     public void A_disconnect_is_seen_by_the_host_the_robot_goes_safe_and_the_link_returns_at_the_same_path()
     {
-        var link = Path.Combine(_directory, "robot");
+        var link = Path.Combine(directory, "robot");
         var options = new EmulatorOptions
         {
             Faults = new FaultInjectionOptions { DisconnectAt = TimeSpan.FromSeconds(1), ReconnectAfter = TimeSpan.FromSeconds(1) },

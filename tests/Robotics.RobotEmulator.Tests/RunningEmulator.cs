@@ -5,23 +5,23 @@ namespace Robotics.RobotEmulator.Tests;
 /// <summary>An emulator running on a background thread for the length of a test.</summary>
 internal sealed class RunningEmulator : IDisposable
 {
-    private readonly CancellationTokenSource _cancel = new();
-    private readonly Thread _thread;
+    private readonly CancellationTokenSource cancel = new();
+    private readonly Thread thread;
 
     public RunningEmulator(string task, string? devicePath = null, EmulatorOptions? options = null)
     {
         Emulator = new RobotEmulator(TaskCatalog.Load(task), devicePath, options);
         Emulator.Start();
-        _thread = new Thread(() => Emulator.Run(_cancel.Token)) { IsBackground = true };
-        _thread.Start();
+        thread = new Thread(() => Emulator.Run(cancel.Token)) { IsBackground = true };
+        thread.Start();
     }
 
     public RobotEmulator Emulator { get; }
 
     public void Dispose()
     {
-        _cancel.Cancel();
-        _thread.Join();
+        cancel.Cancel();
+        thread.Join();
         Emulator.Dispose();
     }
 }

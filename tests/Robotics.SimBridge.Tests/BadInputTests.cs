@@ -29,7 +29,7 @@ public sealed class BadInputTests : IDisposable
             var frame = new byte[random.Next(0, 64)];
             random.NextBytes(frame);
             var reply = raw.Send(frame);
-            Assert.Equal(MessageType.Error, reply.Header.Type);
+            Assert.Equal(BridgeMessageType.Error, reply.Header.Type);
             Assert.NotEqual("", reply.Message);
         }
 
@@ -40,15 +40,15 @@ public sealed class BadInputTests : IDisposable
     public void Random_bodies_behind_valid_headers_get_error_replies_or_valid_answers()
     {
         var random = new Random(99);
-        var types = new[] { MessageType.Hello, MessageType.Make, MessageType.Reset, MessageType.Step, MessageType.SetRandomization };
+        var types = new[] { BridgeMessageType.Hello, BridgeMessageType.Make, BridgeMessageType.Reset, BridgeMessageType.Step, BridgeMessageType.SetRandomization };
         for (int i = 0; i < 200; i++)
         {
-            var frame = new byte[FrameHeader.Size + random.Next(0, 40)];
+            var frame = new byte[BridgeFrameHeader.Size + random.Next(0, 40)];
             random.NextBytes(frame);
-            new FrameHeader(types[i % types.Length], 7).WriteTo(frame);
+            new BridgeFrameHeader(types[i % types.Length], 7).WriteTo(frame);
             var reply = raw.Send(frame);
             // A random body rarely decodes; when it does the bridge answers normally, otherwise with an error.
-            Assert.True(reply.Header.Type is MessageType.Error || reply.Header.Type == MessageTypes.ReplyTo(types[i % types.Length]));
+            Assert.True(reply.Header.Type is BridgeMessageType.Error || reply.Header.Type == BridgeMessageTypes.ReplyTo(types[i % types.Length]));
             Assert.Equal(7u, reply.Header.RequestId);
         }
 
@@ -58,12 +58,12 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void Truncated_step_frames_are_malformed()
     {
-        raw.Request(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 3 });
-        var full = new FrameBuffer().Write(MessageType.Step, 5, new StepRequest { Actions = FloatBytes.ToBytes(new float[6]) }).ToArray();
+        raw.Request(BridgeMessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 3 });
+        var full = new FrameBuffer().Write(BridgeMessageType.Step, 5, new StepRequest { Actions = FloatBytes.ToBytes(new float[6]) }).ToArray();
         for (int length = 0; length < full.Length; length++)
         {
             var reply = raw.Send(full[..length]);
-            var expected = length < FrameHeader.Size ? BridgeErrorCode.MalformedFrame : BridgeErrorCode.MalformedBody;
+            var expected = length < BridgeFrameHeader.Size ? BridgeErrorCode.MalformedFrame : BridgeErrorCode.MalformedBody;
             Assert.True(expected == reply.Error, $"length {length}: expected {expected}, got {reply.Error}: {reply.Message}");
         }
 
@@ -73,8 +73,8 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void Unknown_message_type_is_named_in_the_error()
     {
-        var frame = new byte[FrameHeader.Size + 1];
-        new FrameHeader((MessageType)0x42, 1).WriteTo(frame);
+        var frame = new byte[BridgeFrameHeader.Size + 1];
+        new BridgeFrameHeader((BridgeMessageType)0x42, 1).WriteTo(frame);
         frame[^1] = 0x90;
 
         var reply = raw.Send(frame);
@@ -87,7 +87,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void Reserved_header_bytes_must_be_zero_and_the_error_carries_the_request_id()
     {
-        var frame = new FrameBuffer().Write(MessageType.Hello, 41, new HelloRequest()).ToArray();
+        var frame = new FrameBuffer().Write(BridgeMessageType.Hello, 41, new HelloRequest()).ToArray();
         frame[2] = 1;
 
         var reply = raw.Send(frame);
@@ -99,7 +99,7 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void A_request_in_several_frames_is_malformed_and_the_error_carries_the_first_frames_id()
     {
-        var frame = new FrameBuffer().Write(MessageType.Hello, 42, new HelloRequest()).ToArray();
+        var frame = new FrameBuffer().Write(BridgeMessageType.Hello, 42, new HelloRequest()).ToArray();
 
         var reply = raw.SendParts([frame, frame]);
 
@@ -122,9 +122,9 @@ public sealed class BadInputTests : IDisposable
     [InlineData(5)]
     public void A_string_where_actions_are_expected_is_a_malformed_body(int length)
     {
-        raw.Request(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1 });
-        raw.Request(MessageType.Reset, new ResetRequest());
-        var frame = new FrameBuffer().Write(MessageType.Step, 44, new[] { new string('a', length) }).ToArray();
+        raw.Request(BridgeMessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1 });
+        raw.Request(BridgeMessageType.Reset, new ResetRequest());
+        var frame = new FrameBuffer().Write(BridgeMessageType.Step, 44, new[] { new string('a', length) }).ToArray();
 
         var reply = raw.Send(frame);
 
@@ -162,11 +162,11 @@ public sealed class BadInputTests : IDisposable
     [InlineData(0)]
     public void Wrong_number_of_actions_is_refused_with_the_expected_shape(int count)
     {
-        var reply = raw.Request(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 3 });
-        Assert.Equal(MessageType.SpecReply, reply.Header.Type);
-        raw.Request(MessageType.Reset, new ResetRequest());
+        var reply = raw.Request(BridgeMessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 3 });
+        Assert.Equal(BridgeMessageType.SpecReply, reply.Header.Type);
+        raw.Request(BridgeMessageType.Reset, new ResetRequest());
 
-        reply = raw.Request(MessageType.Step, new StepRequest { Actions = FloatBytes.ToBytes(new float[count]) });
+        reply = raw.Request(BridgeMessageType.Step, new StepRequest { Actions = FloatBytes.ToBytes(new float[count]) });
 
         Assert.Equal(BridgeErrorCode.BadShape, reply.Error);
         Assert.Contains("3 envs × 2 actions = 6 float32", reply.Message);
@@ -176,15 +176,15 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void Action_bytes_that_are_not_whole_floats_are_refused()
     {
-        raw.Request(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1 });
-        var reply = raw.Request(MessageType.Step, new StepRequest { Actions = new byte[7] });
+        raw.Request(BridgeMessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1 });
+        var reply = raw.Request(BridgeMessageType.Step, new StepRequest { Actions = new byte[7] });
         Assert.Equal(BridgeErrorCode.BadShape, reply.Error);
     }
 
     [Fact]
     public void Step_before_make_is_refused()
     {
-        var reply = raw.Request(MessageType.Step, new StepRequest { Actions = FloatBytes.ToBytes(new float[6]) });
+        var reply = raw.Request(BridgeMessageType.Step, new StepRequest { Actions = FloatBytes.ToBytes(new float[6]) });
         Assert.Equal(BridgeErrorCode.NotMade, reply.Error);
         Assert.Contains("send Make first", reply.Message);
     }
@@ -192,15 +192,15 @@ public sealed class BadInputTests : IDisposable
     [Fact]
     public void Step_before_reset_is_refused()
     {
-        raw.Request(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1 });
-        var reply = raw.Request(MessageType.Step, new StepRequest { Actions = FloatBytes.ToBytes(new float[2]) });
+        raw.Request(BridgeMessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1 });
+        var reply = raw.Request(BridgeMessageType.Step, new StepRequest { Actions = FloatBytes.ToBytes(new float[2]) });
         Assert.Equal(BridgeErrorCode.NotReset, reply.Error);
     }
 
     [Fact]
     public void Too_many_envs_are_refused()
     {
-        var reply = raw.Request(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1_000_000 });
+        var reply = raw.Request(BridgeMessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1_000_000 });
         Assert.Equal(BridgeErrorCode.ConfigError, reply.Error);
         Assert.Contains("outside 1..4096", reply.Message);
     }

@@ -156,7 +156,7 @@ public sealed class BridgeClientTests
         client.Close();
 
         Assert.Equal(0, client.GetStats().Sessions);
-        var reply = raw.Request(MessageType.Reset, new ResetRequest { Seed = 1 });
+        var reply = raw.Request(BridgeMessageType.Reset, new ResetRequest { Seed = 1 });
         Assert.Equal(BridgeErrorCode.NotMade, reply.Error!.Value);
     }
 
@@ -166,7 +166,7 @@ public sealed class BridgeClientTests
         using var bridge = LocalBridge.StartInProcess(new ToyEnvFactory());
         using var raw = new RawDealer(bridge.Endpoint);
 
-        var reply = raw.Request(MessageType.Make, new MakeRequest { ProtocolVersion = 99, Task = "toy", NumEnvs = 1 });
+        var reply = raw.Request(BridgeMessageType.Make, new MakeRequest { ProtocolVersion = 99, Task = "toy", NumEnvs = 1 });
 
         Assert.Equal(BridgeErrorCode.ProtocolVersionMismatch, reply.Error!.Value);
         Assert.Contains("99", reply.Message);

@@ -77,14 +77,14 @@ public sealed class ProtocolCodecTests
     {
         var actions = new[] { 0.25f, -1f, 3.5f, 0f };
         var codec = new FrameBuffer();
-        var writer = codec.Begin(MessageType.Step, 1);
+        var writer = codec.Begin(BridgeMessageType.Step, 1);
         StepCodec.WriteStepRequest(ref writer, actions);
         writer.Flush();
         var expected = MessagePackSerializer.Serialize(new StepRequest { Actions = FloatBytes.ToBytes(actions) }, BridgeProtocol.Options);
-        Assert.Equal(expected, codec.Written[FrameHeader.Size..].ToArray());
+        Assert.Equal(expected, codec.Written[BridgeFrameHeader.Size..].ToArray());
 
         var step = SampleStep();
-        writer = codec.Begin(MessageType.StepReply, 2);
+        writer = codec.Begin(BridgeMessageType.StepReply, 2);
         StepCodec.WriteStepReply(ref writer, step);
         writer.Flush();
         var record = new StepReply
@@ -99,7 +99,7 @@ public sealed class ProtocolCodecTests
             ],
             PhysicsResets = 1,
         };
-        Assert.Equal(MessagePackSerializer.Serialize(record, BridgeProtocol.Options), codec.Written[FrameHeader.Size..].ToArray());
+        Assert.Equal(MessagePackSerializer.Serialize(record, BridgeProtocol.Options), codec.Written[BridgeFrameHeader.Size..].ToArray());
     }
 
     [Fact]
@@ -107,12 +107,12 @@ public sealed class ProtocolCodecTests
     {
         var sent = SampleStep();
         var codec = new FrameBuffer();
-        var writer = codec.Begin(MessageType.StepReply, 2);
+        var writer = codec.Begin(BridgeMessageType.StepReply, 2);
         StepCodec.WriteStepReply(ref writer, sent);
         writer.Flush();
 
         var received = new VectorStep(5, 2);
-        StepCodec.ReadStepReply(codec.Written[FrameHeader.Size..].ToArray(), received, envOffset: 2, envs: 3);
+        StepCodec.ReadStepReply(codec.Written[BridgeFrameHeader.Size..].ToArray(), received, envOffset: 2, envs: 3);
 
         Assert.Equal(sent.Observations, received.Observations[4..]);
         Assert.Equal(sent.Rewards, received.Rewards[2..]);
@@ -131,13 +131,13 @@ public sealed class ProtocolCodecTests
     public void Step_codec_rejects_a_reply_of_the_wrong_size()
     {
         var codec = new FrameBuffer();
-        var writer = codec.Begin(MessageType.StepReply, 2);
+        var writer = codec.Begin(BridgeMessageType.StepReply, 2);
         StepCodec.WriteStepReply(ref writer, SampleStep());
         writer.Flush();
 
         var tooSmall = new VectorStep(2, 2);
         Assert.Throws<MessagePackSerializationException>(
-            () => StepCodec.ReadStepReply(codec.Written[FrameHeader.Size..].ToArray(), tooSmall, 0, 2));
+            () => StepCodec.ReadStepReply(codec.Written[BridgeFrameHeader.Size..].ToArray(), tooSmall, 0, 2));
     }
 
     [Theory]
@@ -163,12 +163,12 @@ public sealed class ProtocolCodecTests
     [Fact]
     public void Frame_header_is_type_reserved_and_little_endian_id()
     {
-        var bytes = new byte[FrameHeader.Size];
-        new FrameHeader(MessageType.Step, 0x01020304).WriteTo(bytes);
+        var bytes = new byte[BridgeFrameHeader.Size];
+        new BridgeFrameHeader(BridgeMessageType.Step, 0x01020304).WriteTo(bytes);
         Assert.Equal(new byte[] { 0x04, 0, 0, 0, 0x04, 0x03, 0x02, 0x01 }, bytes);
-        Assert.True(FrameHeader.TryRead(bytes, out var header, out _));
-        Assert.Equal(new FrameHeader(MessageType.Step, 0x01020304), header);
-        Assert.False(FrameHeader.TryRead(bytes.AsSpan(0, 7), out _, out var problem));
+        Assert.True(BridgeFrameHeader.TryRead(bytes, out var header, out _));
+        Assert.Equal(new BridgeFrameHeader(BridgeMessageType.Step, 0x01020304), header);
+        Assert.False(BridgeFrameHeader.TryRead(bytes.AsSpan(0, 7), out _, out var problem));
         Assert.Contains("shorter", problem);
     }
 

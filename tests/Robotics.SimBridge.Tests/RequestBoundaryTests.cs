@@ -23,14 +23,14 @@ public sealed class RequestBoundaryTests : IDisposable
     }
 
     [Theory]
-    [InlineData(MessageType.Hello)]
-    [InlineData(MessageType.Make)]
-    [InlineData(MessageType.Reset)]
-    [InlineData(MessageType.SetRandomization)]
-    public void A_nil_body_is_a_malformed_body_not_an_internal_error(MessageType type)
+    [InlineData(BridgeMessageType.Hello)]
+    [InlineData(BridgeMessageType.Make)]
+    [InlineData(BridgeMessageType.Reset)]
+    [InlineData(BridgeMessageType.SetRandomization)]
+    public void A_nil_body_is_a_malformed_body_not_an_internal_error(BridgeMessageType type)
     {
-        var frame = new byte[FrameHeader.Size + 1];
-        new FrameHeader(type, 3).WriteTo(frame);
+        var frame = new byte[BridgeFrameHeader.Size + 1];
+        new BridgeFrameHeader(type, 3).WriteTo(frame);
         frame[^1] = 0xc0; // MessagePack nil
 
         var reply = raw.Send(frame);
@@ -48,7 +48,7 @@ public sealed class RequestBoundaryTests : IDisposable
         attacker.Options.Linger = TimeSpan.Zero;
         attacker.Connect(bridge.Endpoint);
         var frame = new byte[MaxFrame + 1];
-        new FrameHeader(MessageType.Hello, 1).WriteTo(frame);
+        new BridgeFrameHeader(BridgeMessageType.Hello, 1).WriteTo(frame);
 
         for (int i = 0; i < 5; i++)
         {
@@ -63,22 +63,22 @@ public sealed class RequestBoundaryTests : IDisposable
     public void A_frame_just_below_the_maximum_is_answered()
     {
         var frame = new byte[MaxFrame - 64];
-        new FrameHeader(MessageType.Hello, 1).WriteTo(frame);
+        new BridgeFrameHeader(BridgeMessageType.Hello, 1).WriteTo(frame);
 
         var reply = raw.Send(frame);
 
-        Assert.Equal(MessageType.Error, reply.Header.Type);
+        Assert.Equal(BridgeMessageType.Error, reply.Header.Type);
         Assert.True(reply.Message.Length < 1000, $"the error quotes {reply.Message.Length} characters");
     }
 
     [Fact]
     public void A_randomization_error_quotes_the_client_yaml_capped()
     {
-        raw.Request(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1 });
+        raw.Request(BridgeMessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1 });
 
-        var reply = raw.Request(MessageType.SetRandomization, new SetRandomizationRequest { Yaml = "x: " + new string('y', 50_000) });
+        var reply = raw.Request(BridgeMessageType.SetRandomization, new SetRandomizationRequest { Yaml = "x: " + new string('y', 50_000) });
 
-        Assert.Equal(MessageType.Error, reply.Header.Type);
+        Assert.Equal(BridgeMessageType.Error, reply.Header.Type);
         Assert.True(reply.Message.Length < 1000, $"the error quotes {reply.Message.Length} characters");
     }
 

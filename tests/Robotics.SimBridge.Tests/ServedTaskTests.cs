@@ -175,7 +175,7 @@ public sealed class ServedTaskTests : IDisposable
     private static string CatalogueTask(string name) =>
         Path.Combine(TaskCatalog.BuiltInConfigDirectory() ?? throw new InvalidOperationException("no configs folder found"), "tasks", name + ".yaml");
 
-    private RawDealer.Reply Make(string task) => raw.Request(MessageType.Make, new MakeRequest { Task = task, NumEnvs = 1 });
+    private RawDealer.Reply Make(string task) => raw.Request(BridgeMessageType.Make, new MakeRequest { Task = task, NumEnvs = 1 });
 
     private void AssertStillServing()
     {

@@ -126,55 +126,55 @@ public static class SerialRoundTripBenchmark
     /// <summary>Firmware that answers every command at once with a state echoing the first target.</summary>
     private sealed class EchoRobot : IEchoingRobot, IFrameSink
     {
-        private readonly PseudoTerminal _terminal = PseudoTerminal.Open();
-        private readonly FirmwareLink _link;
-        private readonly RobotState _state;
-        private readonly Thread _thread;
-        private volatile bool _stopping;
+        private readonly PseudoTerminal terminal = PseudoTerminal.Open();
+        private readonly FirmwareLink link;
+        private readonly RobotState state;
+        private readonly Thread thread;
+        private volatile bool stopping;
 
         public EchoRobot(int joints, int actuators)
         {
-            _state = new RobotState(joints);
+            state = new RobotState(joints);
             var identity = new HandshakeMessage(0, true, WireFormat.ProtocolVersion, "echo", 0, joints, actuators, 1000f, 1000f, false);
             var limits = new FirmwareLimits(
                 Enumerable.Repeat(-1e9f, actuators).ToArray(), Enumerable.Repeat(1e9f, actuators).ToArray(), new float[actuators], TimeSpan.FromSeconds(1));
-            _link = new FirmwareLink(identity, new FirmwareRules(limits), this);
-            _link.CommandApplied += Answer;
-            _thread = new Thread(Run) { IsBackground = true, Name = "echo robot" };
-            _thread.Start();
+            link = new FirmwareLink(identity, new FirmwareRules(limits), this);
+            link.CommandApplied += Answer;
+            thread = new Thread(Run) { IsBackground = true, Name = "echo robot" };
+            thread.Start();
         }
 
-        public string DevicePath => _terminal.DevicePath;
+        public string DevicePath => terminal.DevicePath;
 
-        public long CommandsReceived => _link.CommandsReceived;
+        public long CommandsReceived => link.CommandsReceived;
 
-        public void Send(ReadOnlySpan<byte> frame) => _terminal.Write(frame);
+        public void Send(ReadOnlySpan<byte> frame) => terminal.Write(frame);
 
         public void Dispose()
         {
-            _stopping = true;
-            _thread.Join();
-            _terminal.Dispose();
+            stopping = true;
+            thread.Join();
+            terminal.Dispose();
         }
 
-        private readonly Stopwatch _clock = Stopwatch.StartNew();
+        private readonly Stopwatch clock = Stopwatch.StartNew();
 
         private void Run()
         {
             var buffer = new byte[4096];
-            while (!_stopping)
+            while (!stopping)
             {
-                var count = _terminal.Read(buffer, 5);
-                _link.Receive(buffer.AsSpan(0, Math.Max(count, 0)), Now());
+                var count = terminal.Read(buffer, 5);
+                link.Receive(buffer.AsSpan(0, Math.Max(count, 0)), Now());
             }
         }
 
         private void Answer()
         {
-            _state.JointPositions[0] = _link.Rules.Targets[0];
-            _link.SendState(_state, Now());
+            state.JointPositions[0] = link.Rules.Targets[0];
+            link.SendState(state, Now());
         }
 
-        private ulong Now() => (ulong)(_clock.Elapsed.Ticks / 10);
+        private ulong Now() => (ulong)(clock.Elapsed.Ticks / 10);
     }
 }

@@ -10,9 +10,9 @@ namespace Robotics.FirmwareInterface.Firmware;
 /// </summary>
 public sealed class CommandFrameLoss(Func<bool> lose)
 {
-    private readonly byte[] _block = new byte[WireFormat.MaxFrameSize];
-    private readonly byte[] _payload = new byte[WireFormat.MaxPayloadSize + WireFormat.CrcSize];
-    private int _length;
+    private readonly byte[] block = new byte[WireFormat.MaxFrameSize];
+    private readonly byte[] payload = new byte[WireFormat.MaxPayloadSize + WireFormat.CrcSize];
+    private int length;
 
     /// <summary>Command frames lost so far.</summary>
     public long CommandsLost { get; private set; }
@@ -22,11 +22,11 @@ public sealed class CommandFrameLoss(Func<bool> lose)
     {
         foreach (var value in bytes)
         {
-            _block[_length++] = value;
-            if (value != WireFormat.Delimiter && _length < _block.Length)
+            block[length++] = value;
+            if (value != WireFormat.Delimiter && length < block.Length)
                 continue;
-            var frame = _block.AsSpan(0, _length);
-            _length = 0;
+            var frame = block.AsSpan(0, length);
+            length = 0;
             if (value == WireFormat.Delimiter && IsCommand(frame[..^1]) && lose())
             {
                 CommandsLost++;
@@ -39,10 +39,10 @@ public sealed class CommandFrameLoss(Func<bool> lose)
     }
 
     /// <summary>Forgets a partial frame (the line was cut).</summary>
-    public void Reset() => _length = 0;
+    public void Reset() => length = 0;
 
     private bool IsCommand(ReadOnlySpan<byte> block) =>
-        FrameCodec.Decode(block, _payload, out var length) == FrameStatus.Ok
-        && FrameHeader.TryRead(_payload.AsSpan(0, length), out var header)
-        && header.Type == MessageType.Command;
+        FrameCodec.Decode(block, payload, out var length) == FrameStatus.Ok
+        && SerialFrameHeader.TryRead(payload.AsSpan(0, length), out var header)
+        && header.Type == SerialMessageType.Command;
 }

@@ -18,17 +18,17 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
 {
     private static readonly ulong FaultRepeatMicros = 1_000_000;
 
-    private readonly FrameDecoder _decoder = new();
-    private readonly byte[] _payload = new byte[WireFormat.MaxPayloadSize];
-    private readonly byte[] _frame = new byte[WireFormat.MaxFrameSize];
-    private readonly float[] _targets = new float[WireFormat.MaxActuators];
-    private uint _sequence;
-    private FaultCode _lastFaultSent;
-    private ulong _lastFaultMicros;
+    private readonly FrameDecoder decoder = new();
+    private readonly byte[] payload = new byte[WireFormat.MaxPayloadSize];
+    private readonly byte[] frame = new byte[WireFormat.MaxFrameSize];
+    private readonly float[] targets = new float[WireFormat.MaxActuators];
+    private uint sequence;
+    private FaultCode lastFaultSent;
+    private ulong lastFaultMicros;
 
     public FirmwareRules Rules { get; } = rules;
 
-    public FrameDecoder Decoder => _decoder;
+    public FrameDecoder Decoder => decoder;
 
     public bool Linked => Rules.Status.HasFlag(RobotStatusFlags.Linked);
 
@@ -48,7 +48,7 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
 
     public void Receive(ReadOnlySpan<byte> bytes, ulong nowMicros)
     {
-        while (_decoder.TryReadFrame(ref bytes, out var payload))
+        while (decoder.TryReadFrame(ref bytes, out var payload))
             Handle(payload, nowMicros);
     }
 
@@ -63,20 +63,20 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
     {
         if (!Linked)
             return;
-        state.Sequence = _sequence++;
+        state.Sequence = sequence++;
         state.DeviceTimeMicros = nowMicros;
         state.StatusFlags = (uint)(Lockstep ? Rules.Status | RobotStatusFlags.Lockstep : Rules.Status);
         state.CommandsReceived = Rules.CommandsReceived;
         state.LastCommandSequence = Rules.LastCommandSequence;
-        SendPayload(StateCodec.Write(_payload, state));
+        SendPayload(StateCodec.Write(payload, state));
     }
 
     public void SendFault(FaultCode code, ushort detail, string text) =>
-        SendMessage(new FaultMessage(_sequence++, code, detail, text));
+        SendMessage(new FaultMessage(sequence++, code, detail, text));
 
     private void Handle(ReadOnlySpan<byte> payload, ulong nowMicros)
     {
-        if (!FrameHeader.TryRead(payload, out var header) || header.Version != WireFormat.ProtocolVersion)
+        if (!SerialFrameHeader.TryRead(payload, out var header) || header.Version != WireFormat.ProtocolVersion)
         {
             RejectedFrames++;
             SendFault(FaultCode.ProtocolVersionMismatch, header.Version, $"this firmware speaks protocol version {WireFormat.ProtocolVersion}");
@@ -85,8 +85,8 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
 
         switch (header.Type)
         {
-            case MessageType.Command:
-                if (!CommandCodec.TryRead(payload, out var stateSequence, out var mode, _targets, out var count))
+            case SerialMessageType.Command:
+                if (!CommandCodec.TryRead(payload, out var stateSequence, out var mode, targets, out var count))
                 {
                     RejectedFrames++;
                     Report(new RuleReport(FaultCode.MalformedFrame, FaultMessage.NoDetail), nowMicros);
@@ -95,10 +95,10 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
 
                 CommandsReceived++;
                 LastAnsweredStateSequence = stateSequence;
-                Report(Rules.OnCommand(mode, _targets.AsSpan(0, count), header.Sequence, nowMicros), nowMicros);
+                Report(Rules.OnCommand(mode, targets.AsSpan(0, count), header.Sequence, nowMicros), nowMicros);
                 CommandApplied?.Invoke();
                 return;
-            case MessageType.HandshakeRequest:
+            case SerialMessageType.HandshakeRequest:
                 if (!MessageCodec.TryDecodePayload(payload, out var message, out _) || message is not HandshakeMessage request)
                 {
                     RejectedFrames++;
@@ -112,15 +112,15 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
                 }
 
                 Rules.OnHandshake(nowMicros);
-                _lastFaultSent = FaultCode.None;
-                SendMessage(identity with { Sequence = _sequence++, IsResponse = true, ProtocolVersion = WireFormat.ProtocolVersion });
+                lastFaultSent = FaultCode.None;
+                SendMessage(identity with { Sequence = sequence++, IsResponse = true, ProtocolVersion = WireFormat.ProtocolVersion });
                 return;
-            case MessageType.EmergencyStop:
+            case SerialMessageType.EmergencyStop:
                 Rules.OnEmergencyStop();
-                SendMessage(new AcknowledgementMessage(_sequence++, header.Sequence, MessageType.EmergencyStop, FaultCode.None));
+                SendMessage(new AcknowledgementMessage(sequence++, header.Sequence, SerialMessageType.EmergencyStop, FaultCode.None));
                 return;
-            case MessageType.Heartbeat:
-                SendMessage(new AcknowledgementMessage(_sequence++, header.Sequence, MessageType.Heartbeat, FaultCode.None));
+            case SerialMessageType.Heartbeat:
+                SendMessage(new AcknowledgementMessage(sequence++, header.Sequence, SerialMessageType.Heartbeat, FaultCode.None));
                 return;
             default:
                 RejectedFrames++;
@@ -133,18 +133,18 @@ public sealed class FirmwareLink(HandshakeMessage identity, FirmwareRules rules,
     {
         if (report.Code == FaultCode.None)
             return;
-        if (report.Code == _lastFaultSent && nowMicros - _lastFaultMicros < FaultRepeatMicros)
+        if (report.Code == lastFaultSent && nowMicros - lastFaultMicros < FaultRepeatMicros)
             return;
-        _lastFaultSent = report.Code;
-        _lastFaultMicros = nowMicros;
+        lastFaultSent = report.Code;
+        lastFaultMicros = nowMicros;
         SendFault(report.Code, report.Detail, Rules.Describe(report));
     }
 
-    private void SendMessage(ProtocolMessage message) => SendPayload(MessageCodec.EncodePayload(message, _payload));
+    private void SendMessage(ProtocolMessage message) => SendPayload(MessageCodec.EncodePayload(message, payload));
 
     private void SendPayload(int length)
     {
-        var frameLength = FrameCodec.Encode(_payload.AsSpan(0, length), _frame);
-        sink.Send(_frame.AsSpan(0, frameLength));
+        var frameLength = FrameCodec.Encode(payload.AsSpan(0, length), frame);
+        sink.Send(frame.AsSpan(0, frameLength));
     }
 }

@@ -22,9 +22,9 @@ public readonly record struct RuleReport(FaultCode Code, ushort Detail)
 /// </summary>
 public sealed class FirmwareRules
 {
-    private readonly FirmwareLimits _limits;
-    private readonly ulong _watchdogMicros;
-    private ulong _lastCommandMicros;
+    private readonly FirmwareLimits limits;
+    private readonly ulong watchdogMicros;
+    private ulong lastCommandMicros;
 
     public FirmwareRules(FirmwareLimits limits)
     {
@@ -39,8 +39,8 @@ public sealed class FirmwareRules
 
         if (limits.WatchdogTimeout <= TimeSpan.Zero)
             throw new ArgumentException("the watchdog timeout must be positive");
-        _limits = limits;
-        _watchdogMicros = (ulong)(limits.WatchdogTimeout.Ticks / 10);
+        this.limits = limits;
+        watchdogMicros = (ulong)(limits.WatchdogTimeout.Ticks / 10);
         Targets = new float[count];
         EnterSafeState();
     }
@@ -59,7 +59,7 @@ public sealed class FirmwareRules
     public void OnHandshake(ulong nowMicros)
     {
         Status = RobotStatusFlags.Linked;
-        _lastCommandMicros = nowMicros;
+        lastCommandMicros = nowMicros;
         EnterSafeState();
     }
 
@@ -88,7 +88,7 @@ public sealed class FirmwareRules
             }
         }
 
-        _lastCommandMicros = nowMicros;
+        lastCommandMicros = nowMicros;
         Status &= ~(RobotStatusFlags.CommandRejected | RobotStatusFlags.CommandClamped | RobotStatusFlags.WatchdogExpired);
         if (mode != CommandMode.Active)
         {
@@ -99,7 +99,7 @@ public sealed class FirmwareRules
         var firstClamped = FaultMessage.NoDetail;
         for (var i = 0; i < targets.Length; i++)
         {
-            var target = Math.Clamp(targets[i], _limits.CommandMin[i], _limits.CommandMax[i]);
+            var target = Math.Clamp(targets[i], limits.CommandMin[i], limits.CommandMax[i]);
             if (target != targets[i] && firstClamped == FaultMessage.NoDetail)
                 firstClamped = (ushort)i;
             Targets[i] = target;
@@ -121,7 +121,7 @@ public sealed class FirmwareRules
     /// <summary>Runs the watchdog; reports <see cref="FaultCode.WatchdogExpired"/> once, when it trips.</summary>
     public RuleReport Tick(ulong nowMicros)
     {
-        if (!Status.HasFlag(RobotStatusFlags.Active) || nowMicros - _lastCommandMicros <= _watchdogMicros)
+        if (!Status.HasFlag(RobotStatusFlags.Active) || nowMicros - lastCommandMicros <= watchdogMicros)
             return RuleReport.None;
         EnterSafeState();
         Status |= RobotStatusFlags.WatchdogExpired;
@@ -131,9 +131,9 @@ public sealed class FirmwareRules
     /// <summary>Readable text of a report, for fault frames.</summary>
     public string Describe(RuleReport report) => report.Code switch
     {
-        FaultCode.CommandClamped => $"actuator {report.Detail}: target clamped to [{_limits.CommandMin[report.Detail]}, {_limits.CommandMax[report.Detail]}]",
+        FaultCode.CommandClamped => $"actuator {report.Detail}: target clamped to [{limits.CommandMin[report.Detail]}, {limits.CommandMax[report.Detail]}]",
         FaultCode.CommandRejected => $"command rejected: expected {Targets.Length} finite targets",
-        FaultCode.WatchdogExpired => $"no valid command for {_limits.WatchdogTimeout.TotalMilliseconds:0.#} ms: actuators in the safe state",
+        FaultCode.WatchdogExpired => $"no valid command for {limits.WatchdogTimeout.TotalMilliseconds:0.#} ms: actuators in the safe state",
         FaultCode.NotLinked => "command before handshake ignored",
         FaultCode.EmergencyStop => "emergency stop latched: handshake again to resume",
         _ => report.Code.ToString(),
@@ -141,7 +141,7 @@ public sealed class FirmwareRules
 
     private void EnterSafeState()
     {
-        _limits.SafeTarget.CopyTo(Targets, 0);
+        limits.SafeTarget.CopyTo(Targets, 0);
         Status = (Status & ~RobotStatusFlags.Active) | RobotStatusFlags.SafeState;
     }
 }

@@ -15,7 +15,7 @@ public static class CommandCodec
         if (targets.Length > WireFormat.MaxActuators)
             throw new ArgumentException($"{targets.Length} actuators exceed the protocol's {WireFormat.MaxActuators}", nameof(targets));
         var writer = new PayloadWriter(payload);
-        writer.Header(MessageType.Command, sequence);
+        writer.Header(SerialMessageType.Command, sequence);
         writer.U32(stateSequence);
         writer.U8((byte)mode);
         writer.U8(0);
@@ -34,9 +34,9 @@ public static class CommandCodec
         stateSequence = 0;
         mode = CommandMode.Safe;
         actuators = 0;
-        if (!FrameHeader.TryRead(payload, out var header) || header.Type != MessageType.Command)
+        if (!SerialFrameHeader.TryRead(payload, out var header) || header.Type != SerialMessageType.Command)
             return false;
-        var reader = new PayloadReader(FrameHeader.Body(payload));
+        var reader = new PayloadReader(SerialFrameHeader.Body(payload));
         stateSequence = reader.U32();
         var modeByte = reader.U8();
         reader.U8();

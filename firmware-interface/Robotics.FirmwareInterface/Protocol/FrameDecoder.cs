@@ -7,10 +7,10 @@ namespace Robotics.FirmwareInterface.Protocol;
 /// </summary>
 public sealed class FrameDecoder
 {
-    private readonly byte[] _block = new byte[WireFormat.MaxFrameSize];
-    private readonly byte[] _payload = new byte[WireFormat.MaxPayloadSize + WireFormat.CrcSize];
-    private int _blockLength;
-    private bool _overflowed;
+    private readonly byte[] block = new byte[WireFormat.MaxFrameSize];
+    private readonly byte[] payload = new byte[WireFormat.MaxPayloadSize + WireFormat.CrcSize];
+    private int blockLength;
+    private bool overflowed;
 
     public long FramesDecoded { get; private set; }
     public long BadChecksums { get; private set; }
@@ -46,29 +46,29 @@ public sealed class FrameDecoder
     /// <summary>Forgets any partial frame, for example after the device was reopened.</summary>
     public void Reset()
     {
-        _blockLength = 0;
-        _overflowed = false;
+        blockLength = 0;
+        overflowed = false;
     }
 
     private void Append(ReadOnlySpan<byte> chunk)
     {
-        if (_overflowed)
+        if (overflowed)
             return;
-        if (_blockLength + chunk.Length > _block.Length)
+        if (blockLength + chunk.Length > block.Length)
         {
-            _overflowed = true;
+            overflowed = true;
             return;
         }
 
-        chunk.CopyTo(_block.AsSpan(_blockLength));
-        _blockLength += chunk.Length;
+        chunk.CopyTo(block.AsSpan(blockLength));
+        blockLength += chunk.Length;
     }
 
     private bool TryCompleteBlock(out ReadOnlySpan<byte> payload)
     {
         payload = default;
-        var length = _blockLength;
-        var overflowed = _overflowed;
+        var length = blockLength;
+        var overflowed = this.overflowed;
         Reset();
         if (overflowed)
         {
@@ -80,11 +80,11 @@ public sealed class FrameDecoder
         if (length == 0)
             return false;
 
-        switch (FrameCodec.Decode(_block.AsSpan(0, length), _payload, out var payloadLength))
+        switch (FrameCodec.Decode(block.AsSpan(0, length), this.payload, out var payloadLength))
         {
             case FrameStatus.Ok:
                 FramesDecoded++;
-                payload = _payload.AsSpan(0, payloadLength);
+                payload = this.payload.AsSpan(0, payloadLength);
                 return true;
             case FrameStatus.BadChecksum:
                 BadChecksums++;

@@ -90,16 +90,16 @@ public static class MessageCodec
     {
         message = null;
         error = null;
-        if (!FrameHeader.TryRead(payload, out var header))
+        if (!SerialFrameHeader.TryRead(payload, out var header))
             return Fail(out error, $"payload of {payload.Length} bytes is shorter than the {WireFormat.HeaderSize}-byte header");
         if (header.Version != WireFormat.ProtocolVersion)
             return Fail(out error, $"frame has protocol version {header.Version}; this side speaks {WireFormat.ProtocolVersion}");
 
-        var body = FrameHeader.Body(payload);
+        var body = SerialFrameHeader.Body(payload);
         var reader = new PayloadReader(body);
         switch (header.Type)
         {
-            case MessageType.State:
+            case SerialMessageType.State:
                 if (!StateCodec.TryReadShape(payload, out var joints, out var hasImu))
                     return Fail(out error, "state frame length does not match its joint count");
                 var state = new Robotics.Contract.RobotState(joints);
@@ -112,13 +112,13 @@ public static class MessageCodec
                     LastCommandSequence = state.LastCommandSequence,
                 };
                 return true;
-            case MessageType.Command:
+            case SerialMessageType.Command:
                 Span<float> targets = stackalloc float[WireFormat.MaxActuators];
                 if (!CommandCodec.TryRead(payload, out var stateSequence, out var mode, targets, out var actuators))
                     return Fail(out error, "command frame is malformed (mode, actuator count or length)");
                 message = new CommandMessage(header.Sequence, stateSequence, mode, targets[..actuators].ToArray());
                 return true;
-            case MessageType.HandshakeRequest or MessageType.HandshakeResponse:
+            case SerialMessageType.HandshakeRequest or SerialMessageType.HandshakeResponse:
                 var version = reader.U16();
                 var hash = reader.U64();
                 var jointCount = reader.U16();
@@ -130,16 +130,16 @@ public static class MessageCodec
                 var name = reader.Bytes(nameLength);
                 if (!reader.Ok || body.Length != HandshakeFixedBodySize + nameLength || nameLength > WireFormat.MaxNameBytes || imuFlag > 1)
                     return Fail(out error, "handshake frame is malformed");
-                message = new HandshakeMessage(header.Sequence, header.Type == MessageType.HandshakeResponse, version,
+                message = new HandshakeMessage(header.Sequence, header.Type == SerialMessageType.HandshakeResponse, version,
                     Encoding.UTF8.GetString(name), hash, jointCount, actuatorCount, stateRate, controlRate, imuFlag == 1);
                 return true;
-            case MessageType.Heartbeat:
+            case SerialMessageType.Heartbeat:
                 var time = reader.U64();
                 if (!reader.Ok || reader.Remaining != 0)
                     return Fail(out error, "heartbeat frame is malformed");
                 message = new HeartbeatMessage(header.Sequence, time);
                 return true;
-            case MessageType.Fault:
+            case SerialMessageType.Fault:
                 var code = reader.U16();
                 var detail = reader.U16();
                 var textLength = reader.U8();
@@ -148,20 +148,20 @@ public static class MessageCodec
                     return Fail(out error, "fault frame is malformed");
                 message = new FaultMessage(header.Sequence, (FaultCode)code, detail, Encoding.UTF8.GetString(text));
                 return true;
-            case MessageType.EmergencyStop:
+            case SerialMessageType.EmergencyStop:
                 var reason = reader.U16();
                 if (!reader.Ok || reader.Remaining != 0)
                     return Fail(out error, "emergency-stop frame is malformed");
                 message = new EmergencyStopMessage(header.Sequence, (FaultCode)reason);
                 return true;
-            case MessageType.Acknowledgement:
+            case SerialMessageType.Acknowledgement:
                 var ackedSequence = reader.U32();
                 var ackedType = reader.U8();
                 reader.U8();
                 var result = reader.U16();
                 if (!reader.Ok || reader.Remaining != 0)
                     return Fail(out error, "acknowledgement frame is malformed");
-                message = new AcknowledgementMessage(header.Sequence, ackedSequence, (MessageType)ackedType, (FaultCode)result);
+                message = new AcknowledgementMessage(header.Sequence, ackedSequence, (SerialMessageType)ackedType, (FaultCode)result);
                 return true;
             default:
                 return Fail(out error, $"unknown message type 0x{(byte)header.Type:x2}");

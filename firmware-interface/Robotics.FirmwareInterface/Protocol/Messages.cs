@@ -6,7 +6,7 @@ namespace Robotics.FirmwareInterface.Protocol;
 /// </summary>
 public abstract record ProtocolMessage(uint Sequence)
 {
-    public abstract MessageType Type { get; }
+    public abstract SerialMessageType Type { get; }
 }
 
 /// <summary>Handshake, sent by the host as a request and by the robot as its response; the same body both ways.</summary>
@@ -22,7 +22,7 @@ public sealed record HandshakeMessage(
     float ControlRateHz,
     bool HasImu) : ProtocolMessage(Sequence)
 {
-    public override MessageType Type => IsResponse ? MessageType.HandshakeResponse : MessageType.HandshakeRequest;
+    public override SerialMessageType Type => IsResponse ? SerialMessageType.HandshakeResponse : SerialMessageType.HandshakeRequest;
 }
 
 /// <summary>IMU sample: quaternion (w, x, y, z), angular velocity rad/s, specific force m/s², all in the IMU frame.</summary>
@@ -38,7 +38,7 @@ public sealed record StateMessage(
     float[] Efforts,
     ImuReading? Imu) : ProtocolMessage(Sequence)
 {
-    public override MessageType Type => MessageType.State;
+    public override SerialMessageType Type => SerialMessageType.State;
 
     /// <summary>Command frames the robot has received intact, wrapping at 2³²: the host compares it with what it wrote.</summary>
     public uint CommandsReceived { get; init; }
@@ -50,13 +50,13 @@ public sealed record StateMessage(
 /// <summary>Per-actuator targets in the contract's actuator order and units, answering state <see cref="StateSequence"/>.</summary>
 public sealed record CommandMessage(uint Sequence, uint StateSequence, CommandMode Mode, float[] Targets) : ProtocolMessage(Sequence)
 {
-    public override MessageType Type => MessageType.Command;
+    public override SerialMessageType Type => SerialMessageType.Command;
 }
 
 /// <summary>Keep-alive carrying the sender's clock in microseconds; the robot acknowledges it.</summary>
 public sealed record HeartbeatMessage(uint Sequence, ulong SenderTimeMicros) : ProtocolMessage(Sequence)
 {
-    public override MessageType Type => MessageType.Heartbeat;
+    public override SerialMessageType Type => SerialMessageType.Heartbeat;
 }
 
 /// <summary>A fault: code, a code-specific detail (for example the actuator index, 0xFFFF when none) and readable text.</summary>
@@ -64,18 +64,18 @@ public sealed record FaultMessage(uint Sequence, FaultCode Code, ushort Detail, 
 {
     public const ushort NoDetail = 0xFFFF;
 
-    public override MessageType Type => MessageType.Fault;
+    public override SerialMessageType Type => SerialMessageType.Fault;
 }
 
 /// <summary>Go to the safe state now and stay there until the next handshake.</summary>
 public sealed record EmergencyStopMessage(uint Sequence, FaultCode Reason) : ProtocolMessage(Sequence)
 {
-    public override MessageType Type => MessageType.EmergencyStop;
+    public override SerialMessageType Type => SerialMessageType.EmergencyStop;
 }
 
 /// <summary>Answer to a frame that asks for one (emergency stop, heartbeat): which frame, and the result (None = accepted).</summary>
-public sealed record AcknowledgementMessage(uint Sequence, uint AcknowledgedSequence, MessageType AcknowledgedType, FaultCode Result)
+public sealed record AcknowledgementMessage(uint Sequence, uint AcknowledgedSequence, SerialMessageType AcknowledgedType, FaultCode Result)
     : ProtocolMessage(Sequence)
 {
-    public override MessageType Type => MessageType.Acknowledgement;
+    public override SerialMessageType Type => SerialMessageType.Acknowledgement;
 }

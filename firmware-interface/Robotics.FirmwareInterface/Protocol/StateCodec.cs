@@ -76,9 +76,9 @@ public static class StateCodec
     {
         joints = 0;
         hasImu = false;
-        if (!FrameHeader.TryRead(payload, out var header) || header.Type != MessageType.State)
+        if (!SerialFrameHeader.TryRead(payload, out var header) || header.Type != SerialMessageType.State)
             return false;
-        var reader = new PayloadReader(FrameHeader.Body(payload));
+        var reader = new PayloadReader(SerialFrameHeader.Body(payload));
         reader.U64();
         reader.U32();
         joints = reader.U16();
@@ -96,8 +96,8 @@ public static class StateCodec
     {
         if (!TryReadShape(payload, out var joints, out var hasImu) || joints != destination.JointCount)
             return false;
-        FrameHeader.TryRead(payload, out var header);
-        var reader = new PayloadReader(FrameHeader.Body(payload));
+        SerialFrameHeader.TryRead(payload, out var header);
+        var reader = new PayloadReader(SerialFrameHeader.Body(payload));
         destination.Sequence = header.Sequence;
         destination.DeviceTimeMicros = reader.U64();
         destination.StatusFlags = reader.U32();
@@ -125,7 +125,7 @@ public static class StateCodec
         Span<byte> payload, uint sequence, ulong time, RobotStatusFlags status, int joints, bool hasImu, uint commandsReceived, uint lastCommandSequence)
     {
         var writer = new PayloadWriter(payload);
-        writer.Header(MessageType.State, sequence);
+        writer.Header(SerialMessageType.State, sequence);
         writer.U64(time);
         writer.U32((uint)status);
         writer.U16((ushort)joints);

@@ -33,7 +33,7 @@ public static class WireFormat
 }
 
 /// <summary>Message types, the second byte of every payload.</summary>
-public enum MessageType : byte
+public enum SerialMessageType : byte
 {
     HandshakeRequest = 0x01,
     HandshakeResponse = 0x02,

@@ -14,66 +14,66 @@ public sealed class CommandDeliveryLedger
     /// <summary>Commands remembered while in flight; a state naming an older one is not judged.</summary>
     public const int Capacity = 64;
 
-    private readonly uint[] _sequences = new uint[Capacity];
-    private readonly long[] _writtenThrough = new long[Capacity];
-    private int _next;
-    private int _remembered;
-    private long _written;
-    private bool _baselinePending = true;
-    private long _baselineWritten;
-    private uint _baselineCount;
-    private long _lostInEarlierLinks;
-    private long _lostInThisLink;
+    private readonly uint[] sequences = new uint[Capacity];
+    private readonly long[] writtenThrough = new long[Capacity];
+    private int next;
+    private int remembered;
+    private long written;
+    private bool baselinePending = true;
+    private long baselineWritten;
+    private uint baselineCount;
+    private long lostInEarlierLinks;
+    private long lostInThisLink;
 
     /// <summary>Commands written and never received by the robot, over every link so far.</summary>
-    public long Lost => _lostInEarlierLinks + _lostInThisLink;
+    public long Lost => lostInEarlierLinks + lostInThisLink;
 
     /// <summary>A command frame of header sequence <paramref name="sequence"/> was written to the line.</summary>
     public void OnWritten(uint sequence)
     {
-        _written++;
-        _sequences[_next] = sequence;
-        _writtenThrough[_next] = _written;
-        _next = (_next + 1) % Capacity;
-        _remembered = Math.Min(_remembered + 1, Capacity);
+        written++;
+        sequences[next] = sequence;
+        writtenThrough[next] = written;
+        next = (next + 1) % Capacity;
+        remembered = Math.Min(remembered + 1, Capacity);
     }
 
     /// <summary>The robot answered a handshake: the next state sets a new baseline.</summary>
     public void OnLinked()
     {
-        _lostInEarlierLinks += _lostInThisLink;
-        _lostInThisLink = 0;
-        _baselinePending = true;
+        lostInEarlierLinks += lostInThisLink;
+        lostInThisLink = 0;
+        baselinePending = true;
     }
 
     /// <summary>A state arrived saying the robot has received <paramref name="commandsReceived"/> commands, the newest of frame <paramref name="lastCommandSequence"/>.</summary>
     public void OnState(uint commandsReceived, uint lastCommandSequence)
     {
-        if (_baselinePending)
+        if (baselinePending)
         {
             // Commands written before the baseline are not judged: one still on the line would count as received
             // below and hide a later loss, so a loss can be missed at a reconnect but never invented.
-            _baselinePending = false;
-            _baselineCount = commandsReceived;
-            _baselineWritten = _written;
-            _remembered = 0;
+            baselinePending = false;
+            baselineCount = commandsReceived;
+            baselineWritten = this.written;
+            remembered = 0;
             return;
         }
 
-        var received = commandsReceived - _baselineCount;
+        var received = commandsReceived - baselineCount;
         if (received == 0 || !TryWrittenThrough(lastCommandSequence, out var written))
             return;
-        _lostInThisLink = Math.Max(0, written - _baselineWritten - received);
+        lostInThisLink = Math.Max(0, written - baselineWritten - received);
     }
 
     private bool TryWrittenThrough(uint sequence, out long written)
     {
-        for (var i = 1; i <= _remembered; i++)
+        for (var i = 1; i <= remembered; i++)
         {
-            var slot = (_next - i + Capacity) % Capacity;
-            if (_sequences[slot] == sequence)
+            var slot = (next - i + Capacity) % Capacity;
+            if (sequences[slot] == sequence)
             {
-                written = _writtenThrough[slot];
+                written = writtenThrough[slot];
                 return true;
             }
         }

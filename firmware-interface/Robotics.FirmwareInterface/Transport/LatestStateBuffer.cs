@@ -8,28 +8,28 @@ namespace Robotics.FirmwareInterface.Transport;
 /// </summary>
 public sealed class LatestStateBuffer(int joints)
 {
-    private readonly Lock _gate = new();
-    private readonly RobotState _latest = new(joints);
-    private bool _hasState;
+    private readonly Lock gate = new();
+    private readonly RobotState latest = new(joints);
+    private bool hasState;
 
-    public int JointCount => _latest.JointCount;
+    public int JointCount => latest.JointCount;
 
     public void Publish(RobotState state)
     {
-        lock (_gate)
+        lock (gate)
         {
-            state.CopyTo(_latest);
-            _hasState = true;
+            state.CopyTo(latest);
+            hasState = true;
         }
     }
 
     public bool TryCopyTo(RobotState destination)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (!_hasState)
+            if (!hasState)
                 return false;
-            _latest.CopyTo(destination);
+            latest.CopyTo(destination);
             return true;
         }
     }

@@ -12,13 +12,13 @@ namespace Robotics.FirmwareInterface.Transport;
 /// </summary>
 public sealed unsafe class PseudoTerminal : IByteChannel
 {
-    private int _master;
-    private int _slave;
+    private int master;
+    private int slave;
 
     private PseudoTerminal(int master, int slave, string slavePath, string? linkPath)
     {
-        _master = master;
-        _slave = slave;
+        this.master = master;
+        this.slave = slave;
         SlavePath = slavePath;
         LinkPath = linkPath;
     }
@@ -33,9 +33,9 @@ public sealed unsafe class PseudoTerminal : IByteChannel
     public string DevicePath => LinkPath ?? SlavePath;
 
     /// <summary>The master's file descriptor, -1 once closed.</summary>
-    public int MasterFd => _master;
+    public int MasterFd => master;
 
-    public bool IsOpen => _master >= 0;
+    public bool IsOpen => master >= 0;
 
     /// <summary>
     /// Opens a new pair. With <paramref name="linkPath"/>, (re)points that symbolic link at the slave.
@@ -83,15 +83,15 @@ public sealed unsafe class PseudoTerminal : IByteChannel
     /// </summary>
     public int Read(Span<byte> buffer, int timeoutMilliseconds)
     {
-        if (_master < 0)
+        if (master < 0)
             return -1;
-        var fd = new LibC.PollFd { Fd = _master, Events = LibC.POLLIN };
+        var fd = new LibC.PollFd { Fd = master, Events = LibC.POLLIN };
         var ready = LibC.poll(&fd, 1, timeoutMilliseconds);
         if (ready <= 0 || (fd.ReturnedEvents & LibC.POLLIN) == 0)
             return 0;
         fixed (byte* data = buffer)
         {
-            var count = LibC.read(_master, data, buffer.Length);
+            var count = LibC.read(master, data, buffer.Length);
             if (count >= 0)
                 return (int)count;
             var errno = Marshal.GetLastPInvokeError();
@@ -104,11 +104,11 @@ public sealed unsafe class PseudoTerminal : IByteChannel
     /// <summary>Writes what the terminal takes now; returns the bytes written (fewer when its buffer is full).</summary>
     public int Write(ReadOnlySpan<byte> data)
     {
-        if (_master < 0)
+        if (master < 0)
             return 0;
         fixed (byte* bytes = data)
         {
-            var count = LibC.write(_master, bytes, data.Length);
+            var count = LibC.write(master, bytes, data.Length);
             if (count >= 0)
                 return (int)count;
             var errno = Marshal.GetLastPInvokeError();
@@ -125,21 +125,21 @@ public sealed unsafe class PseudoTerminal : IByteChannel
     /// </summary>
     public int? ClientBaudRate()
     {
-        if (_master < 0)
+        if (master < 0)
             return null;
         var termios = stackalloc byte[LibC.TermiosBufferSize];
-        return LibC.tcgetattr(_master, termios) == 0 ? LibC.BaudOfSpeedCode(LibC.cfgetospeed(termios)) : null;
+        return LibC.tcgetattr(master, termios) == 0 ? LibC.BaudOfSpeedCode(LibC.cfgetospeed(termios)) : null;
     }
 
     /// <summary>Closes both ends: a client of the slave sees the device vanish (hang-up). The link stays, pointing nowhere.</summary>
     public void Close()
     {
-        if (_master >= 0)
-            LibC.close(_master);
-        if (_slave >= 0)
-            LibC.close(_slave);
-        _master = -1;
-        _slave = -1;
+        if (master >= 0)
+            LibC.close(master);
+        if (slave >= 0)
+            LibC.close(slave);
+        master = -1;
+        slave = -1;
     }
 
     public void Dispose()

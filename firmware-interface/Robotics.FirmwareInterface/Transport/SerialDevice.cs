@@ -14,15 +14,15 @@ namespace Robotics.FirmwareInterface.Transport;
 /// </summary>
 public sealed unsafe class SerialDevice : IByteChannel
 {
-    private readonly SerialPort _port;
-    private readonly SafeHandle _handle;
-    private readonly int _fd;
+    private readonly SerialPort port;
+    private readonly SafeHandle handle;
+    private readonly int fd;
 
     private SerialDevice(SerialPort port, SafeHandle handle)
     {
-        _port = port;
-        _handle = handle;
-        _fd = (int)handle.DangerousGetHandle();
+        this.port = port;
+        this.handle = handle;
+        fd = (int)handle.DangerousGetHandle();
     }
 
     // Named by constants so that trimming and NativeAOT keep exactly this field and can prove nothing else is needed.
@@ -71,7 +71,7 @@ public sealed unsafe class SerialDevice : IByteChannel
         var added = false;
         handle.DangerousAddRef(ref added);
         var device = new SerialDevice(port, handle);
-        if (LibC.flock(device._fd, LibC.LOCK_EX | LibC.LOCK_NB) != 0 && Marshal.GetLastPInvokeError() == LibC.EAGAIN)
+        if (LibC.flock(device.fd, LibC.LOCK_EX | LibC.LOCK_NB) != 0 && Marshal.GetLastPInvokeError() == LibC.EAGAIN)
         {
             device.Dispose();
             throw Busy(path, null);
@@ -86,7 +86,7 @@ public sealed unsafe class SerialDevice : IByteChannel
     /// <summary>Reads what has arrived within <paramref name="timeoutMilliseconds"/>: 0 when nothing, -1 when the device has gone.</summary>
     public int Read(Span<byte> buffer, int timeoutMilliseconds)
     {
-        var fd = new LibC.PollFd { Fd = _fd, Events = LibC.POLLIN };
+        var fd = new LibC.PollFd { Fd = this.fd, Events = LibC.POLLIN };
         var ready = LibC.poll(&fd, 1, timeoutMilliseconds);
         if (ready == 0)
             return 0;
@@ -94,7 +94,7 @@ public sealed unsafe class SerialDevice : IByteChannel
             return Marshal.GetLastPInvokeError() == LibC.EINTR ? 0 : -1;
         fixed (byte* data = buffer)
         {
-            var count = LibC.read(_fd, data, buffer.Length);
+            var count = LibC.read(this.fd, data, buffer.Length);
             if (count > 0)
                 return (int)count;
             if (count < 0 && Marshal.GetLastPInvokeError() is LibC.EAGAIN or LibC.EINTR)
@@ -115,7 +115,7 @@ public sealed unsafe class SerialDevice : IByteChannel
             var waits = 0;
             while (written < data.Length)
             {
-                var count = LibC.write(_fd, bytes + written, data.Length - written);
+                var count = LibC.write(this.fd, bytes + written, data.Length - written);
                 if (count > 0)
                 {
                     written += (int)count;
@@ -128,7 +128,7 @@ public sealed unsafe class SerialDevice : IByteChannel
                 // The output queue is full: wait briefly for the line to drain, a bounded number of times.
                 if (++waits > 10)
                     return false;
-                var fd = new LibC.PollFd { Fd = _fd, Events = 0x004 /* POLLOUT */ };
+                var fd = new LibC.PollFd { Fd = this.fd, Events = 0x004 /* POLLOUT */ };
                 LibC.poll(&fd, 1, 1);
             }
 
@@ -138,10 +138,10 @@ public sealed unsafe class SerialDevice : IByteChannel
 
     public void Dispose()
     {
-        _handle.DangerousRelease();
+        handle.DangerousRelease();
         try
         {
-            _port.Dispose();
+            port.Dispose();
         }
         catch (IOException)
         {

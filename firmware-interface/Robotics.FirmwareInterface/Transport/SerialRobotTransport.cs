@@ -15,77 +15,77 @@ public sealed class SerialRobotTransport : IRobotTransport
 {
     private const int ReadPollMilliseconds = 20;
 
-    private readonly string _portName;
-    private readonly SerialTransportOptions _options;
-    private readonly FrameDecoder _decoder = new();
-    private readonly Lock _writeGate = new();
-    private readonly byte[] _txPayload = new byte[WireFormat.MaxPayloadSize];
-    private readonly byte[] _txFrame = new byte[WireFormat.MaxFrameSize];
-    private readonly byte[] _rxBuffer = new byte[4096];
-    private readonly ManualResetEventSlim _handshakeArrived = new(false);
-    private readonly CommandDeliveryLedger _delivery = new();
+    private readonly string portName;
+    private readonly SerialTransportOptions options;
+    private readonly FrameDecoder decoder = new();
+    private readonly Lock writeGate = new();
+    private readonly byte[] txPayload = new byte[WireFormat.MaxPayloadSize];
+    private readonly byte[] txFrame = new byte[WireFormat.MaxFrameSize];
+    private readonly byte[] rxBuffer = new byte[4096];
+    private readonly ManualResetEventSlim handshakeArrived = new(false);
+    private readonly CommandDeliveryLedger delivery = new();
 
-    private SerialDevice? _device;
-    private Thread? _reader;
-    private volatile bool _stopping;
-    private uint _txSequence;
-    private long _bytesReceived;
-    private uint _lastRxSequence;
-    private bool _awaitingHandshake;
-    private long _nextHandshakeRequestTicks;
-    private long _nextReconnectTicks;
-    private RobotHandshake? _handshake;
-    private string? _handshakeProblem;
-    private RobotState? _scratch;
-    private LatestStateBuffer? _latest;
-    private bool _commanded;
+    private SerialDevice? device;
+    private Thread? reader;
+    private volatile bool stopping;
+    private uint txSequence;
+    private long bytesReceived;
+    private uint lastRxSequence;
+    private bool awaitingHandshake;
+    private long nextHandshakeRequestTicks;
+    private long nextReconnectTicks;
+    private RobotHandshake? handshake;
+    private string? handshakeProblem;
+    private RobotState? scratch;
+    private LatestStateBuffer? latest;
+    private bool commanded;
 
     public SerialRobotTransport(string portName, SerialTransportOptions? options = null)
     {
-        _portName = portName;
-        _options = options ?? new SerialTransportOptions();
+        this.portName = portName;
+        this.options = options ?? new SerialTransportOptions();
     }
 
     public LinkStatistics Statistics { get; } = new();
 
     /// <summary>The handshake the robot answered, once <see cref="Open"/> has succeeded.</summary>
-    public RobotHandshake? Handshake => _handshake;
+    public RobotHandshake? Handshake => handshake;
 
     public RobotHandshake Open(TimeSpan timeout)
     {
-        ObjectDisposedException.ThrowIf(_stopping, this);
-        if (_reader is not null)
-            throw new InvalidOperationException($"the link to '{_portName}' is already open");
+        ObjectDisposedException.ThrowIf(stopping, this);
+        if (reader is not null)
+            throw new InvalidOperationException($"the link to '{portName}' is already open");
 
-        _device = SerialDevice.Open(_portName, _options.BaudRate);
-        _awaitingHandshake = true;
-        _reader = new Thread(ReadLoop) { IsBackground = true, Name = $"serial reader {_portName}" };
-        _reader.Start();
+        device = SerialDevice.Open(portName, options.BaudRate);
+        awaitingHandshake = true;
+        reader = new Thread(ReadLoop) { IsBackground = true, Name = $"serial reader {portName}" };
+        reader.Start();
 
         // The reader thread repeats the request until the answer comes.
-        _handshakeArrived.Wait(timeout);
+        handshakeArrived.Wait(timeout);
 
-        if (_handshakeProblem is not null || _handshake is null)
+        if (handshakeProblem is not null || handshake is null)
         {
-            var problem = _handshakeProblem ?? (_bytesReceived > 0
-                ? $"received {_bytesReceived} bytes from '{_portName}' within {timeout.TotalSeconds:0.##} s but no valid frame at {_options.BaudRate} baud: the baud rate most likely differs from the firmware's; use the firmware's rate"
+            var problem = handshakeProblem ?? (bytesReceived > 0
+                ? $"received {bytesReceived} bytes from '{portName}' within {timeout.TotalSeconds:0.##} s but no valid frame at {options.BaudRate} baud: the baud rate most likely differs from the firmware's; use the firmware's rate"
                 : null)
-                ?? $"no answer from '{_portName}' within {timeout.TotalSeconds:0.##} s at {_options.BaudRate} baud: check that the baud rate matches the firmware's, that the robot is powered and running its firmware, and the cable";
+                ?? $"no answer from '{portName}' within {timeout.TotalSeconds:0.##} s at {options.BaudRate} baud: check that the baud rate matches the firmware's, that the robot is powered and running its firmware, and the cable";
             Dispose();
             throw new RobotLinkException(problem);
         }
 
-        return _handshake;
+        return handshake;
     }
 
-    public bool TryReadLatestState(RobotState destination) => _latest is { } latest && latest.TryCopyTo(destination);
+    public bool TryReadLatestState(RobotState destination) => this.latest is { } latest && latest.TryCopyTo(destination);
 
     public void SendCommand(uint stateSequence, ReadOnlySpan<float> targets)
     {
-        var handshake = _handshake ?? throw new InvalidOperationException("open the link before sending commands");
+        var handshake = this.handshake ?? throw new InvalidOperationException("open the link before sending commands");
         if (targets.Length != handshake.ActuatorCount)
             throw new ArgumentException($"robot '{handshake.RobotName}' has {handshake.ActuatorCount} actuators; got {targets.Length} targets", nameof(targets));
-        lock (_writeGate)
+        lock (writeGate)
         {
             // While the device is gone the command is counted, not queued: a late command is worse than none.
             if (!Statistics.Connected)
@@ -94,59 +94,59 @@ public sealed class SerialRobotTransport : IRobotTransport
                 return;
             }
 
-            var sequence = _txSequence++;
-            var length = CommandCodec.Write(_txPayload, sequence, stateSequence, CommandMode.Active, targets);
+            var sequence = txSequence++;
+            var length = CommandCodec.Write(txPayload, sequence, stateSequence, CommandMode.Active, targets);
             if (SendPayloadLocked(length))
-                _delivery.OnWritten(sequence);
-            _commanded = true;
+                delivery.OnWritten(sequence);
+            commanded = true;
         }
     }
 
     public void SendEmergencyStop()
     {
-        lock (_writeGate)
+        lock (writeGate)
         {
-            var length = MessageCodec.EncodePayload(new EmergencyStopMessage(_txSequence++, FaultCode.OperatorRequest), _txPayload);
+            var length = MessageCodec.EncodePayload(new EmergencyStopMessage(txSequence++, FaultCode.OperatorRequest), txPayload);
             SendPayloadLocked(length);
         }
     }
 
     public void Dispose()
     {
-        if (_stopping)
+        if (stopping)
             return;
         // A robot never commanded is still in the safe state its handshake put it in: send it nothing
         // (a host refusing a robot after the handshake must not command it at all).
-        if (Statistics.Connected && _commanded && _handshake is { } handshake)
+        if (Statistics.Connected && commanded && this.handshake is { } handshake)
             SendSafeCommand(handshake.ActuatorCount);
-        _stopping = true;
-        _reader?.Join();
-        _device?.Dispose();
-        _device = null;
+        stopping = true;
+        reader?.Join();
+        device?.Dispose();
+        device = null;
         Statistics.Connected = false;
-        _handshakeArrived.Dispose();
+        handshakeArrived.Dispose();
     }
 
     // The host closes the link on purpose: tell the robot instead of leaving it to its watchdog.
     private void SendSafeCommand(int actuators)
     {
         Span<float> zeros = stackalloc float[actuators];
-        lock (_writeGate)
+        lock (writeGate)
         {
-            var sequence = _txSequence++;
-            var length = CommandCodec.Write(_txPayload, sequence, 0, CommandMode.Safe, zeros);
+            var sequence = txSequence++;
+            var length = CommandCodec.Write(txPayload, sequence, 0, CommandMode.Safe, zeros);
             if (SendPayloadLocked(length))
-                _delivery.OnWritten(sequence);
+                delivery.OnWritten(sequence);
         }
     }
 
     private void SendHandshakeRequest()
     {
-        var request = new HandshakeMessage(0, false, WireFormat.ProtocolVersion, _options.HostName, _options.ExpectedContractHash,
-            0, 0, 0f, (float)_options.ControlRateHz, false);
-        lock (_writeGate)
+        var request = new HandshakeMessage(0, false, WireFormat.ProtocolVersion, options.HostName, options.ExpectedContractHash,
+            0, 0, 0f, (float)options.ControlRateHz, false);
+        lock (writeGate)
         {
-            var length = MessageCodec.EncodePayload(request with { Sequence = _txSequence++ }, _txPayload);
+            var length = MessageCodec.EncodePayload(request with { Sequence = txSequence++ }, txPayload);
             SendPayloadLocked(length);
         }
     }
@@ -154,8 +154,8 @@ public sealed class SerialRobotTransport : IRobotTransport
     // Returns whether the frame was written.
     private bool SendPayloadLocked(int payloadLength)
     {
-        var frameLength = FrameCodec.Encode(_txPayload.AsSpan(0, payloadLength), _txFrame);
-        if (_device is { } device && device.WriteAll(_txFrame.AsSpan(0, frameLength)))
+        var frameLength = FrameCodec.Encode(txPayload.AsSpan(0, payloadLength), txFrame);
+        if (this.device is { } device && device.WriteAll(txFrame.AsSpan(0, frameLength)))
         {
             Statistics.FramesSent++;
             return true;
@@ -167,70 +167,70 @@ public sealed class SerialRobotTransport : IRobotTransport
 
     private void ReadLoop()
     {
-        while (!_stopping)
+        while (!stopping)
         {
-            if (_device is null)
+            if (device is null)
             {
                 TryReopen();
                 continue;
             }
 
-            if (_awaitingHandshake && Stopwatch.GetTimestamp() >= _nextHandshakeRequestTicks)
+            if (awaitingHandshake && Stopwatch.GetTimestamp() >= nextHandshakeRequestTicks)
             {
                 SendHandshakeRequest();
-                _nextHandshakeRequestTicks = Stopwatch.GetTimestamp() + Ticks(_options.HandshakeRetryInterval);
+                nextHandshakeRequestTicks = Stopwatch.GetTimestamp() + Ticks(options.HandshakeRetryInterval);
             }
 
-            var count = _device.Read(_rxBuffer, ReadPollMilliseconds);
+            var count = device.Read(rxBuffer, ReadPollMilliseconds);
             if (count < 0)
             {
                 DeviceLost();
                 continue;
             }
 
-            _bytesReceived += count;
-            ReadOnlySpan<byte> input = _rxBuffer.AsSpan(0, count);
-            while (_decoder.TryReadFrame(ref input, out var payload))
+            bytesReceived += count;
+            ReadOnlySpan<byte> input = rxBuffer.AsSpan(0, count);
+            while (decoder.TryReadFrame(ref input, out var payload))
                 Dispatch(payload);
-            Statistics.BadChecksums = _decoder.BadChecksums;
-            Statistics.MalformedFrames = _decoder.MalformedFrames;
-            Statistics.OversizeFrames = _decoder.OversizeFrames;
+            Statistics.BadChecksums = decoder.BadChecksums;
+            Statistics.MalformedFrames = decoder.MalformedFrames;
+            Statistics.OversizeFrames = decoder.OversizeFrames;
         }
     }
 
     private void DeviceLost()
     {
         Statistics.Connected = false;
-        Statistics.LastFault = $"serial device '{_portName}' vanished; reconnecting when it returns";
+        Statistics.LastFault = $"serial device '{portName}' vanished; reconnecting when it returns";
         Statistics.LastFaultCode = (uint)FaultCode.LinkLost;
         Statistics.LinkLost = true;
-        lock (_writeGate)
+        lock (writeGate)
         {
-            _device?.Dispose();
-            _device = null;
+            device?.Dispose();
+            device = null;
         }
 
-        _nextReconnectTicks = Stopwatch.GetTimestamp() + Ticks(_options.ReconnectInterval);
+        nextReconnectTicks = Stopwatch.GetTimestamp() + Ticks(options.ReconnectInterval);
     }
 
     private void TryReopen()
     {
-        var wait = _nextReconnectTicks - Stopwatch.GetTimestamp();
+        var wait = nextReconnectTicks - Stopwatch.GetTimestamp();
         if (wait > 0)
         {
             Thread.Sleep(TimeSpan.FromSeconds(Math.Min(wait, Ticks(TimeSpan.FromMilliseconds(ReadPollMilliseconds))) / (double)Stopwatch.Frequency));
             return;
         }
 
-        _nextReconnectTicks = Stopwatch.GetTimestamp() + Ticks(_options.ReconnectInterval);
+        nextReconnectTicks = Stopwatch.GetTimestamp() + Ticks(options.ReconnectInterval);
         try
         {
-            var device = SerialDevice.Open(_portName, _options.BaudRate);
-            lock (_writeGate)
-                _device = device;
-            _decoder.Reset();
-            _awaitingHandshake = true;
-            _nextHandshakeRequestTicks = 0;
+            var device = SerialDevice.Open(portName, options.BaudRate);
+            lock (writeGate)
+                this.device = device;
+            decoder.Reset();
+            awaitingHandshake = true;
+            nextHandshakeRequestTicks = 0;
         }
         catch (RobotLinkException)
         {
@@ -240,18 +240,18 @@ public sealed class SerialRobotTransport : IRobotTransport
 
     private void Dispatch(ReadOnlySpan<byte> payload)
     {
-        if (!FrameHeader.TryRead(payload, out var header))
+        if (!SerialFrameHeader.TryRead(payload, out var header))
             return;
         if (header.Version != WireFormat.ProtocolVersion)
         {
-            if (_handshake is null)
-                FailHandshake($"robot at '{_portName}' speaks protocol version {header.Version}; this host speaks {WireFormat.ProtocolVersion}: update the firmware or the host so that both match");
+            if (handshake is null)
+                FailHandshake($"robot at '{portName}' speaks protocol version {header.Version}; this host speaks {WireFormat.ProtocolVersion}: update the firmware or the host so that both match");
             Statistics.MalformedFrames++;
             return;
         }
 
         Statistics.FramesReceived++;
-        if (header.Type == MessageType.HandshakeResponse)
+        if (header.Type == SerialMessageType.HandshakeResponse)
         {
             OnHandshakeResponse(payload, header.Sequence);
             return;
@@ -262,18 +262,18 @@ public sealed class SerialRobotTransport : IRobotTransport
         CountSequence(header.Sequence);
         switch (header.Type)
         {
-            case MessageType.State:
-                if (_scratch is { } scratch && StateCodec.TryRead(payload, scratch))
+            case SerialMessageType.State:
+                if (this.scratch is { } scratch && StateCodec.TryRead(payload, scratch))
                 {
                     scratch.ReceivedTicks = Stopwatch.GetTimestamp();
                     // Counted before publishing, so that whoever reads this state reads the losses it reveals.
-                    lock (_writeGate)
+                    lock (writeGate)
                     {
-                        _delivery.OnState(scratch.CommandsReceived, scratch.LastCommandSequence);
-                        Statistics.CommandsNotReceived = _delivery.Lost;
+                        delivery.OnState(scratch.CommandsReceived, scratch.LastCommandSequence);
+                        Statistics.CommandsNotReceived = delivery.Lost;
                     }
 
-                    _latest!.Publish(scratch);
+                    latest!.Publish(scratch);
                 }
                 else
                 {
@@ -281,7 +281,7 @@ public sealed class SerialRobotTransport : IRobotTransport
                 }
 
                 break;
-            case MessageType.Fault:
+            case SerialMessageType.Fault:
                 if (MessageCodec.TryDecodePayload(payload, out var message, out _) && message is FaultMessage fault)
                 {
                     Statistics.LastFaultCode = (uint)fault.Code;
@@ -294,7 +294,7 @@ public sealed class SerialRobotTransport : IRobotTransport
 
     private void OnHandshakeResponse(ReadOnlySpan<byte> payload, uint sequence)
     {
-        if (!_awaitingHandshake)
+        if (!awaitingHandshake)
             return;
         if (!MessageCodec.TryDecodePayload(payload, out var message, out var error) || message is not HandshakeMessage response)
         {
@@ -305,18 +305,18 @@ public sealed class SerialRobotTransport : IRobotTransport
 
         if (response.ProtocolVersion != WireFormat.ProtocolVersion)
         {
-            FailHandshake($"robot '{response.RobotName}' at '{_portName}' speaks protocol version {response.ProtocolVersion}; this host speaks {WireFormat.ProtocolVersion}: update the firmware or the host so that both match");
+            FailHandshake($"robot '{response.RobotName}' at '{portName}' speaks protocol version {response.ProtocolVersion}; this host speaks {WireFormat.ProtocolVersion}: update the firmware or the host so that both match");
             return;
         }
 
         var handshake = new RobotHandshake(response.ProtocolVersion, response.RobotName, response.ContractHash,
             response.JointCount, response.ActuatorCount, response.StateRateHz, response.ControlRateHz) { HasImu = response.HasImu };
-        if (_handshake is { } first)
+        if (this.handshake is { } first)
         {
             // A reconnect must find the same robot; anything else would feed a policy the wrong joints.
             if (first != handshake)
             {
-                Statistics.LastFault = $"after reconnecting, '{_portName}' answered as {handshake} instead of {first}; not using it";
+                Statistics.LastFault = $"after reconnecting, '{portName}' answered as {handshake} instead of {first}; not using it";
                 Statistics.LastFaultCode = (uint)FaultCode.LinkLost;
                 Statistics.LinkLost = true;
                 return;
@@ -326,34 +326,34 @@ public sealed class SerialRobotTransport : IRobotTransport
         }
         else
         {
-            _scratch = new RobotState(handshake.JointCount);
-            _latest = new LatestStateBuffer(handshake.JointCount);
-            _handshake = handshake;
+            scratch = new RobotState(handshake.JointCount);
+            latest = new LatestStateBuffer(handshake.JointCount);
+            this.handshake = handshake;
         }
 
-        _lastRxSequence = sequence;
-        lock (_writeGate)
-            _delivery.OnLinked();
-        _awaitingHandshake = false;
+        lastRxSequence = sequence;
+        lock (writeGate)
+            delivery.OnLinked();
+        awaitingHandshake = false;
         Statistics.LinkLost = false;
         Statistics.Connected = true;
-        _handshakeArrived.Set();
+        handshakeArrived.Set();
     }
 
     private void FailHandshake(string problem)
     {
-        _handshakeProblem ??= problem;
-        _awaitingHandshake = false;
-        _handshakeArrived.Set();
+        handshakeProblem ??= problem;
+        awaitingHandshake = false;
+        handshakeArrived.Set();
     }
 
     private void CountSequence(uint sequence)
     {
-        var gap = sequence - _lastRxSequence - 1;
+        var gap = sequence - lastRxSequence - 1;
         // A huge gap is a restarted sender rather than millions of lost frames.
         if (gap != 0)
             Statistics.SequenceGaps += gap < 1_000_000 ? gap : 1;
-        _lastRxSequence = sequence;
+        lastRxSequence = sequence;
     }
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);

@@ -14,56 +14,56 @@ namespace Robotics.RobotEmulator.Firmware;
 /// </summary>
 public sealed class FirmwareEchoRobot : IEchoingRobot
 {
-    private readonly QemuBoard _board;
-    private readonly SerialDevice _bus;
-    private readonly Thread _thread;
-    private readonly RobotState _state;
-    private readonly float[] _targets;
-    private readonly FrameDecoder _decoder = new();
-    private readonly ManualResetEventSlim _busUp = new();
-    private volatile bool _stopping;
-    private long _commandsReceived;
+    private readonly QemuBoard board;
+    private readonly SerialDevice bus;
+    private readonly Thread thread;
+    private readonly RobotState state;
+    private readonly float[] targets;
+    private readonly FrameDecoder decoder = new();
+    private readonly ManualResetEventSlim busUp = new();
+    private volatile bool stopping;
+    private long commandsReceived;
 
     public FirmwareEchoRobot(RobotContract contract, string target)
     {
         var actuators = contract.Actuators.Count;
         var limits = new FirmwareLimits(Enumerable.Repeat(-1e9f, actuators).ToArray(), Enumerable.Repeat(1e9f, actuators).ToArray(), new float[actuators], TimeSpan.FromSeconds(1));
-        _board = QemuBoard.Start(target, FirmwareImage.Build(contract, target, limits: limits));
-        _state = new RobotState(contract.Joints.Count) { HasImu = contract.HasImu };
-        _targets = new float[actuators];
+        board = QemuBoard.Start(target, FirmwareImage.Build(contract, target, limits: limits));
+        state = new RobotState(contract.Joints.Count) { HasImu = contract.HasImu };
+        targets = new float[actuators];
         try
         {
-            _bus = SerialDevice.Open(_board.BusDevicePath, 921_600);
+            bus = SerialDevice.Open(board.BusDevicePath, 921_600);
         }
         catch
         {
-            _board.Dispose();
+            board.Dispose();
             throw;
         }
 
-        _thread = new Thread(Run) { IsBackground = true, Name = "firmware echo bus", Priority = ThreadPriority.AboveNormal };
-        _thread.Start();
+        thread = new Thread(Run) { IsBackground = true, Name = "firmware echo bus", Priority = ThreadPriority.AboveNormal };
+        thread.Start();
         // QEMU notices a newly opened pseudo-terminal about once a second: time nothing before the bus is up.
-        if (!_busUp.Wait(TimeSpan.FromSeconds(10)))
+        if (!busUp.Wait(TimeSpan.FromSeconds(10)))
         {
             Dispose();
-            throw new IOException($"the firmware in QEMU did not answer on its hardware bus ({_board.BusDevicePath}) within 10 s");
+            throw new IOException($"the firmware in QEMU did not answer on its hardware bus ({board.BusDevicePath}) within 10 s");
         }
     }
 
-    public string DevicePath => _board.HostDevicePath;
+    public string DevicePath => board.HostDevicePath;
 
-    public long CommandsReceived => Interlocked.Read(ref _commandsReceived);
+    public long CommandsReceived => Interlocked.Read(ref commandsReceived);
 
     public void Dispose()
     {
-        if (_stopping)
+        if (stopping)
             return;
-        _board.Dispose();
-        _stopping = true;
-        _thread.Join();
-        _bus.Dispose();
-        _busUp.Dispose();
+        board.Dispose();
+        stopping = true;
+        thread.Join();
+        bus.Dispose();
+        busUp.Dispose();
     }
 
     private void Run()
@@ -74,38 +74,38 @@ public sealed class FirmwareEchoRobot : IEchoingRobot
         var echoed = 0f;
         uint sequence = 0;
         var probe = System.Diagnostics.Stopwatch.StartNew();
-        while (!_stopping)
+        while (!stopping)
         {
             // Until the firmware has answered, a sensor reading every 100 ms asks it for its targets.
-            if (!_busUp.IsSet && probe.ElapsedMilliseconds >= 100)
+            if (!busUp.IsSet && probe.ElapsedMilliseconds >= 100)
             {
                 probe.Restart();
                 Send(0f);
             }
 
-            var count = _bus.Read(input, 5);
+            var count = bus.Read(input, 5);
             if (count < 0)
                 return;
             ReadOnlySpan<byte> bytes = input.AsSpan(0, count);
-            while (_decoder.TryReadFrame(ref bytes, out var received))
+            while (decoder.TryReadFrame(ref bytes, out var received))
             {
-                _busUp.Set();
+                busUp.Set();
                 // The firmware repeats its targets every tick and sends its safe target (0) on its own: only a new
                 // target is a command to answer.
-                if (!CommandCodec.TryRead(received, out _, out _, _targets, out var actuators) || actuators == 0 || _targets[0] == echoed || _targets[0] == 0f)
+                if (!CommandCodec.TryRead(received, out _, out _, targets, out var actuators) || actuators == 0 || targets[0] == echoed || targets[0] == 0f)
                     continue;
-                echoed = _targets[0];
-                Interlocked.Increment(ref _commandsReceived);
+                echoed = targets[0];
+                Interlocked.Increment(ref commandsReceived);
                 Send(echoed);
             }
         }
 
         void Send(float position)
         {
-            _state.JointPositions[0] = position;
-            _state.Sequence = sequence++;
-            var length = FrameCodec.Encode(payload.AsSpan(0, StateCodec.Write(payload, _state)), frame);
-            _bus.WriteAll(frame.AsSpan(0, length));
+            state.JointPositions[0] = position;
+            state.Sequence = sequence++;
+            var length = FrameCodec.Encode(payload.AsSpan(0, StateCodec.Write(payload, state)), frame);
+            bus.WriteAll(frame.AsSpan(0, length));
         }
     }
 }

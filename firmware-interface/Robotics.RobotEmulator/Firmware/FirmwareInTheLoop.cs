@@ -10,7 +10,7 @@ namespace Robotics.RobotEmulator.Firmware;
 /// </summary>
 public sealed class FirmwareInTheLoop : IDisposable
 {
-    private bool _disposed;
+    private bool disposed;
 
     private FirmwareInTheLoop(LoadedTask task, string target, string image, QemuBoard board, HardwareBusPlant plant)
     {
@@ -58,9 +58,9 @@ public sealed class FirmwareInTheLoop : IDisposable
 
     public void Dispose()
     {
-        if (_disposed)
+        if (disposed)
             return;
-        _disposed = true;
+        disposed = true;
         // QEMU first: with the emulator gone the plant's bus reads end at once.
         Board.Dispose();
         Plant.Dispose();

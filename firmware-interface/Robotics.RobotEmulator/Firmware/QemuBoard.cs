@@ -13,13 +13,13 @@ public sealed partial class QemuBoard : IDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Process _process;
-    private bool _disposed;
-    private bool _exitSeen;
+    private readonly Process process;
+    private bool disposed;
+    private bool exitSeen;
 
     private QemuBoard(Process process, string hostDevicePath, string busDevicePath)
     {
-        _process = process;
+        this.process = process;
         ProcessId = process.Id;
         HostDevicePath = hostDevicePath;
         BusDevicePath = busDevicePath;
@@ -33,7 +33,7 @@ public sealed partial class QemuBoard : IDisposable
 
     public int ProcessId { get; }
 
-    public bool HasExited => _disposed ? _exitSeen : _process.HasExited;
+    public bool HasExited => disposed ? exitSeen : process.HasExited;
 
     /// <summary>Starts QEMU with <paramref name="image"/> and waits until it has named both pseudo-terminals.</summary>
     public static QemuBoard Start(string target, string image)
@@ -96,15 +96,15 @@ public sealed partial class QemuBoard : IDisposable
     }
 
     /// <summary>Stops QEMU now (SIGKILL) and waits for it; safe to call more than once.</summary>
-    public void Kill() => _exitSeen = Kill(_process) || _exitSeen;
+    public void Kill() => exitSeen = Kill(process) || exitSeen;
 
     public void Dispose()
     {
-        if (_disposed)
+        if (disposed)
             return;
         Kill();
-        _disposed = true;
-        _process.Dispose();
+        disposed = true;
+        process.Dispose();
     }
 
     // Returns whether the process is seen gone within 5 s.

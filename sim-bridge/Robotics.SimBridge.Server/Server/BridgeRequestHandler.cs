@@ -38,14 +38,14 @@ internal sealed class BridgeRequestHandler : IDisposable
     public ReadOnlySpan<byte> Handle(ReadOnlySpan<byte> identity, ReadOnlyMemory<byte> frame)
     {
         // Echoed whenever it can be read, even in an error about the rest of the header: 0 only for a frame shorter than it.
-        requestId = FrameHeader.RequestIdOf(frame.Span) ?? 0;
-        if (!FrameHeader.TryRead(frame.Span, out var header, out var problem))
+        requestId = BridgeFrameHeader.RequestIdOf(frame.Span) ?? 0;
+        if (!BridgeFrameHeader.TryRead(frame.Span, out var header, out var problem))
         {
             return Error(BridgeErrorCode.MalformedFrame, problem + "; see docs/sim-bridge-protocol.md, \"Framing\"");
         }
 
         requestId = header.RequestId;
-        var body = frame[FrameHeader.Size..];
+        var body = frame[BridgeFrameHeader.Size..];
         var session = Find(identity);
         if (session is not null)
         {
@@ -53,7 +53,7 @@ internal sealed class BridgeRequestHandler : IDisposable
         }
 
         // A session exists only for a client that was authenticated, so stepping costs no further check.
-        if (authenticator is not null && session is null && header.Type != MessageType.Hello && !authenticator.IsAuthenticated(identity))
+        if (authenticator is not null && session is null && header.Type != BridgeMessageType.Hello && !authenticator.IsAuthenticated(identity))
         {
             return Error(BridgeErrorCode.Unauthorized,
                 $"{ClientText.Cap(header.Type.ToString(), 20)} before an accepted Hello: this bridge has keys, and every client authenticates with Hello first " +
@@ -64,14 +64,14 @@ internal sealed class BridgeRequestHandler : IDisposable
         {
             return header.Type switch
             {
-                MessageType.Hello => Hello(identity, Deserialize<HelloRequest>(header.Type, body)),
-                MessageType.Make => Make(identity, session, Deserialize<MakeRequest>(header.Type, body)),
-                MessageType.Reset => Reset(session, Deserialize<ResetRequest>(header.Type, body)),
-                MessageType.Step => Step(session, body),
-                MessageType.SetRandomization => SetRandomization(session, Deserialize<SetRandomizationRequest>(header.Type, body)),
-                MessageType.GetRandomization => GetRandomization(session),
-                MessageType.GetStats => Stats(session),
-                MessageType.Close => Close(session),
+                BridgeMessageType.Hello => Hello(identity, Deserialize<HelloRequest>(header.Type, body)),
+                BridgeMessageType.Make => Make(identity, session, Deserialize<MakeRequest>(header.Type, body)),
+                BridgeMessageType.Reset => Reset(session, Deserialize<ResetRequest>(header.Type, body)),
+                BridgeMessageType.Step => Step(session, body),
+                BridgeMessageType.SetRandomization => SetRandomization(session, Deserialize<SetRandomizationRequest>(header.Type, body)),
+                BridgeMessageType.GetRandomization => GetRandomization(session),
+                BridgeMessageType.GetStats => Stats(session),
+                BridgeMessageType.Close => Close(session),
                 _ => Error(BridgeErrorCode.UnknownMessageType,
                     $"message type 0x{(byte)header.Type:x2} is not a request; requests are 0x01 (Hello) to 0x08 (Close)"),
             };
@@ -95,7 +95,7 @@ internal sealed class BridgeRequestHandler : IDisposable
     /// </summary>
     public ReadOnlySpan<byte> RefuseMultipart(ReadOnlySpan<byte> firstPart)
     {
-        requestId = FrameHeader.RequestIdOf(firstPart) ?? 0;
+        requestId = BridgeFrameHeader.RequestIdOf(firstPart) ?? 0;
         return Error(BridgeErrorCode.MalformedFrame,
             "a request is one frame (header + MessagePack body); this one came in several parts; see docs/sim-bridge-protocol.md, \"Transport\"");
     }
@@ -119,7 +119,7 @@ internal sealed class BridgeRequestHandler : IDisposable
         }
 
         Log($"hello from {client}");
-        return reply.Write(MessageType.HelloReply, requestId, new HelloReply
+        return reply.Write(BridgeMessageType.HelloReply, requestId, new HelloReply
         {
             Bridge = options.BridgeName,
             DefaultNumEnvs = options.DefaultNumEnvs,
@@ -180,7 +180,7 @@ internal sealed class BridgeRequestHandler : IDisposable
 
         Log($"made {ClientText.Quote(request.Task)} × {numEnvs} for a client ({sessions.Count} sessions)");
         var spec = host.Env.Spec;
-        return reply.Write(MessageType.SpecReply, requestId, new SpecReply
+        return reply.Write(BridgeMessageType.SpecReply, requestId, new SpecReply
         {
             NumEnvs = spec.NumEnvs,
             ObservationSize = spec.ObservationSize,
@@ -197,12 +197,12 @@ internal sealed class BridgeRequestHandler : IDisposable
     {
         if (session is null)
         {
-            return NotMade(MessageType.Reset);
+            return NotMade(BridgeMessageType.Reset);
         }
 
         session.Host.Env.Reset(request.Seed, session.Step);
         session.IsReset = true;
-        var writer = reply.Begin(MessageType.ResetReply, requestId);
+        var writer = reply.Begin(BridgeMessageType.ResetReply, requestId);
         StepCodec.WriteResetReply(ref writer, session.Step);
         writer.Flush();
         return reply.Written;
@@ -212,7 +212,7 @@ internal sealed class BridgeRequestHandler : IDisposable
     {
         if (session is null)
         {
-            return NotMade(MessageType.Step);
+            return NotMade(BridgeMessageType.Step);
         }
 
         var actionBytes = StepCodec.ReadStepRequest(body).Span;
@@ -253,7 +253,7 @@ internal sealed class BridgeRequestHandler : IDisposable
         session.Episodes += session.Step.Episodes.Count;
         session.PhysicsResets += session.Step.PhysicsResets;
 
-        var writer = reply.Begin(MessageType.StepReply, requestId);
+        var writer = reply.Begin(BridgeMessageType.StepReply, requestId);
         StepCodec.WriteStepReply(ref writer, session.Step);
         writer.Flush();
         return reply.Written;
@@ -263,7 +263,7 @@ internal sealed class BridgeRequestHandler : IDisposable
     {
         if (session is null)
         {
-            return NotMade(MessageType.SetRandomization);
+            return NotMade(BridgeMessageType.SetRandomization);
         }
 
         if (session.Host.Randomization is not { } control)
@@ -280,14 +280,14 @@ internal sealed class BridgeRequestHandler : IDisposable
             return Error(BridgeErrorCode.ConfigError, $"randomization YAML rejected: {ClientText.Cap(e.Message)}");
         }
 
-        return reply.Write(MessageType.SetRandomizationReply, requestId, new SetRandomizationReply { Yaml = control.CurrentYaml() });
+        return reply.Write(BridgeMessageType.SetRandomizationReply, requestId, new SetRandomizationReply { Yaml = control.CurrentYaml() });
     }
 
     private ReadOnlySpan<byte> GetRandomization(BridgeSession? session)
     {
         if (session is null)
         {
-            return NotMade(MessageType.GetRandomization);
+            return NotMade(BridgeMessageType.GetRandomization);
         }
 
         if (session.Host.Randomization is not { } control)
@@ -301,11 +301,11 @@ internal sealed class BridgeRequestHandler : IDisposable
             samples[i] = new Dictionary<string, double>(control.SampleOf(i));
         }
 
-        return reply.Write(MessageType.RandomizationReply, requestId, new RandomizationReply { Yaml = control.CurrentYaml(), Samples = samples });
+        return reply.Write(BridgeMessageType.RandomizationReply, requestId, new RandomizationReply { Yaml = control.CurrentYaml(), Samples = samples });
     }
 
     private ReadOnlySpan<byte> Stats(BridgeSession? session) =>
-        reply.Write(MessageType.StatsReply, requestId, new StatsReply
+        reply.Write(BridgeMessageType.StatsReply, requestId, new StatsReply
         {
             BatchSteps = session?.BatchSteps ?? 0,
             EnvSteps = session?.EnvSteps ?? 0,
@@ -330,7 +330,7 @@ internal sealed class BridgeRequestHandler : IDisposable
             Log($"a client closed its batch ({sessions.Count} sessions)");
         }
 
-        return reply.Write(MessageType.CloseReply, requestId, new CloseReply());
+        return reply.Write(BridgeMessageType.CloseReply, requestId, new CloseReply());
     }
 
     private bool DropIdleSession()
@@ -361,13 +361,13 @@ internal sealed class BridgeRequestHandler : IDisposable
     }
 
     /// <summary>The request record, never null: a nil body (valid MessagePack, but no record) is a malformed body.</summary>
-    private static T Deserialize<T>(MessageType type, ReadOnlyMemory<byte> body) where T : class =>
+    private static T Deserialize<T>(BridgeMessageType type, ReadOnlyMemory<byte> body) where T : class =>
         MessagePackSerializer.Deserialize<T>(body, BridgeProtocol.Options)
         ?? throw new MessagePackSerializationException($"the body is nil; {type} carries a map (see docs/sim-bridge-protocol.md)");
 
     private static Exception Innermost(Exception e) => e.InnerException is null ? e : Innermost(e.InnerException);
 
-    private ReadOnlySpan<byte> NotMade(MessageType request) =>
+    private ReadOnlySpan<byte> NotMade(BridgeMessageType request) =>
         Error(BridgeErrorCode.NotMade, $"{request} before Make: this client has no environments on the bridge; send Make first");
 
     private ReadOnlySpan<byte> NoRandomization() =>
@@ -381,7 +381,7 @@ internal sealed class BridgeRequestHandler : IDisposable
     {
         Errors++;
         Log($"error {code}: {message}");
-        return reply.Write(MessageType.Error, requestId, new ErrorReply { Code = (int)code, Message = message });
+        return reply.Write(BridgeMessageType.Error, requestId, new ErrorReply { Code = (int)code, Message = message });
     }
 
     private void Log(string line) => options.Log?.Invoke(line);

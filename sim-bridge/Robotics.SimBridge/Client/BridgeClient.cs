@@ -106,8 +106,8 @@ public sealed class BridgeClient : IVectorEnv
             hello.Proof = HelloProof.Create(keys.Client, keys.BridgePublicKey, identity!, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         }
 
-        uint id = Send(MessageType.Hello, hello);
-        var reply = Deserialize<HelloReply>(Receive(MessageType.HelloReply, id, Deadline(options.Timeout)));
+        uint id = Send(BridgeMessageType.Hello, hello);
+        var reply = Deserialize<HelloReply>(Receive(BridgeMessageType.HelloReply, id, Deadline(options.Timeout)));
         if (reply.ProtocolVersion != BridgeProtocol.Version)
         {
             throw new BridgeException(
@@ -124,8 +124,8 @@ public sealed class BridgeClient : IVectorEnv
     /// <summary>Makes (or replaces) this client's batch of environments on the bridge.</summary>
     public EnvSpec Make(MakeRequest make)
     {
-        uint id = Send(MessageType.Make, make);
-        var reply = Deserialize<SpecReply>(Receive(MessageType.SpecReply, id, Deadline(options.MakeTimeout)));
+        uint id = Send(BridgeMessageType.Make, make);
+        var reply = Deserialize<SpecReply>(Receive(BridgeMessageType.SpecReply, id, Deadline(options.MakeTimeout)));
         spec = new EnvSpec(
             reply.NumEnvs,
             reply.ObservationSize,
@@ -156,21 +156,21 @@ public sealed class BridgeClient : IVectorEnv
     /// <summary>Replaces the randomization ranges (YAML of a task's "randomization:" mapping); returns the ranges now in force.</summary>
     public string SetRandomization(string yaml)
     {
-        uint id = Send(MessageType.SetRandomization, new SetRandomizationRequest { Yaml = yaml });
-        return Deserialize<SetRandomizationReply>(Receive(MessageType.SetRandomizationReply, id, Deadline(options.Timeout))).Yaml;
+        uint id = Send(BridgeMessageType.SetRandomization, new SetRandomizationRequest { Yaml = yaml });
+        return Deserialize<SetRandomizationReply>(Receive(BridgeMessageType.SetRandomizationReply, id, Deadline(options.Timeout))).Yaml;
     }
 
     /// <summary>The randomization ranges and each environment's sampled values for its current episode.</summary>
     public RandomizationReply GetRandomization()
     {
-        uint id = Send(MessageType.GetRandomization, new GetRandomizationRequest());
-        return Deserialize<RandomizationReply>(Receive(MessageType.RandomizationReply, id, Deadline(options.Timeout)));
+        uint id = Send(BridgeMessageType.GetRandomization, new GetRandomizationRequest());
+        return Deserialize<RandomizationReply>(Receive(BridgeMessageType.RandomizationReply, id, Deadline(options.Timeout)));
     }
 
     public StatsReply GetStats()
     {
-        uint id = Send(MessageType.GetStats, new GetStatsRequest());
-        return Deserialize<StatsReply>(Receive(MessageType.StatsReply, id, Deadline(options.Timeout)));
+        uint id = Send(BridgeMessageType.GetStats, new GetStatsRequest());
+        return Deserialize<StatsReply>(Receive(BridgeMessageType.StatsReply, id, Deadline(options.Timeout)));
     }
 
     /// <summary>Frees the batch on the bridge; the client can Make again afterwards.</summary>
@@ -183,12 +183,12 @@ public sealed class BridgeClient : IVectorEnv
     internal void SendReset(int seed)
     {
         _ = Spec;
-        pendingReset = Send(MessageType.Reset, new ResetRequest { Seed = seed });
+        pendingReset = Send(BridgeMessageType.Reset, new ResetRequest { Seed = seed });
     }
 
     internal void ReceiveReset(VectorStep into, int envOffset, long deadline)
     {
-        var body = Receive(MessageType.ResetReply, pendingReset, deadline);
+        var body = Receive(BridgeMessageType.ResetReply, pendingReset, deadline);
         try
         {
             StepCodec.ReadResetReply(body, into, envOffset, Spec.NumEnvs);
@@ -205,17 +205,17 @@ public sealed class BridgeClient : IVectorEnv
         // infinity with ActionBatch's message as a NonFiniteActions reply (a BridgeException here).
         ActionBatch.CheckSize(Spec, actions);
         uint id = NextRequestId();
-        var writer = request.Begin(MessageType.Step, id);
+        var writer = request.Begin(BridgeMessageType.Step, id);
         StepCodec.WriteStepRequest(ref writer, actions);
         writer.Flush();
-        SendFrame(request.Written, MessageType.Step);
+        SendFrame(request.Written, BridgeMessageType.Step);
         pendingStep = id;
     }
 
     /// <summary>Reads the step reply into rows [envOffset, envOffset + NumEnvs); appends episodes and adds physics resets.</summary>
     internal void ReceiveStep(VectorStep into, int envOffset, long deadline)
     {
-        var body = Receive(MessageType.StepReply, pendingStep, deadline);
+        var body = Receive(BridgeMessageType.StepReply, pendingStep, deadline);
         try
         {
             StepCodec.ReadStepReply(body, into, envOffset, Spec.NumEnvs);
@@ -233,12 +233,12 @@ public sealed class BridgeClient : IVectorEnv
             return;
         }
 
-        uint id = Send(MessageType.Close, new CloseRequest());
+        uint id = Send(BridgeMessageType.Close, new CloseRequest());
         spec = null;
-        Receive(MessageType.CloseReply, id, Deadline(timeout));
+        Receive(BridgeMessageType.CloseReply, id, Deadline(timeout));
     }
 
-    private uint Send<T>(MessageType type, T body)
+    private uint Send<T>(BridgeMessageType type, T body)
     {
         uint id = NextRequestId();
         SendFrame(request.Write(type, id, body), type);
@@ -256,7 +256,7 @@ public sealed class BridgeClient : IVectorEnv
         return nextRequestId;
     }
 
-    private void SendFrame(ReadOnlySpan<byte> frame, MessageType type)
+    private void SendFrame(ReadOnlySpan<byte> frame, BridgeMessageType type)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         var msg = new Msg();
@@ -272,7 +272,7 @@ public sealed class BridgeClient : IVectorEnv
     }
 
     /// <summary>Waits for the reply to request <paramref name="id"/>, dropping late replies to requests given up on.</summary>
-    private ReadOnlyMemory<byte> Receive(MessageType expected, uint id, long deadline)
+    private ReadOnlyMemory<byte> Receive(BridgeMessageType expected, uint id, long deadline)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
         while (true)
@@ -284,13 +284,13 @@ public sealed class BridgeClient : IVectorEnv
             }
 
             var frame = incoming.SliceAsMemory();
-            if (incoming.HasMore || !FrameHeader.TryRead(frame.Span, out var header, out _) || header.RequestId != id)
+            if (incoming.HasMore || !BridgeFrameHeader.TryRead(frame.Span, out var header, out _) || header.RequestId != id)
             {
                 continue;
             }
 
-            var body = frame[FrameHeader.Size..];
-            if (header.Type == MessageType.Error)
+            var body = frame[BridgeFrameHeader.Size..];
+            if (header.Type == BridgeMessageType.Error)
             {
                 var error = Deserialize<ErrorReply>(body);
                 throw new BridgeException($"bridge {Endpoint} refused {RequestName(expected)}: {error.Message} ({(BridgeErrorCode)error.Code})")
@@ -312,8 +312,8 @@ public sealed class BridgeClient : IVectorEnv
         }
     }
 
-    private BridgeException NotAnswering(MessageType type, string what) =>
-        new($"bridge {Endpoint} {what} {RequestName(type)} within {FormatSeconds(type == MessageType.SpecReply ? options.MakeTimeout : options.Timeout)}: " +
+    private BridgeException NotAnswering(BridgeMessageType type, string what) =>
+        new($"bridge {Endpoint} {what} {RequestName(type)} within {FormatSeconds(type == BridgeMessageType.SpecReply ? options.MakeTimeout : options.Timeout)}: " +
             $"is it running? Start one with `robotics sim-bridge --bind {Endpoint}`, or raise the client timeout if it is only slow." +
             (options.Keys is null
                 ? " A bridge with keys stays silent to a client without them (--bridge-key, --client-key)."
@@ -346,8 +346,8 @@ public sealed class BridgeClient : IVectorEnv
         return id;
     }
 
-    private static string RequestName(MessageType type) =>
-        ((MessageType)((byte)type & ~MessageTypes.ReplyBit)).ToString();
+    private static string RequestName(BridgeMessageType type) =>
+        ((BridgeMessageType)((byte)type & ~BridgeMessageTypes.ReplyBit)).ToString();
 
     private static string FormatSeconds(TimeSpan time) => $"{time.TotalSeconds:0.###} s";
 

@@ -11,16 +11,16 @@ public sealed class FrameBuffer
     public ReadOnlySpan<byte> Written => buffer.WrittenSpan;
 
     /// <summary>Clears the buffer, writes the header and returns a writer for the body; call Flush on it when done.</summary>
-    public MessagePackWriter Begin(MessageType type, uint requestId)
+    public MessagePackWriter Begin(BridgeMessageType type, uint requestId)
     {
         buffer.ResetWrittenCount();
-        new FrameHeader(type, requestId).WriteTo(buffer.GetSpan(FrameHeader.Size));
-        buffer.Advance(FrameHeader.Size);
+        new BridgeFrameHeader(type, requestId).WriteTo(buffer.GetSpan(BridgeFrameHeader.Size));
+        buffer.Advance(BridgeFrameHeader.Size);
         return new MessagePackWriter(buffer);
     }
 
     /// <summary>Writes a whole frame whose body is a MessagePack record.</summary>
-    public ReadOnlySpan<byte> Write<T>(MessageType type, uint requestId, T body)
+    public ReadOnlySpan<byte> Write<T>(BridgeMessageType type, uint requestId, T body)
     {
         var writer = Begin(type, requestId);
         MessagePackSerializer.Serialize(ref writer, body, BridgeProtocol.Options);

@@ -78,38 +78,38 @@ public static class TrainingConfigFile
     private static void Validate(TrainingConfig c, string file, IReadOnlyDictionary<string, int> lines)
     {
         var check = new ConfigCheck(file, lines);
-        var Require = check.Require;
-        Require(Algorithms.AlgorithmRegistry.Names.Contains(c.Algorithm), "algorithm",
+        var require = check.Require;
+        require(Algorithms.AlgorithmRegistry.Names.Contains(c.Algorithm), "algorithm",
             $"unknown algorithm '{c.Algorithm}'; expected one of: {string.Join(", ", Algorithms.AlgorithmRegistry.Names)}");
-        Require(!string.IsNullOrWhiteSpace(c.Task), "task", "missing; name a task (configs/tasks, or a folder in ROBOTICS_CONFIG_DIR), e.g. cartpole-balance, or the path of a task file");
-        Require(c.TotalSteps > 0, "total_steps", $"must be positive, got {c.TotalSteps}");
-        Require(c.NumEnvs > 0, "num_envs", $"must be positive, got {c.NumEnvs}");
-        Require(c.Device is "cpu" or "cuda", "device", $"expected cpu or cuda, got '{c.Device}'");
-        Require(c.TorchThreads > 0, "torch_threads", $"must be positive, got {c.TorchThreads}");
-        Require(c.LocalBridges >= 0, "local_bridges", $"must be 0 (one per core) or more, got {c.LocalBridges}");
-        Require(c.EnvGroups >= 1 && c.EnvGroups <= c.NumEnvs, "env_groups", $"must be from 1 to num_envs ({c.NumEnvs}), got {c.EnvGroups}");
-        Require(c.BridgeKeys.ServerKey is null == c.BridgeKeys.ClientKey is null, c.BridgeKeys.ServerKey is null ? "bridge_keys.server_key" : "bridge_keys.client_key",
+        require(!string.IsNullOrWhiteSpace(c.Task), "task", "missing; name a task (configs/tasks, or a folder in ROBOTICS_CONFIG_DIR), e.g. cartpole-balance, or the path of a task file");
+        require(c.TotalSteps > 0, "total_steps", $"must be positive, got {c.TotalSteps}");
+        require(c.NumEnvs > 0, "num_envs", $"must be positive, got {c.NumEnvs}");
+        require(c.Device is "cpu" or "cuda", "device", $"expected cpu or cuda, got '{c.Device}'");
+        require(c.TorchThreads > 0, "torch_threads", $"must be positive, got {c.TorchThreads}");
+        require(c.LocalBridges >= 0, "local_bridges", $"must be 0 (one per core) or more, got {c.LocalBridges}");
+        require(c.EnvGroups >= 1 && c.EnvGroups <= c.NumEnvs, "env_groups", $"must be from 1 to num_envs ({c.NumEnvs}), got {c.EnvGroups}");
+        require(c.BridgeKeys.ServerKey is null == c.BridgeKeys.ClientKey is null, c.BridgeKeys.ServerKey is null ? "bridge_keys.server_key" : "bridge_keys.client_key",
             "bridge_keys needs both server_key (the bridges' public key or .pub file) and client_key (this host's .key file), or neither");
-        Require(c.BridgeTimeouts.ReplySeconds is > 0 and <= 3600, "bridge_timeouts.reply_seconds", $"must be more than 0 and at most 3600, got {c.BridgeTimeouts.ReplySeconds}");
-        Require(c.BridgeTimeouts.MakeSeconds is > 0 and <= 3600, "bridge_timeouts.make_seconds", $"must be more than 0 and at most 3600, got {c.BridgeTimeouts.MakeSeconds}");
-        Require(c.BridgeTimeouts.ReconnectAttempts is >= 1 and <= 1000, "bridge_timeouts.reconnect_attempts", $"must be from 1 to 1000, got {c.BridgeTimeouts.ReconnectAttempts}");
-        Require(c.Policy.HiddenSizes.Count > 0 && c.Policy.HiddenSizes.All(h => h > 0), "policy.hidden_sizes",
+        require(c.BridgeTimeouts.ReplySeconds is > 0 and <= 3600, "bridge_timeouts.reply_seconds", $"must be more than 0 and at most 3600, got {c.BridgeTimeouts.ReplySeconds}");
+        require(c.BridgeTimeouts.MakeSeconds is > 0 and <= 3600, "bridge_timeouts.make_seconds", $"must be more than 0 and at most 3600, got {c.BridgeTimeouts.MakeSeconds}");
+        require(c.BridgeTimeouts.ReconnectAttempts is >= 1 and <= 1000, "bridge_timeouts.reconnect_attempts", $"must be from 1 to 1000, got {c.BridgeTimeouts.ReconnectAttempts}");
+        require(c.Policy.HiddenSizes.Count > 0 && c.Policy.HiddenSizes.All(h => h > 0), "policy.hidden_sizes",
             "expected a list of positive layer widths, e.g. [64, 64]");
-        Require(c.Policy.Activation is "tanh" or "relu" or "elu", "policy.activation",
+        require(c.Policy.Activation is "tanh" or "relu" or "elu", "policy.activation",
             $"expected tanh, relu or elu, got '{c.Policy.Activation}'");
-        Require(c.Normalization.ObsClip > 0, "normalization.obs_clip", "must be positive");
-        Require(c.Normalization.RewardClip > 0, "normalization.reward_clip", "must be positive");
+        require(c.Normalization.ObsClip > 0, "normalization.obs_clip", "must be positive");
+        require(c.Normalization.RewardClip > 0, "normalization.reward_clip", "must be positive");
 
         // Every algorithm's section, chosen or not: a mistake in one is reported before it is ever trained.
         foreach (var algorithm in Algorithms.AlgorithmRegistry.All) c.Options(algorithm).Validate(check.Section(algorithm.Name), c);
 
         var e = c.Evaluation;
-        Require(e.EveryUpdates >= 0, "evaluation.every_updates", "must be 0 (off) or more");
-        Require(e.Episodes > 0, "evaluation.episodes", "must be positive");
-        Require(e.CollapseFraction is > 0 and < 1, "evaluation.collapse_fraction", "must be in (0, 1)");
-        Require(e.CollapsePatience >= 0, "evaluation.collapse_patience", "must be 0 (off) or more");
-        Require(e.RecoveryLrFactor is > 0 and <= 1, "evaluation.recovery_lr_factor", "must be in (0, 1]");
-        Require(c.Checkpoint.EveryUpdates > 0, "checkpoint.every_updates", "must be positive");
-        Require(c.Monitoring.Progress is "auto" or "always" or "never", "monitoring.progress", "expected auto, always or never");
+        require(e.EveryUpdates >= 0, "evaluation.every_updates", "must be 0 (off) or more");
+        require(e.Episodes > 0, "evaluation.episodes", "must be positive");
+        require(e.CollapseFraction is > 0 and < 1, "evaluation.collapse_fraction", "must be in (0, 1)");
+        require(e.CollapsePatience >= 0, "evaluation.collapse_patience", "must be 0 (off) or more");
+        require(e.RecoveryLrFactor is > 0 and <= 1, "evaluation.recovery_lr_factor", "must be in (0, 1]");
+        require(c.Checkpoint.EveryUpdates > 0, "checkpoint.every_updates", "must be positive");
+        require(c.Monitoring.Progress is "auto" or "always" or "never", "monitoring.progress", "expected auto, always or never");
     }
 }

@@ -25,7 +25,7 @@ internal static class TrainingConfigSchema
     {
         var lines = new Dictionary<string, int>(StringComparer.Ordinal);
         // Syntax first, over the whole file: `num_envs: [16` is an unclosed bracket, not a list where a number belongs.
-        const string Hint = "(check for an unclosed [ or {, or a missing space after ':')";
+        const string hint = "(check for an unclosed [ or {, or a missing space after ':')";
         var syntax = new Parser(new StringReader(yaml));
         Mark lastGood = Mark.Empty;
         try
@@ -43,7 +43,7 @@ internal static class TrainingConfigSchema
         {
             // YamlDotNet reports some unfinished input (a bracket never closed) this way, without a position.
             throw new ConfigException(file, "(document)",
-                $"line {lastGood.Line}: YAML syntax error: the text after line {lastGood.Line}, column {lastGood.Column} does not continue what was opened there {Hint}");
+                $"line {lastGood.Line}: YAML syntax error: the text after line {lastGood.Line}, column {lastGood.Column} does not continue what was opened there {hint}");
         }
 
         var parser = new Parser(new StringReader(yaml));

@@ -12,46 +12,46 @@ internal sealed class CorruptingLineTap : IDisposable
     private const byte FrameDelimiter = 0x00;
     private const int CorruptedByteInFrame = 4; // past the COBS code byte: the frame's checksum catches it
 
-    private readonly PseudoTerminal _host;
-    private readonly SerialDevice _robot;
-    private readonly Random _random;
-    private readonly double _rate;
-    private readonly Thread _toRobot;
-    private readonly Thread _toHost;
-    private volatile bool _stopping;
-    private int _byteInFrame;
-    private bool _corruptThisFrame;
+    private readonly PseudoTerminal host;
+    private readonly SerialDevice robot;
+    private readonly Random random;
+    private readonly double rate;
+    private readonly Thread toRobot;
+    private readonly Thread toHost;
+    private volatile bool stopping;
+    private int byteInFrame;
+    private bool corruptThisFrame;
 
     public CorruptingLineTap(string robotDevice, int baudRate, double corruptRate, int seed)
     {
-        _rate = corruptRate;
-        _random = new Random(seed);
-        _robot = SerialDevice.Open(robotDevice, baudRate);
-        _host = PseudoTerminal.Open();
-        _toRobot = new Thread(() => Relay(_host, data => _robot.WriteAll(data.Span), corrupt: true)) { IsBackground = true, Name = "line tap to robot" };
-        _toHost = new Thread(() => Relay(_robot, data => WriteAll(_host, data), corrupt: false)) { IsBackground = true, Name = "line tap to host" };
-        _toRobot.Start();
-        _toHost.Start();
+        rate = corruptRate;
+        random = new Random(seed);
+        robot = SerialDevice.Open(robotDevice, baudRate);
+        host = PseudoTerminal.Open();
+        toRobot = new Thread(() => Relay(host, data => robot.WriteAll(data.Span), corrupt: true)) { IsBackground = true, Name = "line tap to robot" };
+        toHost = new Thread(() => Relay(robot, data => WriteAll(host, data), corrupt: false)) { IsBackground = true, Name = "line tap to host" };
+        toRobot.Start();
+        toHost.Start();
     }
 
     /// <summary>The path the host opens.</summary>
-    public string DevicePath => _host.DevicePath;
+    public string DevicePath => host.DevicePath;
 
     public long FramesCorrupted { get; private set; }
 
     public void Dispose()
     {
-        _stopping = true;
-        _toRobot.Join();
-        _toHost.Join();
-        _host.Dispose();
-        _robot.Dispose();
+        stopping = true;
+        toRobot.Join();
+        toHost.Join();
+        host.Dispose();
+        robot.Dispose();
     }
 
     private void Relay(IByteChannel from, Func<ReadOnlyMemory<byte>, bool> write, bool corrupt)
     {
         var buffer = new byte[4096];
-        while (!_stopping)
+        while (!stopping)
         {
             var count = from.Read(buffer, 5);
             if (count < 0) return;
@@ -67,20 +67,20 @@ internal sealed class CorruptingLineTap : IDisposable
         {
             if (bytes[i] == FrameDelimiter)
             {
-                _byteInFrame = 0;
-                _corruptThisFrame = false;
+                byteInFrame = 0;
+                corruptThisFrame = false;
                 continue;
             }
 
-            if (_byteInFrame == 0) _corruptThisFrame = _random.NextDouble() < _rate;
-            if (_corruptThisFrame && _byteInFrame == CorruptedByteInFrame)
+            if (byteInFrame == 0) corruptThisFrame = random.NextDouble() < rate;
+            if (corruptThisFrame && byteInFrame == CorruptedByteInFrame)
             {
                 // Flip a bit that cannot turn the byte into a delimiter (that would split the frame instead).
                 bytes[i] ^= bytes[i] == 0x01 ? (byte)0x02 : (byte)0x01;
                 FramesCorrupted++;
             }
 
-            _byteInFrame++;
+            byteInFrame++;
         }
     }
 

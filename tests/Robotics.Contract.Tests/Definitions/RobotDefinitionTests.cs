@@ -161,9 +161,9 @@ public sealed class RobotDefinitionTests
     [Fact]
     public void An_indentation_error_leads_with_the_line_and_what_to_check_then_the_parser_s_words()
     {
-        const string Misindented = "name: arm\nmjcf: arm.xml\njoints:\n  - name: shoulder\n     position: [0, 1]\n";
+        const string misindented = "name: arm\nmjcf: arm.xml\njoints:\n  - name: shoulder\n     position: [0, 1]\n";
 
-        var e = Assert.Throws<ConfigException>(() => RobotDefinition.Parse(Misindented, File));
+        var e = Assert.Throws<ConfigException>(() => RobotDefinition.Parse(misindented, File));
 
         Assert.Equal(File, e.File);
         Assert.StartsWith("YAML syntax error at line 5, column ", e.Problem);

@@ -18,7 +18,7 @@ public sealed class GoldenVectorTests
     public void File_covers_every_message_type()
     {
         var types = GoldenVector.Load().Select(v => v.ToMessage().Type).ToHashSet();
-        Assert.Equal(Enum.GetValues<MessageType>().ToHashSet(), types);
+        Assert.Equal(Enum.GetValues<SerialMessageType>().ToHashSet(), types);
     }
 
     [Theory]

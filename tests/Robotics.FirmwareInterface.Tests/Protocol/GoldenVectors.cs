@@ -26,7 +26,7 @@ public sealed record GoldenVector(string Name, IReadOnlyDictionary<string, strin
             "fault" => new FaultMessage(sequence, (FaultCode)U32("code"), (ushort)U32("detail"), Fields["text"]),
             "emergency_stop" => new EmergencyStopMessage(sequence, (FaultCode)U32("reason")),
             "acknowledgement" => new AcknowledgementMessage(sequence, U32("acknowledged_sequence"),
-                (MessageType)U32("acknowledged_type"), (FaultCode)U32("result")),
+                (SerialMessageType)U32("acknowledged_type"), (FaultCode)U32("result")),
             var other => throw new InvalidDataException($"golden vector {Name}: unknown type '{other}'"),
         };
     }

@@ -13,8 +13,8 @@ namespace Robotics.FirmwareInterface.Tests.Transport;
 public sealed class CFirmwareInteropTests : IDisposable
 {
     private const ulong Hash = 0x0123456789abcdef;
-    private readonly Process _firmware;
-    private readonly string _devicePath;
+    private readonly Process firmware;
+    private readonly string devicePath;
 
     public CFirmwareInteropTests()
     {
@@ -24,24 +24,24 @@ public sealed class CFirmwareInteropTests : IDisposable
         make.WaitForExit();
         Assert.True(make.ExitCode == 0, $"building the C firmware failed: {makeErrors}");
 
-        _firmware = Process.Start(new ProcessStartInfo(Path.Combine(sources, "build", "pty_firmware"), [Hash.ToString("x16"), "60"])
+        firmware = Process.Start(new ProcessStartInfo(Path.Combine(sources, "build", "pty_firmware"), [Hash.ToString("x16"), "60"])
         {
             RedirectStandardOutput = true,
         })!;
-        _devicePath = _firmware.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the C firmware printed no device path");
+        devicePath = firmware.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the C firmware printed no device path");
     }
 
     public void Dispose()
     {
-        _firmware.Kill();
-        _firmware.WaitForExit();
-        _firmware.Dispose();
+        firmware.Kill();
+        firmware.WaitForExit();
+        firmware.Dispose();
     }
 
     [Fact]
     public void The_csharp_host_links_with_the_c_firmware_and_its_rules_hold()
     {
-        using var host = new SerialRobotTransport(_devicePath);
+        using var host = new SerialRobotTransport(devicePath);
 
         var handshake = host.Open(TimeSpan.FromSeconds(5));
 

@@ -9,9 +9,9 @@ namespace Robotics.FirmwareInterface.Tests.Transport;
 public sealed class SerialRobotTransportTests : IDisposable
 {
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(5);
-    private readonly string _directory = Directory.CreateTempSubdirectory("serial-link-").FullName;
+    private readonly string directory = Directory.CreateTempSubdirectory("serial-link-").FullName;
 
-    public void Dispose() => Directory.Delete(_directory, recursive: true);
+    public void Dispose() => Directory.Delete(directory, recursive: true);
 
     [Fact]
     public void Handshake_states_and_commands_flow_over_a_pseudo_terminal_at_921600_baud()
@@ -90,7 +90,7 @@ public sealed class SerialRobotTransportTests : IDisposable
     [Fact]
     public void A_wrong_port_path_gives_a_clear_error()
     {
-        using var transport = new SerialRobotTransport(Path.Combine(_directory, "ttyUSB9"));
+        using var transport = new SerialRobotTransport(Path.Combine(directory, "ttyUSB9"));
 
         var error = Assert.Throws<RobotLinkException>(() => transport.Open(OpenTimeout));
 
@@ -147,7 +147,7 @@ public sealed class SerialRobotTransportTests : IDisposable
     [Fact]
     public void A_vanished_device_is_detected_and_the_link_reconnects_when_it_returns_at_the_same_path()
     {
-        var link = Path.Combine(_directory, "robot");
+        var link = Path.Combine(directory, "robot");
         var first = new PtyRobot(link);
         using var transport = new SerialRobotTransport(link);
         transport.Open(OpenTimeout);
@@ -194,7 +194,7 @@ public sealed class SerialRobotTransportTests : IDisposable
     [Fact]
     public void A_different_robot_at_the_path_after_a_reconnect_is_not_used()
     {
-        var link = Path.Combine(_directory, "robot");
+        var link = Path.Combine(directory, "robot");
         var first = new PtyRobot(link);
         using var transport = new SerialRobotTransport(link);
         transport.Open(OpenTimeout);

@@ -12,30 +12,30 @@ namespace Robotics.RobotEmulator.Tests.Firmware;
 /// </summary>
 internal sealed class FirmwareHost : IDisposable
 {
-    private readonly SerialDevice _device;
-    private readonly Thread _reader;
-    private readonly FrameDecoder _decoder = new();
-    private readonly byte[] _payload = new byte[WireFormat.MaxPayloadSize];
-    private readonly byte[] _frame = new byte[WireFormat.MaxFrameSize];
-    private readonly Func<byte[], bool>? _corruptReceived;
-    private volatile bool _stopping;
-    private volatile bool _paused;
-    private uint _sequence;
+    private readonly SerialDevice device;
+    private readonly Thread reader;
+    private readonly FrameDecoder decoder = new();
+    private readonly byte[] payload = new byte[WireFormat.MaxPayloadSize];
+    private readonly byte[] frame = new byte[WireFormat.MaxFrameSize];
+    private readonly Func<byte[], bool>? corruptReceived;
+    private volatile bool stopping;
+    private volatile bool paused;
+    private uint sequence;
 
     /// <param name="corruptReceived">asked once per frame received (its bytes): whether to flip a bit in it before decoding</param>
     public FirmwareHost(string devicePath, Func<byte[], bool>? corruptReceived = null)
     {
-        _corruptReceived = corruptReceived;
-        _device = SerialDevice.Open(devicePath, 921_600);
-        _reader = new Thread(Read) { IsBackground = true, Name = "firmware host reader" };
-        _reader.Start();
+        this.corruptReceived = corruptReceived;
+        device = SerialDevice.Open(devicePath, 921_600);
+        reader = new Thread(Read) { IsBackground = true, Name = "firmware host reader" };
+        reader.Start();
     }
 
     public ConcurrentQueue<(long Ticks, ProtocolMessage Message)> Received { get; } = new();
 
     public long FramesCorruptedOnReceive { get; private set; }
 
-    public long BadChecksums => _decoder.BadChecksums + _decoder.MalformedFrames;
+    public long BadChecksums => decoder.BadChecksums + decoder.MalformedFrames;
 
     public IEnumerable<StateMessage> States => Received.Select(r => r.Message).OfType<StateMessage>();
 
@@ -48,7 +48,7 @@ internal sealed class FirmwareHost : IDisposable
         var already = Received.Count;
         while (deadline.Elapsed.TotalSeconds < seconds)
         {
-            _ = Send(new HandshakeMessage(_sequence++, false, WireFormat.ProtocolVersion, "test host", contractHash, 0, 0, 0, 0, false));
+            _ = Send(new HandshakeMessage(sequence++, false, WireFormat.ProtocolVersion, "test host", contractHash, 0, 0, 0, 0, false));
             var wait = Stopwatch.StartNew();
             while (wait.ElapsedMilliseconds < 200)
             {
@@ -62,11 +62,11 @@ internal sealed class FirmwareHost : IDisposable
     }
 
     public bool SendCommand(float[] targets, CommandMode mode = CommandMode.Active, bool corrupt = false) =>
-        Send(new CommandMessage(_sequence++, 0, mode, targets), corrupt);
+        Send(new CommandMessage(sequence++, 0, mode, targets), corrupt);
 
     public uint SendEmergencyStop()
     {
-        var sequence = _sequence++;
+        var sequence = this.sequence++;
         _ = Send(new EmergencyStopMessage(sequence, FaultCode.OperatorRequest));
         return sequence;
     }
@@ -90,27 +90,27 @@ internal sealed class FirmwareHost : IDisposable
     {
         var payload = new byte[WireFormat.MaxPayloadSize];
         return FrameCodec.Decode(frame.AsSpan(0, frame.Length - 1), payload, out var length) == FrameStatus.Ok
-            && length > 1 && payload[1] == (byte)MessageType.State;
+            && length > 1 && payload[1] == (byte)SerialMessageType.State;
     }
 
     /// <summary>Stops taking bytes off the line (the pseudo-terminal fills up behind it).</summary>
-    public void StopReading() => _paused = true;
+    public void StopReading() => paused = true;
 
     public void Dispose()
     {
-        _stopping = true;
-        _reader.Join();
-        _device.Dispose();
+        stopping = true;
+        reader.Join();
+        device.Dispose();
     }
 
     /// <summary>Writes a frame, optionally with one bit flipped past its COBS code byte, so that its checksum fails.</summary>
     /// Returns false when the line did not take it (the other side has stopped reading).
     public bool Send(ProtocolMessage message, bool corrupt = false)
     {
-        var length = FrameCodec.Encode(_payload.AsSpan(0, MessageCodec.EncodePayload(message, _payload)), _frame);
+        var length = FrameCodec.Encode(payload.AsSpan(0, MessageCodec.EncodePayload(message, payload)), frame);
         if (corrupt)
-            Flip(_frame.AsSpan(0, length - 1));
-        return _device.WriteAll(_frame.AsSpan(0, length));
+            Flip(frame.AsSpan(0, length - 1));
+        return device.WriteAll(frame.AsSpan(0, length));
     }
 
     // Flips a bit that cannot turn the byte into a delimiter (that would split the frame instead).
@@ -120,15 +120,15 @@ internal sealed class FirmwareHost : IDisposable
     {
         var buffer = new byte[4096];
         var block = new List<byte>();
-        while (!_stopping)
+        while (!stopping)
         {
-            if (_paused)
+            if (paused)
             {
                 Thread.Sleep(5);
                 continue;
             }
 
-            var count = _device.Read(buffer, 5);
+            var count = device.Read(buffer, 5);
             if (count <= 0)
                 continue;
             var ticks = Stopwatch.GetTimestamp();
@@ -139,14 +139,14 @@ internal sealed class FirmwareHost : IDisposable
                     continue;
                 var frame = block.ToArray();
                 block.Clear();
-                if (frame.Length > 1 && _corruptReceived?.Invoke(frame) == true)
+                if (frame.Length > 1 && corruptReceived?.Invoke(frame) == true)
                 {
                     Flip(frame.AsSpan(0, frame.Length - 1));
                     FramesCorruptedOnReceive++;
                 }
 
                 ReadOnlySpan<byte> input = frame;
-                while (_decoder.TryReadFrame(ref input, out var payload))
+                while (decoder.TryReadFrame(ref input, out var payload))
                 {
                     if (MessageCodec.TryDecodePayload(payload, out var message, out _) && message is not null)
                         Received.Enqueue((ticks, message));

@@ -129,7 +129,7 @@ public sealed class FirmwareInQemuTests(ITestOutputHelper output)
 
         output.WriteLine($"stopped: {stopped.Status}; resumed: {resumed.Status}");
         Assert.Contains(host.Received.Select(r => r.Message).OfType<AcknowledgementMessage>(),
-            a => a.AcknowledgedSequence == stop && a.AcknowledgedType == MessageType.EmergencyStop && a.Result == FaultCode.None);
+            a => a.AcknowledgedSequence == stop && a.AcknowledgedType == SerialMessageType.EmergencyStop && a.Result == FaultCode.None);
         Assert.True(stopped.Status.HasFlag(RobotStatusFlags.SafeState));
         Assert.Equal(0f, targetDuringStop);
         Assert.False(resumed.Status.HasFlag(RobotStatusFlags.EmergencyStop));
@@ -138,7 +138,7 @@ public sealed class FirmwareInQemuTests(ITestOutputHelper output)
     [Fact]
     public void One_percent_of_the_frames_corrupted_either_way_are_survived_and_counted_on_both_sides()
     {
-        const int Commands = 300;
+        const int commands = 300;
         var stateFrames = 0;
         using var loop = FirmwareInTheLoop.Start(Cartpole, Board);
         // Every 100th state frame on the way in gets a bit flipped (state frames only: the faults carry the firmware's count).
@@ -146,7 +146,7 @@ public sealed class FirmwareInQemuTests(ITestOutputHelper output)
         host.Handshake(Cartpole.RobotContract.ShortHash);
 
         var corruptedCommands = 0;
-        for (var i = 1; i <= Commands; i++)
+        for (var i = 1; i <= commands; i++)
         {
             var corrupt = i % 100 == 0;
             corruptedCommands += corrupt ? 1 : 0;
@@ -156,7 +156,7 @@ public sealed class FirmwareInQemuTests(ITestOutputHelper output)
 
         Thread.Sleep(200);
         var countedByFirmware = host.Faults.Where(f => f.Code == FaultCode.MalformedFrame).Select(f => (int)f.Detail).DefaultIfEmpty(0).Max();
-        output.WriteLine($"host to firmware: {Commands} commands, {corruptedCommands} corrupted, the firmware counted {countedByFirmware}; "
+        output.WriteLine($"host to firmware: {commands} commands, {corruptedCommands} corrupted, the firmware counted {countedByFirmware}; "
             + $"firmware to host: {host.States.Count()} states decoded, {host.FramesCorruptedOnReceive} corrupted, the host counted {host.BadChecksums}; "
             + $"actuator frames on the bus {loop.Plant.TargetFramesReceived}");
         Assert.Equal(3, corruptedCommands);
@@ -164,7 +164,7 @@ public sealed class FirmwareInQemuTests(ITestOutputHelper output)
         Assert.True(host.FramesCorruptedOnReceive >= 2, $"only {host.FramesCorruptedOnReceive} state frames corrupted");
         Assert.Equal(host.FramesCorruptedOnReceive, host.BadChecksums);
         // The link went on: every intact command reached the motors, and the states kept coming.
-        Assert.True(loop.Plant.TargetFramesReceived >= Commands - corruptedCommands, $"{loop.Plant.TargetFramesReceived} actuator frames");
+        Assert.True(loop.Plant.TargetFramesReceived >= commands - corruptedCommands, $"{loop.Plant.TargetFramesReceived} actuator frames");
         Assert.True(host.States.Count() >= 200, $"{host.States.Count()} states in about 3 s");
     }
 

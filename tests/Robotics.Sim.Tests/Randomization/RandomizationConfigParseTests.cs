@@ -43,7 +43,7 @@ public sealed class RandomizationConfigParseTests
     [Fact]
     public void Every_key_is_read()
     {
-        RandomizationConfig config = RandomizationConfig.ParseYaml(FullYaml, File);
+        var config = RandomizationConfig.ParseYaml(FullYaml, File);
 
         Assert.Equal(new RandomRange(0.5, 2), config.BodyMass!.Scale);
         Assert.Equal(["pole"], config.BodyMass.Targets);
@@ -72,10 +72,10 @@ public sealed class RandomizationConfigParseTests
     [Fact]
     public void ToYaml_round_trips()
     {
-        RandomizationConfig config = RandomizationConfig.ParseYaml(FullYaml, File);
+        var config = RandomizationConfig.ParseYaml(FullYaml, File);
 
         string yaml = config.ToYaml();
-        RandomizationConfig again = RandomizationConfig.ParseYaml(yaml, File);
+        var again = RandomizationConfig.ParseYaml(yaml, File);
 
         Assert.Equal(yaml, again.ToYaml());
         Assert.Equal(config.BodyMass!.Scale, again.BodyMass!.Scale);
@@ -94,7 +94,7 @@ public sealed class RandomizationConfigParseTests
             ObservationNoiseStd = 1e-7,
         };
 
-        RandomizationConfig again = RandomizationConfig.ParseYaml(config.ToYaml(), File);
+        var again = RandomizationConfig.ParseYaml(config.ToYaml(), File);
 
         Assert.Equal(config.BodyMass.Scale, again.BodyMass!.Scale);
         Assert.Equal(1e-7, again.ObservationNoiseStd);
@@ -117,7 +117,7 @@ public sealed class RandomizationConfigParseTests
         stream.Load(new StringReader("randomization:\n  observation_noise_std: 0.5\n"));
         var task = (YamlMappingNode)stream.Documents[0].RootNode;
 
-        RandomizationConfig config = RandomizationConfig.Parse((YamlMappingNode)task["randomization"], File);
+        var config = RandomizationConfig.Parse((YamlMappingNode)task["randomization"], File);
 
         Assert.Equal(0.5, config.ObservationNoiseStd);
     }

@@ -16,11 +16,11 @@ namespace Robotics.SimBridge.Tests.Conformance;
 [Collection(BridgeCollection.Name)]
 public sealed class ProtocolDocumentTests
 {
-    private static readonly Dictionary<MessageType, int[]> FloatArrays = new()
+    private static readonly Dictionary<BridgeMessageType, int[]> FloatArrays = new()
     {
-        [MessageType.SpecReply] = [4, 5],
-        [MessageType.ResetReply] = [0],
-        [MessageType.StepReply] = [0, 1, 5],
+        [BridgeMessageType.SpecReply] = [4, 5],
+        [BridgeMessageType.ResetReply] = [0],
+        [BridgeMessageType.StepReply] = [0, 1, 5],
     };
 
     [Fact]
@@ -39,16 +39,16 @@ public sealed class ProtocolDocumentTests
         {
             string where = $"{ProtocolDocument.Name} line {exchange.Line}";
             byte[] reply = Replay(dealer, exchange, where);
-            Assert.True(exchange.Reply.Length >= FrameHeader.Size, $"{where}: the reply shows no header");
-            Assert.True(reply.Length >= FrameHeader.Size, $"{where}: the bridge's reply has no header");
-            Assert.True(exchange.Reply.AsSpan(0, FrameHeader.Size).SequenceEqual(reply.AsSpan(0, FrameHeader.Size)),
-                $"{where}: header {Convert.ToHexStringLower(exchange.Reply[..FrameHeader.Size])}, the bridge sent {Convert.ToHexStringLower(reply[..FrameHeader.Size])}");
+            Assert.True(exchange.Reply.Length >= BridgeFrameHeader.Size, $"{where}: the reply shows no header");
+            Assert.True(reply.Length >= BridgeFrameHeader.Size, $"{where}: the bridge's reply has no header");
+            Assert.True(exchange.Reply.AsSpan(0, BridgeFrameHeader.Size).SequenceEqual(reply.AsSpan(0, BridgeFrameHeader.Size)),
+                $"{where}: header {Convert.ToHexStringLower(exchange.Reply[..BridgeFrameHeader.Size])}, the bridge sent {Convert.ToHexStringLower(reply[..BridgeFrameHeader.Size])}");
 
-            var type = (MessageType)reply[0];
-            var expected = PackNode.Decode(exchange.Reply[FrameHeader.Size..], exchange.Unshown.Select(u => u - FrameHeader.Size).ToList());
-            var actual = PackNode.Decode(reply[FrameHeader.Size..]);
+            var type = (BridgeMessageType)reply[0];
+            var expected = PackNode.Decode(exchange.Reply[BridgeFrameHeader.Size..], exchange.Unshown.Select(u => u - BridgeFrameHeader.Size).ToList());
+            var actual = PackNode.Decode(reply[BridgeFrameHeader.Size..]);
             Compare(expected, actual, $"{where}, {type}", FloatArrays.GetValueOrDefault(type, []));
-            if (type == MessageType.SpecReply && actual is PackNode.Array { Items: [.., PackNode.Str json, _, _] })
+            if (type == BridgeMessageType.SpecReply && actual is PackNode.Array { Items: [.., PackNode.Str json, _, _] })
             {
                 contractJson = json.Value;
             }
@@ -82,12 +82,12 @@ public sealed class ProtocolDocumentTests
 
     private static byte[] Replay(DealerSocket dealer, Exchange exchange, string where)
     {
-        uint firstId = FrameHeader.RequestIdOf(exchange.Request) ?? 0;
+        uint firstId = BridgeFrameHeader.RequestIdOf(exchange.Request) ?? 0;
         byte[] frame = exchange.Request.ToArray();
         byte[]? reply = null;
         for (int k = 0; k < exchange.Repeat; k++)
         {
-            if (frame.Length >= FrameHeader.Size)
+            if (frame.Length >= BridgeFrameHeader.Size)
             {
                 BinaryPrimitives.WriteUInt32LittleEndian(frame.AsSpan(4), firstId + (uint)k);
             }

@@ -17,14 +17,14 @@ public sealed class RawDealer : IDisposable
         dealer.Connect(endpoint);
     }
 
-    public sealed record Reply(FrameHeader Header, byte[] Body)
+    public sealed record Reply(BridgeFrameHeader Header, byte[] Body)
     {
-        public BridgeErrorCode? Error => Header.Type == MessageType.Error ? (BridgeErrorCode)Decode<ErrorReply>().Code : null;
-        public string Message => Header.Type == MessageType.Error ? Decode<ErrorReply>().Message : "";
+        public BridgeErrorCode? Error => Header.Type == BridgeMessageType.Error ? (BridgeErrorCode)Decode<ErrorReply>().Code : null;
+        public string Message => Header.Type == BridgeMessageType.Error ? Decode<ErrorReply>().Message : "";
         public T Decode<T>() => MessagePackSerializer.Deserialize<T>(Body, BridgeProtocol.Options);
     }
 
-    public Reply Request<T>(MessageType type, T body)
+    public Reply Request<T>(BridgeMessageType type, T body)
     {
         var frame = new FrameBuffer().Write(type, ++nextId, body).ToArray();
         return Send(frame);
@@ -40,8 +40,8 @@ public sealed class RawDealer : IDisposable
         }
 
         Assert.True(dealer.TryReceiveFrameBytes(TimeSpan.FromSeconds(5), out var reply), "bridge did not answer");
-        Assert.True(FrameHeader.TryRead(reply, out var header, out var problem), problem);
-        return new Reply(header, reply![FrameHeader.Size..]);
+        Assert.True(BridgeFrameHeader.TryRead(reply, out var header, out var problem), problem);
+        return new Reply(header, reply![BridgeFrameHeader.Size..]);
     }
 
     public void Dispose() => dealer.Dispose();

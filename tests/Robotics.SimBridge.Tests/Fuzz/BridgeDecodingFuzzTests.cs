@@ -18,10 +18,10 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
     private static readonly string Seed = FuzzSeed.Value;
     private const int Inputs = 3000;
     private static readonly byte[] Identity = [1, 2, 3];
-    private static readonly MessageType[] Requests =
+    private static readonly BridgeMessageType[] Requests =
     [
-        MessageType.Hello, MessageType.Make, MessageType.Reset, MessageType.Step, MessageType.SetRandomization,
-        MessageType.GetRandomization, MessageType.GetStats, MessageType.Close,
+        BridgeMessageType.Hello, BridgeMessageType.Make, BridgeMessageType.Reset, BridgeMessageType.Step, BridgeMessageType.SetRandomization,
+        BridgeMessageType.GetRandomization, BridgeMessageType.GetStats, BridgeMessageType.Close,
     ];
 
     private readonly BridgeRequestHandler handler = new(new ToyEnvFactory(), new BridgeServerOptions());
@@ -37,9 +37,9 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
     {
         var frames = Gen.Select(Gen.Int[0, Requests.Length - 1], Gen.Byte.Array[0, 300]).Select((type, body) =>
         {
-            var frame = new byte[FrameHeader.Size + body.Length];
-            new FrameHeader(Requests[type], 9).WriteTo(frame);
-            body.CopyTo(frame, FrameHeader.Size);
+            var frame = new byte[BridgeFrameHeader.Size + body.Length];
+            new BridgeFrameHeader(Requests[type], 9).WriteTo(frame);
+            body.CopyTo(frame, BridgeFrameHeader.Size);
             return frame;
         });
 
@@ -49,14 +49,14 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
     [Fact]
     public void Damaged_valid_requests_get_a_well_formed_reply()
     {
-        handler.Handle(Identity, Frame(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 2 }));
-        handler.Handle(Identity, Frame(MessageType.Reset, new ResetRequest { Seed = 1 }));
+        handler.Handle(Identity, Frame(BridgeMessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 2 }));
+        handler.Handle(Identity, Frame(BridgeMessageType.Reset, new ResetRequest { Seed = 1 }));
         byte[][] valid =
         [
-            Frame(MessageType.Hello, new HelloRequest { Client = "fuzz" }),
-            Frame(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 2 }),
-            Frame(MessageType.Step, new StepRequest { Actions = FloatBytes.ToBytes(new float[4]) }),
-            Frame(MessageType.SetRandomization, new SetRandomizationRequest { Yaml = "scale: [1, 2]" }),
+            Frame(BridgeMessageType.Hello, new HelloRequest { Client = "fuzz" }),
+            Frame(BridgeMessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 2 }),
+            Frame(BridgeMessageType.Step, new StepRequest { Actions = FloatBytes.ToBytes(new float[4]) }),
+            Frame(BridgeMessageType.SetRandomization, new SetRandomizationRequest { Yaml = "scale: [1, 2]" }),
         ];
 
         Damaged(valid).Sample(frame => AssertAnswered(frame), seed: Seed, iter: Inputs, threads: 1);
@@ -73,17 +73,17 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
         };
         var options = new BridgeServerOptions { Keys = new CurveServerKeys(Security.KnownKeys.Bridge, [Security.KnownKeys.Client.PublicKey]) };
 
-        Damaged([Frame(MessageType.Hello, valid)]).Sample(frame =>
+        Damaged([Frame(BridgeMessageType.Hello, valid)]).Sample(frame =>
         {
             using var keyed = new BridgeRequestHandler(new ToyEnvFactory(), options);
             var hello = keyed.Handle(identity, frame).ToArray();
-            Assert.True(FrameHeader.TryRead(hello, out var helloHeader, out _));
-            var make = keyed.Handle(identity, Frame(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1 })).ToArray();
-            Assert.True(FrameHeader.TryRead(make, out var makeHeader, out _));
-            if (helloHeader.Type == MessageType.HelloReply || makeHeader.Type != MessageType.Error)
+            Assert.True(BridgeFrameHeader.TryRead(hello, out var helloHeader, out _));
+            var make = keyed.Handle(identity, Frame(BridgeMessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 1 })).ToArray();
+            Assert.True(BridgeFrameHeader.TryRead(make, out var makeHeader, out _));
+            if (helloHeader.Type == BridgeMessageType.HelloReply || makeHeader.Type != BridgeMessageType.Error)
             {
                 // Only a change that leaves key and proof intact may pass (bytes after the MessagePack body, say).
-                var decoded = MessagePackSerializer.Deserialize<HelloRequest>(frame.AsMemory(FrameHeader.Size), BridgeProtocol.Options);
+                var decoded = MessagePackSerializer.Deserialize<HelloRequest>(frame.AsMemory(BridgeFrameHeader.Size), BridgeProtocol.Options);
                 Assert.Equal(valid.ClientKey, decoded.ClientKey);
                 Assert.Equal(valid.Proof, decoded.Proof);
             }
@@ -95,14 +95,14 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
     {
         var step = new VectorStep(2, 3);
         var writer = new FrameBuffer();
-        var stepWriter = writer.Begin(MessageType.StepReply, 1);
+        var stepWriter = writer.Begin(BridgeMessageType.StepReply, 1);
         StepCodec.WriteStepReply(ref stepWriter, step);
         stepWriter.Flush();
-        byte[] stepBody = writer.Written[FrameHeader.Size..].ToArray();
-        var resetWriter = writer.Begin(MessageType.ResetReply, 1);
+        byte[] stepBody = writer.Written[BridgeFrameHeader.Size..].ToArray();
+        var resetWriter = writer.Begin(BridgeMessageType.ResetReply, 1);
         StepCodec.WriteResetReply(ref resetWriter, step);
         resetWriter.Flush();
-        byte[] resetBody = writer.Written[FrameHeader.Size..].ToArray();
+        byte[] resetBody = writer.Written[BridgeFrameHeader.Size..].ToArray();
 
         Damaged([stepBody, resetBody]).Sample(body =>
         {
@@ -141,18 +141,18 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
             }
         });
 
-    private static byte[] Frame<T>(MessageType type, T body) => new FrameBuffer().Write(type, 5, body).ToArray();
+    private static byte[] Frame<T>(BridgeMessageType type, T body) => new FrameBuffer().Write(type, 5, body).ToArray();
 
     private void AssertAnswered(byte[] frame)
     {
         var reply = handler.Handle(Identity, frame).ToArray();
-        Assert.True(FrameHeader.TryRead(reply, out var header, out var problem), problem);
-        if (header.Type != MessageType.Error)
+        Assert.True(BridgeFrameHeader.TryRead(reply, out var header, out var problem), problem);
+        if (header.Type != BridgeMessageType.Error)
         {
             return;
         }
 
-        var error = MessagePackSerializer.Deserialize<ErrorReply>(reply.AsMemory(FrameHeader.Size), BridgeProtocol.Options);
+        var error = MessagePackSerializer.Deserialize<ErrorReply>(reply.AsMemory(BridgeFrameHeader.Size), BridgeProtocol.Options);
         Assert.NotEqual((int)BridgeErrorCode.Internal, error.Code);
         Assert.False(string.IsNullOrEmpty(error.Message));
         Assert.True(error.Message.Length < 2000, $"an error of {error.Message.Length} characters");

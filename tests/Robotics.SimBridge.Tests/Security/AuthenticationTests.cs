@@ -22,8 +22,8 @@ public sealed class AuthenticationTests : IDisposable
     [Fact]
     public void An_allowed_key_with_a_fresh_proof_is_served()
     {
-        Assert.Equal(MessageType.HelloReply, Send(Identity, Hello(KnownKeys.Client, Identity, Now)).Header.Type);
-        Assert.Equal(MessageType.SpecReply, Send(Identity, Make()).Header.Type);
+        Assert.Equal(BridgeMessageType.HelloReply, Send(Identity, Hello(KnownKeys.Client, Identity, Now)).Header.Type);
+        Assert.Equal(BridgeMessageType.SpecReply, Send(Identity, Make()).Header.Type);
         Assert.Equal(1, handler.Sessions);
     }
 
@@ -42,7 +42,7 @@ public sealed class AuthenticationTests : IDisposable
     [Fact]
     public void A_Hello_without_key_and_proof_is_refused()
     {
-        var reply = Send(Identity, Frame(MessageType.Hello, new HelloRequest { Client = "plain" }));
+        var reply = Send(Identity, Frame(BridgeMessageType.Hello, new HelloRequest { Client = "plain" }));
 
         Assert.Equal(BridgeErrorCode.Unauthorized, reply.Error);
         Assert.Contains("this bridge serves only clients with keys", reply.Message);
@@ -52,7 +52,7 @@ public sealed class AuthenticationTests : IDisposable
     public void Requests_before_an_accepted_Hello_are_refused_and_make_no_session()
     {
         Assert.Equal(BridgeErrorCode.Unauthorized, Send(Identity, Make()).Error);
-        Assert.Equal(BridgeErrorCode.Unauthorized, Send(Identity, Frame(MessageType.GetStats, new GetStatsRequest())).Error);
+        Assert.Equal(BridgeErrorCode.Unauthorized, Send(Identity, Frame(BridgeMessageType.GetStats, new GetStatsRequest())).Error);
         Assert.Equal(0, handler.Sessions);
     }
 
@@ -66,7 +66,7 @@ public sealed class AuthenticationTests : IDisposable
             Proof = HelloProof.Create(Stranger, KnownKeys.Bridge.PublicKey, Identity, Now),
         };
 
-        var reply = Send(Identity, Frame(MessageType.Hello, hello));
+        var reply = Send(Identity, Frame(BridgeMessageType.Hello, hello));
 
         Assert.Equal(BridgeErrorCode.Unauthorized, reply.Error);
         Assert.Contains("the proof does not open with client key", reply.Message);
@@ -86,14 +86,14 @@ public sealed class AuthenticationTests : IDisposable
     [Fact]
     public void A_proof_within_a_minute_is_accepted()
     {
-        Assert.Equal(MessageType.HelloReply, Send(Identity, Hello(KnownKeys.Client, Identity, Now - 60)).Header.Type);
+        Assert.Equal(BridgeMessageType.HelloReply, Send(Identity, Hello(KnownKeys.Client, Identity, Now - 60)).Header.Type);
     }
 
     [Fact]
     public void A_replayed_proof_is_refused()
     {
         var hello = Hello(KnownKeys.Client, Identity, Now);
-        Assert.Equal(MessageType.HelloReply, Send(Identity, hello).Header.Type);
+        Assert.Equal(BridgeMessageType.HelloReply, Send(Identity, hello).Header.Type);
 
         var replay = Send(OtherIdentity, hello);
 
@@ -107,13 +107,13 @@ public sealed class AuthenticationTests : IDisposable
     {
         Send(Identity, Hello(KnownKeys.Client, Identity, Now));
         Send(Identity, Make());
-        Send(Identity, Frame(MessageType.Reset, new ResetRequest { Seed = 1 }));
+        Send(Identity, Frame(BridgeMessageType.Reset, new ResetRequest { Seed = 1 }));
 
-        var step = new FrameBuffer().Write(MessageType.Step, 5, new StepRequest { Actions = FloatBytes.ToBytes(new float[4]) }).ToArray();
+        var step = new FrameBuffer().Write(BridgeMessageType.Step, 5, new StepRequest { Actions = FloatBytes.ToBytes(new float[4]) }).ToArray();
         var stolen = Send(OtherIdentity, step);
 
         Assert.Equal(BridgeErrorCode.Unauthorized, stolen.Error);
-        Assert.Equal(MessageType.StepReply, Send(Identity, step).Header.Type);
+        Assert.Equal(BridgeMessageType.StepReply, Send(Identity, step).Header.Type);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class AuthenticationTests : IDisposable
         byte[] assigned = [0, 0, 0, 0, 1]; // what a ROUTER assigns a client that sets none: a counter
         var hello = new HelloRequest { ClientKey = KnownKeys.Client.PublicKey, Proof = Convert.FromHexString(KnownKeys.LibsodiumProofHex) };
 
-        var reply = Send(assigned, Frame(MessageType.Hello, hello));
+        var reply = Send(assigned, Frame(BridgeMessageType.Hello, hello));
 
         Assert.Equal(BridgeErrorCode.Unauthorized, reply.Error);
         Assert.Contains("the routing identity has 5 bytes", reply.Message);
@@ -132,35 +132,35 @@ public sealed class AuthenticationTests : IDisposable
     public void A_client_key_of_the_wrong_length_is_refused()
     {
         var hello = new HelloRequest { ClientKey = new byte[33], Proof = new byte[HelloProof.MinLength] };
-        Assert.Contains("client_key has 33 bytes", Send(Identity, Frame(MessageType.Hello, hello)).Message);
+        Assert.Contains("client_key has 33 bytes", Send(Identity, Frame(BridgeMessageType.Hello, hello)).Message);
     }
 
     [Fact]
     public void A_bridge_without_keys_ignores_keys_in_Hello_and_serves_anyone()
     {
         using var open = new BridgeRequestHandler(new ToyEnvFactory(), new BridgeServerOptions());
-        Assert.Equal(MessageType.HelloReply, Decode(open.Handle([1], Hello(Stranger, Identity, 0))).Header.Type);
-        Assert.Equal(MessageType.SpecReply, Decode(open.Handle([2], Make())).Header.Type);
+        Assert.Equal(BridgeMessageType.HelloReply, Decode(open.Handle([1], Hello(Stranger, Identity, 0))).Header.Type);
+        Assert.Equal(BridgeMessageType.SpecReply, Decode(open.Handle([2], Make())).Header.Type);
     }
 
     private static byte[] Hello(CurveKeyPair client, byte[] identity, long time) =>
-        Frame(MessageType.Hello, new HelloRequest
+        Frame(BridgeMessageType.Hello, new HelloRequest
         {
             Client = "test",
             ClientKey = client.PublicKey,
             Proof = HelloProof.Create(client, KnownKeys.Bridge.PublicKey, identity, time),
         });
 
-    private static byte[] Make() => Frame(MessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 2 });
+    private static byte[] Make() => Frame(BridgeMessageType.Make, new MakeRequest { Task = "toy", NumEnvs = 2 });
 
-    private static byte[] Frame<T>(MessageType type, T body) => new FrameBuffer().Write(type, 7, body).ToArray();
+    private static byte[] Frame<T>(BridgeMessageType type, T body) => new FrameBuffer().Write(type, 7, body).ToArray();
 
     private RawDealer.Reply Send(byte[] identity, byte[] frame) => Decode(handler.Handle(identity, frame));
 
     private static RawDealer.Reply Decode(ReadOnlySpan<byte> reply)
     {
-        Assert.True(FrameHeader.TryRead(reply, out var header, out var problem), problem);
-        return new RawDealer.Reply(header, reply[FrameHeader.Size..].ToArray());
+        Assert.True(BridgeFrameHeader.TryRead(reply, out var header, out var problem), problem);
+        return new RawDealer.Reply(header, reply[BridgeFrameHeader.Size..].ToArray());
     }
 
     public void Dispose() => handler.Dispose();

@@ -51,8 +51,8 @@ public sealed class CurveBridgeTests : IDisposable
     {
         using var plain = new RawSocket(bridge.Endpoint, keys: null);
 
-        plain.Send(MessageType.Hello, new HelloRequest { Client = "no keys" });
-        plain.Send(MessageType.Make, Toy);
+        plain.Send(BridgeMessageType.Hello, new HelloRequest { Client = "no keys" });
+        plain.Send(BridgeMessageType.Make, Toy);
 
         Assert.False(plain.TryReceive(Silence), "a bridge with keys must not answer a client that does not speak CURVE");
         using var allowed = BridgeClient.Open(bridge.Endpoint, Toy, Options(KnownKeys.Client));
@@ -65,7 +65,7 @@ public sealed class CurveBridgeTests : IDisposable
         var wrongBridge = new CurveClientKeys(Stranger.PublicKey, KnownKeys.Client);
         using var lost = new RawSocket(bridge.Endpoint, wrongBridge);
 
-        lost.Send(MessageType.Hello, new HelloRequest { Client = "wrong bridge key" });
+        lost.Send(BridgeMessageType.Hello, new HelloRequest { Client = "wrong bridge key" });
 
         Assert.False(lost.TryReceive(Silence), "the CURVE handshake must fail when the client names another bridge's key");
         var error = Assert.Throws<BridgeException>(() => BridgeClient.Connect(bridge.Endpoint, Options(KnownKeys.Client) with
@@ -94,7 +94,7 @@ public sealed class CurveBridgeTests : IDisposable
     {
         using var rude = new RawSocket(bridge.Endpoint, new CurveClientKeys(KnownKeys.Bridge.PublicKey, Stranger));
 
-        rude.Send(MessageType.Make, Toy);
+        rude.Send(BridgeMessageType.Make, Toy);
 
         Assert.True(rude.TryReceive(TimeSpan.FromSeconds(5), out var reply));
         Assert.Equal(BridgeErrorCode.Unauthorized, reply!.Error);
@@ -127,7 +127,7 @@ public sealed class CurveBridgeTests : IDisposable
             dealer.Connect(endpoint);
         }
 
-        public void Send<T>(MessageType type, T body) =>
+        public void Send<T>(BridgeMessageType type, T body) =>
             Assert.True(dealer.TrySendFrame(TimeSpan.FromSeconds(5), new FrameBuffer().Write(type, 1, body).ToArray()));
 
         public bool TryReceive(TimeSpan wait) => TryReceive(wait, out _);
@@ -140,8 +140,8 @@ public sealed class CurveBridgeTests : IDisposable
                 return false;
             }
 
-            Assert.True(FrameHeader.TryRead(frame, out var header, out var problem), problem);
-            reply = new RawDealer.Reply(header, frame![FrameHeader.Size..]);
+            Assert.True(BridgeFrameHeader.TryRead(frame, out var header, out var problem), problem);
+            reply = new RawDealer.Reply(header, frame![BridgeFrameHeader.Size..]);
             return true;
         }
 

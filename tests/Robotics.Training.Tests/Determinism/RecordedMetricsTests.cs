@@ -61,7 +61,7 @@ public sealed class RecordedMetricsTests
 
     internal static string Yaml(string name)
     {
-        const string Common = """
+        const string common = """
             task: cartpole-balance
             seed: 3
             num_envs: 4
@@ -124,7 +124,7 @@ public sealed class RecordedMetricsTests
                 """,
             _ => throw new ArgumentException(name),
         };
-        return Common + algorithm + "\n";
+        return common + algorithm + "\n";
     }
 
     private static Dictionary<string, string> Read(string file, string name)

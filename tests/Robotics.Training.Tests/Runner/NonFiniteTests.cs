@@ -73,7 +73,7 @@ public sealed class NonFiniteTests
         Assert.Equal(1, result.Recoveries);
         Assert.Contains(quiet.Messages, m => m.Contains("skipped") && m.Contains("not finite"));
         Assert.Contains(quiet.Messages, m => m.Contains("recovery 1"));
-        Assert.Null(Checkpoints.CheckpointFiles.LoadExportable(dir).Layers.SelectMany(l => l.Weight).Cast<float?>().FirstOrDefault(w => !float.IsFinite(w!.Value)));
+        Assert.Null(Robotics.Training.Checkpoints.CheckpointFiles.LoadExportable(dir).Layers.SelectMany(l => l.Weight).Cast<float?>().FirstOrDefault(w => !float.IsFinite(w!.Value)));
     }
 
     /// <summary>The point mass, but every reward is NaN (or only the first environment's at one step).</summary>
