@@ -62,10 +62,10 @@ public sealed class OneActionCheckTests
         string expected = ExpectedMessage(client.Spec, actions);
         var into = new VectorStep(Envs, client.Spec.ObservationSize);
         client.Reset(1, into);
-        raw.Request(MessageType.Make, new MakeRequest { Task = "reacher", NumEnvs = Envs });
-        raw.Request(MessageType.Reset, new ResetRequest());
+        raw.Request(BridgeMessageType.Make, new MakeRequest { Task = "reacher", NumEnvs = Envs });
+        raw.Request(BridgeMessageType.Reset, new ResetRequest());
 
-        var reply = raw.Request(MessageType.Step, new StepRequest { Actions = FloatBytes.ToBytes(actions) });
+        var reply = raw.Request(BridgeMessageType.Step, new StepRequest { Actions = FloatBytes.ToBytes(actions) });
 
         Assert.Equal(expected, reply.Message);
         if (nanAt < 0)

@@ -33,7 +33,7 @@ public sealed class FirmwareEchoRobot : IEchoingRobot
         targets = new float[actuators];
         try
         {
-            bus = SerialDevice.Open(board.BusDevicePath, 921_600);
+            bus = SerialDevice.Open(board.BusDevicePath, SerialLink.DefaultBaudRate);
         }
         catch
         {

@@ -81,7 +81,7 @@ public sealed class HardwareBusPlant : IDisposable
 
     public void Start()
     {
-        bus = SerialDevice.Open(busPath, 921_600);
+        bus = SerialDevice.Open(busPath, SerialLink.DefaultBaudRate);
         thread = new Thread(Run) { IsBackground = true, Name = "hardware bus plant", Priority = ThreadPriority.AboveNormal };
         thread.Start();
     }

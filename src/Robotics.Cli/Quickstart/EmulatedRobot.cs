@@ -8,24 +8,24 @@ namespace Robotics.Cli.Quickstart;
 /// </summary>
 public sealed class EmulatedRobot : IDisposable
 {
-    private readonly CancellationTokenSource _cancel = new();
-    private readonly Thread _thread;
-    private Exception? _failure;
+    private readonly CancellationTokenSource cancel = new();
+    private readonly Thread thread;
+    private Exception? failure;
 
     /// <param name="robotOrTask">robot or task to emulate (its task decides the initial state), e.g. cartpole-balance</param>
     public EmulatedRobot(string robotOrTask, EmulatorOptions? options = null, string? devicePath = null)
     {
         Emulator = new RobotEmulator.RobotEmulator(EmulatedRobotTask.Load(robotOrTask), devicePath, options);
         Emulator.Start();
-        _thread = new Thread(() =>
+        thread = new Thread(() =>
         {
             try
             {
-                Emulator.Run(_cancel.Token);
+                Emulator.Run(cancel.Token);
             }
             catch (Exception e)
             {
-                _failure = e;
+                failure = e;
             }
         })
         {
@@ -33,7 +33,7 @@ public sealed class EmulatedRobot : IDisposable
             Name = "emulated robot",
             Priority = ThreadPriority.AboveNormal,
         };
-        _thread.Start();
+        thread.Start();
     }
 
     public RobotEmulator.RobotEmulator Emulator { get; }
@@ -44,16 +44,16 @@ public sealed class EmulatedRobot : IDisposable
     /// <summary>Stops the robot's loop; its counters and status stay readable. Throws if the loop failed.</summary>
     public void Stop()
     {
-        _cancel.Cancel();
-        _thread.Join();
-        if (_failure is not null) throw new InvalidOperationException($"the emulated robot failed: {_failure.Message}", _failure);
+        cancel.Cancel();
+        thread.Join();
+        if (failure is not null) throw new InvalidOperationException($"the emulated robot failed: {failure.Message}", failure);
     }
 
     public void Dispose()
     {
-        _cancel.Cancel();
-        _thread.Join();
+        cancel.Cancel();
+        thread.Join();
         Emulator.Dispose();
-        _cancel.Dispose();
+        cancel.Dispose();
     }
 }

@@ -10,41 +10,41 @@ namespace Robotics.Contract.CommandLine;
 /// </summary>
 public sealed class StopSignal : IDisposable
 {
-    private readonly CancellationTokenSource _stop = new();
-    private readonly PosixSignalRegistration _interrupt;
-    private readonly PosixSignalRegistration _terminate;
-    private readonly Lock _lock = new();
-    private bool _disposed;
+    private readonly CancellationTokenSource stop = new();
+    private readonly PosixSignalRegistration interrupt;
+    private readonly PosixSignalRegistration terminate;
+    private readonly Lock gate = new();
+    private bool disposed;
 
     public StopSignal()
     {
-        _interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
-        _terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
+        interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
     }
 
     /// <summary>Cancelled by the first SIGINT or SIGTERM, or by <see cref="Stop"/>.</summary>
-    public CancellationToken Token => _stop.Token;
+    public CancellationToken Token => stop.Token;
 
     /// <summary>Stops as a signal would, e.g. when the parent process closes standard input; does nothing once disposed.</summary>
     public void Stop()
     {
-        lock (_lock)
+        lock (gate)
         {
-            if (!_disposed) _stop.Cancel();
+            if (!disposed) stop.Cancel();
         }
     }
 
     public void Dispose()
     {
-        lock (_lock)
+        lock (gate)
         {
-            if (_disposed) return;
-            _disposed = true;
+            if (disposed) return;
+            disposed = true;
         }
 
-        _interrupt.Dispose();
-        _terminate.Dispose();
-        _stop.Dispose();
+        interrupt.Dispose();
+        terminate.Dispose();
+        stop.Dispose();
     }
 
     private void OnSignal(PosixSignalContext context)

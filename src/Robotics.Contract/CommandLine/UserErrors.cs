@@ -9,9 +9,9 @@ namespace Robotics.Contract.CommandLine;
 /// </summary>
 public sealed class UserErrors
 {
-    private readonly Func<Exception, string?>[] _describers;
+    private readonly Func<Exception, string?>[] describers;
 
-    private UserErrors(Func<Exception, string?>[] describers) => _describers = describers;
+    private UserErrors(Func<Exception, string?>[] describers) => this.describers = describers;
 
     /// <summary>What every program knows: its own command-line and config mistakes, damaged files, and files and disks that fail.</summary>
     public static UserErrors Common { get; } = new UserErrors([])
@@ -30,12 +30,12 @@ public sealed class UserErrors
         where T : Exception => With(e => e is T ? e.Message : null);
 
     /// <summary>This list and the exceptions <paramref name="describe"/> gives a line for (null: not one of them).</summary>
-    public UserErrors With(Func<Exception, string?> describe) => new([.. _describers, describe]);
+    public UserErrors With(Func<Exception, string?> describe) => new([.. describers, describe]);
 
     /// <summary>The line for <paramref name="e"/> without its prefix, or null when it is not a known user-facing error.</summary>
     public string? Describe(Exception e)
     {
-        foreach (var describe in _describers)
+        foreach (var describe in describers)
         {
             if (describe(e) is { } line) return line;
         }
