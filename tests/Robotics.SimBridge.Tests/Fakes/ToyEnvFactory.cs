@@ -2,6 +2,7 @@ using System.Globalization;
 using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Server;
+using Robotics.SimBridge.Tasks;
 
 namespace Robotics.SimBridge.Tests.Fakes;
 
@@ -17,7 +18,7 @@ public sealed class ToyEnvFactory : IBridgeEnvFactory
         Requests.Add(request);
         if (request.Task != "toy")
         {
-            throw new Tasks.TaskRefusedException($"unknown task '{request.Task}'; known tasks: toy");
+            throw new TaskRefusedException($"unknown task '{request.Task}'; known tasks: toy");
         }
 
         return new ToyHostedEnv(new ToyVectorEnv(numEnvs));

@@ -8,7 +8,7 @@ using Robotics.SimBridge.Server;
 using Robotics.SimBridge.Tasks;
 using Robotics.SimBridge.Tests.Fakes;
 
-namespace Robotics.SimBridge.Tests;
+namespace Robotics.SimBridge.Tests.Tasks;
 
 /// <summary>A client can only make the tasks the bridge's operator offers, whatever path it names.</summary>
 [Collection(BridgeCollection.Name)]

@@ -4,7 +4,7 @@ using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Tests.Fakes;
 
-namespace Robotics.SimBridge.Tests;
+namespace Robotics.SimBridge.Tests.Server;
 
 /// <summary>Whatever a client sends, the bridge answers with an error naming the problem and keeps serving.</summary>
 [Collection(BridgeCollection.Name)]

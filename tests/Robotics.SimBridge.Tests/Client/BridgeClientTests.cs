@@ -4,7 +4,7 @@ using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Tests.Fakes;
 
-namespace Robotics.SimBridge.Tests;
+namespace Robotics.SimBridge.Tests.Client;
 
 [Collection(BridgeCollection.Name)]
 public sealed class BridgeClientTests

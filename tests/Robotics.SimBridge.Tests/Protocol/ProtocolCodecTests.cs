@@ -2,7 +2,7 @@ using MessagePack;
 using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 
-namespace Robotics.SimBridge.Tests;
+namespace Robotics.SimBridge.Tests.Protocol;
 
 public sealed class ProtocolCodecTests
 {

@@ -2,9 +2,10 @@ using Robotics.Contract.Environments;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Server;
 using Robotics.SimBridge.Tests.Fakes;
 
-namespace Robotics.SimBridge.Tests;
+namespace Robotics.SimBridge.Tests.Client;
 
 [Collection(BridgeCollection.Name)]
 public sealed class MultiBridgeTests
@@ -111,16 +112,16 @@ public sealed class MultiBridgeTests
         }
     }
 
-    private sealed class OtherShapeFactory : Server.IBridgeEnvFactory
+    private sealed class OtherShapeFactory : IBridgeEnvFactory
     {
         public int Threads => 1;
 
-        public Server.IHostedEnv Create(MakeRequest request, int numEnvs) => new Hosted(new ToyVectorEnv(numEnvs));
+        public IHostedEnv Create(MakeRequest request, int numEnvs) => new Hosted(new ToyVectorEnv(numEnvs));
 
-        private sealed class Hosted(ToyVectorEnv toy) : Server.IHostedEnv, IVectorEnv
+        private sealed class Hosted(ToyVectorEnv toy) : IHostedEnv, IVectorEnv
         {
             public IVectorEnv Env => this;
-            public Server.IRandomizationControl? Randomization => null;
+            public IRandomizationControl? Randomization => null;
             public EnvSpec Spec => toy.Spec with { ObservationSize = 4 };
             public void Reset(int seed, VectorStep into) => throw new NotSupportedException();
             public void Step(ReadOnlySpan<float> actions, VectorStep into) => throw new NotSupportedException();

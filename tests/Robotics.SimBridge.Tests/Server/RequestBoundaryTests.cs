@@ -7,7 +7,7 @@ using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Server;
 using Robotics.SimBridge.Tests.Fakes;
 
-namespace Robotics.SimBridge.Tests;
+namespace Robotics.SimBridge.Tests.Server;
 
 /// <summary>No request, however large or empty, takes the bridge down or stops it serving others.</summary>
 [Collection(BridgeCollection.Name)]

@@ -4,9 +4,10 @@ using Robotics.Contract.Environments;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Server;
 using Robotics.SimBridge.Tests.Fakes;
 
-namespace Robotics.SimBridge.Tests;
+namespace Robotics.SimBridge.Tests.Client;
 
 [Collection(BridgeCollection.Name)]
 public sealed class DeadBridgeTests
@@ -83,18 +84,18 @@ public sealed class DeadBridgeTests
     }
 
     /// <summary>A toy env whose step waits for <see cref="Gate"/>, to play a bridge that is too slow.</summary>
-    private sealed class SlowOnceFactory : Server.IBridgeEnvFactory
+    private sealed class SlowOnceFactory : IBridgeEnvFactory
     {
         private readonly ToyEnvFactory toys = new();
         public ManualResetEventSlim Gate { get; } = new(initialState: true);
         public int Threads => 1;
 
-        public Server.IHostedEnv Create(MakeRequest request, int numEnvs) => new Slow(toys.Create(request, numEnvs), this);
+        public IHostedEnv Create(MakeRequest request, int numEnvs) => new Slow(toys.Create(request, numEnvs), this);
 
-        private sealed class Slow(Server.IHostedEnv inner, SlowOnceFactory owner) : Server.IHostedEnv, IVectorEnv
+        private sealed class Slow(IHostedEnv inner, SlowOnceFactory owner) : IHostedEnv, IVectorEnv
         {
             public IVectorEnv Env => this;
-            public Server.IRandomizationControl? Randomization => null;
+            public IRandomizationControl? Randomization => null;
             public EnvSpec Spec => inner.Env.Spec;
             public void Reset(int seed, VectorStep into) => inner.Env.Reset(seed, into);
 

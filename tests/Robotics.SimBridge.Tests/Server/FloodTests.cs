@@ -4,7 +4,7 @@ using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Tests.Fakes;
 
-namespace Robotics.SimBridge.Tests;
+namespace Robotics.SimBridge.Tests.Server;
 
 /// <summary>
 /// Four clients stepping one bridge as fast as they can, each on its own thread: every step is answered, each client

@@ -6,7 +6,7 @@ using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Server;
 
-namespace Robotics.SimBridge.Tests;
+namespace Robotics.SimBridge.Tests.Server;
 
 /// <summary>The bridge serving real MuJoCo tasks from the catalog.</summary>
 [Collection(BridgeCollection.Name)]

@@ -1,6 +1,6 @@
 using Robotics.SimBridge.Server;
 
-namespace Robotics.SimBridge.Tests;
+namespace Robotics.SimBridge.Tests.Server;
 
 /// <summary>A bridge binds beyond loopback only when told it is insecure; this tells the two apart.</summary>
 public sealed class BindScopeTests

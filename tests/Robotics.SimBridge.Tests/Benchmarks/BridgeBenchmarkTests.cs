@@ -1,6 +1,6 @@
 using Robotics.SimBridge.Benchmarks;
 
-namespace Robotics.SimBridge.Tests;
+namespace Robotics.SimBridge.Tests.Benchmarks;
 
 /// <summary>What the benchmark reports, not how fast anything is: the figures themselves are machine-dependent.</summary>
 [Collection(BridgeCollection.Name)]
