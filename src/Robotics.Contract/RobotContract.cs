@@ -38,6 +38,18 @@ public sealed record RobotContract(
 
     /// <summary>Every difference between two contracts, one readable line each; empty when they match.</summary>
     public IReadOnlyList<string> DifferencesFrom(RobotContract other) => ContractDiff.Between(this, other);
+
+    /// <summary>The index of joint <paramref name="name"/> in <see cref="Joints"/>, or -1 when the contract has no such joint.</summary>
+    public int JointIndex(string name)
+    {
+        for (int i = 0; i < Joints.Count; i++)
+        {
+            if (Joints[i].Name == name)
+                return i;
+        }
+
+        return -1;
+    }
 }
 
 /// <summary>One block of the observation vector, in order.</summary>

@@ -30,7 +30,7 @@ internal sealed class TrainingRateLimit
         {
             var actuator = robot.Actuators[i];
             maxStep[i] = CommandRateLimit.MaxStep(actuator, maxChangePerSecond, 1 / controlDt);
-            positionJoint[i] = actuator.Mode == ActuatorModes.Position ? robot.Joints.ToList().FindIndex(j => j.Name == actuator.Joint) : -1;
+            positionJoint[i] = actuator.Mode == ActuatorModes.Position ? robot.JointIndex(actuator.Joint) : -1;
             low[i] = (float)actuator.CommandMin;
             high[i] = (float)actuator.CommandMax;
         }

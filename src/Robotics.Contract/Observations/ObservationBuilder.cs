@@ -235,15 +235,8 @@ public sealed class ObservationBuilder
         }
     }
 
-    private static int IndexOfJoint(RobotContract robot, string name)
-    {
-        for (int i = 0; i < robot.Joints.Count; i++)
-        {
-            if (robot.Joints[i].Name == name)
-                return i;
-        }
-        throw new ArgumentException($"joint '{name}' is not in the contract of robot '{robot.Robot}'");
-    }
+    private static int IndexOfJoint(RobotContract robot, string name) =>
+        robot.JointIndex(name) is var i and >= 0 ? i : throw new ArgumentException($"joint '{name}' is not in the contract of robot '{robot.Robot}'");
 
     private enum SegmentKind
     {

@@ -127,15 +127,10 @@ public sealed class SafetyLayer
         return value;
     }
 
-    private static int IndexOfJoint(RobotContract contract, ActuatorSpec actuator)
-    {
-        for (int j = 0; j < contract.Joints.Count; j++)
-        {
-            if (contract.Joints[j].Name == actuator.Joint) return j;
-        }
-
-        throw new ConfigException("robot contract", $"actuator '{actuator.Name}'", $"drives joint '{actuator.Joint}', which the contract does not list");
-    }
+    private static int IndexOfJoint(RobotContract contract, ActuatorSpec actuator) =>
+        contract.JointIndex(actuator.Joint) is var j and >= 0
+            ? j
+            : throw new ConfigException("robot contract", $"actuator '{actuator.Name}'", $"drives joint '{actuator.Joint}', which the contract does not list");
 
     private static Mode ParseMode(ActuatorSpec actuator) => actuator.Mode switch
     {
