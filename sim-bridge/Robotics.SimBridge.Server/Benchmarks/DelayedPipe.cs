@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using Robotics.Contract.Timing;
 
 namespace Robotics.SimBridge.Benchmarks;
 
@@ -11,7 +11,7 @@ namespace Robotics.SimBridge.Benchmarks;
 /// by side, not one after another, so the delay adds latency but no bandwidth limit; the delay is constant, so arrival
 /// order is due order and a plain queue keeps the stream in order.
 /// </summary>
-internal sealed partial class DelayedPipe
+internal sealed class DelayedPipe
 {
     private const int ChunkBytes = 64 * 1024;
 
@@ -215,10 +215,10 @@ internal sealed partial class DelayedPipe
     }
 
     /// <summary>
-    /// Waits until <paramref name="due"/> (Stopwatch ticks) without spinning: on Linux and macOS nanosleep wakes
-    /// within the kernel's timer slack (about 50 microseconds) of the due time, so the many forwarding threads of a
-    /// busy proxy leave the cores to the bridges and the trainer; elsewhere it sleeps while more than 2 ms remain and
-    /// then yields. Checks for a close at least every 50 ms. False if the pipe was closed meanwhile.
+    /// Waits until <paramref name="due"/> (Stopwatch ticks) without spinning where nanosleep exists (<see cref="PreciseSleep"/>:
+    /// within the kernel's timer slack, about 50 microseconds), so the many forwarding threads of a busy proxy leave the
+    /// cores to the bridges and the trainer; elsewhere it yields through the last 2 ms. Checks for a close at least every
+    /// 50 ms. False if the pipe was closed meanwhile.
     /// </summary>
     private bool WaitUntil(long due)
     {
@@ -230,17 +230,7 @@ internal sealed partial class DelayedPipe
                 return true;
             }
 
-            long nanoseconds = Math.Min(50_000_000, (long)(remaining * (1e9 / Stopwatch.Frequency)));
-            if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
-            {
-                var request = new TimeSpec { Seconds = nanoseconds / 1_000_000_000, Nanoseconds = nanoseconds % 1_000_000_000 };
-                nanosleep(in request, IntPtr.Zero);
-            }
-            else if (nanoseconds >= 2_000_000)
-            {
-                Thread.Sleep((int)(nanoseconds / 1_000_000) - 1);
-            }
-            else
+            if (!PreciseSleep.Sleep(Math.Min(50_000_000, (long)(remaining * (1e9 / Stopwatch.Frequency)))))
             {
                 Thread.Yield();
             }
@@ -248,14 +238,4 @@ internal sealed partial class DelayedPipe
 
         return false;
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [LibraryImport("libc", SetLastError = false)]
-    private static partial int nanosleep(in TimeSpec request, IntPtr remaining);
 }

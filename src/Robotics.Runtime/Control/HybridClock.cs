@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
+using Robotics.Contract.Timing;
 
 namespace Robotics.Runtime.Control;
 
@@ -8,7 +8,7 @@ namespace Robotics.Runtime.Control;
 /// the core) and spinning for the last <see cref="SpinTicks"/>, where the scheduler's wake-up jitter
 /// would otherwise show up as period error.
 /// </summary>
-public sealed partial class HybridClock : IControlClock
+public sealed class HybridClock : IControlClock
 {
     public HybridClock(TimeSpan spinWindow)
     {
@@ -29,28 +29,6 @@ public sealed partial class HybridClock : IControlClock
             Thread.SpinWait(8);
     }
 
-    private static void Sleep(long ticks)
-    {
-        var nanoseconds = ticks * 1_000_000_000 / Stopwatch.Frequency;
-        if (OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())
-        {
-            // Thread.Sleep rounds to whole milliseconds, too coarse for a 1 ms period; nanosleep is not.
-            var request = new TimeSpec { Seconds = nanoseconds / 1_000_000_000, Nanoseconds = nanoseconds % 1_000_000_000 };
-            nanosleep(in request, IntPtr.Zero);
-        }
-        else if (nanoseconds >= 2_000_000)
-        {
-            Thread.Sleep((int)(nanoseconds / 1_000_000) - 1);
-        }
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
-    }
-
-    [LibraryImport("libc", SetLastError = false)]
-    private static partial int nanosleep(in TimeSpec request, IntPtr remaining);
+    // Thread.Sleep rounds to whole milliseconds, too coarse for a 1 ms period; PreciseSleep is not where nanosleep exists.
+    private static void Sleep(long ticks) => PreciseSleep.Sleep(ticks * 1_000_000_000 / Stopwatch.Frequency);
 }
