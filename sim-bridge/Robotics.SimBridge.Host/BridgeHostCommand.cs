@@ -47,7 +47,7 @@ public static class BridgeHostCommand
         };
         var stopOnStdinEof = new Option<bool>("--stop-on-stdin-eof")
         {
-            Description = "also stop when standard input closes (for a parent process that owns the bridge)",
+            Description = "stop when standard input closes, for a parent process that owns the bridge; Ctrl-C is then left to the parent, which stops the bridge after its last step (SIGTERM still stops it)",
         };
         var quiet = new Option<bool>("--quiet") { Description = "do not log connections and errors to stderr" };
         var tasks = new Option<string[]>("--tasks")
@@ -133,7 +133,9 @@ public static class BridgeHostCommand
 
         BridgeSockets.PreferInlineCompletions();
         BridgeSockets.PoolMessageBuffers();
-        using var stop = new StopSignal();
+        // A bridge that its parent owns shares the parent's process group, so a Ctrl-C in the terminal reaches it too;
+        // stopping then would fail the step the parent is finishing before it saves.
+        using var stop = new StopSignal(stopOnInterrupt: !stopOnStdinEof);
         if (stopOnStdinEof)
         {
             new Thread(() =>

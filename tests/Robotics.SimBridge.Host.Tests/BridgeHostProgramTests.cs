@@ -54,7 +54,44 @@ public sealed class BridgeHostProgramTests : IDisposable
         }
     }
 
+    [Fact]
+    public void A_bridge_its_parent_owns_goes_on_serving_through_a_Ctrl_C_and_stops_when_the_parent_closes_its_input()
+    {
+        // env resets SIGINT to its default: a shell running the tests in the background hands its children SIGINT ignored.
+        using var owned = LocalBridge.StartProcess("env", ["--default-signal=INT", Program], ["--threads", "1"], verb: null);
+        using var process = Process.GetProcessById(owned.ProcessId!.Value);
+
+        Signal("INT", process.Id); // what the terminal sends the trainer's whole process group on Ctrl-C
+
+        Assert.False(process.WaitForExit(TimeSpan.FromSeconds(3)), "the bridge stopped on Ctrl-C while its parent was still stepping");
+        var (step, _) = ResetAndStep(owned.Endpoint, new MakeRequest { Task = "cartpole-balance", NumEnvs = 2 });
+        Assert.Contains(step.Observations, x => x != 0);
+
+        owned.Dispose(); // closes its standard input
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "the bridge did not stop when its input closed");
+    }
+
+    [Fact]
+    public void A_bridge_its_parent_owns_still_stops_in_order_on_SIGTERM()
+    {
+        var log = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var owned = LocalBridge.StartProcess(Program, extraArguments: ["--threads", "1"], log: log.Enqueue, verb: null);
+        using var process = Process.GetProcessById(owned.ProcessId!.Value);
+
+        Signal("TERM", process.Id);
+
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(30)), "SIGTERM did not stop the bridge");
+        Assert.True(SpinWait.SpinUntil(() => log.Contains("[sim-bridge] stopped"), TimeSpan.FromSeconds(10)), string.Join('\n', log));
+    }
+
     public void Dispose() => NetMQConfig.Cleanup(block: false);
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)])!;
+        kill.WaitForExit();
+        Assert.Equal(0, kill.ExitCode);
+    }
 
     /// <summary>Reset with seed 7, then one step of a fixed push: what a client sees.</summary>
     private static (VectorStep Step, EnvSpec Spec) ResetAndStep(string endpoint, MakeRequest make)

@@ -7,6 +7,9 @@ namespace Robotics.Contract.CommandLine;
 /// its safe state, a training run writes last.ckpt, a bridge closes its sockets) instead of the process ending
 /// mid-step. Every signal while it lives is taken this way, a second Ctrl-C too (as the programs always did); only
 /// SIGKILL ends the process at once. Dispose gives the signals back to the runtime's default handling.
+/// A program that belongs to a parent (a local bridge the trainer started) takes Ctrl-C without stopping: the
+/// terminal sends it to the whole foreground process group, parent and children alike, and the parent, which is
+/// finishing its step, stops its children itself.
 /// </summary>
 public sealed class StopSignal : IDisposable
 {
@@ -16,9 +19,10 @@ public sealed class StopSignal : IDisposable
     private readonly Lock gate = new();
     private bool disposed;
 
-    public StopSignal()
+    /// <param name="stopOnInterrupt">False to take Ctrl-C (SIGINT) and ignore it, leaving the stop to a parent process; SIGTERM still stops.</param>
+    public StopSignal(bool stopOnInterrupt = true)
     {
-        interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnSignal);
+        interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, stopOnInterrupt ? OnSignal : Ignore);
         terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, OnSignal);
     }
 
@@ -46,6 +50,8 @@ public sealed class StopSignal : IDisposable
         terminate.Dispose();
         stop.Dispose();
     }
+
+    private static void Ignore(PosixSignalContext context) => context.Cancel = true;
 
     private void OnSignal(PosixSignalContext context)
     {
