@@ -70,6 +70,15 @@ public sealed record PolicyContract(
     /// <summary>Commands the observation reads (see <see cref="CommandSpec"/>), in the order of the command vector.</summary>
     public IReadOnlyList<CommandSpec> Commands { get; init; } = [];
 
+    /// <summary>
+    /// The rate-of-change limit the policy was trained under (its task's <c>actions: max_change_per_second</c>, see
+    /// <see cref="CommandRateLimit"/>), or null when it trained without one. The runtime applies it as part of the
+    /// policy, so the cuts the policy learned with are not safety interventions. Absent from the JSON when null, so
+    /// policies trained without a limit keep their contract and hash.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ActionMaxChangePerSecond { get; init; }
+
     [JsonIgnore]
     public int ObservationSize => Observations.Sum(o => o.Size);
 

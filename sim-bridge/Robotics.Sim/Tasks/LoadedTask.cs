@@ -27,6 +27,7 @@ public sealed class LoadedTask
             robot.Contract, task.Name, built.Observations.Select(o => o.Spec).ToArray(), offset, scale)
         {
             Commands = task.Commands.Select(c => c.ToSpec()).ToArray(),
+            ActionMaxChangePerSecond = task.Actions.MaxChangePerSecond,
         };
         ObservationBuilder = ObservationBuilder.ForSimulation(PolicyContract);
         Randomization = RandomizationConfig.Parse(task.Randomization ?? new YamlMappingNode(), task.File);

@@ -75,7 +75,7 @@ public sealed class ControlLoop
         this.telemetry = telemetry;
         var robot = contract.Robot;
         var actuators = contract.ActionSize;
-        safety = new SafetyLayer(robot, options.Safety, options.RateHz);
+        safety = new SafetyLayer(robot, options.Safety, options.RateHz, contract.ActionMaxChangePerSecond);
         state = new RobotState(robot.Joints.Count);
         command = new float[actuators];
         safeCommand = new float[actuators];

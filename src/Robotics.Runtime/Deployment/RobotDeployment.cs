@@ -5,6 +5,7 @@ using Robotics.Runtime.Commands;
 using Robotics.Runtime.Control;
 using Robotics.Runtime.Observation;
 using Robotics.Runtime.Policy;
+using Robotics.Runtime.Safety;
 using Robotics.Runtime.Telemetry;
 using Robotics.Runtime.Transport;
 
@@ -73,12 +74,12 @@ public sealed class RobotDeployment : IDisposable
     }
 
     /// <summary>Drives the robot until the duration ends, <paramref name="cancel"/> asks to stop (ramping down), or a fault.</summary>
-    /// <param name="warn">Where warnings go (a rate other than the trained one, real-time priority refused).</param>
+    /// <param name="warn">Where warnings go (a rate or a rate-of-change limit below the trained one, real-time priority refused).</param>
     public DeploymentResult Run(CancellationToken cancel = default, Action<string>? warn = null)
     {
         var contract = policy.Metadata.Contract;
-        if (RateHz != contract.Robot.ControlRateHz)
-            warn?.Invoke(string.Create(CultureInfo.InvariantCulture, $"warning: running at {RateHz} Hz; the policy was trained at {contract.Robot.ControlRateHz} Hz"));
+        foreach (var line in Warnings(contract, RateHz, options.Safety))
+            warn?.Invoke(line);
         var loopOptions = LoopOptions(options, RateHz);
         ControlLoop loop;
         RunSummary summary;
@@ -91,6 +92,16 @@ public sealed class RobotDeployment : IDisposable
         if (loop.FirstCommandAt != 0)
             summary = summary with { FirstCommandAfterProcessStartMillis = FirstCommandAfterProcessStart(loop.FirstCommandAt) };
         return new DeploymentResult(summary, loop.Fault, loop.FaultStateAgeMicros);
+    }
+
+    /// <summary>What differs from how the policy was trained: the control rate, or a rate-of-change limit below the trained one.</summary>
+    public static IEnumerable<string> Warnings(PolicyContract contract, double rateHz, SafetyOptions safety)
+    {
+        if (rateHz != contract.Robot.ControlRateHz)
+            yield return string.Create(CultureInfo.InvariantCulture, $"warning: running at {rateHz} Hz; the policy was trained at {contract.Robot.ControlRateHz} Hz");
+        if (contract.ActionMaxChangePerSecond is { } trained && safety.MaxChangePerSecond < trained)
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"warning: --max-change {safety.MaxChangePerSecond} is below the rate limit the policy was trained under ({trained}): the safety layer will cut steps the policy relies on");
     }
 
     // The clock's ticks are Stopwatch ticks; the process start is wall-clock time: meet at "now".

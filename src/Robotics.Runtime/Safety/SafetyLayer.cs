@@ -6,7 +6,9 @@ namespace Robotics.Runtime.Safety;
 /// Turns a policy's proposed commands into ones the robot may receive: non-finite values become the
 /// safe command, every command is clamped to its actuator range and its joint's position, velocity
 /// and effort limits, and the change per tick is limited. The safe command holds position for
-/// position actuators and is zero for velocity and effort actuators. Allocation-free after construction.
+/// position actuators and is zero for velocity and effort actuators. A policy trained under a rate limit
+/// (<see cref="PolicyContract.ActionMaxChangePerSecond"/>) has it applied first, as in training and unflagged; only
+/// what the safety layer's own limit cuts beyond that counts as an intervention. Allocation-free after construction.
 /// </summary>
 public sealed class SafetyLayer
 {
@@ -15,12 +17,14 @@ public sealed class SafetyLayer
     private readonly float[] low;
     private readonly float[] high;
     private readonly float[] maxStep;
+    private readonly float[] trainedMaxStep;
     private readonly double[] positionMin;
     private readonly double[] positionMax;
     private readonly double[] velocityMax;
     private readonly float[] last;
 
-    public SafetyLayer(RobotContract contract, SafetyOptions options, double rateHz)
+    /// <param name="trainedMaxChangePerSecond">The limit the policy was trained under; null when it had none.</param>
+    public SafetyLayer(RobotContract contract, SafetyOptions options, double rateHz, double? trainedMaxChangePerSecond = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(rateHz, 0);
         var n = contract.Actuators.Count;
@@ -29,6 +33,7 @@ public sealed class SafetyLayer
         low = new float[n];
         high = new float[n];
         maxStep = new float[n];
+        trainedMaxStep = new float[n];
         positionMin = new double[n];
         positionMax = new double[n];
         velocityMax = new double[n];
@@ -55,6 +60,7 @@ public sealed class SafetyLayer
                 throw new ConfigException("robot contract", $"actuators[{i}] ({actuator.Name})",
                     $"command range [{actuator.CommandMin}, {actuator.CommandMax}] does not overlap the joint's limits [{jointLow}, {jointHigh}]");
             maxStep[i] = CommandRateLimit.MaxStep(actuator, options.MaxChangePerSecond, rateHz);
+            trainedMaxStep[i] = trainedMaxChangePerSecond is { } trained ? CommandRateLimit.MaxStep(actuator, trained, rateHz) : float.PositiveInfinity;
         }
     }
 
@@ -94,6 +100,8 @@ public sealed class SafetyLayer
             limited = KeepInsideJointLimits(i, limited, state);
             if (limited != value) flags |= SafetyFlags.Clamped;
 
+            // The policy's own limit first: it cut the same way in training, so it is the policy's action, not an intervention.
+            limited = CommandRateLimit.Limit(limited, last[i], trainedMaxStep[i]);
             var rateLimited = CommandRateLimit.Limit(limited, last[i], maxStep[i]);
             if (rateLimited != limited) { limited = rateLimited; flags |= SafetyFlags.RateLimited; }
 

@@ -29,6 +29,6 @@ public static class CheckpointEvaluation
     public static void RequireContract(CheckpointHeader header, Robotics.Contract.PolicyContract contract)
     {
         if (contract.Hash != Robotics.Contract.PolicyContract.FromJson(header.ContractJson).Hash)
-            throw new TrainingSetupException($"the task {header.Task} no longer matches the contract the policy was trained with (robot, observation layout or action map changed)");
+            throw new TrainingSetupException($"the task {header.Task} no longer matches the contract the policy was trained with (robot, observation layout, action map or rate-of-change limit changed)");
     }
 }

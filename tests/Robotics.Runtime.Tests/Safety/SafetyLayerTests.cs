@@ -82,6 +82,61 @@ public sealed class SafetyLayerTests
     }
 
     [Fact]
+    public void A_policy_trained_under_the_same_limit_is_cut_as_in_training_and_not_counted_as_an_intervention()
+    {
+        var limited = new SafetyLayer(TestRobot.Contract(), new SafetyOptions { MaxChangePerSecond = 1 }, rateHz: 50);
+        var trained = new SafetyLayer(TestRobot.Contract(), new SafetyOptions { MaxChangePerSecond = 1 }, rateHz: 50, trainedMaxChangePerSecond: 1);
+        var state = new RobotState(2);
+        limited.Reset(state);
+        trained.Reset(state);
+        var expected = new float[2];
+        var command = new float[2];
+
+        foreach (var proposed in new[] { new[] { 0.5f, 4f }, [0.5f, 4f], [-0.3f, -1f], [0.01f, 0.1f] })
+        {
+            limited.Apply(proposed, state, expected);
+            var flags = trained.Apply(proposed, state, command);
+
+            Assert.Equal(expected, command);
+            Assert.Equal(SafetyFlags.None, flags);
+        }
+    }
+
+    [Fact]
+    public void A_limit_below_the_trained_one_cuts_further_and_only_that_is_flagged()
+    {
+        // Trained at 2 ranges/s (hip 0.08 per tick), the robot allows 1 (0.04): the cut beyond training is an intervention.
+        var layer = new SafetyLayer(TestRobot.Contract(), new SafetyOptions { MaxChangePerSecond = 1 }, rateHz: 50, trainedMaxChangePerSecond: 2);
+        var state = new RobotState(2);
+        layer.Reset(state);
+        var command = new float[2];
+
+        var flags = layer.Apply([0.06f, 0f], state, command);
+        Assert.Equal(0.04f, command[0], 6);
+        Assert.True(flags.HasFlag(SafetyFlags.RateLimited));
+
+        flags = layer.Apply([0.07f, 0f], state, command);
+        Assert.Equal(0.07f, command[0], 6);
+        Assert.Equal(SafetyFlags.None, flags);
+    }
+
+    [Fact]
+    public void A_limit_above_the_trained_one_leaves_the_trained_cut_in_place_unflagged()
+    {
+        // Trained at 1 range/s (hip 0.04 per tick); --max-change 1000 does not free the policy from what it learned under.
+        var layer = new SafetyLayer(TestRobot.Contract(), NoRateLimit, rateHz: 50, trainedMaxChangePerSecond: 1);
+        var state = new RobotState(2);
+        layer.Reset(state);
+        var command = new float[2];
+
+        var flags = layer.Apply([0.5f, 4f], state, command);
+
+        Assert.Equal(0.04f, command[0], 6);
+        Assert.Equal(0.2f, command[1], 6);
+        Assert.Equal(SafetyFlags.None, flags);
+    }
+
+    [Fact]
     public void NaN_and_Inf_are_replaced_by_the_safe_command_and_flagged()
     {
         var (layer, state) = Create(NoRateLimit);

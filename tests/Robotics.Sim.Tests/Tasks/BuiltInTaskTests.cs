@@ -134,4 +134,11 @@ public sealed class BuiltInTaskTests
         int torso = env.Model.NameToId(Robotics.Sim.Mujoco.MjtObj.Body, "torso");
         Assert.InRange(env.Data.Xpos[3 * torso + 2], 0.3, 0.35);
     }
+
+    [Fact]
+    public void The_policy_contract_carries_the_rate_limit_a_task_trains_under()
+    {
+        Assert.Equal(10, TaskCatalog.Load("quadruped-walk").PolicyContract.ActionMaxChangePerSecond);
+        Assert.Null(TaskCatalog.Load("cartpole-balance").PolicyContract.ActionMaxChangePerSecond);
+    }
 }
