@@ -12,6 +12,17 @@ public static class CommandRateLimit
     public static float MaxStep(ActuatorSpec actuator, double maxChangePerSecond, double rateHz) =>
         (float)(maxChangePerSecond * (actuator.CommandMax - actuator.CommandMin) / rateHz);
 
+    /// <summary>
+    /// Where limiting starts: the command that holds the robot where it is, the joint's measured position for a
+    /// position servo and zero for effort and velocity actuators (zero too where the position is not finite), within
+    /// [<paramref name="low"/>, <paramref name="high"/>].
+    /// </summary>
+    public static float HoldCommand(bool positionServo, double jointPosition, float low, float high)
+    {
+        var value = positionServo ? (float)jointPosition : 0f;
+        return Math.Clamp(float.IsFinite(value) ? value : 0f, low, high);
+    }
+
     /// <summary><paramref name="value"/>, moved no further than <paramref name="maxStep"/> from <paramref name="last"/>.</summary>
     public static float Limit(float value, float last, float maxStep)
     {

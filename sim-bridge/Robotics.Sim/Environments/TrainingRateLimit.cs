@@ -41,8 +41,8 @@ internal sealed class TrainingRateLimit
     {
         for (int i = 0; i < last.Length; i++)
         {
-            float hold = positionJoint[i] >= 0 ? (float)state.JointPositions[positionJoint[i]] : 0f;
-            last[i] = Math.Clamp(float.IsFinite(hold) ? hold : 0f, low[i], high[i]);
+            int joint = positionJoint[i];
+            last[i] = CommandRateLimit.HoldCommand(joint >= 0, joint >= 0 ? state.JointPositions[joint] : 0, low[i], high[i]);
         }
     }
 

@@ -77,8 +77,7 @@ public sealed class SafetyLayer
     {
         for (int i = 0; i < modes.Length; i++)
         {
-            var value = modes[i] == Mode.Position ? (float)state.JointPositions[jointOf[i]] : 0f;
-            command[i] = float.IsFinite(value) ? Math.Clamp(value, low[i], high[i]) : Math.Clamp(0f, low[i], high[i]);
+            command[i] = CommandRateLimit.HoldCommand(modes[i] == Mode.Position, state.JointPositions[jointOf[i]], low[i], high[i]);
         }
     }
 
