@@ -91,7 +91,8 @@ internal static class BenchLatencyCommand
         return command;
     }
 
-    public sealed record Cell(double RoundTripMs, int EnvGroups, double StepsPerSecond, double CollectStepsPerSecond, double? MeasuredRoundTripMs);
+    /// <param name="CollectWaitShare">The part of collecting spent blocked on the bridges; the rest is the trainer's own work.</param>
+    public sealed record Cell(double RoundTripMs, int EnvGroups, double StepsPerSecond, double CollectStepsPerSecond, double CollectWaitShare, double? MeasuredRoundTripMs);
 
     public sealed record Report(string Task, int Envs, int Bridges, int ProcessorCount, IReadOnlyList<Cell> Cells);
 
@@ -129,7 +130,8 @@ internal static class BenchLatencyCommand
             double steps = updates[1]["charts/global_step"] - updates[0]["charts/global_step"];
             double? measuredRtt = proxies.Count == 0 ? null : proxies.Average(p => 2 * p.Stats.MeanHeld.TotalMilliseconds);
             return new Cell(rttMs, config.EnvGroups, UpdateBenchmark.Median(measured.Select(m => m["charts/sps"])),
-                UpdateBenchmark.Median(measured.Select(m => steps / m["perf/collect_seconds"])), measuredRtt);
+                UpdateBenchmark.Median(measured.Select(m => steps / m["perf/collect_seconds"])),
+                UpdateBenchmark.Median(measured.Select(m => m["perf/env_wait_seconds"] / m["perf/collect_seconds"])), measuredRtt);
         }
         finally
         {
@@ -142,14 +144,15 @@ internal static class BenchLatencyCommand
         var s = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
         s.AppendLine(c, $"{report.Task}, {report.Envs} environments on {report.Bridges} local bridge processes, {report.ProcessorCount} cores; PPO updates (collect and learn)");
-        s.AppendLine("round trip   env_groups   steps/s per update   vs loopback   steps/s collecting   vs loopback");
+        s.AppendLine("round trip   env_groups   steps/s per update   vs loopback   steps/s collecting   vs loopback   waiting");
         foreach (var cell in report.Cells)
         {
             var baseline = report.Cells.FirstOrDefault(b => b.RoundTripMs <= 0 && b.EnvGroups == cell.EnvGroups);
             string Ratio(Func<Cell, double> f) => baseline is null ? "-" : (f(cell) / f(baseline)).ToString("F2", c);
-            s.AppendLine(c, $"{Label(cell.RoundTripMs),-12} {cell.EnvGroups,10}   {cell.StepsPerSecond,18:F0}   {Ratio(x => x.StepsPerSecond),11}   {cell.CollectStepsPerSecond,18:F0}   {Ratio(x => x.CollectStepsPerSecond),11}");
+            s.AppendLine(c, $"{Label(cell.RoundTripMs),-12} {cell.EnvGroups,10}   {cell.StepsPerSecond,18:F0}   {Ratio(x => x.StepsPerSecond),11}   {cell.CollectStepsPerSecond,18:F0}   {Ratio(x => x.CollectStepsPerSecond),11}   {cell.CollectWaitShare,7:F2}");
         }
 
+        s.AppendLine("waiting = the part of collecting spent blocked on the bridges (the rest is the trainer's own work)");
         return s.ToString();
     }
 

@@ -68,15 +68,16 @@ internal static class BenchUpdateCommand
                 $"{r.Task}: networks {string.Join("x", r.HiddenSizes)}, batch {r.Batch} in {r.Minibatches} minibatches x {r.Epochs} epochs, {r.Environments}, {r.ProcessorCount} cores, {r.TorchThreads} torch thread(s); medians per update"),
             string.Create(CultureInfo.InvariantCulture,
                 $"environments alone (random actions, no policy): {r.Bridge.RolloutMs:F1} ms per rollout, {r.Bridge.StepsPerSecond:F0} steps/s"),
-            $"{"gradients",-10} {"collect ms",11} {"learn ms",9} {"gradient",9} {"optimizer",10} {"other",7} {"us/step grad",13} {"us/step opt",12} {"share",6} {"training steps/s",17} {"of alone",9}",
+            $"{"gradients",-10} {"collect ms",11} {"env wait",9} {"learn ms",9} {"gradient",9} {"optimizer",10} {"other",7} {"us/step grad",13} {"us/step opt",12} {"share",6} {"training steps/s",17} {"of alone",9}",
         };
         foreach (var t in r.Timings)
         {
             lines.Add(string.Create(CultureInfo.InvariantCulture,
-                $"{t.Gradients,-10} {t.CollectMs,11:F1} {t.LearnMs,9:F1} {t.GradientMs,9:F1} {t.OptimizerMs,10:F1} {t.OtherMs,7:F1} {t.GradientMicrosecondsPerStep,13:F0} {t.OptimizerMicrosecondsPerStep,12:F0} {t.LearnShare,6:F2} {t.TrainingStepsPerSecond,17:F0} {t.FractionOfBridge,9:F2}"));
+                $"{t.Gradients,-10} {t.CollectMs,11:F1} {t.EnvWaitMs,9:F1} {t.LearnMs,9:F1} {t.GradientMs,9:F1} {t.OptimizerMs,10:F1} {t.OtherMs,7:F1} {t.GradientMicrosecondsPerStep,13:F0} {t.OptimizerMicrosecondsPerStep,12:F0} {t.LearnShare,6:F2} {t.TrainingStepsPerSecond,17:F0} {t.FractionOfBridge,9:F2}"));
         }
 
         lines.Add("share = learn / (collect + learn) of the median update; a training run's share is over all its updates (perf/learn_fraction)");
+        lines.Add("env wait = the part of collect spent blocked on the environments; collect - env wait is the trainer's own work (policy, normalization, storage)");
         lines.Add("of alone = training steps/s over the environments' steps/s alone");
         return string.Join(Environment.NewLine, lines);
     }

@@ -21,7 +21,7 @@ public sealed class MetricRecord
         "losses/grad_norm", "losses/grad_norm_clipped", "losses/epochs", "losses/minibatches",
         "losses/skipped_update", "losses/skipped_updates_total",
         "charts/learning_rate", "policy/log_std_mean", "policy/log_std_min", "policy/log_std_max", "policy/log_std_alarm",
-        "charts/sps", "perf/collect_seconds", "perf/learn_seconds", "perf/learn_fraction", "perf/wall_seconds",
+        "charts/sps", "perf/collect_seconds", "perf/env_wait_seconds", "perf/learn_seconds", "perf/learn_fraction", "perf/wall_seconds",
         "perf/memory_rss_mb", "perf/managed_mb", "charts/recoveries", "env/physics_resets",
     ];
 

@@ -23,7 +23,7 @@ public sealed record UpdateBenchmarkOptions
 /// over <see cref="BridgeResult.StepsPerSecond"/>, the environments stepped alone.
 /// </summary>
 public sealed record UpdateTiming(
-    string Gradients, int Updates, double MinibatchSteps, double CollectMs, double LearnMs, double GradientMs, double OptimizerMs, double OtherMs,
+    string Gradients, int Updates, double MinibatchSteps, double CollectMs, double EnvWaitMs, double LearnMs, double GradientMs, double OptimizerMs, double OtherMs,
     double GradientMicrosecondsPerStep, double OptimizerMicrosecondsPerStep, double LearnShare,
     double CollectStepsPerSecond, double TrainingStepsPerSecond, double FractionOfBridge);
 
@@ -119,13 +119,14 @@ public static class UpdateBenchmark
         double Median(Func<MetricRecord, double> pick) => UpdateBenchmark.Median(timed.Select(pick));
 
         double collect = Median(m => m["perf/collect_seconds"]) * 1e3;
+        double envWait = Median(m => m["perf/env_wait_seconds"]) * 1e3;
         double learn = Median(m => m["perf/learn_seconds"]) * 1e3;
         double gradient = Median(m => m["perf/learn_gradient_seconds"]) * 1e3;
         double optimizer = Median(m => m["perf/learn_optimizer_seconds"]) * 1e3;
         double other = Median(m => m["perf/learn_seconds"] - m["perf/learn_gradient_seconds"] - m["perf/learn_optimizer_seconds"]) * 1e3;
         double steps = Median(m => m["losses/minibatches"]);
         double training = batch / ((collect + learn) / 1e3);
-        return new UpdateTiming(gradients, timed.Count, steps, collect, learn, gradient, optimizer, other,
+        return new UpdateTiming(gradients, timed.Count, steps, collect, envWait, learn, gradient, optimizer, other,
             gradient * 1e3 / steps, optimizer * 1e3 / steps, learn / (learn + collect),
             batch / (collect / 1e3), training, training / bridgeStepsPerSecond);
     }

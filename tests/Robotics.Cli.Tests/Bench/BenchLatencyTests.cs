@@ -18,6 +18,9 @@ public sealed class BenchLatencyTests(ITestOutputHelper output)
         var cells = report.RootElement.GetProperty("Cells").EnumerateArray().ToList();
         Assert.Equal([(0.0, 1), (0.0, 2), (4.0, 1), (4.0, 2)], cells.Select(c => (c.GetProperty("RoundTripMs").GetDouble(), c.GetProperty("EnvGroups").GetInt32())));
         Assert.All(cells, c => Assert.True(c.GetProperty("StepsPerSecond").GetDouble() > 0));
+        Assert.All(cells, c => Assert.InRange(c.GetProperty("CollectWaitShare").GetDouble(), double.Epsilon, 1.0));
+        // Behind a 4 ms round trip, 8 environments in lockstep wait for the bridges most of the collection.
+        Assert.True(cells[2].GetProperty("CollectWaitShare").GetDouble() > 0.5, cells[2].ToString());
         // Each chunk is held for half the round trip each way; timer wake-ups only ever add to it.
         Assert.All(cells.Where(c => c.GetProperty("RoundTripMs").GetDouble() > 0), c => Assert.InRange(c.GetProperty("MeasuredRoundTripMs").GetDouble(), 4.0, 40.0));
     }

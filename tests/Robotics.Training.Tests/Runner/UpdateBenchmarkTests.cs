@@ -21,6 +21,7 @@ public sealed class UpdateBenchmarkTests
             Assert.Equal(3, t.Updates);
             Assert.Equal(config.Options<PpoOptions>().Epochs * config.Options<PpoOptions>().Minibatches, t.MinibatchSteps);
             Assert.True(t.CollectMs > 0 && t.GradientMs > 0 && t.OptimizerMs > 0 && t.OtherMs >= 0, t.ToString());
+            Assert.InRange(t.EnvWaitMs, double.Epsilon, t.CollectMs);
             // Each part is inside every update's learning time, so its median is at most the whole's.
             Assert.All(new[] { t.GradientMs, t.OptimizerMs, t.OtherMs }, part => Assert.True(part <= t.LearnMs, t.ToString()));
             Assert.InRange(t.LearnShare, 0.0, 1.0);

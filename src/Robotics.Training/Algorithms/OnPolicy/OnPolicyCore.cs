@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Robotics.Contract;
 using Robotics.Contract.Environments;
 using Robotics.Training.Checkpoints;
@@ -85,6 +86,7 @@ public sealed class OnPolicyCore : IDisposable
         var storage = Storage;
         storage.Filled = 0;
         int physicsResets = 0;
+        long waitTicks = 0; // blocked on the environments: a lockstep Step, or a group's results not yet in
         using var noGrad = torch.no_grad();
         if (env is GroupedVectorEnv { Count: > 1 } grouped)
         {
@@ -95,7 +97,9 @@ public sealed class OnPolicyCore : IDisposable
                 {
                     step.Episodes.Clear();
                     step.PhysicsResets = 0;
+                    long waitFrom = Stopwatch.GetTimestamp();
                     grouped.ReceiveStep(g, step);
+                    waitTicks += Stopwatch.GetTimestamp() - waitFrom;
                     physicsResets += step.PhysicsResets;
                     episodes.AddRange(step.Episodes);
                     Record(t, grouped.OffsetOf(g), grouped.SizeOf(g));
@@ -111,7 +115,9 @@ public sealed class OnPolicyCore : IDisposable
             for (int t = 0; t < storage.Steps; t++)
             {
                 Act(t, 0, n);
+                long waitFrom = Stopwatch.GetTimestamp();
                 env.Step(robotActions, step);
+                waitTicks += Stopwatch.GetTimestamp() - waitFrom;
                 physicsResets += step.PhysicsResets;
                 episodes.AddRange(step.Episodes);
                 Record(t, 0, n);
@@ -127,6 +133,7 @@ public sealed class OnPolicyCore : IDisposable
         }
 
         metrics["env/physics_resets"] = physicsResets;
+        metrics["perf/env_wait_seconds"] = (double)waitTicks / Stopwatch.Frequency;
     }
 
     private void ActAndSend(GroupedVectorEnv env, int group, int t)

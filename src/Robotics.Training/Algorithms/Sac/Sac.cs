@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Robotics.Contract;
 using Robotics.Contract.Environments;
 using Robotics.Training.Checkpoints;
@@ -112,6 +113,7 @@ public sealed class SacAlgorithm : IAlgorithm
     {
         int n = spec.NumEnvs, obsSize = spec.ObservationSize, actSize = spec.ActionSize;
         int physicsResets = 0, randomSteps = 0;
+        long waitTicks = 0; // blocked on the environments' Step
         float rewardScale = (float)options.RewardScale;
         using var noGrad = torch.no_grad();
         for (int t = 0; t < options.StepsPerIteration; t++)
@@ -133,7 +135,9 @@ public sealed class SacAlgorithm : IAlgorithm
             }
 
             actionMapping.ToRobotUnits(policyActions, robotActions);
+            long waitFrom = Stopwatch.GetTimestamp();
             env.Step(robotActions, step);
+            waitTicks += Stopwatch.GetTimestamp() - waitFrom;
             physicsResets += step.PhysicsResets;
             episodes.AddRange(step.Episodes);
 
@@ -153,6 +157,7 @@ public sealed class SacAlgorithm : IAlgorithm
         }
 
         metrics["env/physics_resets"] = physicsResets;
+        metrics["perf/env_wait_seconds"] = (double)waitTicks / Stopwatch.Frequency;
         metrics["charts/random_action_fraction"] = (double)randomSteps / options.StepsPerIteration;
         metrics["charts/buffer_size"] = Buffer.Count;
     }
