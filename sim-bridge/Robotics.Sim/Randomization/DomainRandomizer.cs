@@ -223,9 +223,10 @@ public sealed class DomainRandomizer
             return false;
         Span<double> mass = model.BodyMass;
         Span<double> inertia = model.BodyInertia;
+        double common = SampleCommon(options, "body_mass", values, rng);
         foreach (int body in Resolve(options, MjtObj.Body, "body_mass", "bodies"))
         {
-            double scale = options.Scale.Sample(rng);
+            double scale = common * options.Scale.Sample(rng);
             mass[body] *= scale;
             for (int axis = 0; axis < 3; axis++)
                 inertia[body * 3 + axis] *= scale;
@@ -239,10 +240,11 @@ public sealed class DomainRandomizer
         if (options is null)
             return false;
         Span<double> friction = model.GeomFriction;
+        double common = SampleCommon(options, "geom_friction", values, rng);
         foreach (int geom in Resolve(options, MjtObj.Geom, "geom_friction", "geoms"))
         {
             // Sliding friction only: torsional and rolling friction stay nominal.
-            friction[geom * 3] *= options.Scale.Sample(rng);
+            friction[geom * 3] *= common * options.Scale.Sample(rng);
             values[$"geom_friction/{targets.Name(MjtObj.Geom, geom)}"] = friction[geom * 3];
         }
         return true;
@@ -253,9 +255,10 @@ public sealed class DomainRandomizer
     {
         if (options is null)
             return false;
+        double common = SampleCommon(options, key, values, rng);
         foreach (int joint in Resolve(options, MjtObj.Joint, key, "joints"))
         {
-            double scale = options.Scale.Sample(rng);
+            double scale = common * options.Scale.Sample(rng);
             (int first, int count) = targets.JointDofs(joint);
             for (int dof = first; dof < first + count; dof++)
                 dofValues[dof] *= scale;
@@ -271,9 +274,10 @@ public sealed class DomainRandomizer
         Span<double> gain = model.ActuatorGainprm;
         Span<double> bias = model.ActuatorBiasprm;
         Span<int> biasType = model.ActuatorBiastype;
+        double common = SampleCommon(options, "actuator_gain", values, rng);
         foreach (int actuator in Resolve(options, MjtObj.Actuator, "actuator_gain", "actuators"))
         {
-            double scale = options.Scale.Sample(rng);
+            double scale = common * options.Scale.Sample(rng);
             double nominalGain = gain[actuator * 10];
             gain[actuator * 10] = nominalGain * scale;
             // A position servo has bias = -kp * length and a velocity servo -kv * velocity: scaling only
@@ -289,6 +293,16 @@ public sealed class DomainRandomizer
             values[$"actuator_gain/{targets.Name(MjtObj.Actuator, actuator)}"] = gain[actuator * 10];
         }
         return true;
+    }
+
+    /// <summary>The shared factor of a scale key, drawn before its targets' own and recorded as <c>KEY@common</c>.</summary>
+    private static double SampleCommon(ScaleRandomization options, string key, Dictionary<string, double> values, Random rng)
+    {
+        if (options.Common is null)
+            return 1.0;
+        double common = options.SampleCommon(rng);
+        values[$"{key}@common"] = common;
+        return common;
     }
 
     private bool ApplyGravity(GravityRandomization? options, Dictionary<string, double> values, Random rng)

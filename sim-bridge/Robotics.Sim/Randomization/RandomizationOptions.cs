@@ -2,11 +2,18 @@ namespace Robotics.Sim.Randomization;
 
 /// <summary>
 /// A multiplicative factor sampled per episode for each target (body, geom, joint or actuator).
-/// An empty target list means every object of that kind.
+/// An empty target list means every object of that kind. <see cref="Common"/>, when set, is a second
+/// factor drawn once per episode and shared by every target: the part of a perturbation that moves a
+/// whole robot together (all servos weaker with a sagging battery or another servo model), which
+/// independent per-target draws almost never produce (the mean of 12 draws in [0.8, 1.2] stays within
+/// a few percent of 1).
 /// </summary>
-public sealed record ScaleRandomization(RandomRange Scale, IReadOnlyList<string> Targets)
+public sealed record ScaleRandomization(RandomRange Scale, IReadOnlyList<string> Targets, RandomRange? Common = null)
 {
     public ScaleRandomization(RandomRange scale) : this(scale, []) { }
+
+    /// <summary>Draws the episode's shared factor: 1 without <see cref="Common"/>, drawing nothing from <paramref name="rng"/>.</summary>
+    internal double SampleCommon(Random rng) => Common is { } common ? common.Sample(rng) : 1.0;
 }
 
 /// <summary>Gravity per axis: nominal × scale + offset (m/s²), sampled per episode.</summary>

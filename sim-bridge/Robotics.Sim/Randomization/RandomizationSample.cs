@@ -5,7 +5,8 @@ namespace Robotics.Sim.Randomization;
 /// <c>body_mass/NAME</c> (kg), <c>geom_friction/NAME</c> (sliding friction), <c>joint_damping/NAME</c>
 /// and <c>joint_armature/NAME</c> (first DoF of the joint), <c>actuator_gain/NAME</c> (gainprm[0]),
 /// <c>gravity/x|y|z</c> (m/s²), <c>com_offset/NAME/x|y|z</c> (m, added to the nominal body_ipos),
-/// <c>action_latency_steps</c>. Only randomized quantities appear (latency always does).
+/// <c>action_latency_steps</c>, and <c>KEY@common</c> for a scale key's shared factor (<c>common_scale</c>).
+/// Only randomized quantities appear (latency always does).
 /// </summary>
 public sealed class RandomizationSample
 {

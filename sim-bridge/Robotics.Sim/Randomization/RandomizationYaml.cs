@@ -60,10 +60,14 @@ internal static class RandomizationYaml
                 continue;
             string path = $"{Root}.{key}";
             var mapping = reader.Mapping(child, path);
-            reader.CheckKeys(mapping, path, ["scale", targetsKey]);
-            var scale = reader.Range(reader.Require(mapping, "scale", path), $"{path}.scale", zeroAllowed ? 0 : double.Epsilon);
+            reader.CheckKeys(mapping, path, ["scale", "common_scale", targetsKey]);
+            double minimum = zeroAllowed ? 0 : double.Epsilon;
+            var scale = reader.Range(reader.Require(mapping, "scale", path), $"{path}.scale", minimum);
+            RandomRange? common = reader.Find(mapping, "common_scale") is { } commonNode
+                ? reader.Range(commonNode, $"{path}.common_scale", minimum)
+                : null;
             var targets = reader.Names(reader.Find(mapping, targetsKey), $"{path}.{targetsKey}");
-            var randomization = new ScaleRandomization(scale, targets);
+            var randomization = new ScaleRandomization(scale, targets, common);
             switch (key)
             {
                 case "body_mass": config.BodyMass = randomization; break;
@@ -131,6 +135,8 @@ internal static class RandomizationYaml
             if (scale is null)
                 continue;
             var mapping = new YamlMappingNode { { "scale", RangeNode(scale.Scale) } };
+            if (scale.Common is { } common)
+                mapping.Add("common_scale", RangeNode(common));
             if (scale.Targets.Count > 0)
                 mapping.Add(targetsKey, NamesNode(scale.Targets));
             root.Add(key, mapping);

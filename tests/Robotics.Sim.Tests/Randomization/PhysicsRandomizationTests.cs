@@ -206,6 +206,53 @@ public sealed class PhysicsRandomizationTests
     }
 
     [Fact]
+    public void Common_scale_moves_every_target_together_times_its_own_draw()
+    {
+        var config = new RandomizationConfig
+        {
+            BodyMass = new ScaleRandomization(RandomRange.Fixed(1), [], new RandomRange(0.5, 2)),
+            ActuatorGain = new ScaleRandomization(new RandomRange(0.9, 1.1), [], RandomRange.Fixed(0.8)),
+        };
+        using var env = new RandomizerFixture(config);
+        int cart = env.Id(MjtObj.Body, "cart"), pole = env.Id(MjtObj.Body, "pole");
+        int servo = env.Id(MjtObj.Actuator, "servo"), motor = env.Id(MjtObj.Actuator, "push");
+        var rng = new Random(11);
+        var commons = new HashSet<double>();
+
+        for (int reset = 0; reset < 50; reset++)
+        {
+            env.Randomizer.OnReset(env.Data, rng);
+            var values = env.Randomizer.LastSample.Values;
+            double common = values["body_mass@common"];
+            commons.Add(common);
+            Assert.InRange(common, 0.5, 2);
+            // The own scale is fixed at 1: both bodies carry exactly the shared factor.
+            Assert.Equal(common, env.Model.BodyMass[cart] / env.Nominal.BodyMass[cart], 12);
+            Assert.Equal(common, env.Model.BodyMass[pole] / env.Nominal.BodyMass[pole], 12);
+            Assert.Equal(0.8, values["actuator_gain@common"]);
+            foreach (int actuator in new[] { servo, motor })
+                Assert.InRange(env.Model.ActuatorGainprm[actuator * 10] / env.Nominal.ActuatorGainprm[actuator * 10], 0.8 * 0.9 - 1e-12, 0.8 * 1.1 + 1e-12);
+            Assert.Equal(-env.Model.ActuatorGainprm[servo * 10], env.Model.ActuatorBiasprm[servo * 10 + 1], 12);
+        }
+        Assert.True(commons.Count > 40, "the shared factor is drawn again at every reset");
+    }
+
+    [Fact]
+    public void Without_common_scale_each_target_draws_its_own_factor_and_nothing_more()
+    {
+        // The draws of a config without common_scale are those of before it existed: one per body, in body order.
+        var config = new RandomizationConfig { BodyMass = new ScaleRandomization(new RandomRange(0.5, 2)) };
+        using var env = new RandomizerFixture(config);
+        env.Randomizer.OnReset(env.Data, new Random(3));
+
+        var expected = new Random(3);
+        var range = new RandomRange(0.5, 2);
+        for (int body = 1; body < env.Model.Nbody; body++)
+            Assert.Equal(range.Sample(expected), env.Model.BodyMass[body] / env.Nominal.BodyMass[body], 12);
+        Assert.DoesNotContain("body_mass@common", env.Randomizer.LastSample.Values.Keys);
+    }
+
+    [Fact]
     public void Sample_read_back_equals_what_is_in_the_model()
     {
         var config = new RandomizationConfig

@@ -21,6 +21,7 @@ public sealed class RandomizationConfigParseTests
           scale: 1.1
         actuator_gain:
           scale: [0.9, 1.1]
+          common_scale: [0.8, 1.2]
           actuators: [servo]
         gravity:
           scale: {z: [0.95, 1.05]}
@@ -51,6 +52,8 @@ public sealed class RandomizationConfigParseTests
         Assert.Equal(["hinge", "slider"], config.JointDamping!.Targets);
         Assert.Equal(RandomRange.Fixed(1.1), config.JointArmature!.Scale);
         Assert.Equal(["servo"], config.ActuatorGain!.Targets);
+        Assert.Equal(new RandomRange(0.8, 1.2), config.ActuatorGain.Common);
+        Assert.Null(config.BodyMass.Common);
         Assert.Equal(new RandomRange(0.95, 1.05), config.Gravity!.Scale.Z);
         Assert.Equal(RandomRange.Fixed(1), config.Gravity.Scale.X);
         Assert.Equal(new RandomRange(-0.1, 0.3), config.Gravity.Offset.Y);
@@ -130,6 +133,8 @@ public sealed class RandomizationConfigParseTests
     [InlineData("body_mass:\n  scale: [1, 2, 3]", "randomization.body_mass.scale", "expected [min, max]")]
     [InlineData("body_mass:\n  bodies: [pole]", "randomization.body_mass.scale", "required")]
     [InlineData("body_mass: [1, 2]", "randomization.body_mass", "expected a mapping")]
+    [InlineData("body_mass:\n  scale: 1\n  common_scale: [0, 1]", "randomization.body_mass.common_scale", "> 0")]
+    [InlineData("actuator_gain:\n  scale: 1\n  common_scale: [1.2, 0.8]", "randomization.actuator_gain.common_scale", "min <= max")]
     [InlineData("body_mass:\n  scale: [1, 2]\n  bodies: pole", "randomization.body_mass.bodies", "list of names")]
     [InlineData("geom_friction:\n  scale: [1, 2]\n  bodies: [a]", "randomization.geom_friction.bodies", "unknown key")]
     [InlineData("gravity:\n  offset: {w: [0, 1]}", "randomization.gravity.offset.w", "unknown key")]
