@@ -36,6 +36,8 @@ public sealed class TrainingConfigTests
     [Theory]
     [InlineData("task: cartpole-balance\nppo:\n  lr_schedule: step\n", "ppo.lr_schedule")]
     [InlineData("task: cartpole-balance\nppo:\n  gradients: numeric\n", "ppo.gradients")]
+    [InlineData("task: cartpole-balance\nppo:\n  kl_stop: step\n  target_kl: 0.02\n", "ppo.kl_stop")]
+    [InlineData("task: cartpole-balance\nppo:\n  kl_stop: minibatch\n", "ppo.kl_stop")]
     [InlineData("task: cartpole-balance\nppo:\n  lr_schedule: adaptive\n  desired_kl: 0\n", "ppo.desired_kl")]
     [InlineData("task: cartpole-balance\nppo:\n  lr_min: 0.1\n  lr_max: 0.01\n", "ppo.lr_min")]
     [InlineData("task: cartpole-balance\nppo:\n  lr_schedule: adaptive\n  learning_rate: 0.1\n", "ppo.learning_rate")]

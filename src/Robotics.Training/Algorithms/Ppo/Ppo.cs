@@ -26,6 +26,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
     private readonly FlatAdam optimizer;
     private readonly PpoGradient? gradient;
     private readonly KlAdaptiveLearningRate? adaptive;
+    private readonly bool klStopEachMinibatch;
 
     public PpoAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
         : base(new OnPolicyCore(config, spec, device, config.Options<PpoOptions>()))
@@ -37,6 +38,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         adaptive = options.LrSchedule == "adaptive"
             ? new KlAdaptiveLearningRate(options.LearningRate, options.DesiredKl, options.LrMin, options.LrMax)
             : null;
+        klStopEachMinibatch = options.TargetKl is not null && options.KlStop == "minibatch";
     }
 
     public override string Name => "ppo";
@@ -93,6 +95,8 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
             if (options.NormalizeAdvantages) advantageRows = OnPolicyEstimates.NormalizeAdvantages(advantageRows);
             var advantageBatches = advantageRows.unbind(0);
 
+            bool stopped = false;
+            int stepped = minibatches;
             for (int m = 0; m < minibatches; m++)
             {
                 using var scope = torch.NewDisposeScope();
@@ -101,6 +105,14 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
                     ? AutogradStep(obsBatches[m], actionBatches[m], logProbBatches[m], advantageBatches[m], valueBatches[m], returnBatches[m], logRatioRows[m])
                     : AnalyticStep(obsBatches[m], actionBatches[m], logProbBatches[m], advantageBatches[m], valueBatches[m], returnBatches[m], logRatioRows[m]);
                 if (nonFinite is not null) return nonFinite;
+                if (klStopEachMinibatch && MinibatchKl(logRatioRows[m]) > options.TargetKl!.Value)
+                {
+                    // The policy has already moved further than target_kl from the rollout's on this minibatch:
+                    // the update ends here, without its step.
+                    stopped = true;
+                    stepped = m;
+                    break;
+                }
                 if (adaptive is not null) AdaptLearningRate(logRatioRows[m]);
                 long gradientDone = Stopwatch.GetTimestamp();
 
@@ -114,19 +126,29 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
                 stats.AddTimes(Stopwatch.GetElapsedTime(started, gradientDone), Stopwatch.GetElapsedTime(gradientDone));
             }
 
+            if (stepped == 0) break;
             double[] approxKl, clipFraction;
             using (torch.no_grad())
             {
-                var ratios = logRatios.exp();
-                approxKl = OnPolicyEstimates.ApproxKl(logRatios, ratios).to(float64).cpu().data<double>().ToArray();
+                var rows = stepped == minibatches ? logRatios : logRatios.narrow(0, 0, stepped);
+                var ratios = rows.exp();
+                approxKl = OnPolicyEstimates.ApproxKl(rows, ratios).to(float64).cpu().data<double>().ToArray();
                 clipFraction = PpoLosses.ClipFraction(ratios, options.ClipCoef).to(float64).cpu().data<double>().ToArray();
             }
 
             stats.AddEpoch(approxKl, clipFraction);
-            if (options.TargetKl is double targetKl && minibatches > 0 && approxKl.Average() > targetKl) break;
+            if (stopped) break;
+            if (!klStopEachMinibatch && options.TargetKl is double targetKl && minibatches > 0 && approxKl.Average() > targetKl) break;
         }
 
         return null;
+    }
+
+    /// <summary>The approximate KL of one minibatch's log-ratios (the policy about to step against the rollout's).</summary>
+    private static double MinibatchKl(Tensor logRatio)
+    {
+        using (torch.no_grad())
+            return OnPolicyEstimates.ApproxKl(logRatio, logRatio.exp()).item<float>();
     }
 
     /// <summary>
@@ -135,10 +157,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
     /// </summary>
     private void AdaptLearningRate(Tensor logRatio)
     {
-        double kl;
-        using (torch.no_grad())
-            kl = OnPolicyEstimates.ApproxKl(logRatio, logRatio.exp()).item<float>();
-        double lr = adaptive!.Update(kl) * LearningRateScale;
+        double lr = adaptive!.Update(MinibatchKl(logRatio)) * LearningRateScale;
         foreach (var group in optimizer.Inner.ParamGroups) group.LearningRate = lr;
     }
 

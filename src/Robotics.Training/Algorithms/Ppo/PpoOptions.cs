@@ -57,6 +57,13 @@ public sealed record PpoOptions : OnPolicyOptions
     /// <summary>Stop the epoch loop once the approximate KL to the rollout policy exceeds this; null for never.</summary>
     public double? TargetKl { get; init; }
 
+    /// <summary>
+    /// When <see cref="TargetKl"/> is checked: <c>epoch</c> (the mean KL of an epoch's minibatches, after the epoch) or
+    /// <c>minibatch</c> (each minibatch's KL before its step; the update ends without the step that would have gone
+    /// further). Per minibatch stops an update that runs away within its first epoch, which the epoch check lets through.
+    /// </summary>
+    public string KlStop { get; init; } = "epoch";
+
     /// <summary>Normalize advantages per minibatch.</summary>
     public bool NormalizeAdvantages { get; init; } = true;
 
@@ -87,6 +94,8 @@ public sealed record PpoOptions : OnPolicyOptions
         check.Minibatches(Minibatches, RolloutSteps, config.NumEnvs, "minibatches");
         check.Positive(ClipCoef, "clip_coef");
         check.Require(TargetKl is null or > 0, "target_kl", "must be positive or left out");
+        check.Require(KlStop is "epoch" or "minibatch", "kl_stop", $"expected epoch or minibatch, got '{KlStop}'");
+        check.Require(KlStop == "epoch" || TargetKl is not null, "kl_stop", "minibatch needs target_kl, the KL it stops at");
     }
 }
 
