@@ -126,14 +126,16 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
                 stats.AddTimes(Stopwatch.GetElapsedTime(started, gradientDone), Stopwatch.GetElapsedTime(gradientDone));
             }
 
-            if (stepped == 0) break;
             double[] approxKl, clipFraction;
             using (torch.no_grad())
             {
-                var rows = stepped == minibatches ? logRatios : logRatios.narrow(0, 0, stepped);
+                // The minibatch that stopped the update counts in the KL (the figure shows why it stopped), not in the
+                // clip fraction (it took no step).
+                int measured = Math.Min(stepped + (stopped ? 1 : 0), minibatches);
+                var rows = measured == minibatches ? logRatios : logRatios.narrow(0, 0, measured);
                 var ratios = rows.exp();
                 approxKl = OnPolicyEstimates.ApproxKl(rows, ratios).to(float64).cpu().data<double>().ToArray();
-                clipFraction = PpoLosses.ClipFraction(ratios, options.ClipCoef).to(float64).cpu().data<double>().ToArray();
+                clipFraction = PpoLosses.ClipFraction(ratios.narrow(0, 0, stepped), options.ClipCoef).to(float64).cpu().data<double>().ToArray();
             }
 
             stats.AddEpoch(approxKl, clipFraction);
@@ -252,7 +254,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
     /// <summary>Averages of the per-minibatch figures of one update.</summary>
     private sealed class UpdateStats
     {
-        private int count;
+        private int count, klCount;
         private double pg, value, entropy, kl, clipFraction, gradNorm, clippedNorm, gradientSeconds, optimizerSeconds;
 
         /// <summary>Epochs run before the update ended or stopped early on KL.</summary>
@@ -275,11 +277,15 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
             optimizerSeconds += optimizerStep.TotalSeconds;
         }
 
-        /// <summary>The approximate KL and clip fraction of each minibatch of an epoch.</summary>
+        /// <summary>
+        /// The approximate KL of each minibatch of an epoch measured (those stepped, and the one that stopped the update)
+        /// and the clip fraction of each stepped; an epoch counts when a minibatch stepped in it.
+        /// </summary>
         public void AddEpoch(double[] approxKl, double[] clipFractions)
         {
-            Epochs++;
+            if (clipFractions.Length > 0) Epochs++;
             kl += approxKl.Sum();
+            klCount += approxKl.Length;
             clipFraction += clipFractions.Sum();
         }
 
@@ -289,7 +295,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
             m["losses/policy_loss"] = pg / n;
             m["losses/value_loss"] = value / n;
             m["losses/entropy"] = entropy / n;
-            m["losses/approx_kl"] = kl / n;
+            m["losses/approx_kl"] = kl / Math.Max(klCount, 1);
             m["losses/clipfrac"] = clipFraction / n;
             m["losses/grad_norm"] = gradNorm / n;
             m["losses/grad_norm_clipped"] = clippedNorm / n;
