@@ -3,6 +3,7 @@ using MessagePack;
 using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Tasks;
+using Robotics.SimBridge.Tracing;
 
 namespace Robotics.SimBridge.Server;
 
@@ -22,6 +23,11 @@ internal sealed class BridgeRequestHandler : IDisposable
     private long bridgeEnvSteps;
     private long bridgeStepTicks;
     private long bridgeEpisodes;
+
+    /// <summary>When the last step started and ended, in <see cref="StepTrace"/>'s nanoseconds.</summary>
+    public long LastStepStart { get; private set; }
+
+    public long LastStepEnd { get; private set; }
 
     /// <param name="unixSeconds">The clock that Hello proofs are checked against (tests set it); the system clock by default.</param>
     public BridgeRequestHandler(IBridgeEnvFactory factory, BridgeServerOptions options, Func<long>? unixSeconds = null)
@@ -243,7 +249,10 @@ internal sealed class BridgeRequestHandler : IDisposable
             return Error(e.Fault == ActionBatchFault.WrongSize ? BridgeErrorCode.BadShape : BridgeErrorCode.NonFiniteActions, e.Message);
         }
 
-        long ticks = Stopwatch.GetTimestamp() - start;
+        long end = Stopwatch.GetTimestamp();
+        long ticks = end - start;
+        LastStepStart = StepTrace.Nanoseconds(start);
+        LastStepEnd = StepTrace.Nanoseconds(end);
         session.StepTicks += ticks;
         bridgeStepTicks += ticks;
         bridgeEnvSteps += spec.NumEnvs;

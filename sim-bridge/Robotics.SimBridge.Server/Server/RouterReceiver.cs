@@ -1,5 +1,7 @@
 using NetMQ;
 using NetMQ.Sockets;
+using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Tracing;
 
 namespace Robotics.SimBridge.Server;
 
@@ -43,6 +45,10 @@ internal sealed class RouterReceiver
                 }
 
                 router.TryReceive(ref msg, TimeSpan.Zero);
+                long pickedUp = StepTrace.Enabled ? StepTrace.Now() : 0;
+                uint tracedStep = pickedUp != 0 && BridgeFrameHeader.TryRead(msg.Slice(), out var header, out _) && header.Type == BridgeMessageType.Step
+                    ? header.RequestId
+                    : 0;
                 ReadOnlySpan<byte> reply;
                 if (msg.HasMore)
                 {
@@ -57,6 +63,8 @@ internal sealed class RouterReceiver
 
                 Send(identity.AsSpan(0, identityLength), more: true);
                 Send(reply, more: false);
+                if (tracedStep != 0)
+                    StepTrace.Bridge(identity.AsSpan(0, identityLength), tracedStep, pickedUp, handler.LastStepStart, handler.LastStepEnd, StepTrace.Now());
             }
         }
         finally

@@ -7,6 +7,7 @@ using Robotics.Contract;
 using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Security;
+using Robotics.SimBridge.Tracing;
 
 namespace Robotics.SimBridge.Client;
 
@@ -23,6 +24,7 @@ public sealed class BridgeClient : IVectorEnv
     private Msg incoming;
     private uint nextRequestId;
     private uint pendingStep;
+    private long stepSentAt;
     private uint pendingReset;
     private EnvSpec? spec;
     private bool disposed;
@@ -34,10 +36,15 @@ public sealed class BridgeClient : IVectorEnv
         this.options = options;
         dealer = new DealerSocket();
         dealer.Options.Linger = TimeSpan.Zero;
-        if (options.Keys is { } keys)
+        if (options.Keys is not null || StepTrace.Enabled)
         {
+            // Its own identity under CURVE (tied to the Hello's proof) and when tracing (the key joining both ends' rows).
             identity = NewIdentity();
             dealer.Options.Identity = identity;
+        }
+
+        if (options.Keys is { } keys)
+        {
             dealer.Options.CurveServerKey = keys.BridgePublicKey;
             dealer.Options.CurveCertificate = new NetMQCertificate(keys.Client.SecretKey, keys.Client.PublicKey);
         }
@@ -210,12 +217,15 @@ public sealed class BridgeClient : IVectorEnv
         writer.Flush();
         SendFrame(request.Written, BridgeMessageType.Step);
         pendingStep = id;
+        if (StepTrace.Enabled) stepSentAt = StepTrace.Now();
     }
 
     /// <summary>Reads the step reply into rows [envOffset, envOffset + NumEnvs); appends episodes and adds physics resets.</summary>
     internal void ReceiveStep(VectorStep into, int envOffset, long deadline)
     {
+        long waitFrom = StepTrace.Enabled ? StepTrace.Now() : 0;
         var body = Receive(BridgeMessageType.StepReply, pendingStep, deadline);
+        if (StepTrace.Enabled && identity is not null) StepTrace.Client(identity, pendingStep, stepSentAt, waitFrom, StepTrace.Now());
         try
         {
             StepCodec.ReadStepReply(body, into, envOffset, Spec.NumEnvs);

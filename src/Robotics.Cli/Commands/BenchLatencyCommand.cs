@@ -4,6 +4,7 @@ using System.Text;
 using Robotics.Contract;
 using Robotics.SimBridge.Benchmarks;
 using Robotics.SimBridge.Hosting;
+using Robotics.SimBridge.Tracing;
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
 using Robotics.Training.Monitoring;
@@ -30,11 +31,15 @@ internal static class BenchLatencyCommand
         var rtts = new Option<string>("--rtt-ms") { Description = "round trips to measure, ms, comma-separated; 0 is loopback without a proxy (about 0.1 ms)", DefaultValueFactory = _ => "0,2,10" };
         var groups = new Option<string>("--groups") { Description = "env_groups to measure, comma-separated", DefaultValueFactory = _ => "1,4,8" };
         var updates = new Option<int>("--updates") { Description = "timed updates per cell (after one untimed)", DefaultValueFactory = _ => 3 };
+        var trace = new Option<DirectoryInfo?>("--trace")
+        {
+            Description = "also time every step request at both ends (trainer and bridges, ROBOTICS_STEP_TRACE) into this folder and show where a round trip's time goes per cell",
+        };
         var json = JsonOutput.Option();
         var command = new Command("latency",
             "Training steps/s against bridges behind delay proxies, per round trip and env_groups: how much of the network's latency the out-of-phase groups hide.")
         {
-            config, envs, bridges, rtts, groups, updates, json,
+            config, envs, bridges, rtts, groups, updates, trace, json,
         };
         command.SetAction(parse => CliErrors.Training(() =>
         {
@@ -60,6 +65,14 @@ internal static class BenchLatencyCommand
             }
 
             bool asJson = parse.GetValue(json);
+            string? traceFolder = parse.GetValue(trace)?.FullName;
+            if (traceFolder is not null)
+            {
+                Directory.CreateDirectory(traceFolder);
+                StepTrace.Disable(); // this process traces per cell, into files of its own
+                Environment.SetEnvironmentVariable(StepTrace.Variable, traceFolder); // the bridge processes inherit it
+            }
+
             var start = EnvironmentOptions.LocalBridgeStarter(loaded.Task);
             var local = new List<LocalBridge>();
             var cells = new List<Cell>();
@@ -71,7 +84,7 @@ internal static class BenchLatencyCommand
                 {
                     foreach (int k in groupCounts)
                     {
-                        var cell = Measure(baseConfig with { EnvGroups = k }, local, rtt, timed, scratch);
+                        var cell = Measure(baseConfig with { EnvGroups = k }, local, rtt, timed, scratch, traceFolder);
                         cells.Add(cell);
                         if (!asJson) Console.Error.WriteLine($"round trip {Label(rtt)}, env_groups {k}: {cell.StepsPerSecond:F0} steps/s per update, {cell.CollectStepsPerSecond:F0} while collecting");
                     }
@@ -92,12 +105,16 @@ internal static class BenchLatencyCommand
     }
 
     /// <param name="CollectWaitShare">The part of collecting spent blocked on the bridges; the rest is the trainer's own work.</param>
-    public sealed record Cell(double RoundTripMs, int EnvGroups, double StepsPerSecond, double CollectStepsPerSecond, double CollectWaitShare, double? MeasuredRoundTripMs);
+    /// <param name="Trace">With --trace: where a step request's time went, both ends timed.</param>
+    public sealed record Cell(double RoundTripMs, int EnvGroups, double StepsPerSecond, double CollectStepsPerSecond, double CollectWaitShare, double? MeasuredRoundTripMs,
+        StepTraceAnalysis? Trace = null);
 
     public sealed record Report(string Task, int Envs, int Bridges, int ProcessorCount, IReadOnlyList<Cell> Cells);
 
-    private static Cell Measure(TrainingConfig config, List<LocalBridge> bridges, double rttMs, int timed, string scratch)
+    private static Cell Measure(TrainingConfig config, List<LocalBridge> bridges, double rttMs, int timed, string scratch, string? traceFolder)
     {
+        string? clientTrace = traceFolder is null ? null : Path.Combine(traceFolder, string.Create(CultureInfo.InvariantCulture, $"trainer-rtt{rttMs}-groups{config.EnvGroups}.csv"));
+        if (clientTrace is not null) StepTrace.Enable(clientTrace);
         var proxies = new List<DelayProxy>();
         try
         {
@@ -126,15 +143,24 @@ internal static class BenchLatencyCommand
                 }.Train(new Quiet(), resume: false);
             }
 
+            StepTrace.Disable();
+            StepTraceAnalysis? analysis = null;
+            if (clientTrace is not null)
+            {
+                var bridgeFiles = Directory.GetFiles(traceFolder!, "steps-*.csv").Select(f => File.ReadLines(f).ToList()).ToList();
+                analysis = StepTraceAnalysis.Analyze(File.ReadLines(clientTrace), bridgeFiles);
+            }
+
             var measured = updates.Skip(1).ToList();
             double steps = updates[1]["charts/global_step"] - updates[0]["charts/global_step"];
             double? measuredRtt = proxies.Count == 0 ? null : proxies.Average(p => 2 * p.Stats.MeanHeld.TotalMilliseconds);
             return new Cell(rttMs, config.EnvGroups, UpdateBenchmark.Median(measured.Select(m => m["charts/sps"])),
                 UpdateBenchmark.Median(measured.Select(m => steps / m["perf/collect_seconds"])),
-                UpdateBenchmark.Median(measured.Select(m => m["perf/env_wait_seconds"] / m["perf/collect_seconds"])), measuredRtt);
+                UpdateBenchmark.Median(measured.Select(m => m["perf/env_wait_seconds"] / m["perf/collect_seconds"])), measuredRtt, analysis);
         }
         finally
         {
+            StepTrace.Disable();
             proxies.ForEach(p => p.Dispose());
         }
     }
@@ -153,6 +179,21 @@ internal static class BenchLatencyCommand
         }
 
         s.AppendLine("waiting = the part of collecting spent blocked on the bridges (the rest is the trainer's own work)");
+        if (report.Cells.Any(x => x.Trace is not null))
+        {
+            s.AppendLine();
+            s.AppendLine("each step request, both ends timed (medians, ms; every request of the cell, the untimed update's too):");
+            s.AppendLine("round trip   env_groups   requests   to bridge   in bridge: before, step, after   to trainer   trainer waits   group cycle   bridge busy");
+            foreach (var cell in report.Cells)
+            {
+                if (cell.Trace is not { } t) continue;
+                s.AppendLine(c, $"{Label(cell.RoundTripMs),-12} {cell.EnvGroups,10}   {t.Requests,8}   {t.ToBridge,9:F2}   {t.BeforeStep,10:F2} {t.Step,6:F2} {t.AfterStep,6:F2}          {t.ToClient,10:F2}   {t.ClientWait,13:F2}   {t.Cycle,11:F2}   {t.BridgeBusyShare,11:F2}");
+            }
+
+            s.AppendLine("to bridge: trainer's send to the bridge picking the request up (a proxy's hold and any wait behind other groups' steps included);");
+            s.AppendLine("to trainer: bridge's send to the trainer having the reply, where the trainer was already waiting; bridge busy: its share of time stepping");
+        }
+
         return s.ToString();
     }
 

@@ -1,0 +1,81 @@
+using Robotics.Contract.Environments;
+using Robotics.SimBridge.Client;
+using Robotics.SimBridge.Hosting;
+using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Tests.Fakes;
+using Robotics.SimBridge.Tracing;
+
+namespace Robotics.SimBridge.Tests.Tracing;
+
+[Collection(BridgeCollection.Name)]
+public sealed class StepTraceTests
+{
+    [Fact]
+    public void Both_ends_of_every_step_are_written_and_join_in_time_order()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("robotics-step-trace-").FullName, "steps.csv");
+        StepTrace.Enable(path);
+        try
+        {
+            using var bridge = LocalBridge.StartInProcess(new ToyEnvFactory());
+            using var client = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "toy", NumEnvs = 3 }, new BridgeClientOptions { Timeout = TimeSpan.FromSeconds(5) });
+            var step = new VectorStep(3, client.Spec.ObservationSize);
+            client.Reset(1, step);
+            for (int i = 0; i < 20; i++) client.Step(new float[3 * client.Spec.ActionSize], step);
+        }
+        finally
+        {
+            StepTrace.Disable();
+        }
+
+        var lines = File.ReadAllLines(path);
+        Assert.Equal(StepTrace.Header, lines[0]);
+        Assert.Equal(20, lines.Count(l => l.StartsWith("client,", StringComparison.Ordinal)));
+        Assert.Equal(20, lines.Count(l => l.StartsWith("bridge,", StringComparison.Ordinal)));
+
+        // One process is both ends here: its file is the trainer's and the bridge's.
+        var analysis = StepTraceAnalysis.Analyze(lines, [lines]);
+        Assert.NotNull(analysis);
+        Assert.Equal(20, analysis.Requests);
+        Assert.All(new[] { analysis.ToBridge, analysis.BeforeStep, analysis.Step, analysis.AfterStep, analysis.ClientWait, analysis.Cycle }, v => Assert.True(v >= 0, $"{v}"));
+        Assert.InRange(analysis.BridgeBusyShare, 0, 1);
+    }
+
+    [Fact]
+    public void Analysis_splits_a_round_trip_into_its_parts()
+    {
+        // A request sent at 0 ms, picked up at 5, stepped 6 to 8, reply sent at 8.5, had at 14 by a client waiting since 1;
+        // the next sent at 20 ms with the same timings. Times in nanoseconds.
+        string[] client =
+        [
+            StepTrace.Header,
+            "client,AA,1,0,1000000,14000000,0",
+            "client,AA,2,20000000,21000000,34000000,0",
+        ];
+        string[] bridge =
+        [
+            StepTrace.Header,
+            "bridge,AA,1,5000000,6000000,8000000,8500000",
+            "bridge,AA,2,25000000,26000000,28000000,28500000",
+            "bridge,BB,1,0,0,9000000,9000000", // another trainer's client: not joined
+        ];
+
+        var analysis = StepTraceAnalysis.Analyze(client, [bridge])!;
+
+        Assert.Equal(2, analysis.Requests);
+        Assert.Equal(5, analysis.ToBridge, 9);
+        Assert.Equal(1, analysis.BeforeStep, 9);
+        Assert.Equal(2, analysis.Step, 9);
+        Assert.Equal(0.5, analysis.AfterStep, 9);
+        Assert.Equal(5.5, analysis.ToClient, 9);
+        Assert.Equal(13, analysis.ClientWait, 9);
+        Assert.Equal(20, analysis.Cycle, 9);
+        Assert.Equal(4 / 23.5, analysis.BridgeBusyShare, 9); // 4 ms stepping from the first pickup (5) to the last send (28.5)
+    }
+
+    [Fact]
+    public void Nothing_joins_without_the_bridge_side()
+    {
+        Assert.Null(StepTraceAnalysis.Analyze([StepTrace.Header, "client,AA,1,0,1,2,0", "not,a,row"], [[StepTrace.Header]]));
+    }
+}
