@@ -31,6 +31,11 @@ internal static class BenchLatencyCommand
         var rtts = new Option<string>("--rtt-ms") { Description = "round trips to measure, ms, comma-separated; 0 is loopback without a proxy (about 0.1 ms)", DefaultValueFactory = _ => "0,2,10" };
         var groups = new Option<string>("--groups") { Description = "env_groups to measure, comma-separated", DefaultValueFactory = _ => "1,4,8" };
         var updates = new Option<int>("--updates") { Description = "timed updates per cell (after one untimed)", DefaultValueFactory = _ => 3 };
+        var repeat = new Option<int>("--repeat")
+        {
+            Description = "measure the whole grid this many times, every other time in reverse order, and compare each cell with the loopback cell of the same pass (medians of those ratios): this machine's drift between passes cancels",
+            DefaultValueFactory = _ => 1,
+        };
         var trace = new Option<DirectoryInfo?>("--trace")
         {
             Description = "also time every step request at both ends (trainer and bridges, ROBOTICS_STEP_TRACE) into this folder and show where a round trip's time goes per cell",
@@ -39,7 +44,7 @@ internal static class BenchLatencyCommand
         var command = new Command("latency",
             "Training steps/s against bridges behind delay proxies, per round trip and env_groups: how much of the network's latency the out-of-phase groups hide.")
         {
-            config, envs, bridges, rtts, groups, updates, trace, json,
+            config, envs, bridges, rtts, groups, updates, repeat, trace, json,
         };
         command.SetAction(parse => CliErrors.Training(() =>
         {
@@ -50,6 +55,7 @@ internal static class BenchLatencyCommand
             var roundTrips = Numbers(parse.GetValue(rtts)!, "--rtt-ms");
             var groupCounts = Numbers(parse.GetValue(groups)!, "--groups").Select(v => (int)v).ToList();
             int timed = CliErrors.Positive(parse.GetValue(updates), "--updates"); // and one untimed before them
+            int passes = CliErrors.Positive(parse.GetValue(repeat), "--repeat");
             var baseConfig = loaded with
             {
                 NumEnvs = numEnvs,
@@ -80,13 +86,14 @@ internal static class BenchLatencyCommand
             try
             {
                 for (int b = 0; b < bridgeCount; b++) local.Add(start());
-                foreach (double rtt in roundTrips)
+                var grid = roundTrips.SelectMany(rtt => groupCounts.Select(k => (Rtt: rtt, Groups: k))).ToList();
+                for (int pass = 0; pass < passes; pass++)
                 {
-                    foreach (int k in groupCounts)
+                    foreach (var (rtt, k) in pass % 2 == 0 ? grid : Enumerable.Reverse(grid))
                     {
-                        var cell = Measure(baseConfig with { EnvGroups = k }, local, rtt, timed, scratch, traceFolder);
+                        var cell = Measure(baseConfig with { EnvGroups = k }, local, rtt, timed, scratch, traceFolder, pass);
                         cells.Add(cell);
-                        if (!asJson) Console.Error.WriteLine($"round trip {Label(rtt)}, env_groups {k}: {cell.StepsPerSecond:F0} steps/s per update, {cell.CollectStepsPerSecond:F0} while collecting");
+                        if (!asJson) Console.Error.WriteLine($"{(passes > 1 ? $"pass {pass + 1}: " : "")}round trip {Label(rtt)}, env_groups {k}: {cell.StepsPerSecond:F0} steps/s per update, {cell.CollectStepsPerSecond:F0} while collecting");
                     }
                 }
             }
@@ -106,14 +113,15 @@ internal static class BenchLatencyCommand
 
     /// <param name="CollectWaitShare">The part of collecting spent blocked on the bridges; the rest is the trainer's own work.</param>
     /// <param name="Trace">With --trace: where a step request's time went, both ends timed.</param>
+    /// <param name="Pass">Which pass over the grid measured it (--repeat), from 0.</param>
     public sealed record Cell(double RoundTripMs, int EnvGroups, double StepsPerSecond, double CollectStepsPerSecond, double CollectWaitShare, double? MeasuredRoundTripMs,
-        StepTraceAnalysis? Trace = null);
+        StepTraceAnalysis? Trace = null, int Pass = 0);
 
     public sealed record Report(string Task, int Envs, int Bridges, int ProcessorCount, IReadOnlyList<Cell> Cells);
 
-    private static Cell Measure(TrainingConfig config, List<LocalBridge> bridges, double rttMs, int timed, string scratch, string? traceFolder)
+    private static Cell Measure(TrainingConfig config, List<LocalBridge> bridges, double rttMs, int timed, string scratch, string? traceFolder, int pass)
     {
-        string? clientTrace = traceFolder is null ? null : Path.Combine(traceFolder, string.Create(CultureInfo.InvariantCulture, $"trainer-rtt{rttMs}-groups{config.EnvGroups}.csv"));
+        string? clientTrace = traceFolder is null ? null : Path.Combine(traceFolder, string.Create(CultureInfo.InvariantCulture, $"trainer-rtt{rttMs}-groups{config.EnvGroups}-pass{pass + 1}.csv"));
         if (clientTrace is not null) StepTrace.Enable(clientTrace);
         var proxies = new List<DelayProxy>();
         try
@@ -136,7 +144,7 @@ internal static class BenchLatencyCommand
             var updates = new List<MetricRecord>();
             using (var source = BridgeEnvironmentSource.Remote(config.Task, endpoints, groups: config.EnvGroups))
             {
-                new TrainingRunner(config, Path.Combine(scratch, $"rtt{rttMs}-groups{config.EnvGroups}"), source)
+                new TrainingRunner(config, Path.Combine(scratch, $"rtt{rttMs}-groups{config.EnvGroups}-pass{pass}"), source)
                 {
                     StopAfterIterations = timed + 1,
                     OnUpdate = updates.Add,
@@ -156,7 +164,7 @@ internal static class BenchLatencyCommand
             double? measuredRtt = proxies.Count == 0 ? null : proxies.Average(p => 2 * p.Stats.MeanHeld.TotalMilliseconds);
             return new Cell(rttMs, config.EnvGroups, UpdateBenchmark.Median(measured.Select(m => m["charts/sps"])),
                 UpdateBenchmark.Median(measured.Select(m => steps / m["perf/collect_seconds"])),
-                UpdateBenchmark.Median(measured.Select(m => m["perf/env_wait_seconds"] / m["perf/collect_seconds"])), measuredRtt, analysis);
+                UpdateBenchmark.Median(measured.Select(m => m["perf/env_wait_seconds"] / m["perf/collect_seconds"])), measuredRtt, analysis, pass);
         }
         finally
         {
@@ -169,13 +177,25 @@ internal static class BenchLatencyCommand
     {
         var s = new StringBuilder();
         var c = CultureInfo.InvariantCulture;
+        int passes = report.Cells.Max(x => x.Pass) + 1;
         s.AppendLine(c, $"{report.Task}, {report.Envs} environments on {report.Bridges} local bridge processes, {report.ProcessorCount} cores; PPO updates (collect and learn)");
+        if (passes > 1) s.AppendLine(c, $"{passes} passes over the grid; each figure the median over the passes, each ratio the median of the passes' ratios to their own loopback cell");
         s.AppendLine("round trip   env_groups   steps/s per update   vs loopback   steps/s collecting   vs loopback   waiting");
-        foreach (var cell in report.Cells)
+        foreach (var cells in report.Cells.GroupBy(x => (x.RoundTripMs, x.EnvGroups)))
         {
-            var baseline = report.Cells.FirstOrDefault(b => b.RoundTripMs <= 0 && b.EnvGroups == cell.EnvGroups);
-            string Ratio(Func<Cell, double> f) => baseline is null ? "-" : (f(cell) / f(baseline)).ToString("F2", c);
-            s.AppendLine(c, $"{Label(cell.RoundTripMs),-12} {cell.EnvGroups,10}   {cell.StepsPerSecond,18:F0}   {Ratio(x => x.StepsPerSecond),11}   {cell.CollectStepsPerSecond,18:F0}   {Ratio(x => x.CollectStepsPerSecond),11}   {cell.CollectWaitShare,7:F2}");
+            var first = cells.First();
+            string Ratio(Func<Cell, double> f)
+            {
+                var ratios = cells
+                    .Select(cell => (cell, baseline: report.Cells.FirstOrDefault(b => b.RoundTripMs <= 0 && b.EnvGroups == cell.EnvGroups && b.Pass == cell.Pass)))
+                    .Where(p => p.baseline is not null)
+                    .Select(p => f(p.cell) / f(p.baseline!))
+                    .ToList();
+                return ratios.Count == 0 ? "-" : UpdateBenchmark.Median(ratios).ToString("F2", c);
+            }
+
+            double Median(Func<Cell, double> f) => UpdateBenchmark.Median(cells.Select(f));
+            s.AppendLine(c, $"{Label(first.RoundTripMs),-12} {first.EnvGroups,10}   {Median(x => x.StepsPerSecond),18:F0}   {Ratio(x => x.StepsPerSecond),11}   {Median(x => x.CollectStepsPerSecond),18:F0}   {Ratio(x => x.CollectStepsPerSecond),11}   {Median(x => x.CollectWaitShare),7:F2}");
         }
 
         s.AppendLine("waiting = the part of collecting spent blocked on the bridges (the rest is the trainer's own work)");
@@ -183,11 +203,11 @@ internal static class BenchLatencyCommand
         {
             s.AppendLine();
             s.AppendLine("each step request, both ends timed (medians, ms; every request of the cell, the untimed update's too):");
-            s.AppendLine("round trip   env_groups   requests   to bridge   in bridge: before, step, after   to trainer   trainer waits   group cycle   bridge busy");
-            foreach (var cell in report.Cells)
+            s.AppendLine("round trip   env_groups   pass   requests   to bridge   in bridge: before, step, after   to trainer   trainer waits   group cycle   bridge busy");
+            foreach (var cell in report.Cells.OrderBy(x => x.RoundTripMs).ThenBy(x => x.EnvGroups).ThenBy(x => x.Pass))
             {
                 if (cell.Trace is not { } t) continue;
-                s.AppendLine(c, $"{Label(cell.RoundTripMs),-12} {cell.EnvGroups,10}   {t.Requests,8}   {t.ToBridge,9:F2}   {t.BeforeStep,10:F2} {t.Step,6:F2} {t.AfterStep,6:F2}          {t.ToClient,10:F2}   {t.ClientWait,13:F2}   {t.Cycle,11:F2}   {t.BridgeBusyShare,11:F2}");
+                s.AppendLine(c, $"{Label(cell.RoundTripMs),-12} {cell.EnvGroups,10}   {cell.Pass + 1,4}   {t.Requests,8}   {t.ToBridge,9:F2}   {t.BeforeStep,10:F2} {t.Step,6:F2} {t.AfterStep,6:F2}          {t.ToClient,10:F2}   {t.ClientWait,13:F2}   {t.Cycle,11:F2}   {t.BridgeBusyShare,11:F2}");
             }
 
             s.AppendLine("to bridge: trainer's send to the bridge picking the request up (a proxy's hold and any wait behind other groups' steps included);");

@@ -26,6 +26,31 @@ public sealed class BenchLatencyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Repeated_passes_alternate_their_order_and_a_trace_times_every_cell_at_both_ends()
+    {
+        string trace = Directory.CreateTempSubdirectory("robotics-bench-trace-").FullName;
+        var result = RoboticsProcess.Run(Repository.Root, null, "bench", "latency", "--config", "build/bench/cartpole-many-envs-ppo.yaml",
+            "--envs", "8", "--rtt-ms", "0,4", "--groups", "2", "--updates", "1", "--repeat", "2", "--trace", trace, "--json");
+        output.WriteLine(result.ToString());
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        using var report = JsonDocument.Parse(result.Stdout);
+        var cells = report.RootElement.GetProperty("Cells").EnumerateArray().ToList();
+        // The second pass runs the grid backwards, so drift during the run falls on both ends of the comparison.
+        Assert.Equal([(0.0, 0), (4.0, 0), (4.0, 1), (0.0, 1)], cells.Select(c => (c.GetProperty("RoundTripMs").GetDouble(), c.GetProperty("Pass").GetInt32())));
+        foreach (var cell in cells)
+        {
+            var t = cell.GetProperty("Trace");
+            Assert.True(t.GetProperty("Requests").GetInt32() > 0, cell.ToString());
+            Assert.True(t.GetProperty("Step").GetDouble() >= 0, cell.ToString());
+        }
+
+        // Behind the proxy the way to the bridge takes at least the 2 ms it holds each chunk.
+        Assert.All(cells.Where(c => c.GetProperty("RoundTripMs").GetDouble() > 0), c => Assert.True(c.GetProperty("Trace").GetProperty("ToBridge").GetDouble() >= 2.0, c.ToString()));
+        Assert.NotEmpty(Directory.GetFiles(trace, "steps-*.csv"));
+    }
+
+    [Fact]
     public void More_groups_than_the_environments_allow_is_one_line()
     {
         var result = RoboticsProcess.Run(Repository.Root, null, "bench", "latency", "--envs", "4", "--groups", "3");
