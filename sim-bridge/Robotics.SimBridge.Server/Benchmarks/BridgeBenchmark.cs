@@ -4,6 +4,7 @@ using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Security;
 using Robotics.SimBridge.Server;
+using Robotics.Contract.Timing;
 
 namespace Robotics.SimBridge.Benchmarks;
 
@@ -209,11 +210,11 @@ public static class BridgeBenchmark
         }
 
         var after = client.GetStats();
-        double rawRate = Median(rawRounds.Select(t => t.EnvStepsPerSecond));
-        double bridgeRate = Median(bridgeRounds.Select(t => t.EnvStepsPerSecond));
+        double rawRate = Medians.Of(rawRounds.Select(t => t.EnvStepsPerSecond));
+        double bridgeRate = Medians.Of(bridgeRounds.Select(t => t.EnvStepsPerSecond));
         double bridgeBatchUs = 1e6 * benchCase.NumEnvs / bridgeRate;
         double bridgeStepUs = 1e6 * (after.StepSeconds - before.StepSeconds) / Math.Max(1, after.BatchSteps - before.BatchSteps);
-        double ratio = Median(rawRounds.Zip(bridgeRounds, (raw, bridged) => bridged.EnvStepsPerSecond / raw.EnvStepsPerSecond));
+        double ratio = Medians.Of(rawRounds.Zip(bridgeRounds, (raw, bridged) => bridged.EnvStepsPerSecond / raw.EnvStepsPerSecond));
         return new BridgeBenchmarkResult(
             benchCase.Task,
             benchCase.NumEnvs,
@@ -226,8 +227,8 @@ public static class BridgeBenchmark
             bridgeBatchUs,
             bridgeStepUs,
             bridgeBatchUs - bridgeStepUs,
-            Median(rawRounds.Select(t => t.CpuMicrosecondsPerBatch)),
-            Median(bridgeRounds.Select(t => t.CpuMicrosecondsPerBatch)),
+            Medians.Of(rawRounds.Select(t => t.CpuMicrosecondsPerBatch)),
+            Medians.Of(bridgeRounds.Select(t => t.CpuMicrosecondsPerBatch)),
             RoundTrip(() => client.Hello(), round))
         {
             Curve = curveClient is null ? null : CurveResult(benchCase, rawRounds, bridgeRounds, curveRounds, client, curveClient, round),
@@ -238,13 +239,13 @@ public static class BridgeBenchmark
         BridgeBenchmarkCase benchCase, List<Throughput> rawRounds, List<Throughput> plainRounds, List<Throughput> curveRounds,
         BridgeClient plainClient, BridgeClient curveClient, TimeSpan round)
     {
-        double rate = Median(curveRounds.Select(t => t.EnvStepsPerSecond));
+        double rate = Medians.Of(curveRounds.Select(t => t.EnvStepsPerSecond));
         return new CurveBenchmarkResult(
             rate,
-            Median(plainRounds.Zip(curveRounds, (plain, curve) => curve.EnvStepsPerSecond / plain.EnvStepsPerSecond)),
-            Median(rawRounds.Zip(curveRounds, (raw, curve) => curve.EnvStepsPerSecond / raw.EnvStepsPerSecond)),
+            Medians.Of(plainRounds.Zip(curveRounds, (plain, curve) => curve.EnvStepsPerSecond / plain.EnvStepsPerSecond)),
+            Medians.Of(rawRounds.Zip(curveRounds, (raw, curve) => curve.EnvStepsPerSecond / raw.EnvStepsPerSecond)),
             1e6 * benchCase.NumEnvs / rate,
-            Median(curveRounds.Select(t => t.CpuMicrosecondsPerBatch)),
+            Medians.Of(curveRounds.Select(t => t.CpuMicrosecondsPerBatch)),
             RoundTrip(() => plainClient.GetStats(), round),
             RoundTrip(() => curveClient.GetStats(), round));
     }
@@ -265,7 +266,7 @@ public static class BridgeBenchmark
             batches.Add(Stopwatch.GetElapsedTime(start).TotalMicroseconds / 100);
         }
         while (Stopwatch.GetTimestamp() < end);
-        return Median(batches);
+        return Medians.Of(batches);
     }
 
     private static string LoadAverage()
@@ -278,11 +279,5 @@ public static class BridgeBenchmark
         {
             return "unknown";
         }
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToList();
-        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[sorted.Count / 2 - 1] + sorted[sorted.Count / 2]) / 2;
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Robotics.Contract.Timing;
 
 namespace Robotics.SimBridge.Tracing;
 
@@ -65,8 +66,8 @@ public sealed record StepTraceAnalysis(
             double span = Ms(rows.Max(r => r.T4) - rows.Min(r => r.T1));
             return span > 0 ? rows.Sum(r => Ms(r.T3 - r.T2)) / span : 0;
         });
-        return new StepTraceAnalysis(toBridge.Count, Median(toBridge), Median(before), Median(step), Median(after),
-            toClient.Count > 0 ? Median(toClient) : double.NaN, Median(wait), cycles.Count > 0 ? Median(cycles) : double.NaN, busy);
+        return new StepTraceAnalysis(toBridge.Count, Medians.Of(toBridge), Medians.Of(before), Medians.Of(step), Medians.Of(after),
+            toClient.Count > 0 ? Medians.Of(toClient) : double.NaN, Medians.Of(wait), cycles.Count > 0 ? Medians.Of(cycles) : double.NaN, busy);
     }
 
     private static IEnumerable<Row> Parse(IEnumerable<string> lines, string role)
@@ -85,11 +86,4 @@ public sealed record StepTraceAnalysis(
     }
 
     private static double Ms(long nanoseconds) => nanoseconds / 1e6;
-
-    private static double Median(List<double> values)
-    {
-        values.Sort();
-        int n = values.Count;
-        return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
-    }
 }

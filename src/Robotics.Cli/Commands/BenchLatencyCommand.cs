@@ -9,6 +9,7 @@ using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Runner;
+using Robotics.Contract.Timing;
 
 namespace Robotics.Cli.Commands;
 
@@ -162,9 +163,9 @@ internal static class BenchLatencyCommand
             var measured = updates.Skip(1).ToList();
             double steps = updates[1]["charts/global_step"] - updates[0]["charts/global_step"];
             double? measuredRtt = proxies.Count == 0 ? null : proxies.Average(p => 2 * p.Stats.MeanHeld.TotalMilliseconds);
-            return new Cell(rttMs, config.EnvGroups, UpdateBenchmark.Median(measured.Select(m => m["charts/sps"])),
-                UpdateBenchmark.Median(measured.Select(m => steps / m["perf/collect_seconds"])),
-                UpdateBenchmark.Median(measured.Select(m => m["perf/env_wait_seconds"] / m["perf/collect_seconds"])), measuredRtt, analysis, pass);
+            return new Cell(rttMs, config.EnvGroups, Medians.Of(measured.Select(m => m["charts/sps"])),
+                Medians.Of(measured.Select(m => steps / m["perf/collect_seconds"])),
+                Medians.Of(measured.Select(m => m["perf/env_wait_seconds"] / m["perf/collect_seconds"])), measuredRtt, analysis, pass);
         }
         finally
         {
@@ -191,10 +192,10 @@ internal static class BenchLatencyCommand
                     .Where(p => p.baseline is not null)
                     .Select(p => f(p.cell) / f(p.baseline!))
                     .ToList();
-                return ratios.Count == 0 ? "-" : UpdateBenchmark.Median(ratios).ToString("F2", c);
+                return ratios.Count == 0 ? "-" : Medians.Of(ratios).ToString("F2", c);
             }
 
-            double Median(Func<Cell, double> f) => UpdateBenchmark.Median(cells.Select(f));
+            double Median(Func<Cell, double> f) => Medians.Of(cells.Select(f));
             s.AppendLine(c, $"{Label(first.RoundTripMs),-12} {first.EnvGroups,10}   {Median(x => x.StepsPerSecond),18:F0}   {Ratio(x => x.StepsPerSecond),11}   {Median(x => x.CollectStepsPerSecond),18:F0}   {Ratio(x => x.CollectStepsPerSecond),11}   {Median(x => x.CollectWaitShare),7:F2}");
         }
 

@@ -5,6 +5,7 @@ using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
 using Robotics.Training.Monitoring;
 using TorchSharp;
+using Robotics.Contract.Timing;
 
 namespace Robotics.Training.Runner;
 
@@ -79,7 +80,7 @@ public static class UpdateBenchmark
             }
 
             int batch = config.NumEnvs * config.Options<PpoOptions>().RolloutSteps;
-            double rollout = Median(rolloutSeconds);
+            double rollout = Medians.Of(rolloutSeconds);
             var bridge = new BridgeResult(rollout * 1e3, batch / rollout);
             return new UpdateBenchmarkResult(bridge, runs.Select(r => Summarize(r.Gradients, r.Timed, batch, bridge.StepsPerSecond)).ToList());
         }
@@ -107,16 +108,9 @@ public static class UpdateBenchmark
         return metrics;
     }
 
-    /// <summary>The median (the mean of the middle two for an even count).</summary>
-    public static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : 0.5 * (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]);
-    }
-
     private static UpdateTiming Summarize(string gradients, List<MetricRecord> timed, int batch, double bridgeStepsPerSecond)
     {
-        double Median(Func<MetricRecord, double> pick) => UpdateBenchmark.Median(timed.Select(pick));
+        double Median(Func<MetricRecord, double> pick) => Medians.Of(timed.Select(pick));
 
         double collect = Median(m => m["perf/collect_seconds"]) * 1e3;
         double envWait = Median(m => m["perf/env_wait_seconds"]) * 1e3;
