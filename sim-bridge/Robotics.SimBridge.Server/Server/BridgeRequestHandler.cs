@@ -3,7 +3,6 @@ using MessagePack;
 using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Tasks;
-using Robotics.SimBridge.Tracing;
 
 namespace Robotics.SimBridge.Server;
 
@@ -24,10 +23,10 @@ internal sealed class BridgeRequestHandler : IDisposable
     private long bridgeStepTicks;
     private long bridgeEpisodes;
 
-    /// <summary>When the last step started and ended, in <see cref="StepTrace"/>'s nanoseconds.</summary>
-    public long LastStepStart { get; private set; }
+    /// <summary>When the last step that was answered started and ended (<see cref="Stopwatch"/> ticks), for <see cref="Robotics.SimBridge.Tracing.StepTrace"/>.</summary>
+    public long LastStepStartTicks { get; private set; }
 
-    public long LastStepEnd { get; private set; }
+    public long LastStepEndTicks { get; private set; }
 
     /// <param name="unixSeconds">The clock that Hello proofs are checked against (tests set it); the system clock by default.</param>
     public BridgeRequestHandler(IBridgeEnvFactory factory, BridgeServerOptions options, Func<long>? unixSeconds = null)
@@ -251,8 +250,8 @@ internal sealed class BridgeRequestHandler : IDisposable
 
         long end = Stopwatch.GetTimestamp();
         long ticks = end - start;
-        LastStepStart = StepTrace.Nanoseconds(start);
-        LastStepEnd = StepTrace.Nanoseconds(end);
+        LastStepStartTicks = start;
+        LastStepEndTicks = end;
         session.StepTicks += ticks;
         bridgeStepTicks += ticks;
         bridgeEnvSteps += spec.NumEnvs;

@@ -61,10 +61,15 @@ internal sealed class RouterReceiver
                     reply = handler.Handle(identity.AsSpan(0, identityLength), msg.SliceAsMemory());
                 }
 
+                // Only a step that was answered with its results stepped; a refused one (an error reply) leaves no row.
+                bool traced = tracedStep != 0 && BridgeFrameHeader.TryRead(reply, out var replyHeader, out _) && replyHeader.Type == BridgeMessageType.StepReply;
                 Send(identity.AsSpan(0, identityLength), more: true);
                 Send(reply, more: false);
-                if (tracedStep != 0)
-                    StepTrace.Bridge(identity.AsSpan(0, identityLength), tracedStep, pickedUp, handler.LastStepStart, handler.LastStepEnd, StepTrace.Now());
+                if (traced)
+                {
+                    StepTrace.Bridge(identity.AsSpan(0, identityLength), tracedStep, pickedUp,
+                        StepTrace.Nanoseconds(handler.LastStepStartTicks), StepTrace.Nanoseconds(handler.LastStepEndTicks), StepTrace.Now());
+                }
             }
         }
         finally

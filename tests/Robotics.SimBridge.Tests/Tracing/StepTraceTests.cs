@@ -42,6 +42,31 @@ public sealed class StepTraceTests
     }
 
     [Fact]
+    public void A_refused_step_leaves_no_row_at_either_end()
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("robotics-step-trace-").FullName, "steps.csv");
+        StepTrace.Enable(path);
+        try
+        {
+            using var bridge = LocalBridge.StartInProcess(new ToyEnvFactory());
+            using var client = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "toy", NumEnvs = 2 }, new BridgeClientOptions { Timeout = TimeSpan.FromSeconds(5) });
+            var step = new VectorStep(2, client.Spec.ObservationSize);
+            var actions = new float[2 * client.Spec.ActionSize];
+            Assert.Throws<BridgeException>(() => client.Step(actions, step)); // before Reset: refused, nothing stepped
+            client.Reset(1, step);
+            client.Step(actions, step);
+        }
+        finally
+        {
+            StepTrace.Disable();
+        }
+
+        var lines = File.ReadAllLines(path);
+        Assert.Single(lines, l => l.StartsWith("client,", StringComparison.Ordinal));
+        Assert.Single(lines, l => l.StartsWith("bridge,", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Analysis_splits_a_round_trip_into_its_parts()
     {
         // A request sent at 0 ms, picked up at 5, stepped 6 to 8, reply sent at 8.5, had at 14 by a client waiting since 1;
