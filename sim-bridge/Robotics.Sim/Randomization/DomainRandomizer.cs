@@ -295,12 +295,15 @@ public sealed class DomainRandomizer
         return true;
     }
 
-    /// <summary>The shared factor of a scale key, drawn before its targets' own and recorded as <c>KEY@common</c>.</summary>
+    /// <summary>
+    /// The shared factor of a scale key, drawn before its targets' own and recorded as <c>KEY@common</c>; 1 without
+    /// <c>common_scale</c>, drawing nothing (so configs without it keep their draws).
+    /// </summary>
     private static double SampleCommon(ScaleRandomization options, string key, Dictionary<string, double> values, Random rng)
     {
-        if (options.Common is null)
+        if (options.Common is not { } range)
             return 1.0;
-        double common = options.SampleCommon(rng);
+        double common = range.Sample(rng);
         values[$"{key}@common"] = common;
         return common;
     }

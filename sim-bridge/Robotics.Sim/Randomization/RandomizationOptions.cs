@@ -11,9 +11,6 @@ namespace Robotics.Sim.Randomization;
 public sealed record ScaleRandomization(RandomRange Scale, IReadOnlyList<string> Targets, RandomRange? Common = null)
 {
     public ScaleRandomization(RandomRange scale) : this(scale, []) { }
-
-    /// <summary>Draws the episode's shared factor: 1 without <see cref="Common"/>, drawing nothing from <paramref name="rng"/>.</summary>
-    internal double SampleCommon(Random rng) => Common is { } common ? common.Sample(rng) : 1.0;
 }
 
 /// <summary>Gravity per axis: nominal × scale + offset (m/s²), sampled per episode.</summary>
