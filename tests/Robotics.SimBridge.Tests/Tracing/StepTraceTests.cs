@@ -13,22 +13,12 @@ public sealed class StepTraceTests
     [Fact]
     public void Both_ends_of_every_step_are_written_and_join_in_time_order()
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("robotics-step-trace-").FullName, "steps.csv");
-        StepTrace.Enable(path);
-        try
+        var lines = Traced(numEnvs: 3, (client, step, actions) =>
         {
-            using var bridge = LocalBridge.StartInProcess(new ToyEnvFactory());
-            using var client = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "toy", NumEnvs = 3 }, new BridgeClientOptions { Timeout = TimeSpan.FromSeconds(5) });
-            var step = new VectorStep(3, client.Spec.ObservationSize);
             client.Reset(1, step);
-            for (int i = 0; i < 20; i++) client.Step(new float[3 * client.Spec.ActionSize], step);
-        }
-        finally
-        {
-            StepTrace.Disable();
-        }
+            for (int i = 0; i < 20; i++) client.Step(actions, step);
+        });
 
-        var lines = File.ReadAllLines(path);
         Assert.Equal(StepTrace.Header, lines[0]);
         Assert.Equal(20, lines.Count(l => l.StartsWith("client,", StringComparison.Ordinal)));
         Assert.Equal(20, lines.Count(l => l.StartsWith("bridge,", StringComparison.Ordinal)));
@@ -44,24 +34,13 @@ public sealed class StepTraceTests
     [Fact]
     public void A_refused_step_leaves_no_row_at_either_end()
     {
-        string path = Path.Combine(Directory.CreateTempSubdirectory("robotics-step-trace-").FullName, "steps.csv");
-        StepTrace.Enable(path);
-        try
+        var lines = Traced(numEnvs: 2, (client, step, actions) =>
         {
-            using var bridge = LocalBridge.StartInProcess(new ToyEnvFactory());
-            using var client = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "toy", NumEnvs = 2 }, new BridgeClientOptions { Timeout = TimeSpan.FromSeconds(5) });
-            var step = new VectorStep(2, client.Spec.ObservationSize);
-            var actions = new float[2 * client.Spec.ActionSize];
             Assert.Throws<BridgeException>(() => client.Step(actions, step)); // before Reset: refused, nothing stepped
             client.Reset(1, step);
             client.Step(actions, step);
-        }
-        finally
-        {
-            StepTrace.Disable();
-        }
+        });
 
-        var lines = File.ReadAllLines(path);
         Assert.Single(lines, l => l.StartsWith("client,", StringComparison.Ordinal));
         Assert.Single(lines, l => l.StartsWith("bridge,", StringComparison.Ordinal));
     }
@@ -102,5 +81,24 @@ public sealed class StepTraceTests
     public void Nothing_joins_without_the_bridge_side()
     {
         Assert.Null(StepTraceAnalysis.Analyze([StepTrace.Header, "client,AA,1,0,1,2,0", "not,a,row"], [[StepTrace.Header]]));
+    }
+
+    /// <summary>Runs <paramref name="steps"/> against an in-process toy bridge with tracing on; returns the trace file's lines.</summary>
+    private static string[] Traced(int numEnvs, Action<BridgeClient, VectorStep, float[]> steps)
+    {
+        string path = Path.Combine(Directory.CreateTempSubdirectory("robotics-step-trace-").FullName, "steps.csv");
+        StepTrace.Enable(path);
+        try
+        {
+            using var bridge = LocalBridge.StartInProcess(new ToyEnvFactory());
+            using var client = BridgeClient.Open(bridge.Endpoint, new MakeRequest { Task = "toy", NumEnvs = numEnvs }, new BridgeClientOptions { Timeout = TimeSpan.FromSeconds(5) });
+            steps(client, new VectorStep(numEnvs, client.Spec.ObservationSize), new float[numEnvs * client.Spec.ActionSize]);
+        }
+        finally
+        {
+            StepTrace.Disable();
+        }
+
+        return File.ReadAllLines(path);
     }
 }
