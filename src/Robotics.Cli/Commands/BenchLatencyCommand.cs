@@ -83,6 +83,7 @@ internal static class BenchLatencyCommand
             var start = EnvironmentOptions.LocalBridgeStarter(loaded.Task);
             var local = new List<LocalBridge>();
             var cells = new List<Cell>();
+            var bridgeTraces = new StepTraceTail();
             string scratch = Directory.CreateTempSubdirectory("robotics-bench-latency-").FullName;
             try
             {
@@ -92,7 +93,7 @@ internal static class BenchLatencyCommand
                 {
                     foreach (var (rtt, k) in pass % 2 == 0 ? grid : Enumerable.Reverse(grid))
                     {
-                        var cell = Measure(baseConfig with { EnvGroups = k }, local, rtt, timed, scratch, traceFolder, pass);
+                        var cell = Measure(baseConfig with { EnvGroups = k }, local, rtt, timed, scratch, traceFolder, bridgeTraces, pass);
                         cells.Add(cell);
                         if (!asJson) Console.Error.WriteLine($"{(passes > 1 ? $"pass {pass + 1}: " : "")}round trip {Label(rtt)}, env_groups {k}: {cell.StepsPerSecond:F0} steps/s per update, {cell.CollectStepsPerSecond:F0} while collecting");
                     }
@@ -120,7 +121,7 @@ internal static class BenchLatencyCommand
 
     public sealed record Report(string Task, int Envs, int Bridges, int ProcessorCount, IReadOnlyList<Cell> Cells);
 
-    private static Cell Measure(TrainingConfig config, List<LocalBridge> bridges, double rttMs, int timed, string scratch, string? traceFolder, int pass)
+    private static Cell Measure(TrainingConfig config, List<LocalBridge> bridges, double rttMs, int timed, string scratch, string? traceFolder, StepTraceTail bridgeTraces, int pass)
     {
         string? clientTrace = traceFolder is null ? null : Path.Combine(traceFolder, string.Create(CultureInfo.InvariantCulture, $"trainer-rtt{rttMs}-groups{config.EnvGroups}-pass{pass + 1}.csv"));
         if (clientTrace is not null) StepTrace.Enable(clientTrace);
@@ -156,7 +157,7 @@ internal static class BenchLatencyCommand
             StepTraceAnalysis? analysis = null;
             if (clientTrace is not null)
             {
-                var bridgeFiles = Directory.GetFiles(traceFolder!, "steps-*.csv").Select(f => File.ReadLines(f).ToList()).ToList();
+                var bridgeFiles = Directory.GetFiles(traceFolder!, "steps-*.csv").Select(bridgeTraces.ReadNew).ToList();
                 analysis = StepTraceAnalysis.Analyze(File.ReadLines(clientTrace), bridgeFiles);
             }
 
