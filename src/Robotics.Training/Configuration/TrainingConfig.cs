@@ -181,6 +181,9 @@ public sealed record MonitoringOptions
     /// <summary>Alarm when any action dimension's log-std falls below this.</summary>
     public double LogStdFloor { get; init; } = -4.0;
 
+    /// <summary>Warn when an update's approximate KL is above this (<see cref="Monitoring.KlWatch"/>); 0 turns it off.</summary>
+    public double KlAlarm { get; init; } = 1.0;
+
     /// <summary>Write TensorBoard event files next to metrics.csv.</summary>
     public bool Tensorboard { get; init; } = true;
 

@@ -92,6 +92,7 @@ public sealed class TrainingRunner
             var state = new LoopState(counters);
             environments.Reset(algorithm, state.Iteration);
             int skippedInARow = 0, skippedTotal = 0, iterationsThisCall = 0;
+            var klWatch = new KlWatch(config.Monitoring.KlAlarm);
             EvaluationResult? lastEval = null;
             if (config.Evaluation.EveryUpdates > 0 && config.Evaluation.CollapsePatience > 0 && state.Iteration == 0 && double.IsNaN(state.InitialEvalReturn))
             {
@@ -161,6 +162,8 @@ public sealed class TrainingRunner
                     {
                         metrics["policy/log_std_alarm"] = 0;
                     }
+
+                    if (learned && klWatch.Check(state.Iteration, metrics.GetOrNaN("losses/approx_kl")) is { } klWarning) log.Warn(klWarning);
 
                     bool boundary = state.Iteration % config.Checkpoint.EveryUpdates == 0;
                     if (config.Evaluation.EveryUpdates > 0 && (state.Iteration % config.Evaluation.EveryUpdates == 0 || boundary))

@@ -44,6 +44,7 @@ public sealed class TrainingConfigTests
     [InlineData("task: cartpole-balance\nalgorithm: dqn\n", "algorithm")]
     [InlineData("task: cartpole-balance\ndevice: tpu\n", "device")]
     [InlineData("task: cartpole-balance\npolicy:\n  activation: gelu\n", "policy.activation")]
+    [InlineData("task: cartpole-balance\nmonitoring:\n  kl_alarm: -1\n", "monitoring.kl_alarm")]
     [InlineData("ppo:\n  epochs: 3\n", "task")]
     public void Invalid_value_is_refused_naming_the_key(string yaml, string key)
     {
