@@ -23,8 +23,9 @@ public sealed class StepTraceTail
         int read = 0;
         while (read < bytes.Length && stream.Read(bytes, read, bytes.Length - read) is var n and > 0) read += n;
 
+        if (read == 0) return []; // nothing new, or the file was cut between its length and the read
         int end = Array.LastIndexOf(bytes, (byte)'\n', read - 1);
-        if (read == 0 || end < 0) return [];
+        if (end < 0) return [];
         offsets[path] = offset + end + 1;
         return Encoding.UTF8.GetString(bytes, 0, end).Split('\n').Select(l => l.TrimEnd('\r')).ToList();
     }
