@@ -93,6 +93,7 @@ public sealed class TrainingRunner
             environments.Reset(algorithm, state.Iteration);
             int skippedInARow = 0, skippedTotal = 0, iterationsThisCall = 0;
             var klWatch = new KlWatch(config.Monitoring.KlAlarm);
+            var logStdWatch = new LogStdWatch(config.Monitoring.LogStdFloor);
             EvaluationResult? lastEval = null;
             if (config.Evaluation.EveryUpdates > 0 && config.Evaluation.CollapsePatience > 0 && state.Iteration == 0 && double.IsNaN(state.InitialEvalReturn))
             {
@@ -153,16 +154,9 @@ public sealed class TrainingRunner
                     metrics["losses/skipped_updates_total"] = skippedTotal;
                     metrics["charts/recoveries"] = state.Recoveries;
 
-                    if (learned && metrics.GetOrNaN("policy/log_std_min") < config.Monitoring.LogStdFloor)
-                    {
-                        metrics["policy/log_std_alarm"] = 1;
-                        log.Warn($"update {state.Iteration}: log-std {metrics["policy/log_std_min"]:F2} is below the floor {config.Monitoring.LogStdFloor:F2}; exploration has nearly stopped");
-                    }
-                    else
-                    {
-                        metrics["policy/log_std_alarm"] = 0;
-                    }
-
+                    double logStdMin = metrics.GetOrNaN("policy/log_std_min");
+                    metrics["policy/log_std_alarm"] = learned && logStdWatch.IsBelow(logStdMin) ? 1 : 0;
+                    if (learned && logStdWatch.Check(state.Iteration, logStdMin) is { } logStdWarning) log.Warn(logStdWarning);
                     if (learned && klWatch.Check(state.Iteration, metrics.GetOrNaN("losses/approx_kl")) is { } klWarning) log.Warn(klWarning);
 
                     bool boundary = state.Iteration % config.Checkpoint.EveryUpdates == 0;
