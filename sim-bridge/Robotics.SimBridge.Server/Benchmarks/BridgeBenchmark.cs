@@ -1,10 +1,10 @@
 using System.Diagnostics;
+using Robotics.Contract.Timing;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Security;
 using Robotics.SimBridge.Server;
-using Robotics.Contract.Timing;
 
 namespace Robotics.SimBridge.Benchmarks;
 

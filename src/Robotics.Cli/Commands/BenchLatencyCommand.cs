@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Robotics.Contract;
+using Robotics.Contract.Timing;
 using Robotics.SimBridge.Benchmarks;
 using Robotics.SimBridge.Hosting;
 using Robotics.SimBridge.Tracing;
@@ -9,7 +10,6 @@ using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
 using Robotics.Training.Monitoring;
 using Robotics.Training.Runner;
-using Robotics.Contract.Timing;
 
 namespace Robotics.Cli.Commands;
 

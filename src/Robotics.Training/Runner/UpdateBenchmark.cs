@@ -1,11 +1,11 @@
 using System.Diagnostics;
 using Robotics.Contract.Environments;
+using Robotics.Contract.Timing;
 using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
 using Robotics.Training.Monitoring;
 using TorchSharp;
-using Robotics.Contract.Timing;
 
 namespace Robotics.Training.Runner;
 
