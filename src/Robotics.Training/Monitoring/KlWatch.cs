@@ -11,16 +11,19 @@ namespace Robotics.Training.Monitoring;
 public sealed class KlWatch
 {
     private readonly double threshold;
-    private readonly PacedAlarm alarm = new(lowerIsWorse: false);
+    private readonly PacedAlarm alarm;
 
     /// <param name="threshold"><c>monitoring.kl_alarm</c>; 0 watches nothing.</param>
-    public KlWatch(double threshold) => this.threshold = threshold;
+    public KlWatch(double threshold)
+    {
+        this.threshold = threshold;
+        alarm = new PacedAlarm(threshold, isFloor: false);
+    }
 
     /// <summary>The warning for update <paramref name="iteration"/>, or null (below the threshold, not finite, or not yet due).</summary>
     public string? Check(int iteration, double approxKl)
     {
-        if (threshold <= 0 || !double.IsFinite(approxKl) || approxKl <= threshold) return null;
-        if (alarm.Fire(iteration, approxKl) is not { } report) return null;
+        if (threshold <= 0 || !double.IsFinite(approxKl) || alarm.Observe(iteration, approxKl) is not { } report) return null;
 
         var c = CultureInfo.InvariantCulture;
         string message = report.Single

@@ -12,18 +12,22 @@ namespace Robotics.Training.Monitoring;
 public sealed class LogStdWatch
 {
     private readonly double floor;
-    private readonly PacedAlarm alarm = new(lowerIsWorse: true);
+    private readonly PacedAlarm alarm;
 
     /// <param name="floor"><c>monitoring.log_std_floor</c>.</param>
-    public LogStdWatch(double floor) => this.floor = floor;
+    public LogStdWatch(double floor)
+    {
+        this.floor = floor;
+        alarm = new PacedAlarm(floor, isFloor: true);
+    }
 
     /// <summary>Whether <paramref name="logStdMin"/> is below the floor (the metrics' alarm flag); NaN is not.</summary>
-    public bool IsBelow(double logStdMin) => logStdMin < floor;
+    public bool IsBelow(double logStdMin) => alarm.IsPast(logStdMin);
 
     /// <summary>The warning for update <paramref name="iteration"/>, or null (at or above the floor, or not yet due).</summary>
     public string? Check(int iteration, double logStdMin)
     {
-        if (!IsBelow(logStdMin) || alarm.Fire(iteration, logStdMin) is not { } report) return null;
+        if (alarm.Observe(iteration, logStdMin) is not { } report) return null;
 
         var c = CultureInfo.InvariantCulture;
         string message = report.Single

@@ -10,21 +10,32 @@ public sealed class PacedAlarm
     /// <summary>Updates between two reports while the alarm keeps firing.</summary>
     public const int Every = 50;
 
-    private readonly bool lowerIsWorse;
+    private readonly double limit;
+    private readonly bool isFloor;
     private int? lastReported;
     private int unreported;
     private double worst;
 
-    /// <param name="lowerIsWorse">Whether the worst of several values is the lowest (a floor) or the highest (a ceiling).</param>
-    public PacedAlarm(bool lowerIsWorse) => this.lowerIsWorse = lowerIsWorse;
+    /// <param name="limit">The threshold: values past it fire the alarm (a value at it does not).</param>
+    /// <param name="isFloor">Whether values below <paramref name="limit"/> fire it (their worst the lowest), or values above it (their worst the highest).</param>
+    public PacedAlarm(double limit, bool isFloor)
+    {
+        this.limit = limit;
+        this.isFloor = isFloor;
+    }
+
+    /// <summary>Whether <paramref name="value"/> is past the threshold; NaN is not.</summary>
+    public bool IsPast(double value) => isFloor ? value < limit : value > limit;
 
     /// <summary>
-    /// Counts update <paramref name="iteration"/>, whose <paramref name="value"/> is past the threshold, and returns
-    /// the report due now, or null when one was given fewer than <see cref="Every"/> updates ago.
+    /// Looks at update <paramref name="iteration"/>'s <paramref name="value"/>: when past the threshold, counts it and
+    /// returns the report due now; null when it is not past, or when a report was given fewer than
+    /// <see cref="Every"/> updates ago.
     /// </summary>
-    public AlarmReport? Fire(int iteration, double value)
+    public AlarmReport? Observe(int iteration, double value)
     {
-        worst = unreported == 0 ? value : lowerIsWorse ? Math.Min(worst, value) : Math.Max(worst, value);
+        if (!IsPast(value)) return null;
+        worst = unreported == 0 ? value : isFloor ? Math.Min(worst, value) : Math.Max(worst, value);
         unreported++;
         if (iteration - lastReported < Every) return null; // null (never reported) compares false
 
