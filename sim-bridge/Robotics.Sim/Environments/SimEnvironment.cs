@@ -24,6 +24,8 @@ public sealed class SimEnvironment : IDisposable
     private readonly int[] simObservationTerms;
     private readonly float[] observation;
     private readonly float[] nextObservation;
+    private readonly float[] criticObservation;
+    private readonly float[] nextCriticObservation;
     private readonly float[] previousAction;
     private readonly float[] appliedAction;
     private readonly double[] actionOffset;
@@ -55,6 +57,8 @@ public sealed class SimEnvironment : IDisposable
         simObservationTerms = Enumerable.Range(0, contract.Observations.Count).Where(t => !builder.Handles(t)).ToArray();
         observation = new float[contract.ObservationSize];
         nextObservation = new float[contract.ObservationSize];
+        criticObservation = new float[task.CriticObservationSize];
+        nextCriticObservation = new float[task.CriticObservationSize];
         int actions = contract.ActionSize;
         previousAction = new float[actions];
         appliedAction = new float[actions];
@@ -86,6 +90,11 @@ public sealed class SimEnvironment : IDisposable
     /// <summary>The latest observation (after the last reset or step).</summary>
     public ReadOnlySpan<float> Observation => observation;
 
+    /// <summary>What only the value function sees, at the same moment as <see cref="Observation"/> (empty when the task has no critic observations).</summary>
+    public ReadOnlySpan<float> CriticObservation => criticObservation;
+
+    public int CriticObservationSize => criticObservation.Length;
+
     /// <summary>The episode's commands (targets, velocity commands), concatenated in task order.</summary>
     public ReadOnlySpan<double> Command => context.Command;
 
@@ -112,6 +121,7 @@ public sealed class SimEnvironment : IDisposable
     public void Reset()
     {
         Randomizer.OnReset(Data, random);
+        context.ActionLatencySteps = Randomizer.LastSample.ActionLatencySteps;
         SampleCommands();
         ApplyInitialState();
         Data.Forward();
@@ -132,6 +142,7 @@ public sealed class SimEnvironment : IDisposable
         rateLimit?.Start(context.State);
         BuildObservation(observation);
         Randomizer.PerturbObservation(observation, random);
+        BuildCriticObservation(criticObservation);
         needsReset = false;
         started = true;
     }
@@ -161,6 +172,7 @@ public sealed class SimEnvironment : IDisposable
         context.ActionBuffer.CopyTo(previousAction, 0);
         BuildObservation(nextObservation);
         Randomizer.PerturbObservation(nextObservation, random);
+        BuildCriticObservation(nextCriticObservation);
 
         double reward = 0;
         for (int i = 0; i < terms.Rewards.Length; i++)
@@ -170,9 +182,10 @@ public sealed class SimEnvironment : IDisposable
             rewardSums[i] += rewardWeights[i] * value;
             reward += rewardWeights[i] * value;
         }
-        if (!double.IsFinite(reward) || !AllFinite(nextObservation))
+        if (!double.IsFinite(reward) || !AllFinite(nextObservation) || !AllFinite(nextCriticObservation))
             return Unstable();
         nextObservation.CopyTo(observation, 0);
+        nextCriticObservation.CopyTo(criticObservation, 0);
 
         bool terminated = false;
         foreach (var term in terms.Terminations)
@@ -391,6 +404,16 @@ public sealed class SimEnvironment : IDisposable
         {
             var term = terms.Observations[t];
             term.Write(context, into.AsSpan(builder.OffsetOf(t), term.Spec.Size));
+        }
+    }
+
+    private void BuildCriticObservation(float[] into)
+    {
+        int offset = 0;
+        foreach (var term in terms.CriticObservations)
+        {
+            term.Write(context, into.AsSpan(offset, term.Spec.Size));
+            offset += term.Spec.Size;
         }
     }
 

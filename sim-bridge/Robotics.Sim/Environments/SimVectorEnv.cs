@@ -61,7 +61,8 @@ public sealed class SimVectorEnv : IVectorEnv
             contract.Robot.Actuators.Select(a => (float)a.CommandMax).ToArray(),
             contract,
             task.ControlDt,
-            task.TaskDefinition.MaxEpisodeSteps);
+            task.TaskDefinition.MaxEpisodeSteps,
+            envs[0].CriticObservationSize);
         actions = new float[numEnvs * contract.ActionSize];
         finished = new EpisodeRecord?[numEnvs];
         physicsReset = new bool[numEnvs];
@@ -165,6 +166,7 @@ public sealed class SimVectorEnv : IVectorEnv
         var env = envs[i];
         env.Reset(resetSeed + i);
         env.Observation.CopyTo(target!.ObservationOf(i));
+        env.CriticObservation.CopyTo(target.CriticObservationOf(i));
     }
 
     private void StepOne(int i)
@@ -179,6 +181,7 @@ public sealed class SimVectorEnv : IVectorEnv
         if (outcome.Done)
         {
             env.Observation.CopyTo(into.FinalObservationOf(i));
+            env.CriticObservation.CopyTo(into.FinalCriticObservationOf(i));
             finished[i] = new EpisodeRecord(i, env.EpisodeReturn, env.EpisodeStep, outcome.Terminated, outcome.Truncated)
             {
                 Stats = env.EpisodeStats(),
@@ -187,13 +190,15 @@ public sealed class SimVectorEnv : IVectorEnv
             env.Reset();
         }
         env.Observation.CopyTo(into.ObservationOf(i));
+        env.CriticObservation.CopyTo(into.CriticObservationOf(i));
     }
 
     private void CheckShape(VectorStep into)
     {
         ArgumentNullException.ThrowIfNull(into);
-        if (into.NumEnvs != envs.Length || into.ObservationSize != Spec.ObservationSize)
+        if (into.NumEnvs != envs.Length || into.ObservationSize != Spec.ObservationSize || into.CriticObservationSize != Spec.CriticObservationSize)
             throw new ArgumentException(
-                $"the result buffers are for {into.NumEnvs} environments × {into.ObservationSize} observations; this vector has {envs.Length} × {Spec.ObservationSize}", nameof(into));
+                $"the result buffers are for {into.NumEnvs} environments × {into.ObservationSize} observations (+ {into.CriticObservationSize} for the critic); " +
+                $"this vector has {envs.Length} × {Spec.ObservationSize} (+ {Spec.CriticObservationSize})", nameof(into));
     }
 }

@@ -30,6 +30,7 @@ public sealed class LoadedTask
             ActionMaxChangePerSecond = task.Actions.MaxChangePerSecond,
         };
         ObservationBuilder = ObservationBuilder.ForSimulation(PolicyContract);
+        CriticObservations = CheckCriticObservations(task, built.CriticObservations);
         Randomization = RandomizationConfig.Parse(task.Randomization ?? new YamlMappingNode(), task.File);
         // Names the model lacks are the task file's mistake: report them here, with the file, not when an environment is made.
         Randomization.Validate(model, task.File);
@@ -48,6 +49,14 @@ public sealed class LoadedTask
     public string MjcfPath => Robot.MjcfPath;
     public RobotContract RobotContract => Robot.Contract;
     public PolicyContract PolicyContract { get; }
+
+    /// <summary>
+    /// The blocks only the value function sees, after the policy's observations (the task's <c>critic_observations</c>;
+    /// empty without them). Not part of <see cref="PolicyContract"/>.
+    /// </summary>
+    public IReadOnlyList<ObservationTermSpec> CriticObservations { get; }
+
+    public int CriticObservationSize => CriticObservations.Sum(o => o.Size);
 
     /// <summary>The randomization written in the task file (all off when it has none).</summary>
     public RandomizationConfig Randomization { get; }
@@ -82,6 +91,23 @@ public sealed class LoadedTask
         ArgumentNullException.ThrowIfNull(robot);
         ArgumentNullException.ThrowIfNull(task);
         return new LoadedTask(robot, task, terms ?? TermRegistry.Default);
+    }
+
+    /// <summary>
+    /// The critic sees the policy's observations already; its own list is for what only a simulator knows, so a term
+    /// a robot supplies there is a mistake (it would also be built without the policy's noise).
+    /// </summary>
+    private static ObservationTermSpec[] CheckCriticObservations(TaskDefinition task, IObservationTerm[] terms)
+    {
+        for (int i = 0; i < terms.Length; i++)
+        {
+            string kind = terms[i].Spec.Kind;
+            if (!ObservationKinds.SimulationOnly.Contains(kind))
+                throw task.CriticObservations[i].Error("term",
+                    $"'{kind}' is a term the robot supplies, and the critic already sees the policy's observations; critic_observations takes "
+                    + $"terms only a simulator knows: {string.Join(", ", ObservationKinds.SimulationOnly)}");
+        }
+        return terms.Select(t => t.Spec).ToArray();
     }
 
     private static InitialJoint ResolveInitial(JointInitialRange range, MjModel model, TaskDefinition task, RobotDefinition robot)

@@ -13,12 +13,13 @@ namespace Robotics.Sim.Terms;
 /// </summary>
 public sealed class TermArgs
 {
-    internal TermArgs(TermDefinition definition, TaskDefinition task, RobotBinding binding, MjModel model)
+    internal TermArgs(TermDefinition definition, TaskDefinition task, RobotBinding binding, MjModel model, MjModel nominalModel)
     {
         Definition = definition;
         Task = task;
         Binding = binding;
         Model = model;
+        NominalModel = nominalModel;
     }
 
     public TermDefinition Definition { get; }
@@ -26,8 +27,11 @@ public sealed class TermArgs
     public RobotBinding Binding { get; }
     public RobotDefinition Robot => Binding.Robot;
 
-    /// <summary>The nominal model; ids found in it hold for every environment's copy.</summary>
+    /// <summary>The model the term will run on (an environment's copy, or the nominal one when the task is checked); ids found in it hold for every copy.</summary>
     public MjModel Model { get; }
+
+    /// <summary>The model as compiled, never randomized: what a term that reports a randomized value relative to nominal compares with.</summary>
+    public MjModel NominalModel { get; }
 
     public ConfigMap Parameters => Definition.Parameters;
 

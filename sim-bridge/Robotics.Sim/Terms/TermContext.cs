@@ -39,6 +39,9 @@ public sealed class TermContext
     /// <summary>Seconds per control step.</summary>
     public double ControlDt { get; }
 
+    /// <summary>The episode's action latency in control periods, as domain randomization drew it (0 without).</summary>
+    public int ActionLatencySteps { get; internal set; }
+
     /// <summary>Control steps taken in this episode (1 after the first step).</summary>
     public int EpisodeStep { get; internal set; }
 

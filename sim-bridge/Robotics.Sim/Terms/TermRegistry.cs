@@ -26,6 +26,7 @@ public sealed class TermRegistry
     {
         var registry = new TermRegistry();
         ObservationTerms.Register(registry);
+        PrivilegedObservationTerms.Register(registry);
         RewardTerms.Register(registry);
         LocomotionRewardTerms.Register(registry);
         TerminationTerms.Register(registry);

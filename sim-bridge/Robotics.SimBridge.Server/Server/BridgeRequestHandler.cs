@@ -195,6 +195,7 @@ internal sealed class BridgeRequestHandler : IDisposable
             ContractJson = spec.Contract.ToJson(),
             ControlDt = spec.ControlDt,
             MaxEpisodeSteps = spec.MaxEpisodeSteps,
+            CriticObservationSize = spec.CriticObservationSize,
         });
     }
 

@@ -141,7 +141,8 @@ public sealed class BridgeClient : IVectorEnv
             FloatBytes.ToFloats(reply.ActionHigh),
             PolicyContract.FromJson(reply.ContractJson),
             reply.ControlDt,
-            reply.MaxEpisodeSteps);
+            reply.MaxEpisodeSteps,
+            reply.CriticObservationSize);
         MadeWith = make;
         return spec;
     }

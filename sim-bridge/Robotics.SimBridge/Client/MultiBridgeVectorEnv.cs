@@ -145,7 +145,8 @@ public sealed class MultiBridgeVectorEnv : ISplitStepVectorEnv
         var old = bridges[index];
         var oldSpec = old.Spec;
         var newSpec = replacement.Spec;
-        if (newSpec.NumEnvs != oldSpec.NumEnvs || newSpec.ObservationSize != oldSpec.ObservationSize || newSpec.ActionSize != oldSpec.ActionSize)
+        if (newSpec.NumEnvs != oldSpec.NumEnvs || newSpec.ObservationSize != oldSpec.ObservationSize || newSpec.ActionSize != oldSpec.ActionSize
+            || newSpec.CriticObservationSize != oldSpec.CriticObservationSize)
         {
             throw new ArgumentException(
                 $"replacement bridge {replacement.Endpoint} has {newSpec.NumEnvs} envs, obs {newSpec.ObservationSize}, actions {newSpec.ActionSize}; " +
@@ -169,7 +170,7 @@ public sealed class MultiBridgeVectorEnv : ISplitStepVectorEnv
 
     private void CheckShape(VectorStep into)
     {
-        if (into.NumEnvs != Spec.NumEnvs || into.ObservationSize != Spec.ObservationSize)
+        if (into.NumEnvs != Spec.NumEnvs || into.ObservationSize != Spec.ObservationSize || into.CriticObservationSize != Spec.CriticObservationSize)
         {
             throw new ArgumentException(
                 $"step buffers are [{into.NumEnvs}, {into.ObservationSize}]; the vector is [{Spec.NumEnvs}, {Spec.ObservationSize}]", nameof(into));
@@ -178,7 +179,8 @@ public sealed class MultiBridgeVectorEnv : ISplitStepVectorEnv
 
     private void CheckRows(VectorStep into, int envOffset)
     {
-        if (into.ObservationSize != Spec.ObservationSize || envOffset < 0 || envOffset + Spec.NumEnvs > into.NumEnvs)
+        if (into.ObservationSize != Spec.ObservationSize || into.CriticObservationSize != Spec.CriticObservationSize
+            || envOffset < 0 || envOffset + Spec.NumEnvs > into.NumEnvs)
         {
             throw new ArgumentException(
                 $"rows [{envOffset}, {envOffset + Spec.NumEnvs}) of step buffers [{into.NumEnvs}, {into.ObservationSize}] do not hold this vector's [{Spec.NumEnvs}, {Spec.ObservationSize}]", nameof(into));
@@ -193,11 +195,13 @@ public sealed class MultiBridgeVectorEnv : ISplitStepVectorEnv
         for (int b = 0; b < bridges.Count; b++)
         {
             var spec = bridges[b].Spec;
-            if (spec.ObservationSize != first.ObservationSize || spec.ActionSize != first.ActionSize || spec.Contract.Hash != first.Contract.Hash)
+            if (spec.ObservationSize != first.ObservationSize || spec.ActionSize != first.ActionSize || spec.Contract.Hash != first.Contract.Hash
+                || spec.CriticObservationSize != first.CriticObservationSize)
             {
                 throw new ArgumentException(
                     $"bridge {bridges[b].Endpoint} serves another task than {bridges[0].Endpoint} " +
-                    $"(obs {spec.ObservationSize} vs {first.ObservationSize}, actions {spec.ActionSize} vs {first.ActionSize}); make the same task on every bridge");
+                    $"(obs {spec.ObservationSize} vs {first.ObservationSize}, critic obs {spec.CriticObservationSize} vs {first.CriticObservationSize}, " +
+                    $"actions {spec.ActionSize} vs {first.ActionSize}); make the same task on every bridge, with bridges of one version");
             }
 
             offsets[b] = total;

@@ -76,4 +76,7 @@ public sealed class SpecReply
 
     /// <summary>Steps after which an episode is truncated.</summary>
     [Key(8)] public int MaxEpisodeSteps { get; set; }
+
+    /// <summary>Width of the observations only a value function sees (the task's critic_observations); 0 without them.</summary>
+    [Key(9)] public int CriticObservationSize { get; set; }
 }

@@ -12,7 +12,10 @@ namespace Robotics.SimBridge.Protocol;
 /// </summary>
 public static class StepCodec
 {
-    private const int StepReplyFields = 8;
+    private const int StepReplyFields = 10;
+
+    // Replies of bridges before critic observations end after field 7; a client without them still reads those.
+    private const int StepReplyFieldsWithoutCritic = 8;
     private const int EpisodeFields = 6;
 
     public static void WriteStepRequest(ref MessagePackWriter writer, ReadOnlySpan<float> actions)
@@ -38,8 +41,9 @@ public static class StepCodec
 
     public static void WriteResetReply(ref MessagePackWriter writer, VectorStep step)
     {
-        writer.WriteArrayHeader(1);
+        writer.WriteArrayHeader(2);
         FloatBytes.WriteBin(ref writer, step.Observations);
+        FloatBytes.WriteBin(ref writer, step.CriticObservations);
     }
 
     /// <summary>Reads a reset reply into rows [envOffset, envOffset + envs) of <paramref name="into"/>.</summary>
@@ -52,15 +56,25 @@ public static class StepCodec
             throw new MessagePackSerializationException("ResetReply needs field 0 (observations)");
         }
 
-        int obs = into.ObservationSize;
+        int obs = into.ObservationSize, critic = into.CriticObservationSize;
         CopyFloats(ref reader, into.Observations.AsSpan(envOffset * obs, envs * obs), "observations");
-        SkipRest(ref reader, fields - 1);
+        if (fields >= 2)
+        {
+            CopyFloats(ref reader, into.CriticObservations.AsSpan(envOffset * critic, envs * critic), "critic observations");
+        }
+        else if (critic > 0)
+        {
+            throw new MessagePackSerializationException($"ResetReply has no critic observations; the task has {critic}");
+        }
+
+        SkipRest(ref reader, fields - Math.Min(fields, 2));
     }
 
     public static void WriteStepReply(ref MessagePackWriter writer, VectorStep step)
     {
         int envs = step.NumEnvs;
         int obs = step.ObservationSize;
+        int critic = step.CriticObservationSize;
         int finished = 0;
         for (int i = 0; i < envs; i++)
         {
@@ -119,6 +133,15 @@ public static class StepCodec
         }
 
         writer.Write(step.PhysicsResets);
+        FloatBytes.WriteBin(ref writer, step.CriticObservations);
+        writer.WriteBinHeader(finished * critic * sizeof(float));
+        for (int i = 0; i < envs; i++)
+        {
+            if (step.Terminated[i] || step.Truncated[i])
+            {
+                writer.WriteRaw(MemoryMarshal.AsBytes(step.FinalCriticObservationOf(i)));
+            }
+        }
     }
 
     /// <summary>
@@ -130,9 +153,10 @@ public static class StepCodec
     {
         var reader = new MessagePackReader(body);
         int fields = reader.ReadArrayHeader();
-        if (fields < StepReplyFields)
+        int critic = into.CriticObservationSize;
+        if (fields < StepReplyFieldsWithoutCritic || (critic > 0 && fields < StepReplyFields))
         {
-            throw new MessagePackSerializationException($"StepReply has {fields} fields, expected {StepReplyFields}");
+            throw new MessagePackSerializationException($"StepReply has {fields} fields, expected {(critic > 0 ? StepReplyFields : StepReplyFieldsWithoutCritic)}");
         }
 
         int obs = into.ObservationSize;
@@ -195,7 +219,24 @@ public static class StepCodec
         }
 
         into.PhysicsResets += reader.ReadInt32();
-        SkipRest(ref reader, fields - StepReplyFields);
+        if (fields >= StepReplyFields)
+        {
+            CopyFloats(ref reader, into.CriticObservations.AsSpan(envOffset * critic, envs * critic), "critic observations");
+            var criticFinals = ReadBin(ref reader).Span;
+            if (criticFinals.Length != finished * critic * sizeof(float))
+            {
+                throw new MessagePackSerializationException(
+                    $"final critic observations hold {criticFinals.Length} bytes, expected {finished} × {critic} float32");
+            }
+
+            int criticRowBytes = critic * sizeof(float);
+            for (int k = 0; k < finished; k++)
+            {
+                FloatBytes.CopyTo(criticFinals.Slice(k * criticRowBytes, criticRowBytes), into.FinalCriticObservationOf(envOffset + finalEnvs[k]));
+            }
+        }
+
+        SkipRest(ref reader, fields - Math.Min(fields, StepReplyFields));
     }
 
     private static Dictionary<string, double>? ReadStats(ref MessagePackReader reader)

@@ -15,6 +15,9 @@ public sealed class ResetReply
 {
     /// <summary>float32 little-endian, row-major [NumEnvs, ObservationSize].</summary>
     [Key(0)] public byte[] Observations { get; set; } = [];
+
+    /// <summary>float32 [NumEnvs, CriticObservationSize] (empty when the task has no critic observations).</summary>
+    [Key(1)] public byte[] CriticObservations { get; set; } = [];
 }
 
 /// <summary>
@@ -55,6 +58,12 @@ public sealed class StepReply
 
     /// <summary>Environments reset in this step because their physics went unstable.</summary>
     [Key(7)] public int PhysicsResets { get; set; }
+
+    /// <summary>float32 [NumEnvs, CriticObservationSize], as Observations, for the critic only (empty when the task has none).</summary>
+    [Key(8)] public byte[] CriticObservations { get; set; } = [];
+
+    /// <summary>float32 [FinalEnvs.Length, CriticObservationSize], as FinalObservations, for the critic only.</summary>
+    [Key(9)] public byte[] FinalCriticObservations { get; set; } = [];
 }
 
 /// <summary>One finished episode: [env, return, length, terminated, truncated, stats].</summary>

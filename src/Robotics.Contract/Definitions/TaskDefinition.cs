@@ -12,7 +12,7 @@ public sealed class TaskDefinition
 {
     private static readonly string[] TopLevelKeys =
     [
-        "name", "robot", "max_episode_steps", "commands", "observations", "actions", "rewards",
+        "name", "robot", "max_episode_steps", "commands", "observations", "critic_observations", "actions", "rewards",
         "terminations", "initial_state", "randomization",
     ];
 
@@ -34,6 +34,7 @@ public sealed class TaskDefinition
         Observations = TermDefinition.ReadList(observations, weighted: false);
         if (Observations.Count == 0)
             throw observations.Error("expected at least one observation term");
+        CriticObservations = TermDefinition.ReadList(root.Optional("critic_observations"), weighted: false);
         Rewards = TermDefinition.ReadList(root.Optional("rewards"), weighted: true);
         Terminations = TermDefinition.ReadList(root.Optional("terminations"), weighted: false);
         Actions = ActionMappingDefinition.Read(root.Optional("actions"));
@@ -62,6 +63,13 @@ public sealed class TaskDefinition
 
     public IReadOnlyList<CommandDefinition> Commands { get; }
     public IReadOnlyList<TermDefinition> Observations { get; }
+
+    /// <summary>
+    /// Terms only the value function sees in training, after the policy's observations (an asymmetric critic):
+    /// what a simulator knows and a robot does not, such as the true base velocity or the episode's drawn physics.
+    /// They are not part of the policy's contract and never reach an exported model.
+    /// </summary>
+    public IReadOnlyList<TermDefinition> CriticObservations { get; }
     public IReadOnlyList<TermDefinition> Rewards { get; }
     public IReadOnlyList<TermDefinition> Terminations { get; }
     public ActionMappingDefinition Actions { get; }

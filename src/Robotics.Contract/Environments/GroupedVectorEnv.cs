@@ -22,7 +22,8 @@ public sealed class GroupedVectorEnv : IVectorEnv
         for (int g = 0; g < this.groups.Count; g++)
         {
             var spec = this.groups[g].Spec;
-            if (spec.ObservationSize != first.ObservationSize || spec.ActionSize != first.ActionSize || spec.Contract.Hash != first.Contract.Hash)
+            if (spec.ObservationSize != first.ObservationSize || spec.ActionSize != first.ActionSize || spec.Contract.Hash != first.Contract.Hash
+                || spec.CriticObservationSize != first.CriticObservationSize)
                 throw new ArgumentException($"group {g} serves another task than group 0 (obs {spec.ObservationSize} vs {first.ObservationSize}, actions {spec.ActionSize} vs {first.ActionSize})", nameof(groups));
             offsets[g] = total;
             total += spec.NumEnvs;
@@ -92,8 +93,8 @@ public sealed class GroupedVectorEnv : IVectorEnv
 
     private void CheckShape(VectorStep into)
     {
-        if (into.NumEnvs != Spec.NumEnvs || into.ObservationSize != Spec.ObservationSize)
-            throw new ArgumentException($"step buffers are [{into.NumEnvs}, {into.ObservationSize}]; the vector is [{Spec.NumEnvs}, {Spec.ObservationSize}]", nameof(into));
+        if (into.NumEnvs != Spec.NumEnvs || into.ObservationSize != Spec.ObservationSize || into.CriticObservationSize != Spec.CriticObservationSize)
+            throw new ArgumentException($"step buffers are [{into.NumEnvs}, {into.ObservationSize} + {into.CriticObservationSize}]; the vector is [{Spec.NumEnvs}, {Spec.ObservationSize} + {Spec.CriticObservationSize}]", nameof(into));
     }
 
     public void Dispose()

@@ -34,7 +34,7 @@ public sealed class SplitStepAdapter : ISplitStepVectorEnv
     public SplitStepAdapter(IVectorEnv inner)
     {
         this.inner = inner;
-        own = new VectorStep(inner.Spec.NumEnvs, inner.Spec.ObservationSize);
+        own = new VectorStep(inner.Spec.NumEnvs, inner.Spec.ObservationSize, inner.Spec.CriticObservationSize);
         actions = new float[inner.Spec.NumEnvs * inner.Spec.ActionSize];
     }
 
@@ -51,6 +51,7 @@ public sealed class SplitStepAdapter : ISplitStepVectorEnv
         inner.Reset(pendingSeed ?? throw new InvalidOperationException("ReceiveReset without SendReset"), own);
         pendingSeed = null;
         own.Observations.CopyTo(into.Observations.AsSpan(envOffset * own.ObservationSize));
+        own.CriticObservations.CopyTo(into.CriticObservations.AsSpan(envOffset * own.CriticObservationSize));
     }
 
     public void SendStep(ReadOnlySpan<float> actions)
@@ -65,6 +66,8 @@ public sealed class SplitStepAdapter : ISplitStepVectorEnv
         int n = own.NumEnvs, width = own.ObservationSize;
         own.Observations.CopyTo(into.Observations.AsSpan(envOffset * width));
         own.FinalObservations.CopyTo(into.FinalObservations.AsSpan(envOffset * width));
+        own.CriticObservations.CopyTo(into.CriticObservations.AsSpan(envOffset * own.CriticObservationSize));
+        own.FinalCriticObservations.CopyTo(into.FinalCriticObservations.AsSpan(envOffset * own.CriticObservationSize));
         own.Rewards.CopyTo(into.Rewards.AsSpan(envOffset, n));
         own.Terminated.CopyTo(into.Terminated.AsSpan(envOffset, n));
         own.Truncated.CopyTo(into.Truncated.AsSpan(envOffset, n));

@@ -20,7 +20,10 @@ public interface IVectorEnv : IDisposable
     void Step(ReadOnlySpan<float> actions, VectorStep into);
 }
 
-/// <summary>Shapes and the contract of a vector environment.</summary>
+/// <summary>
+/// Shapes and the contract of a vector environment. <paramref name="CriticObservationSize"/> is the width of the
+/// observations only the value function sees in training (the task's <c>critic_observations</c>; 0 without them).
+/// </summary>
 public sealed record EnvSpec(
     int NumEnvs,
     int ObservationSize,
@@ -29,7 +32,8 @@ public sealed record EnvSpec(
     float[] ActionHigh,
     PolicyContract Contract,
     double ControlDt,
-    int MaxEpisodeSteps);
+    int MaxEpisodeSteps,
+    int CriticObservationSize = 0);
 
 /// <summary>One episode that ended during a step.</summary>
 public readonly record struct EpisodeRecord(int Env, double Return, int Length, bool Terminated, bool Truncated)
@@ -43,16 +47,21 @@ public readonly record struct EpisodeRecord(int Env, double Return, int Length, 
 
 /// <summary>
 /// The result buffers of one vector step, reused across steps. Arrays are row-major:
-/// Observations and FinalObservations are [NumEnvs, ObservationSize].
+/// Observations and FinalObservations are [NumEnvs, ObservationSize], CriticObservations and
+/// FinalCriticObservations [NumEnvs, CriticObservationSize] (empty when the task has no critic observations).
 /// </summary>
 public sealed class VectorStep
 {
-    public VectorStep(int numEnvs, int observationSize)
+    public VectorStep(int numEnvs, int observationSize, int criticObservationSize = 0)
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(criticObservationSize);
         NumEnvs = numEnvs;
         ObservationSize = observationSize;
+        CriticObservationSize = criticObservationSize;
         Observations = new float[numEnvs * observationSize];
         FinalObservations = new float[numEnvs * observationSize];
+        CriticObservations = new float[numEnvs * criticObservationSize];
+        FinalCriticObservations = new float[numEnvs * criticObservationSize];
         Rewards = new float[numEnvs];
         Terminated = new bool[numEnvs];
         Truncated = new bool[numEnvs];
@@ -60,12 +69,19 @@ public sealed class VectorStep
 
     public int NumEnvs { get; }
     public int ObservationSize { get; }
+    public int CriticObservationSize { get; }
 
     /// <summary>Observation after the step; for an environment that just finished, the first of its next episode.</summary>
     public float[] Observations { get; }
 
     /// <summary>The last observation of the episode that ended in this step; valid only where Terminated or Truncated.</summary>
     public float[] FinalObservations { get; }
+
+    /// <summary>What only the value function sees, after the step (as <see cref="Observations"/>); noise-free.</summary>
+    public float[] CriticObservations { get; }
+
+    /// <summary>The critic's part of the last observation of the episode that ended in this step (as <see cref="FinalObservations"/>).</summary>
+    public float[] FinalCriticObservations { get; }
 
     public float[] Rewards { get; }
     public bool[] Terminated { get; }
@@ -79,4 +95,6 @@ public sealed class VectorStep
 
     public Span<float> ObservationOf(int env) => Observations.AsSpan(env * ObservationSize, ObservationSize);
     public Span<float> FinalObservationOf(int env) => FinalObservations.AsSpan(env * ObservationSize, ObservationSize);
+    public Span<float> CriticObservationOf(int env) => CriticObservations.AsSpan(env * CriticObservationSize, CriticObservationSize);
+    public Span<float> FinalCriticObservationOf(int env) => FinalCriticObservations.AsSpan(env * CriticObservationSize, CriticObservationSize);
 }

@@ -50,11 +50,30 @@ public static class ObservationKinds
     /// <summary>Simulation only: the readings of an MJCF sensor; Names = [sensor].</summary>
     public const string Sensor = "sensor";
 
+    /// <summary>Simulation only: a body's linear velocity in its own frame (x, y, z), m/s; Names = [body].</summary>
+    public const string BodyLinearVelocity = "body_linear_velocity";
+
+    /// <summary>Simulation only: the external force on a body (a push), world axes (x, y, z), N; Names = [body].</summary>
+    public const string BodyExternalForce = "body_external_force";
+
+    /// <summary>Simulation only: each actuator's gain relative to the model's (1 = nominal); Names are actuator names.</summary>
+    public const string ActuatorGainScale = "actuator_gain_scale";
+
+    /// <summary>Simulation only: each named geom's sliding friction relative to the model's; Names are geom names.</summary>
+    public const string GeomFrictionScale = "geom_friction_scale";
+
+    /// <summary>Simulation only: each named body's mass relative to the model's; Names are body names.</summary>
+    public const string BodyMassScale = "body_mass_scale";
+
+    /// <summary>Simulation only: the episode's action latency in control periods; Names = [steps].</summary>
+    public const string ActionLatency = "action_latency";
+
     /// <summary>Terms a real robot can supply, given the joints it reports and an IMU where needed.</summary>
     public static readonly IReadOnlyList<string> RobotSupplied =
         [JointPositions, JointAnglesSinCos, JointVelocities, JointEfforts, ProjectedGravity, ImuOrientation, ImuAngularVelocity, PreviousAction, Command];
 
-    public static readonly IReadOnlyList<string> SimulationOnly = [BodyPosition, BodyOrientation, SitePosition, Sensor];
+    public static readonly IReadOnlyList<string> SimulationOnly =
+        [BodyPosition, BodyOrientation, SitePosition, Sensor, BodyLinearVelocity, BodyExternalForce, ActuatorGainScale, GeomFrictionScale, BodyMassScale, ActionLatency];
 
     public static readonly IReadOnlyList<string> ImuTerms = [ProjectedGravity, ImuOrientation, ImuAngularVelocity];
 }

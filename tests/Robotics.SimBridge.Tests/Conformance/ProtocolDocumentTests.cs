@@ -48,7 +48,7 @@ public sealed class ProtocolDocumentTests
             var expected = PackNode.Decode(exchange.Reply[BridgeFrameHeader.Size..], exchange.Unshown.Select(u => u - BridgeFrameHeader.Size).ToList());
             var actual = PackNode.Decode(reply[BridgeFrameHeader.Size..]);
             Compare(expected, actual, $"{where}, {type}", FloatArrays.GetValueOrDefault(type, []));
-            if (type == BridgeMessageType.SpecReply && actual is PackNode.Array { Items: [.., PackNode.Str json, _, _] })
+            if (type == BridgeMessageType.SpecReply && actual is PackNode.Array { Items: [.., PackNode.Str json, _, _, _] })
             {
                 contractJson = json.Value;
             }
