@@ -18,6 +18,9 @@ public sealed record CheckpointHeader
     public int NumEnvs { get; init; }
     public int ObservationSize { get; init; }
     public int ActionSize { get; init; }
+
+    /// <summary>What the value network sees beyond the observations (the task's critic_observations); 0 in checkpoints before them.</summary>
+    public int CriticObservationSize { get; init; }
     public float[] ActionLow { get; init; } = [];
     public float[] ActionHigh { get; init; } = [];
     public double ControlDt { get; init; }
@@ -27,7 +30,7 @@ public sealed record CheckpointHeader
     public DateTime SavedUtc { get; init; }
 
     public EnvSpec ToEnvSpec() => new(NumEnvs, ObservationSize, ActionSize, ActionLow, ActionHigh,
-        PolicyContract.FromJson(ContractJson), ControlDt, MaxEpisodeSteps);
+        PolicyContract.FromJson(ContractJson), ControlDt, MaxEpisodeSteps, CriticObservationSize);
 }
 
 /// <summary>Where a run stands; saved in every checkpoint.</summary>

@@ -8,8 +8,10 @@ namespace Robotics.Training.Policies;
 
 /// <summary>
 /// Gaussian policy: an MLP gives the mean of normalized actions, a learned state-independent log-std
-/// gives the spread; a separate MLP gives the state value. Inputs are normalized observations.
-/// <see cref="Mean"/> is the deterministic path that is exported.
+/// gives the spread; a separate MLP gives the state value. Inputs are normalized observations; the value network
+/// may see more than the policy (an asymmetric critic): its input is the policy's observations followed by
+/// <see cref="CriticObservationSize"/> values only a simulator knows. <see cref="Mean"/> is the deterministic path
+/// that is exported.
 /// </summary>
 public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
 {
@@ -25,10 +27,13 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
     private readonly List<Linear> actorLayers;
     private readonly List<Linear> criticLayers;
 
-    public GaussianActorCritic(int observationSize, int actionSize, PolicyOptions options)
+    /// <param name="criticObservationSize">Inputs of the value network beyond the policy's observations (0: the same inputs).</param>
+    public GaussianActorCritic(int observationSize, int actionSize, PolicyOptions options, int criticObservationSize = 0)
         : base(nameof(GaussianActorCritic))
     {
+        ArgumentOutOfRangeException.ThrowIfNegative(criticObservationSize);
         ObservationSize = observationSize;
+        CriticObservationSize = criticObservationSize;
         ActionSize = actionSize;
         Activation = options.Activation;
         var hidden = options.HiddenSizes.ToArray();
@@ -39,13 +44,17 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
         actorLayers = actor.Layers;
         using (var initLogStd = options.InitLogStd.ToScalar())
             actorLogStd = new Parameter(torch.full(1, actionSize, initLogStd, dtype: float32));
-        var criticMlp = Mlp(observationSize, hidden, 1, options.Activation, outputGain: 1.0);
+        var criticMlp = Mlp(observationSize + criticObservationSize, hidden, 1, options.Activation, outputGain: 1.0);
         critic = criticMlp.Net;
         criticLayers = criticMlp.Layers;
         RegisterComponents();
     }
 
     public int ObservationSize { get; }
+
+    /// <summary>What the value network sees beyond the policy's observations.</summary>
+    public int CriticObservationSize { get; }
+
     public int ActionSize { get; }
     public string Activation { get; }
     public IReadOnlyList<int> HiddenSizes { get; }
@@ -56,7 +65,8 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
 
     public Tensor Mean(Tensor observations) => actorMean.forward(observations);
 
-    public Tensor Value(Tensor observations) => critic.forward(observations).squeeze(-1);
+    /// <summary>The state value from the critic's inputs: the observations, followed by the critic's own where it has them.</summary>
+    public Tensor Value(Tensor criticInputs) => critic.forward(criticInputs).squeeze(-1);
 
     /// <summary>Samples actions from N(mean, exp(logStd)); returns the sample and its log-probability.</summary>
     public (Tensor Action, Tensor LogProb) Sample(Tensor observations)
@@ -68,14 +78,19 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
         return (action, LogProb(mean, action));
     }
 
-    /// <summary>Log-probability, entropy and value of given actions under the current networks.</summary>
-    public (Tensor LogProb, Tensor Entropy, Tensor Value) Evaluate(Tensor observations, Tensor actions)
+    /// <summary>
+    /// Log-probability, entropy and value of given actions under the current networks; the value from
+    /// <paramref name="criticInputs"/> where the critic sees more than the policy, else from the observations.
+    /// </summary>
+    public (Tensor LogProb, Tensor Entropy, Tensor Value) Evaluate(Tensor observations, Tensor actions, Tensor? criticInputs = null)
     {
         var mean = actorMean.forward(observations);
         var logProb = LogProb(mean, actions);
         // Entropy of a diagonal Gaussian: sum over dimensions of (0.5 + 0.5 log 2 pi + log std).
         var entropy = actorLogStd.Plus(EntropyConstant).sum(-1).expand(mean.shape[0]);
-        return (logProb, entropy, Value(observations));
+        if (criticInputs is null && CriticObservationSize > 0)
+            throw new ArgumentException($"the value network sees {CriticObservationSize} critic observations beyond the policy's; pass its inputs", nameof(criticInputs));
+        return (logProb, entropy, Value(criticInputs ?? observations));
     }
 
     private Tensor LogProb(Tensor mean, Tensor action)

@@ -27,6 +27,7 @@ internal sealed class RunCheckpoints(TrainingConfig config, RunFolder folder)
             ContractJson = spec.Contract.ToJson(),
             NumEnvs = spec.NumEnvs,
             ObservationSize = spec.ObservationSize,
+            CriticObservationSize = spec.CriticObservationSize,
             ActionSize = spec.ActionSize,
             ActionLow = spec.ActionLow,
             ActionHigh = spec.ActionHigh,
@@ -47,10 +48,13 @@ internal sealed class RunCheckpoints(TrainingConfig config, RunFolder folder)
         string path = CheckpointFiles.NewestIntact([folder.LastCheckpoint, .. folder.NumberedCheckpointsNewestFirst()], log.Warn)
             ?? throw new TrainingSetupException($"{folder.Root} holds no intact checkpoint to resume from (checkpoints/last.ckpt and checkpoints/update_*.ckpt are damaged)");
         var (header, _, algorithm) = CheckpointFiles.Load(path, device, log.Warn);
-        if (header.ObservationSize != spec.ObservationSize || header.ActionSize != spec.ActionSize || header.NumEnvs != spec.NumEnvs)
+        if (header.ObservationSize != spec.ObservationSize || header.ActionSize != spec.ActionSize || header.NumEnvs != spec.NumEnvs
+            || header.CriticObservationSize != spec.CriticObservationSize)
         {
             algorithm.Dispose();
-            throw new TrainingSetupException($"the environments ({spec.NumEnvs} x obs {spec.ObservationSize}, act {spec.ActionSize}) do not match the checkpoint ({header.NumEnvs} x obs {header.ObservationSize}, act {header.ActionSize})");
+            throw new TrainingSetupException(
+                $"the environments ({spec.NumEnvs} x obs {spec.ObservationSize} + critic {spec.CriticObservationSize}, act {spec.ActionSize}) do not match the checkpoint " +
+                $"({header.NumEnvs} x obs {header.ObservationSize} + critic {header.CriticObservationSize}, act {header.ActionSize}): was the task's file changed since the run began?");
         }
 
         RestoreRng(header.TorchRngState);

@@ -87,6 +87,8 @@ public sealed class TrainingRunner
                 counters = new RunCounters();
                 File.WriteAllText(folder.Config, TrainingConfigFile.ToYaml(config));
                 log.Info($"training {config.Task} with {config.Algorithm} on {config.Device}: {environments.Description}, run folder {folder.Root}");
+                if (spec.CriticObservationSize > 0)
+                    log.Info($"the value network sees {spec.CriticObservationSize} critic observations beside the {spec.ObservationSize} observations; the exported policy sees the observations only");
             }
 
             var state = new LoopState(counters);

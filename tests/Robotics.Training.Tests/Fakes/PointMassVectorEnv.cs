@@ -6,24 +6,28 @@ namespace Robotics.Training.Tests.Fakes;
 /// <summary>
 /// A deterministic 1-D point mass: observation [x, v], action a force in [-2, 2] N; reward 1 - x^2 per
 /// step; terminated when |x| > 2, truncated after <c>maxSteps</c>. Learnable in a few thousand steps.
+/// With critic observations, the critic also sees the share of the episode's time that is left, a value only
+/// the environment knows (as a simulator knows a robot's true velocity).
 /// </summary>
 public sealed class PointMassVectorEnv : IVectorEnv
 {
     private const double Dt = 0.05;
     private readonly int maxSteps;
+    private readonly bool criticObservations;
     private readonly double[] x, v, ret;
     private readonly int[] len;
     private Random[] rngs;
 
-    public PointMassVectorEnv(int numEnvs, int maxSteps = 100)
+    public PointMassVectorEnv(int numEnvs, int maxSteps = 100, bool criticObservations = false)
     {
         this.maxSteps = maxSteps;
+        this.criticObservations = criticObservations;
         x = new double[numEnvs];
         v = new double[numEnvs];
         ret = new double[numEnvs];
         len = new int[numEnvs];
         rngs = new Random[numEnvs];
-        Spec = new EnvSpec(numEnvs, 2, 1, [-2f], [2f], Contract, Dt, maxSteps);
+        Spec = new EnvSpec(numEnvs, 2, 1, [-2f], [2f], Contract, Dt, maxSteps, criticObservations ? 1 : 0);
     }
 
     public static PolicyContract Contract { get; } = new(
@@ -75,6 +79,7 @@ public sealed class PointMassVectorEnv : IVectorEnv
             {
                 into.FinalObservations[2 * e] = (float)x[e];
                 into.FinalObservations[2 * e + 1] = (float)v[e];
+                if (criticObservations) into.FinalCriticObservations[e] = TimeLeft(e);
                 into.Episodes.Add(new EpisodeRecord(e, ret[e], len[e], terminated, truncated));
                 ResetEnv(e);
             }
@@ -101,6 +106,9 @@ public sealed class PointMassVectorEnv : IVectorEnv
         {
             into.Observations[2 * e] = (float)x[e];
             into.Observations[2 * e + 1] = (float)v[e];
+            if (criticObservations) into.CriticObservations[e] = TimeLeft(e);
         }
     }
+
+    private float TimeLeft(int e) => (float)(maxSteps - len[e]) / maxSteps;
 }

@@ -21,8 +21,8 @@ internal static class RunnerTestKit
         Monitoring = new MonitoringOptions { Tensorboard = false, Progress = "never" },
     }.WithOptions(new Robotics.Training.Algorithms.Ppo.PpoOptions { RolloutSteps = 32, Minibatches = 4, Epochs = 4 });
 
-    public static IEnvironmentSource PointMass(int maxSteps = 50) =>
-        new InProcessEnvironmentSource("point mass", n => new PointMassVectorEnv(n, maxSteps));
+    public static IEnvironmentSource PointMass(int maxSteps = 50, bool criticObservations = false) =>
+        new InProcessEnvironmentSource("point mass", n => new PointMassVectorEnv(n, maxSteps, criticObservations));
 
     /// <summary>The checkout the tests run from (the folder holding Robotics.sln), for the shipped configs.</summary>
     public static string RepositoryRoot()
@@ -45,17 +45,18 @@ internal static class RunnerTestKit
     /// number. Returns the uninterrupted and the resumed run folders for further checks.
     /// </summary>
     public static (string Uninterrupted, string Resumed) AssertResumeMatchesUninterrupted(
-        TrainingConfig config, int stopAfter, int updates, IReadOnlyList<string> compared)
+        TrainingConfig config, int stopAfter, int updates, IReadOnlyList<string> compared, Func<IEnvironmentSource>? source = null)
     {
+        source ??= () => PointMass();
         var uninterrupted = new List<MetricRecord>();
         string dirA = TempRunDir();
-        new TrainingRunner(config, dirA, PointMass()) { OnUpdate = uninterrupted.Add }.Train(new Quiet(), resume: false);
+        new TrainingRunner(config, dirA, source()) { OnUpdate = uninterrupted.Add }.Train(new Quiet(), resume: false);
 
         var resumed = new List<MetricRecord>();
         string dirB = TempRunDir();
-        new TrainingRunner(config, dirB, PointMass()) { StopAfterIterations = stopAfter, OnUpdate = resumed.Add }.Train(new Quiet(), resume: false);
+        new TrainingRunner(config, dirB, source()) { StopAfterIterations = stopAfter, OnUpdate = resumed.Add }.Train(new Quiet(), resume: false);
         Assert.Equal(stopAfter, resumed.Count);
-        new TrainingRunner(config, dirB, PointMass()) { OnUpdate = resumed.Add }.Train(new Quiet(), resume: true);
+        new TrainingRunner(config, dirB, source()) { OnUpdate = resumed.Add }.Train(new Quiet(), resume: true);
 
         Assert.Equal(updates, uninterrupted.Count);
         Assert.Equal(updates, resumed.Count);

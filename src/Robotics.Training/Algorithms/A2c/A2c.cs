@@ -80,7 +80,7 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
         var returns = Core.ToDeviceVector(Core.Storage.Returns);
         if (options.NormalizeAdvantages) advantages = OnPolicyEstimates.NormalizeAdvantages(advantages);
 
-        var (logProb, entropy, value) = Core.Policy.Evaluate(obs, actions);
+        var (logProb, entropy, value) = Core.Policy.Evaluate(obs, actions, Core.BatchCriticInputs(obs));
         var pgLoss = -(advantages * logProb).mean();
         using var entropyCoef = options.EntropyCoef.ToScalar();
         using var valueCoef = options.ValueCoef.ToScalar();
@@ -98,7 +98,7 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
 
         using (torch.no_grad())
         {
-            var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions);
+            var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions, Core.BatchCriticInputs(obs));
             var logRatio = newLogProb - oldLogProbs;
             metrics["losses/approx_kl"] = OnPolicyEstimates.ApproxKl(logRatio, logRatio.exp()).item<float>();
         }

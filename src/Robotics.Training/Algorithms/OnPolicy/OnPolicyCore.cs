@@ -18,6 +18,11 @@ namespace Robotics.Training.Algorithms.OnPolicy;
 /// normalization, reward scaling, a <see cref="RolloutStorage"/> filled by one collection loop
 /// (timeout bootstrapping included), deterministic acting, export, and the snapshots that undo an update
 /// which met a non-finite tensor. The algorithms own only their estimators, losses and optimizers.
+/// <para>
+/// Where the task has critic observations (<see cref="EnvSpec.CriticObservationSize"/>), the value network sees them
+/// after the policy's observations, normalized by statistics of their own: every value (acting, bootstrapping,
+/// learning) is computed from those inputs, the policy and its export from the observations alone.
+/// </para>
 /// </summary>
 public sealed class OnPolicyCore : IDisposable
 {
@@ -26,6 +31,8 @@ public sealed class OnPolicyCore : IDisposable
     private readonly ActionMapping actionMapping;
     private readonly VectorStep step;
     private readonly float[] currentObservations;
+    private readonly float[] currentCriticObservations;
+    private readonly float[] normalizedFinalCritic;
     private readonly float[] robotActions;
     private readonly float[] normalizedFinal;
     private readonly DeterministicActing deterministic;
@@ -34,14 +41,19 @@ public sealed class OnPolicyCore : IDisposable
     {
         this.device = device;
         this.spec = spec;
-        Policy = new GaussianActorCritic(spec.ObservationSize, spec.ActionSize, config.Policy);
+        Policy = new GaussianActorCritic(spec.ObservationSize, spec.ActionSize, config.Policy, spec.CriticObservationSize);
         Policy.to(device);
         ObservationNormalizer = new ObservationNormalizer(spec.ObservationSize, config.Normalization.Observations, (float)config.Normalization.ObsClip);
+        CriticObservationNormalizer = spec.CriticObservationSize > 0
+            ? new ObservationNormalizer(spec.CriticObservationSize, config.Normalization.Observations, (float)config.Normalization.ObsClip)
+            : null;
         RewardScaler = new RewardScaler(spec.NumEnvs, options.Gamma, config.Normalization.RewardScaling, (float)config.Normalization.RewardClip);
-        Storage = new RolloutStorage(options.RolloutSteps, spec.NumEnvs, spec.ObservationSize, spec.ActionSize);
+        Storage = new RolloutStorage(options.RolloutSteps, spec.NumEnvs, spec.ObservationSize, spec.ActionSize, spec.CriticObservationSize);
         actionMapping = new ActionMapping(spec);
-        step = new VectorStep(spec.NumEnvs, spec.ObservationSize);
+        step = new VectorStep(spec.NumEnvs, spec.ObservationSize, spec.CriticObservationSize);
         currentObservations = new float[spec.NumEnvs * spec.ObservationSize];
+        currentCriticObservations = new float[spec.NumEnvs * spec.CriticObservationSize];
+        normalizedFinalCritic = new float[spec.CriticObservationSize];
         robotActions = new float[spec.NumEnvs * spec.ActionSize];
         normalizedFinal = new float[spec.ObservationSize];
         deterministic = new DeterministicActing(ObservationNormalizer, actionMapping);
@@ -49,6 +61,11 @@ public sealed class OnPolicyCore : IDisposable
 
     public GaussianActorCritic Policy { get; }
     public ObservationNormalizer ObservationNormalizer { get; }
+
+    /// <summary>Statistics of the critic observations (null when the task has none).</summary>
+    public ObservationNormalizer? CriticObservationNormalizer { get; }
+
+    private int CriticWidth => spec.CriticObservationSize;
     public RewardScaler RewardScaler { get; }
     public RolloutStorage Storage { get; }
     public Device Device => device;
@@ -71,6 +88,8 @@ public sealed class OnPolicyCore : IDisposable
         env.Reset(seed, step);
         step.Observations.CopyTo(currentObservations, 0);
         ObservationNormalizer.Update(currentObservations, spec.NumEnvs);
+        step.CriticObservations.CopyTo(currentCriticObservations, 0);
+        CriticObservationNormalizer?.Update(currentCriticObservations, spec.NumEnvs);
         RewardScaler.ResetReturns();
         Storage.Filled = 0;
     }
@@ -129,7 +148,10 @@ public sealed class OnPolicyCore : IDisposable
         {
             var next = new float[spec.NumEnvs * spec.ObservationSize];
             ObservationNormalizer.Normalize(currentObservations, next);
-            CopyToHost(Policy.Value(ToDevice(next, spec.NumEnvs, spec.ObservationSize)), storage.NextValues);
+            var nextObs = ToDevice(next, spec.NumEnvs, spec.ObservationSize);
+            var nextCritic = new float[spec.NumEnvs * CriticWidth];
+            CriticObservationNormalizer?.Normalize(currentCriticObservations, nextCritic);
+            CopyToHost(Policy.Value(CriticInputs(nextObs, nextCritic, spec.NumEnvs)), storage.NextValues);
         }
 
         metrics["env/physics_resets"] = physicsResets;
@@ -153,7 +175,9 @@ public sealed class OnPolicyCore : IDisposable
         ObservationNormalizer.Normalize(currentObservations.AsSpan(offset * width, count * width), obsRows);
         var obs = ToDevice(obsRows, count, width);
         var (action, logProb) = Policy.Sample(obs);
-        var value = Policy.Value(obs);
+        var criticRows = storage.CriticObservationsAt(t).Slice(offset * CriticWidth, count * CriticWidth);
+        CriticObservationNormalizer?.Normalize(currentCriticObservations.AsSpan(offset * CriticWidth, count * CriticWidth), criticRows);
+        var value = Policy.Value(CriticInputs(obs, criticRows, count));
         var actionRows = storage.ActionsAt(t).Slice(offset * actions, count * actions);
         CopyToHost(action, actionRows);
         CopyToHost(logProb, storage.Row(storage.LogProbs, t).Slice(offset, count));
@@ -184,14 +208,36 @@ public sealed class OnPolicyCore : IDisposable
             if (!step.Truncated[e] || step.Terminated[e]) continue;
             ObservationNormalizer.Normalize(step.FinalObservationOf(e), normalizedFinal);
             using var finalObs = torch.tensor(normalizedFinal, 1, spec.ObservationSize).to(device);
-            finalValues[e - offset] = Policy.Value(finalObs).cpu().item<float>();
+            CriticObservationNormalizer?.Normalize(step.FinalCriticObservationOf(e), normalizedFinalCritic);
+            finalValues[e - offset] = Policy.Value(CriticInputs(finalObs, normalizedFinalCritic, 1)).cpu().item<float>();
         }
 
         RewardScaler.ScaleInPlace(rewards, terminated, truncated, offset);
         var observations = step.Observations.AsSpan(offset * width, count * width);
         observations.CopyTo(currentObservations.AsSpan(offset * width));
         if (UpdateObservationStatistics) ObservationNormalizer.Update(observations, count);
+        if (CriticObservationNormalizer is not null)
+        {
+            var critic = step.CriticObservations.AsSpan(offset * CriticWidth, count * CriticWidth);
+            critic.CopyTo(currentCriticObservations.AsSpan(offset * CriticWidth));
+            if (UpdateObservationStatistics) CriticObservationNormalizer.Update(critic, count);
+        }
     }
+
+    /// <summary>
+    /// The value network's inputs for <paramref name="rows"/> rows: <paramref name="observations"/> (normalized, on the
+    /// device) followed by the normalized critic observations, or the observations themselves when the task has none.
+    /// </summary>
+    private Tensor CriticInputs(Tensor observations, ReadOnlySpan<float> normalizedCritic, int rows) =>
+        CriticWidth == 0 ? observations : torch.cat([observations, ToDevice(normalizedCritic, rows, CriticWidth)], 1);
+
+    /// <summary>
+    /// The rollout's value-network inputs [B, obs + critic obs] for <see cref="BatchTensors"/>' observations: the same
+    /// tensor when the task has no critic observations.
+    /// </summary>
+    public Tensor BatchCriticInputs(Tensor observations) => CriticWidth == 0
+        ? observations
+        : torch.cat([observations, torch.tensor(Storage.CriticObservations, Batch, CriticWidth).to(device)], 1);
 
     public void RequireFullRollout()
     {
@@ -244,6 +290,7 @@ public sealed class OnPolicyCore : IDisposable
         TensorIo.WriteParameters(writer, Policy);
         NormalizerIo.Write(writer, ObservationNormalizer.Stats);
         NormalizerIo.Write(writer, RewardScaler.Stats);
+        SaveCriticNormalizer(writer);
     }
 
     public void LoadState(BinaryReader reader)
@@ -251,6 +298,18 @@ public sealed class OnPolicyCore : IDisposable
         TensorIo.ReadParameters(reader, Policy);
         NormalizerIo.Read(reader, ObservationNormalizer.Stats);
         NormalizerIo.Read(reader, RewardScaler.Stats);
+        LoadCriticNormalizer(reader);
+    }
+
+    /// <summary>The critic observations' statistics, written only where the task has them (other checkpoints keep their bytes).</summary>
+    public void SaveCriticNormalizer(BinaryWriter writer)
+    {
+        if (CriticObservationNormalizer is not null) NormalizerIo.Write(writer, CriticObservationNormalizer.Stats);
+    }
+
+    public void LoadCriticNormalizer(BinaryReader reader)
+    {
+        if (CriticObservationNormalizer is not null) NormalizerIo.Read(reader, CriticObservationNormalizer.Stats);
     }
 
     /// <summary>

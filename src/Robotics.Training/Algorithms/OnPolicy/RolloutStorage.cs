@@ -2,21 +2,23 @@ namespace Robotics.Training.Algorithms.OnPolicy;
 
 /// <summary>
 /// One rollout of experience, row-major [steps, envs, ...] host arrays:
-/// Observations [T, N, obs] (normalized), Actions [T, N, act] (the unclipped Gaussian samples),
+/// Observations [T, N, obs] (normalized), CriticObservations [T, N, critic obs] (normalized; empty without them), Actions [T, N, act] (the unclipped Gaussian samples),
 /// LogProbs, Rewards (scaled), Values, Terminated, Truncated, FinalValues (V of the final observation
 /// where truncated) [T, N]; NextValues [N] (V of the observation after the last step);
 /// Advantages and Returns [T, N] once computed.
 /// </summary>
 public sealed class RolloutStorage
 {
-    public RolloutStorage(int steps, int envs, int observationSize, int actionSize)
+    public RolloutStorage(int steps, int envs, int observationSize, int actionSize, int criticObservationSize = 0)
     {
+        CriticObservationSize = criticObservationSize;
         Steps = steps;
         Envs = envs;
         ObservationSize = observationSize;
         ActionSize = actionSize;
         int rows = steps * envs;
         Observations = new float[rows * observationSize];
+        CriticObservations = new float[rows * criticObservationSize];
         Actions = new float[rows * actionSize];
         LogProbs = new float[rows];
         Rewards = new float[rows];
@@ -33,9 +35,11 @@ public sealed class RolloutStorage
     public int Envs { get; }
     public int ObservationSize { get; }
     public int ActionSize { get; }
+    public int CriticObservationSize { get; }
     public int Rows => Steps * Envs;
 
     public float[] Observations { get; }
+    public float[] CriticObservations { get; }
     public float[] Actions { get; }
     public float[] LogProbs { get; }
     public float[] Rewards { get; }
@@ -51,6 +55,7 @@ public sealed class RolloutStorage
     public int Filled { get; set; }
 
     public Span<float> ObservationsAt(int t) => Observations.AsSpan(t * Envs * ObservationSize, Envs * ObservationSize);
+    public Span<float> CriticObservationsAt(int t) => CriticObservations.AsSpan(t * Envs * CriticObservationSize, Envs * CriticObservationSize);
     public Span<float> ActionsAt(int t) => Actions.AsSpan(t * Envs * ActionSize, Envs * ActionSize);
     public Span<float> Row(float[] array, int t) => array.AsSpan(t * Envs, Envs);
     public Span<bool> Row(bool[] array, int t) => array.AsSpan(t * Envs, Envs);

@@ -72,6 +72,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         using var batchScope = torch.NewDisposeScope();
         int batch = sizes.Batch;
         var (bObs, bActions, bLogProbs) = Core.BatchTensors();
+        var bCriticInputs = Core.BatchCriticInputs(bObs);
         var bAdvantages = Core.ToDeviceVector(Core.Storage.Advantages);
         var bReturns = Core.ToDeviceVector(Core.Storage.Returns);
         var bValues = Core.ToDeviceVector(Core.Storage.Values);
@@ -86,6 +87,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
             // One shuffle per epoch, cut into minibatches: a few calls per epoch instead of a gather per tensor and minibatch.
             var permutation = torch.randperm(batch, device: Core.Device).narrow(0, 0, minibatches * sizes.Minibatch);
             var obsBatches = Minibatches(bObs, permutation);
+            var criticBatches = ReferenceEquals(bCriticInputs, bObs) ? obsBatches : Minibatches(bCriticInputs, permutation);
             var actionBatches = Minibatches(bActions, permutation);
             var logProbBatches = Minibatches(bLogProbs, permutation);
             var returnBatches = Minibatches(bReturns, permutation);
@@ -102,8 +104,8 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
                 using var scope = torch.NewDisposeScope();
                 long started = Stopwatch.GetTimestamp();
                 var (figures, nonFinite) = gradient is null
-                    ? AutogradStep(obsBatches[m], actionBatches[m], logProbBatches[m], advantageBatches[m], valueBatches[m], returnBatches[m], logRatioRows[m])
-                    : AnalyticStep(obsBatches[m], actionBatches[m], logProbBatches[m], advantageBatches[m], valueBatches[m], returnBatches[m], logRatioRows[m]);
+                    ? AutogradStep(obsBatches[m], criticBatches[m], actionBatches[m], logProbBatches[m], advantageBatches[m], valueBatches[m], returnBatches[m], logRatioRows[m])
+                    : AnalyticStep(obsBatches[m], criticBatches[m], actionBatches[m], logProbBatches[m], advantageBatches[m], valueBatches[m], returnBatches[m], logRatioRows[m]);
                 if (nonFinite is not null) return nonFinite;
                 if (klStopEachMinibatch && MinibatchKl(logRatioRows[m]) > options.TargetKl!.Value)
                 {
@@ -168,9 +170,9 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
     /// minibatch's log-ratios and returns its figures, or the name of the first non-finite loss term.
     /// </summary>
     private (LossFigures Figures, string? NonFinite) AutogradStep(
-        Tensor obs, Tensor actions, Tensor oldLogProbs, Tensor advantages, Tensor oldValues, Tensor returns, Tensor logRatioOut)
+        Tensor obs, Tensor criticInputs, Tensor actions, Tensor oldLogProbs, Tensor advantages, Tensor oldValues, Tensor returns, Tensor logRatioOut)
     {
-        var (newLogProb, entropy, newValue) = Policy.Evaluate(obs, actions);
+        var (newLogProb, entropy, newValue) = Policy.Evaluate(obs, actions, criticInputs);
         var logRatio = newLogProb - oldLogProbs;
         var ratio = logRatio.exp();
 
@@ -203,10 +205,10 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
 
     /// <summary>As <see cref="AutogradStep"/>, with the gradient worked out by hand (<see cref="PpoGradient"/>).</summary>
     private (LossFigures Figures, string? NonFinite) AnalyticStep(
-        Tensor obs, Tensor actions, Tensor oldLogProbs, Tensor advantages, Tensor oldValues, Tensor returns, Tensor logRatioOut)
+        Tensor obs, Tensor criticInputs, Tensor actions, Tensor oldLogProbs, Tensor advantages, Tensor oldValues, Tensor returns, Tensor logRatioOut)
     {
         optimizer.ZeroGrad();
-        var read = gradient!.Accumulate(obs, actions, oldLogProbs, advantages, oldValues, returns, logRatioOut);
+        var read = gradient!.Accumulate(obs, actions, oldLogProbs, advantages, oldValues, returns, logRatioOut, criticInputs);
         var figures = new LossFigures(read[0], read[1], read[2]);
         if (!double.IsFinite(figures.Total(options)))
             return (figures, new[] { "policy loss", "value loss", "entropy" }.Where((_, i) => !float.IsFinite(read[i])).FirstOrDefault() ?? "loss");
@@ -236,6 +238,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         NormalizerIo.Write(writer, Core.RewardScaler.Stats);
         // Only runs with the adaptive schedule carry its rate, so other checkpoints keep their bytes.
         if (adaptive is not null) writer.Write(adaptive.Value);
+        Core.SaveCriticNormalizer(writer);
     }
 
     public override void LoadState(BinaryReader reader)
@@ -246,6 +249,7 @@ public sealed class PpoAlgorithm : OnPolicyAlgorithm
         NormalizerIo.Read(reader, Core.ObservationNormalizer.Stats);
         NormalizerIo.Read(reader, Core.RewardScaler.Stats);
         if (adaptive is not null) adaptive.Value = reader.ReadDouble();
+        Core.LoadCriticNormalizer(reader);
     }
 
     /// <summary>The rows of <paramref name="batch"/> in the order of <paramref name="permutation"/>, cut into minibatches.</summary>

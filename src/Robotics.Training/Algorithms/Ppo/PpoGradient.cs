@@ -43,7 +43,8 @@ public sealed class PpoGradient : IDisposable
     /// <summary>
     /// Adds the gradient of pgLoss - entropyCoef * entropy + valueCoef * valueLoss to the parameters' <c>grad</c>,
     /// writes each sample's log-ratio (new - old log-probability, before the step) to <paramref name="logRatioOut"/>,
-    /// and returns [policy loss, value loss, entropy].
+    /// and returns [policy loss, value loss, entropy]. The value network reads <paramref name="criticInputs"/> where it
+    /// sees more than the policy (an asymmetric critic), else the observations.
     /// </summary>
     /// <remarks>
     /// The critic's part (its forward pass, the value loss and its backward pass) shares no parameter with the
@@ -52,8 +53,10 @@ public sealed class PpoGradient : IDisposable
     /// thread whichever thread that is, so the numbers do not depend on it.
     /// </remarks>
     public float[] Accumulate(
-        Tensor observations, Tensor actions, Tensor oldLogProbs, Tensor advantages, Tensor oldValues, Tensor returns, Tensor logRatioOut)
+        Tensor observations, Tensor actions, Tensor oldLogProbs, Tensor advantages, Tensor oldValues, Tensor returns, Tensor logRatioOut,
+        Tensor? criticInputs = null)
     {
+        var valueInputs = criticInputs ?? observations;
         // libtorch's intra-op thread count is the calling thread's own (OpenMP's setting is per thread): the second
         // thread takes this one's, or a kernel there could split its work, and round, otherwise.
         int threads = torch.get_num_threads();
@@ -61,7 +64,7 @@ public sealed class PpoGradient : IDisposable
             ? System.Threading.Tasks.Task.Run(() =>
             {
                 torch.set_num_threads(threads);
-                return CriticPart(observations, oldValues, returns);
+                return CriticPart(valueInputs, oldValues, returns);
             })
             : null;
         float[] actorFigures;
@@ -73,7 +76,7 @@ public sealed class PpoGradient : IDisposable
         finally
         {
             // The critic's thread reads the minibatch's tensors: wait for it before they can be freed.
-            valueLoss = critic is null ? CriticPart(observations, oldValues, returns) : critic.GetAwaiter().GetResult();
+            valueLoss = critic is null ? CriticPart(valueInputs, oldValues, returns) : critic.GetAwaiter().GetResult();
         }
 
         return [actorFigures[0], valueLoss, actorFigures[1]];

@@ -134,7 +134,7 @@ public static class GradientVariance
     {
         using var scope = torch.NewDisposeScope();
         var (obs, actions, _) = core.BatchTensors();
-        var (logProb, _, _) = core.Policy.Evaluate(obs, actions);
+        var (logProb, _, _) = core.Policy.Evaluate(obs, actions, core.BatchCriticInputs(obs));
         var objective = (logProb * torch.tensor(weights)).mean();
         var grads = torch.autograd.grad([objective], actor.Cast<Tensor>().ToList());
         return torch.cat(grads.Select(g => g.reshape(-1)).ToList()).data<float>().ToArray();
@@ -143,7 +143,7 @@ public static class GradientVariance
     private static double FitValue(OnPolicyCore core, Adam optimizer, int steps)
     {
         using var scope = torch.NewDisposeScope();
-        var obs = torch.tensor(core.Storage.Observations, core.Batch, core.Spec.ObservationSize);
+        var obs = core.BatchCriticInputs(torch.tensor(core.Storage.Observations, core.Batch, core.Spec.ObservationSize));
         var returns = torch.tensor(core.Storage.Returns);
         double loss = double.NaN;
         for (int i = 0; i < steps; i++)

@@ -71,11 +71,12 @@ public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
     {
         using var scope = torch.NewDisposeScope();
         var (obs, actions, oldLogProbs) = Core.BatchTensors();
+        var criticInputs = Core.BatchCriticInputs(obs);
         var weights = Core.ToDeviceVector(Core.Storage.Advantages);
         var returns = Core.ToDeviceVector(Core.Storage.Returns);
         if (options.NormalizeReturns) weights = OnPolicyEstimates.NormalizeAdvantages(weights);
 
-        var (logProb, entropy, _) = Core.Policy.Evaluate(obs, actions);
+        var (logProb, entropy, _) = Core.Policy.Evaluate(obs, actions, criticInputs);
         var pgLoss = -(logProb * weights).mean();
         var entropyLoss = entropy.mean();
         using var entropyCoef = options.EntropyCoef.ToScalar();
@@ -93,7 +94,7 @@ public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
         {
             for (int i = 0; i < options.BaselineSteps; i++)
             {
-                var valueLossTensor = (Core.Policy.Value(obs) - returns).Squared().mean().mul(FixedScalars.Half);
+                var valueLossTensor = (Core.Policy.Value(criticInputs) - returns).Squared().mean().mul(FixedScalars.Half);
                 valueLoss = valueLossTensor.item<float>();
                 if (!double.IsFinite(valueLoss)) return "value loss";
                 baselineOptimizer.zero_grad();
@@ -105,7 +106,7 @@ public sealed class ReinforceAlgorithm : OnPolicyAlgorithm
 
         using (torch.no_grad())
         {
-            var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions);
+            var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions, criticInputs);
             var logRatio = newLogProb - oldLogProbs;
             metrics["losses/approx_kl"] = OnPolicyEstimates.ApproxKl(logRatio, logRatio.exp()).item<float>();
         }

@@ -49,6 +49,9 @@ public sealed class SacAlgorithm : IAlgorithm
 
     public SacAlgorithm(TrainingConfig config, EnvSpec spec, Device device)
     {
+        if (spec.CriticObservationSize > 0)
+            throw new ConfigException(config.Task, "critic_observations",
+                "sac's Q networks do not take critic observations; train this task with an on-policy algorithm (ppo, a2c, reinforce, trpo), or remove critic_observations from the task");
         options = config.Options<SacOptions>();
         sizes = options.SizesFor(spec.NumEnvs, spec.ActionSize);
         this.device = device;
@@ -74,7 +77,7 @@ public sealed class SacAlgorithm : IAlgorithm
         Buffer = new ReplayBuffer(options.BufferSize, spec.ObservationSize, spec.ActionSize);
         batch = new ReplayBatch(options.BatchSize, spec.ObservationSize, spec.ActionSize);
         actionMapping = new ActionMapping(spec);
-        step = new VectorStep(spec.NumEnvs, spec.ObservationSize);
+        step = new VectorStep(spec.NumEnvs, spec.ObservationSize, spec.CriticObservationSize);
         currentObservations = new float[spec.NumEnvs * spec.ObservationSize];
         policyActions = new float[spec.NumEnvs * spec.ActionSize];
         robotActions = new float[spec.NumEnvs * spec.ActionSize];

@@ -56,11 +56,12 @@ public sealed class TrpoAlgorithm : OnPolicyAlgorithm
     {
         using var scope = torch.NewDisposeScope();
         var (obs, actions, oldLogProbs) = Core.BatchTensors();
-        return PolicyStep(obs, actions, oldLogProbs, metrics) ?? ValueStep(obs, metrics);
+        var criticInputs = Core.BatchCriticInputs(obs);
+        return PolicyStep(obs, criticInputs, actions, oldLogProbs, metrics) ?? ValueStep(criticInputs, metrics);
     }
 
     /// <summary>The natural-gradient step with its line search; returns the name of a non-finite tensor, or null.</summary>
-    private string? PolicyStep(Tensor obs, Tensor actions, Tensor oldLogProbs, MetricRecord metrics)
+    private string? PolicyStep(Tensor obs, Tensor criticInputs, Tensor actions, Tensor oldLogProbs, MetricRecord metrics)
     {
         double maxKl = options.MaxKl * LearningRateScale;
         var advantages = Core.ToDeviceVector(Core.Storage.Advantages);
@@ -74,7 +75,7 @@ public sealed class TrpoAlgorithm : OnPolicyAlgorithm
         }
 
         // Surrogate L(theta) = mean(pi_theta(a|s) / pi_old(a|s) * A); its gradient at theta_old is the policy gradient g.
-        var (logProb, entropy, _) = Core.Policy.Evaluate(obs, actions);
+        var (logProb, entropy, _) = Core.Policy.Evaluate(obs, actions, criticInputs);
         var surrogate = ((logProb - oldLogProbs).exp() * advantages).mean();
         double oldSurrogate = surrogate.ToDoubleValue();
         if (!double.IsFinite(oldSurrogate)) return "surrogate";
@@ -98,7 +99,7 @@ public sealed class TrpoAlgorithm : OnPolicyAlgorithm
             using var noGrad = torch.no_grad();
             using var fractionScalar = fraction.ToScalar();
             FlatParameters.Set(actorParameters, oldParameters.Plus(fullStep.mul(fractionScalar)));
-            var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions);
+            var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions, criticInputs);
             double newSurrogate = ((newLogProb - oldLogProbs).exp() * advantages).mean().ToDoubleValue();
             double kl = GaussianKl.Mean(oldMean, oldLogStd, Core.Policy.Mean(obs), Core.Policy.LogStd).ToDoubleValue();
             return (newSurrogate, kl);
@@ -125,7 +126,7 @@ public sealed class TrpoAlgorithm : OnPolicyAlgorithm
     }
 
     /// <summary>Several epochs of minibatch regression of V on the GAE returns.</summary>
-    private string? ValueStep(Tensor obs, MetricRecord metrics)
+    private string? ValueStep(Tensor criticInputs, MetricRecord metrics)
     {
         foreach (var group in valueOptimizer.ParamGroups) group.LearningRate = options.ValueLearningRate * LearningRateScale;
         var returns = Core.ToDeviceVector(Core.Storage.Returns);
@@ -140,7 +141,7 @@ public sealed class TrpoAlgorithm : OnPolicyAlgorithm
             {
                 using var scope = torch.NewDisposeScope();
                 var idx = permutation.narrow(0, start, minibatch);
-                var valueLoss = (Core.Policy.Value(obs.index_select(0, idx)) - returns.index_select(0, idx)).Squared().mean().mul(FixedScalars.Half);
+                var valueLoss = (Core.Policy.Value(criticInputs.index_select(0, idx)) - returns.index_select(0, idx)).Squared().mean().mul(FixedScalars.Half);
                 double lossValue = valueLoss.ToDoubleValue();
                 if (!double.IsFinite(lossValue)) return "value loss";
                 valueOptimizer.zero_grad();
