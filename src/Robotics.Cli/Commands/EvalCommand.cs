@@ -19,7 +19,7 @@ internal static class EvalCommand
     public static Command Create()
     {
         var target = new Argument<string>("run-or-checkpoint") { Description = "run folder (uses checkpoints/best.ckpt, else policy.ckpt, else checkpoints/last.ckpt, else the newest checkpoints/update_*.ckpt), a .ckpt file, or an exported .onnx model" };
-        var task = new Option<string?>("--task") { Description = "task to evaluate an .onnx model on: a name or the path of a task .yaml file (default: the task named in the model's contract; pass the file for a task kept outside configs/)" };
+        var task = new Option<string?>("--task") { Description = "task to evaluate on: a name or the path of a task .yaml file (default: the policy's own task; pass the file for a task kept outside configs/). Another task of the same robot, observations and actions is accepted, e.g. the same walk with other randomization" };
         var episodes = new Option<int>("--episodes") { Description = "episodes to run (one per environment)", DefaultValueFactory = _ => 10 };
         var seed = new Option<int>("--seed") { Description = "seed of the evaluation environments", DefaultValueFactory = _ => 12345 };
         var json = JsonOutput.Option("print the result as JSON");
@@ -63,24 +63,35 @@ internal static class EvalCommand
                 return EvalSweep.Run(path, sweeps, parse.GetValue(task), n, parse.GetValue(seed), parse.GetValue(plot), parse.GetValue(json));
             if (path.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase))
                 return EvaluateOnnx(path, parse.GetValue(task), n, parse.GetValue(seed), endpoints, parse.GetValue(json), criterion, randomized);
+            string? taskOption = parse.GetValue(task);
             if (parse.GetValue(allCheckpoints))
-                return EvaluateAll(path, n, parse.GetValue(seed), endpoints, parse.GetValue(json), criterion);
+                return EvaluateAll(path, taskOption, n, parse.GetValue(seed), endpoints, parse.GetValue(json), criterion);
 
+            string evaluatedTask = taskOption ?? CheckpointFiles.ReadHeader(CheckpointFiles.Resolve(path)).Task;
             using var source = endpoints.Length > 0
-                ? BridgeEnvironmentSource.Remote(CheckpointFiles.ReadHeader(CheckpointFiles.Resolve(path)).Task, endpoints)
-                : randomized ? SimEnvironmentSource.ForTask(CheckpointFiles.ReadHeader(CheckpointFiles.Resolve(path)).Task, threads: Environment.ProcessorCount, randomize: true)
+                ? BridgeEnvironmentSource.Remote(evaluatedTask, endpoints)
+                : randomized || taskOption is not null ? SimEnvironmentSource.ForTask(evaluatedTask, threads: Environment.ProcessorCount, randomize: randomized)
                 : null;
-            var (checkpoint, header, r) = CheckpointEvaluation.Run(path, n, parse.GetValue(seed), source, line => Console.Error.WriteLine($"note: {line}"));
+            var (checkpoint, header, r) = CheckpointEvaluation.Run(path, n, parse.GetValue(seed), source, line => Console.Error.WriteLine($"note: {line}"),
+                otherTask: taskOption is not null);
+            var identity = Identity(checkpoint, header);
+            string on = "";
+            if (taskOption is not null)
+            {
+                identity["evaluated_on"] = taskOption;
+                on = $" on {taskOption}";
+            }
+
             Print(r, parse.GetValue(json), criterion,
-                $"{checkpoint} ({header.Task}, {header.Algorithm}, {header.Counters.EnvSteps} steps)",
-                Identity(checkpoint, header));
+                $"{checkpoint} ({header.Task}, {header.Algorithm}, {header.Counters.EnvSteps} steps){on}",
+                identity);
             return 0;
         }));
         return command;
     }
 
     /// <summary>Every numbered checkpoint of a run and its final policy, one line (or one JSON object) each.</summary>
-    private static int EvaluateAll(string runDir, int episodes, int seed, string[] endpoints, bool json, SuccessCriterion? criterion)
+    private static int EvaluateAll(string runDir, string? taskOption, int episodes, int seed, string[] endpoints, bool json, SuccessCriterion? criterion)
     {
         var folder = new RunFolder(runDir);
         var checkpoints = folder.CheckpointsInOrder();
@@ -89,11 +100,14 @@ internal static class EvalCommand
             throw new CommandLineException($"robotics eval: {folder.Root} has no numbered checkpoints (checkpoints/update_*.ckpt) and no final policy; --all-checkpoints needs a run folder");
         }
 
-        using var source = endpoints.Length > 0 ? BridgeEnvironmentSource.Remote(CheckpointFiles.ReadHeader(checkpoints[0]).Task, endpoints) : null;
+        string task = taskOption ?? CheckpointFiles.ReadHeader(checkpoints[0]).Task;
+        using var source = endpoints.Length > 0 ? BridgeEnvironmentSource.Remote(task, endpoints)
+            : taskOption is not null ? SimEnvironmentSource.ForTask(task, threads: Environment.ProcessorCount, randomize: false)
+            : null;
         var results = new List<Dictionary<string, object?>>();
         foreach (var path in checkpoints)
         {
-            var (checkpoint, header, r) = CheckpointEvaluation.Run(path, episodes, seed, source, line => Console.Error.WriteLine($"note: {line}"));
+            var (checkpoint, header, r) = CheckpointEvaluation.Run(path, episodes, seed, source, line => Console.Error.WriteLine($"note: {line}"), otherTask: taskOption is not null);
             var summary = Identity(checkpoint, header);
             AddSummary(summary, r, criterion, episodeList: false);
             results.Add(summary);
@@ -128,7 +142,7 @@ internal static class EvalCommand
             ? BridgeEnvironmentSource.Remote(task, endpoints)
             : SimEnvironmentSource.ForTask(task, threads: Environment.ProcessorCount, randomize: randomize);
         using var env = source.CreateEvaluation(episodes);
-        var r = OnnxPolicyEvaluator.Run(modelPath, env, seed);
+        var r = OnnxPolicyEvaluator.Run(modelPath, env, seed, otherTask: taskOption is not null);
         Print(r, json, criterion, $"{modelPath} on {task} (ONNX Runtime)", new Dictionary<string, object?> { ["model"] = modelPath, ["task"] = task });
         return 0;
     }

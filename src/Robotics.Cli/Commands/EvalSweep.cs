@@ -46,7 +46,7 @@ internal static class EvalSweep
             using (var model = OnnxPolicy.Load(target))
                 task = ModelTask.Choose(taskOption, target, model.Metadata.Contract);
             title = Path.GetFileName(target);
-            evaluate = (env, s) => OnnxPolicyEvaluator.Run(target, env, s);
+            evaluate = (env, s) => OnnxPolicyEvaluator.Run(target, env, s, otherTask: taskOption is not null);
         }
         else
         {
@@ -54,10 +54,10 @@ internal static class EvalSweep
             var (header, config, algorithm) = CheckpointFiles.Load(path, torch.CPU);
             owned = algorithm;
             torch.set_num_threads(config.TorchThreads);
-            task = header.Task;
+            task = taskOption ?? header.Task;
             title = $"{Path.GetFileName(Path.GetDirectoryName(Path.GetDirectoryName(Path.GetFullPath(path)))) ?? path} ({Path.GetFileName(path)})";
             loaded = TaskCatalog.Load(task);
-            CheckpointEvaluation.RequireContract(header, loaded.PolicyContract);
+            CheckpointEvaluation.RequireContract(header, loaded.PolicyContract, otherTask: taskOption is not null);
             evaluate = (env, s) => Evaluator.Run(algorithm, env, s);
         }
 

@@ -42,14 +42,16 @@ public static class ContractCheck
 
     /// <summary>
     /// Differences between two policy contracts (robot, task, observation layout, commands, action map),
-    /// e.g. a model against the simulated task it is evaluated on; empty when they match.
+    /// e.g. a model against the simulated task it is evaluated on; empty when they match. With
+    /// <paramref name="compareTask"/> false the task's name may differ (another task of the same robot, observations
+    /// and actions: other randomization, other episode length), and everything else must match.
     /// </summary>
-    public static IReadOnlyList<string> PolicyDifferences(PolicyContract policy, PolicyContract other)
+    public static IReadOnlyList<string> PolicyDifferences(PolicyContract policy, PolicyContract other, bool compareTask = true)
     {
         var differences = new List<string>();
         foreach (var d in policy.Robot.DifferencesFrom(other.Robot))
             differences.Add($"policy vs task: {d}");
-        if (policy.Task != other.Task) differences.Add($"policy vs task: task '{policy.Task}' vs '{other.Task}'");
+        if (compareTask && policy.Task != other.Task) differences.Add($"policy vs task: task '{policy.Task}' vs '{other.Task}'");
         for (int i = 0; i < Math.Max(policy.Observations.Count, other.Observations.Count); i++)
         {
             var a = i < policy.Observations.Count ? policy.Observations[i] : null;

@@ -11,12 +11,15 @@ namespace Robotics.Training.Export;
 /// </summary>
 public static class OnnxPolicyEvaluator
 {
-    /// <summary>Runs <paramref name="modelPath"/> on <paramref name="env"/>; refuses when the model was trained for another contract.</summary>
-    public static EvaluationResult Run(string modelPath, IVectorEnv env, int seed)
+    /// <summary>
+    /// Runs <paramref name="modelPath"/> on <paramref name="env"/>; refuses when the model was trained for another contract
+    /// (with <paramref name="otherTask"/>, one whose task alone has another name is accepted).
+    /// </summary>
+    public static EvaluationResult Run(string modelPath, IVectorEnv env, int seed, bool otherTask = false)
     {
         var spec = env.Spec;
         using var policy = OnnxPolicy.Load(modelPath, batch: spec.NumEnvs);
-        var differences = ContractCheck.PolicyDifferences(policy.Metadata.Contract, spec.Contract);
+        var differences = ContractCheck.PolicyDifferences(policy.Metadata.Contract, spec.Contract, compareTask: !otherTask);
         if (differences.Count > 0) throw new ContractMismatchException(differences);
 
         return Evaluator.Run(env, seed, observations =>

@@ -65,6 +65,39 @@ public sealed class TaskOutsideConfigsTests(ITestOutputHelper output) : IDisposa
     }
 
     [Fact]
+    public void A_policy_is_evaluated_on_another_task_of_its_robot_and_refused_on_one_it_cannot_read()
+    {
+        // The twin of a task, shoved about: the same robot, observations and actions under another name, as a policy
+        // trained without randomization is judged under the randomization of the task that has it.
+        string shoved = user.WriteTask("pole-shoved", File.ReadAllText(user.TaskFile).Replace("name: my-balance", "name: my-balance-shoved")
+            + "randomization:\n  push: { force: [1, 2], interval: [0.5, 1], duration: 0.1 }\n");
+        string blind = user.WriteTask("pole-blind", File.ReadAllText(user.TaskFile).Replace("name: my-balance", "name: my-balance-blind")
+            .Replace("  - joint_velocities ", "  # - joint_velocities "));
+        var train = Robotics(user.Elsewhere, "train", "--config", user.TrainingConfig);
+        Assert.True(train.ExitCode == 0, train.ToString());
+        string run = Path.Combine(user.Elsewhere, "runs", "my-balance-ppo-seed1");
+
+        var onShoved = Robotics(user.SomewhereElse, "eval", run, "--task", shoved, "--randomize", "--episodes", "2", "--json");
+        Assert.True(onShoved.ExitCode == 0, onShoved.ToString());
+        Assert.Contains("\"evaluated_on\"", onShoved.Stdout);
+        Assert.Contains("pole-shoved.yaml", onShoved.Stdout);
+
+        string model = Path.Combine(user.SomewhereElse, "policy.onnx");
+        Assert.Equal(0, Robotics(user.SomewhereElse, "export", run, "--out", model).ExitCode);
+        var modelOnShoved = Robotics(user.SomewhereElse, "eval", model, "--task", shoved, "--randomize", "--episodes", "2");
+        Assert.True(modelOnShoved.ExitCode == 0, modelOnShoved.ToString());
+
+        var onBlind = Robotics(user.SomewhereElse, "eval", run, "--task", blind, "--episodes", "2");
+        Assert.Equal(1, onBlind.ExitCode);
+        Assert.Contains("does not fit the policy trained on", onBlind.Stderr);
+        Assert.Contains("observations", onBlind.Stderr);
+        Assert.DoesNotContain("   at ", onBlind.Stderr);
+        var modelOnBlind = Robotics(user.SomewhereElse, "eval", model, "--task", blind, "--episodes", "2");
+        Assert.Equal(1, modelOnBlind.ExitCode);
+        Assert.Contains("observations", modelOnBlind.Stderr);
+    }
+
+    [Fact]
     public void Emulate_takes_a_robot_file_and_runs_the_robot_alone()
     {
         var emulate = Robotics(user.Elsewhere, "emulate", "--robot", user.RobotFile, "--duration", "0.2");
