@@ -133,16 +133,7 @@ public sealed class BridgeClient : IVectorEnv
     {
         uint id = Send(BridgeMessageType.Make, make);
         var reply = Deserialize<SpecReply>(Receive(BridgeMessageType.SpecReply, id, Deadline(options.MakeTimeout)));
-        spec = new EnvSpec(
-            reply.NumEnvs,
-            reply.ObservationSize,
-            reply.ActionSize,
-            FloatBytes.ToFloats(reply.ActionLow),
-            FloatBytes.ToFloats(reply.ActionHigh),
-            PolicyContract.FromJson(reply.ContractJson),
-            reply.ControlDt,
-            reply.MaxEpisodeSteps,
-            reply.CriticObservationSize);
+        spec = SpecReplyCheck.ToSpec(reply, make, Endpoint);
         MadeWith = make;
         return spec;
     }

@@ -1,3 +1,4 @@
+using Robotics.Contract;
 using Robotics.Contract.Environments;
 using Robotics.SimBridge.Client;
 using Robotics.SimBridge.Hosting;
@@ -122,7 +123,12 @@ public sealed class MultiBridgeTests
         {
             public IVectorEnv Env => this;
             public IRandomizationControl? Randomization => null;
-            public EnvSpec Spec => toy.Spec with { ObservationSize = 4 };
+            // Another task: one more observation, in the sizes and in the contract alike.
+            public EnvSpec Spec => toy.Spec with
+            {
+                ObservationSize = toy.Spec.ObservationSize + 1,
+                Contract = toy.Spec.Contract with { Observations = [.. toy.Spec.Contract.Observations, new ObservationTermSpec("sensor", ["extra"], 1)] },
+            };
             public void Reset(int seed, VectorStep into) => throw new NotSupportedException();
             public void Step(ReadOnlySpan<float> actions, VectorStep into) => throw new NotSupportedException();
             public void Dispose() => toy.Dispose();
