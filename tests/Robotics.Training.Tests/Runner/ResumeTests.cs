@@ -7,18 +7,12 @@ namespace Robotics.Training.Tests.Runner;
 
 public sealed class ResumeTests
 {
-    private static readonly string[] Compared =
-    [
-        "charts/global_step", "losses/policy_loss", "losses/value_loss", "losses/approx_kl", "losses/entropy",
-        "losses/explained_variance", "charts/episode_return_mean", "eval/return_mean", "charts/learning_rate",
-    ];
-
     [Fact]
     public void Resumed_run_matches_an_uninterrupted_one_step_for_step()
     {
         var config = SmallConfig(totalSteps: 6 * 128, checkpointEvery: 2);
 
-        var (dirA, dirB) = AssertResumeMatchesUninterrupted(config, stopAfter: 4, updates: 6, Compared);
+        var (dirA, dirB) = AssertResumeMatchesUninterrupted(config, stopAfter: 4, updates: 6, ResumeCompared);
 
         var a = ExportablePolicyOf(dirA);
         var b = ExportablePolicyOf(dirB);

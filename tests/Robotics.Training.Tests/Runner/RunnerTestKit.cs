@@ -21,6 +21,13 @@ internal static class RunnerTestKit
         Monitoring = new MonitoringOptions { Tensorboard = false, Progress = "never" },
     }.WithOptions(new Robotics.Training.Algorithms.Ppo.PpoOptions { RolloutSteps = 32, Minibatches = 4, Epochs = 4 });
 
+    /// <summary>The metrics a resumed PPO run must reproduce number for number.</summary>
+    public static readonly string[] ResumeCompared =
+    [
+        "charts/global_step", "losses/policy_loss", "losses/value_loss", "losses/approx_kl", "losses/entropy",
+        "losses/explained_variance", "charts/episode_return_mean", "eval/return_mean", "charts/learning_rate",
+    ];
+
     public static IEnvironmentSource PointMass(int maxSteps = 50, bool criticObservations = false) =>
         new InProcessEnvironmentSource("point mass", n => new PointMassVectorEnv(n, maxSteps, criticObservations));
 
