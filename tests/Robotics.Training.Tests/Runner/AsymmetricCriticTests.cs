@@ -130,6 +130,32 @@ public sealed class AsymmetricCriticTests
     }
 
     [Fact]
+    public void Groups_stepped_out_of_phase_deliver_the_critic_observations_in_their_rows()
+    {
+        using var whole = new Fakes.PointMassVectorEnv(5, maxSteps: 3, criticObservations: true);
+        using var grouped = Robotics.Contract.Environments.GroupedVectorEnv.Create(5, 2,
+            n => new Robotics.Contract.Environments.SplitStepAdapter(new Fakes.PointMassVectorEnv(n, maxSteps: 3, criticObservations: true)));
+        var a = new Robotics.Contract.Environments.VectorStep(5, 2, 1);
+        var b = new Robotics.Contract.Environments.VectorStep(5, 2, 1);
+        whole.Reset(9, a);
+        grouped.Reset(9, b);
+        Assert.Equal(a.CriticObservations, b.CriticObservations);
+        var actions = new float[] { 0.5f, -1, 2, 0, 1 };
+        for (int t = 0; t < 3; t++)
+        {
+            whole.Step(actions, a);
+            grouped.Step(actions, b);
+            Assert.Equal(a.CriticObservations, b.CriticObservations);
+        }
+
+        // The third step ends every episode at the time limit: the finals hold what the critic saw last (no time left).
+        Assert.All(b.Truncated, Assert.True);
+        Assert.Equal(a.FinalCriticObservations, b.FinalCriticObservations);
+        Assert.All(b.FinalCriticObservations, v => Assert.Equal(0f, v));
+        Assert.All(b.CriticObservations, v => Assert.Equal(1f, v));
+    }
+
+    [Fact]
     public void Sac_refuses_a_task_with_critic_observations_and_says_what_to_do()
     {
         var config = SmallConfig(totalSteps: 128) with { Algorithm = "sac" };
