@@ -27,6 +27,18 @@ public static class StepCodec
     /// <summary>Returns the action bytes inside <paramref name="body"/> (no copy).</summary>
     public static ReadOnlyMemory<byte> ReadStepRequest(ReadOnlyMemory<byte> body)
     {
+        try
+        {
+            return ReadStepRequestFields(body);
+        }
+        catch (OverflowException e)
+        {
+            throw OutOfRange(e);
+        }
+    }
+
+    private static ReadOnlyMemory<byte> ReadStepRequestFields(ReadOnlyMemory<byte> body)
+    {
         var reader = new MessagePackReader(body);
         int fields = reader.ReadArrayHeader();
         if (fields < 1)
@@ -48,6 +60,18 @@ public static class StepCodec
 
     /// <summary>Reads a reset reply into rows [envOffset, envOffset + envs) of <paramref name="into"/>.</summary>
     public static void ReadResetReply(ReadOnlyMemory<byte> body, VectorStep into, int envOffset, int envs)
+    {
+        try
+        {
+            ReadResetReplyFields(body, into, envOffset, envs);
+        }
+        catch (OverflowException e)
+        {
+            throw OutOfRange(e);
+        }
+    }
+
+    private static void ReadResetReplyFields(ReadOnlyMemory<byte> body, VectorStep into, int envOffset, int envs)
     {
         var reader = new MessagePackReader(body);
         int fields = reader.ReadArrayHeader();
@@ -151,6 +175,18 @@ public static class StepCodec
     /// </summary>
     public static void ReadStepReply(ReadOnlyMemory<byte> body, VectorStep into, int envOffset, int envs)
     {
+        try
+        {
+            ReadStepReplyFields(body, into, envOffset, envs);
+        }
+        catch (OverflowException e)
+        {
+            throw OutOfRange(e);
+        }
+    }
+
+    private static void ReadStepReplyFields(ReadOnlyMemory<byte> body, VectorStep into, int envOffset, int envs)
+    {
         var reader = new MessagePackReader(body);
         int fields = reader.ReadArrayHeader();
         int critic = into.CriticObservationSize;
@@ -238,6 +274,13 @@ public static class StepCodec
 
         SkipRest(ref reader, fields - Math.Min(fields, StepReplyFields));
     }
+
+    /// <summary>
+    /// A damaged or hostile body can hold an integer too large for its field (MessagePack's reader then throws
+    /// <see cref="OverflowException"/>): that is a malformed message like any other, not a fault of the reader.
+    /// </summary>
+    private static MessagePackSerializationException OutOfRange(OverflowException e) =>
+        new("a number in the message is out of range for its field", e);
 
     private static Dictionary<string, double>? ReadStats(ref MessagePackReader reader)
     {

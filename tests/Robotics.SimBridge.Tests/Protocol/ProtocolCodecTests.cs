@@ -161,6 +161,22 @@ public sealed class ProtocolCodecTests
     }
 
     [Fact]
+    public void A_count_too_large_for_its_field_is_a_malformed_reply_not_an_overflow()
+    {
+        // physics_resets as 2^32 - 1: MessagePack's reader throws OverflowException for it, which the codec reports
+        // as the malformed message it is (a fuzz input found it).
+        var sent = SampleStep();  // [3 envs, 2 observations]
+        var body = MessagePackSerializer.Serialize(new object[]
+        {
+            FloatBytes.ToBytes(sent.Observations), FloatBytes.ToBytes(sent.Rewards), new byte[3], new byte[3],
+            Array.Empty<int>(), Array.Empty<byte>(), Array.Empty<object>(), uint.MaxValue,
+        }, BridgeProtocol.Options);
+
+        var error = Assert.Throws<MessagePackSerializationException>(() => StepCodec.ReadStepReply(body, new VectorStep(3, 2), 0, 3));
+        Assert.Contains("out of range", error.Message);
+    }
+
+    [Fact]
     public void Frame_header_is_type_reserved_and_little_endian_id()
     {
         var bytes = new byte[BridgeFrameHeader.Size];
