@@ -1,5 +1,6 @@
 using CsCheck;
 using Robotics.FirmwareInterface.Protocol;
+using Robotics.Testing;
 
 namespace Robotics.FirmwareInterface.Tests.Fuzz;
 
@@ -9,7 +10,6 @@ namespace Robotics.FirmwareInterface.Tests.Fuzz;
 /// </summary>
 public sealed class SerialDecodingFuzzTests
 {
-    private static readonly string Seed = FuzzSeed.Value;
     private const int Inputs = 3000;
 
     [Fact]
@@ -17,7 +17,7 @@ public sealed class SerialDecodingFuzzTests
     {
         var streams = Gen.Select(Gen.Byte.Array[0, 3000], Gen.Int[1, 64]);
 
-        streams.Sample((bytes, chunk) =>
+        FuzzInputs.Each(streams, Inputs, (bytes, chunk) =>
         {
             var decoder = new FrameDecoder();
             long frames = 0;
@@ -33,7 +33,7 @@ public sealed class SerialDecodingFuzzTests
             }
 
             Assert.Equal(frames, decoder.FramesDecoded);
-        }, seed: Seed, iter: Inputs, threads: 1);
+        });
     }
 
     [Fact]
@@ -41,7 +41,7 @@ public sealed class SerialDecodingFuzzTests
     {
         var cases = Gen.Select(Gen.Byte.Array[0, 2500], Gen.Byte.Array[WireFormat.HeaderSize, WireFormat.MaxPayloadSize]);
 
-        cases.Sample((noise, payload) =>
+        FuzzInputs.Each(cases, Inputs, (noise, payload) =>
         {
             var frame = new byte[WireFormat.MaxFrameSize + 1];
             int length = FrameCodec.Encode(payload, frame);
@@ -55,16 +55,16 @@ public sealed class SerialDecodingFuzzTests
             }
 
             Assert.Equal(payload, last);
-        }, seed: Seed, iter: Inputs, threads: 1);
+        });
     }
 
     [Fact]
     public void Random_payloads_decode_to_a_message_or_an_error_never_an_exception()
     {
-        Gen.Byte.Array[0, 200].Sample(payload =>
+        FuzzInputs.Each(Gen.Byte.Array[0, 200], Inputs * 3, payload =>
         {
             bool decoded = MessageCodec.TryDecodePayload(payload, out var message, out var error);
             Assert.True(decoded ? message is not null : !string.IsNullOrEmpty(error));
-        }, seed: Seed, iter: Inputs * 3, threads: 1);
+        });
     }
 }

@@ -5,6 +5,7 @@ using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Security;
 using Robotics.SimBridge.Server;
 using Robotics.SimBridge.Tests.Fakes;
+using Robotics.Testing;
 
 namespace Robotics.SimBridge.Tests.Fuzz;
 
@@ -15,7 +16,6 @@ namespace Robotics.SimBridge.Tests.Fuzz;
 /// </summary>
 public sealed class BridgeDecodingFuzzTests : IDisposable
 {
-    private static readonly string Seed = FuzzSeed.Value;
     private const int Inputs = 3000;
     private static readonly byte[] Identity = [1, 2, 3];
     private static readonly BridgeMessageType[] Requests =
@@ -29,7 +29,7 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
     [Fact]
     public void Random_frames_get_a_well_formed_reply()
     {
-        Gen.Byte.Array[0, 300].Sample(frame => AssertAnswered(frame), seed: Seed, iter: Inputs, threads: 1);
+        FuzzInputs.Each(Gen.Byte.Array[0, 300], Inputs, frame => AssertAnswered(frame));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
             return frame;
         });
 
-        frames.Sample(frame => AssertAnswered(frame), seed: Seed, iter: Inputs, threads: 1);
+        FuzzInputs.Each(frames, Inputs, frame => AssertAnswered(frame));
     }
 
     [Fact]
@@ -59,7 +59,7 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
             Frame(BridgeMessageType.SetRandomization, new SetRandomizationRequest { Yaml = "scale: [1, 2]" }),
         ];
 
-        Damaged(valid).Sample(frame => AssertAnswered(frame), seed: Seed, iter: Inputs, threads: 1);
+        FuzzInputs.Each(Damaged(valid), Inputs, frame => AssertAnswered(frame));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
         };
         var options = new BridgeServerOptions { Keys = new CurveServerKeys(Security.KnownKeys.Bridge, [Security.KnownKeys.Client.PublicKey]) };
 
-        Damaged([Frame(BridgeMessageType.Hello, valid)]).Sample(frame =>
+        FuzzInputs.Each(Damaged([Frame(BridgeMessageType.Hello, valid)]), Inputs, frame =>
         {
             using var keyed = new BridgeRequestHandler(new ToyEnvFactory(), options);
             var hello = keyed.Handle(identity, frame).ToArray();
@@ -87,7 +87,7 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
                 Assert.Equal(valid.ClientKey, decoded.ClientKey);
                 Assert.Equal(valid.Proof, decoded.Proof);
             }
-        }, seed: Seed, iter: Inputs, threads: 1);
+        });
     }
 
     [Fact]
@@ -104,7 +104,7 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
         resetWriter.Flush();
         byte[] resetBody = writer.Written[BridgeFrameHeader.Size..].ToArray();
 
-        Damaged([stepBody, resetBody]).Sample(body =>
+        FuzzInputs.Each(Damaged([stepBody, resetBody]), Inputs, body =>
         {
             var into = new VectorStep(2, 3);
             try
@@ -116,7 +116,7 @@ public sealed class BridgeDecodingFuzzTests : IDisposable
             {
                 // A damaged reply is a decoding error, which the client reports as a bridge error.
             }
-        }, seed: Seed, iter: Inputs, threads: 1);
+        });
     }
 
     /// <summary>Valid frames with one to four bytes changed, cut short, or grown by a few random bytes.</summary>
