@@ -64,10 +64,14 @@ public static class ContractCheck
             differences.Add($"policy vs task: action_offset [{string.Join(", ", policy.ActionOffset)}] vs [{string.Join(", ", other.ActionOffset)}]");
         if (!policy.ActionScale.SequenceEqual(other.ActionScale))
             differences.Add($"policy vs task: action_scale [{string.Join(", ", policy.ActionScale)}] vs [{string.Join(", ", other.ActionScale)}]");
+        if (policy.ActionMaxChangePerSecond != other.ActionMaxChangePerSecond)
+            differences.Add($"policy vs task: action_max_change_per_second {Limit(policy.ActionMaxChangePerSecond)} vs {Limit(other.ActionMaxChangePerSecond)}");
         if (!policy.Commands.SequenceEqual(other.Commands))
             differences.Add($"policy vs task: commands [{string.Join(", ", policy.Commands.Select(c => c.Name))}] vs [{string.Join(", ", other.Commands.Select(c => c.Name))}]");
         return differences;
     }
+
+    private static string Limit(double? perSecond) => perSecond is { } value ? value.ToString(CultureInfo.InvariantCulture) : "none";
 
     private static string Describe(ObservationTermSpec? term) =>
         term is null ? "(none)" : $"{term.Kind}({string.Join(", ", term.Names)}; {term.Size})";

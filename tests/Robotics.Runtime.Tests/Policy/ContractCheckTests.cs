@@ -45,6 +45,17 @@ public sealed class ContractCheckTests
     }
 
     [Fact]
+    public void Another_task_of_the_robot_differs_only_by_name_and_a_trained_rate_limit_is_part_of_the_actions()
+    {
+        var policy = TestRobot.Policy();
+
+        Assert.Equal("policy vs task: task 'balance' vs 'balance-shoved'", Assert.Single(ContractCheck.PolicyDifferences(policy, policy with { Task = "balance-shoved" })));
+        Assert.Empty(ContractCheck.PolicyDifferences(policy, policy with { Task = "balance-shoved" }, compareTask: false));
+        var limited = ContractCheck.PolicyDifferences(policy, policy with { ActionMaxChangePerSecond = 10 }, compareTask: false);
+        Assert.Equal("policy vs task: action_max_change_per_second none vs 10", Assert.Single(limited));
+    }
+
+    [Fact]
     public void A_handshake_from_another_robot_is_refused_naming_hash_name_and_rate()
     {
         var other = TestRobot.Contract() with { Robot = "three_link", ControlRateHz = 100 };
