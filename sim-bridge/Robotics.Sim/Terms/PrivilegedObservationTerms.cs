@@ -41,41 +41,38 @@ public static class PrivilegedObservationTerms
         a.Definition.AllowParameters();
         int[] ids = a.Binding.ActuatorIds;
         var names = a.Robot.Actuators.Select(x => x.Name).ToArray();
-        double[] nominal = ids.Select(id => a.NominalModel.ActuatorGainprm[id * 10]).ToArray();
-        for (int i = 0; i < ids.Length; i++)
-        {
-            if (nominal[i] == 0)
-                throw a.Error("term", $"actuator '{names[i]}' has a gain of 0 in the model, so its gain relative to nominal is undefined");
-        }
-        return new RatioTerm(new ObservationTermSpec(ObservationKinds.ActuatorGainScale, names, ids.Length),
-            ids.Select(id => id * 10).ToArray(), nominal, model => model.ActuatorGainprm);
+        return Ratio(a, ObservationKinds.ActuatorGainScale, "term", "actuator", "a gain of 0", names, ids.Select(id => id * 10).ToArray(), m => m.ActuatorGainprm);
     }
 
     private static IObservationTerm GeomFrictionScale(TermArgs a)
     {
         a.Definition.AllowParameters("geoms");
         var (names, ids) = NamedObjects(a, "geoms", MjtObj.Geom, a.Model.Ngeom, "geom");
-        double[] nominal = ids.Select(id => a.NominalModel.GeomFriction[id * 3]).ToArray();
-        for (int i = 0; i < ids.Length; i++)
-        {
-            if (nominal[i] == 0)
-                throw a.Error("geoms", $"geom '{names[i]}' has no sliding friction in the model, so its friction relative to nominal is undefined");
-        }
-        return new RatioTerm(new ObservationTermSpec(ObservationKinds.GeomFrictionScale, names, ids.Length),
-            ids.Select(id => id * 3).ToArray(), nominal, model => model.GeomFriction);
+        return Ratio(a, ObservationKinds.GeomFrictionScale, "geoms", "geom", "no sliding friction", names, ids.Select(id => id * 3).ToArray(), m => m.GeomFriction);
     }
 
     private static IObservationTerm BodyMassScale(TermArgs a)
     {
         a.Definition.AllowParameters("bodies");
         var (names, ids) = NamedObjects(a, "bodies", MjtObj.Body, a.Model.Nbody, "body");
-        double[] nominal = ids.Select(id => a.NominalModel.BodyMass[id]).ToArray();
-        for (int i = 0; i < ids.Length; i++)
+        return Ratio(a, ObservationKinds.BodyMassScale, "bodies", "body", "no mass", names, ids, m => m.BodyMass);
+    }
+
+    /// <summary>
+    /// Values of one model array at <paramref name="addresses"/>, each divided by the nominal model's; a nominal 0 (where
+    /// the ratio means nothing) is the task file's mistake, named with <paramref name="key"/>.
+    /// </summary>
+    private static RatioTerm Ratio(TermArgs a, string kind, string key, string what, string zero, string[] names, int[] addresses, Func<MjModel, Span<double>> array)
+    {
+        Span<double> values = array(a.NominalModel);
+        var nominal = new double[addresses.Length];
+        for (int i = 0; i < addresses.Length; i++)
         {
+            nominal[i] = values[addresses[i]];
             if (nominal[i] == 0)
-                throw a.Error("bodies", $"body '{names[i]}' has no mass in the model, so its mass relative to nominal is undefined");
+                throw a.Error(key, $"{what} '{names[i]}' has {zero} in the model, so its value relative to nominal is undefined");
         }
-        return new RatioTerm(new ObservationTermSpec(ObservationKinds.BodyMassScale, names, ids.Length), ids, nominal, model => model.BodyMass);
+        return new RatioTerm(new ObservationTermSpec(kind, names, addresses.Length), addresses, nominal, array);
     }
 
     private static IObservationTerm ActionLatency(TermArgs a)
