@@ -18,19 +18,11 @@ public static class LocomotionRewardTerms
     private static IRewardTerm FeetAirTime(TermArgs a)
     {
         a.Definition.AllowParameters("feet", "target", "command", "min_command", "contact_height");
-        var value = a.Parameters.Required("feet", "the names of the feet's sphere geoms [a, b, ...]");
-        var names = value.AsStringList();
-        if (names.Count == 0)
-            throw value.Error("expected at least one foot geom");
-        var geoms = new int[names.Count];
-        for (int i = 0; i < names.Count; i++)
+        var (names, geoms) = a.NamedList("feet", MjtObj.Geom, "the names of the feet's sphere geoms [a, b, ...]");
+        for (int i = 0; i < geoms.Length; i++)
         {
-            int id = a.Model.NameToId(MjtObj.Geom, names[i]);
-            if (id < 0)
-                throw value.Error($"the MJCF file has no geom '{names[i]}'");
-            if ((MjtGeom)a.Model.GeomType[id] != MjtGeom.Sphere)
-                throw value.Error($"geom '{names[i]}' is not a sphere; feet_air_time measures a foot's height by its sphere's lowest point");
-            geoms[i] = id;
+            if ((MjtGeom)a.Model.GeomType[geoms[i]] != MjtGeom.Sphere)
+                throw a.Parameters.Optional("feet")!.Error($"geom '{names[i]}' is not a sphere; feet_air_time measures a foot's height by its sphere's lowest point");
         }
         double target = a.RequiredDouble("target", "the swing time in s that a step should last at least");
         if (!(target > 0))

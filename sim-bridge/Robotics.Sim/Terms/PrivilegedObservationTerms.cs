@@ -47,14 +47,14 @@ public static class PrivilegedObservationTerms
     private static IObservationTerm GeomFrictionScale(TermArgs a)
     {
         a.Definition.AllowParameters("geoms");
-        var (names, ids) = NamedObjects(a, "geoms", MjtObj.Geom, a.Model.Ngeom, "geom");
+        var (names, ids) = a.NamedList("geoms", MjtObj.Geom, "a list of MJCF geom names");
         return Ratio(a, ObservationKinds.GeomFrictionScale, "geoms", "geom", "no sliding friction", names, ids.Select(id => id * 3).ToArray(), m => m.GeomFriction);
     }
 
     private static IObservationTerm BodyMassScale(TermArgs a)
     {
         a.Definition.AllowParameters("bodies");
-        var (names, ids) = NamedObjects(a, "bodies", MjtObj.Body, a.Model.Nbody, "body");
+        var (names, ids) = a.NamedList("bodies", MjtObj.Body, "a list of MJCF body names");
         return Ratio(a, ObservationKinds.BodyMassScale, "bodies", "body", "no mass", names, ids, m => m.BodyMass);
     }
 
@@ -62,7 +62,7 @@ public static class PrivilegedObservationTerms
     /// Values of one model array at <paramref name="addresses"/>, each divided by the nominal model's; a nominal 0 (where
     /// the ratio means nothing) is the task file's mistake, named with <paramref name="key"/>.
     /// </summary>
-    private static RatioTerm Ratio(TermArgs a, string kind, string key, string what, string zero, string[] names, int[] addresses, Func<MjModel, Span<double>> array)
+    private static RatioTerm Ratio(TermArgs a, string kind, string key, string what, string zero, IReadOnlyList<string> names, int[] addresses, Func<MjModel, Span<double>> array)
     {
         Span<double> values = array(a.NominalModel);
         var nominal = new double[addresses.Length];
@@ -82,22 +82,6 @@ public static class PrivilegedObservationTerms
     }
 
     private static ObservationTermSpec Spec(TermArgs a, string kind, int size) => new(kind, [a.Parameters.RequiredString("body")], size);
-
-    private static (string[] Names, int[] Ids) NamedObjects(TermArgs a, string key, MjtObj kind, int count, string what)
-    {
-        var value = a.Parameters.Required(key, $"a list of MJCF {what} names");
-        var names = value.AsStringList().ToArray();
-        if (names.Length == 0)
-            throw value.Error($"expected at least one {what} name");
-        var ids = new int[names.Length];
-        for (int i = 0; i < names.Length; i++)
-        {
-            ids[i] = a.Model.NameToId(kind, names[i]);
-            if (ids[i] < 0)
-                throw value.Error($"the MJCF file has no {what} '{names[i]}'; it has: {Tasks.RobotBinding.NamesOf(a.Model, kind, count)}");
-        }
-        return (names, ids);
-    }
 
     /// <summary>The body's velocity rotated into its own frame: forward, left, up as the body sees them.</summary>
     private sealed class BodyLinearVelocityTerm(ObservationTermSpec spec, int body, int root) : IObservationTerm

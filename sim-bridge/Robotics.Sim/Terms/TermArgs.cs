@@ -98,6 +98,33 @@ public sealed class TermArgs
             throw Error("term", $"'{Definition.Term}' reads the IMU, but robot '{Robot.Name}' defines none; add 'imu:' (a site or body) to {Robot.File}");
     }
 
+    /// <summary>
+    /// MJCF ids of the bodies or geoms named under <paramref name="key"/> (a list, or one name), with the names, in
+    /// order; <paramref name="expected"/> says what belongs there when the key is missing.
+    /// </summary>
+    public (IReadOnlyList<string> Names, int[] Ids) NamedList(string key, MjtObj kind, string expected)
+    {
+        string what = kind.ToString().ToLowerInvariant();
+        int count = kind switch
+        {
+            MjtObj.Body => Model.Nbody,
+            MjtObj.Geom => Model.Ngeom,
+            _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "bodies or geoms"),
+        };
+        var value = Parameters.Required(key, expected);
+        var names = value.AsStringList();
+        if (names.Count == 0)
+            throw value.Error($"expected at least one {what} name");
+        var ids = new int[names.Count];
+        for (int i = 0; i < names.Count; i++)
+        {
+            ids[i] = Model.NameToId(kind, names[i]);
+            if (ids[i] < 0)
+                throw value.Error($"the MJCF file has no {what} '{names[i]}'; it has: {RobotBinding.NamesOf(Model, kind, count)}");
+        }
+        return (names, ids);
+    }
+
     private int Named(string key, MjtObj kind, int count, string what)
     {
         var value = Parameters.Required(key, $"the name of an MJCF {what}");
