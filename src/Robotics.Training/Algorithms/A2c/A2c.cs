@@ -80,7 +80,8 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
         var returns = Core.ToDeviceVector(Core.Storage.Returns);
         if (options.NormalizeAdvantages) advantages = OnPolicyEstimates.NormalizeAdvantages(advantages);
 
-        var (logProb, entropy, value) = Core.Policy.Evaluate(obs, actions, Core.BatchCriticInputs(obs));
+        var criticInputs = Core.BatchCriticInputs(obs);
+        var (logProb, entropy, value) = Core.Policy.Evaluate(obs, actions, criticInputs);
         var pgLoss = -(advantages * logProb).mean();
         using var entropyCoef = options.EntropyCoef.ToScalar();
         using var valueCoef = options.ValueCoef.ToScalar();
@@ -98,7 +99,7 @@ public sealed class A2cAlgorithm : OnPolicyAlgorithm
 
         using (torch.no_grad())
         {
-            var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions, Core.BatchCriticInputs(obs));
+            var (newLogProb, _, _) = Core.Policy.Evaluate(obs, actions, criticInputs);
             var logRatio = newLogProb - oldLogProbs;
             metrics["losses/approx_kl"] = OnPolicyEstimates.ApproxKl(logRatio, logRatio.exp()).item<float>();
         }

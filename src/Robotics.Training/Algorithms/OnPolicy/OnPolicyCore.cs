@@ -150,8 +150,7 @@ public sealed class OnPolicyCore : IDisposable
             ObservationNormalizer.Normalize(currentObservations, next);
             var nextObs = ToDevice(next, spec.NumEnvs, spec.ObservationSize);
             var nextCritic = new float[spec.NumEnvs * CriticWidth];
-            CriticObservationNormalizer?.Normalize(currentCriticObservations, nextCritic);
-            CopyToHost(Policy.Value(CriticInputs(nextObs, nextCritic, spec.NumEnvs)), storage.NextValues);
+            CopyToHost(Policy.Value(CriticInputs(nextObs, currentCriticObservations, nextCritic, spec.NumEnvs)), storage.NextValues);
         }
 
         metrics["env/physics_resets"] = physicsResets;
@@ -176,8 +175,7 @@ public sealed class OnPolicyCore : IDisposable
         var obs = ToDevice(obsRows, count, width);
         var (action, logProb) = Policy.Sample(obs);
         var criticRows = storage.CriticObservationsAt(t).Slice(offset * CriticWidth, count * CriticWidth);
-        CriticObservationNormalizer?.Normalize(currentCriticObservations.AsSpan(offset * CriticWidth, count * CriticWidth), criticRows);
-        var value = Policy.Value(CriticInputs(obs, criticRows, count));
+        var value = Policy.Value(CriticInputs(obs, currentCriticObservations.AsSpan(offset * CriticWidth, count * CriticWidth), criticRows, count));
         var actionRows = storage.ActionsAt(t).Slice(offset * actions, count * actions);
         CopyToHost(action, actionRows);
         CopyToHost(logProb, storage.Row(storage.LogProbs, t).Slice(offset, count));
@@ -208,8 +206,7 @@ public sealed class OnPolicyCore : IDisposable
             if (!step.Truncated[e] || step.Terminated[e]) continue;
             ObservationNormalizer.Normalize(step.FinalObservationOf(e), normalizedFinal);
             using var finalObs = torch.tensor(normalizedFinal, 1, spec.ObservationSize).to(device);
-            CriticObservationNormalizer?.Normalize(step.FinalCriticObservationOf(e), normalizedFinalCritic);
-            finalValues[e - offset] = Policy.Value(CriticInputs(finalObs, normalizedFinalCritic, 1)).cpu().item<float>();
+            finalValues[e - offset] = Policy.Value(CriticInputs(finalObs, step.FinalCriticObservationOf(e), normalizedFinalCritic, 1)).cpu().item<float>();
         }
 
         RewardScaler.ScaleInPlace(rewards, terminated, truncated, offset);
@@ -226,10 +223,15 @@ public sealed class OnPolicyCore : IDisposable
 
     /// <summary>
     /// The value network's inputs for <paramref name="rows"/> rows: <paramref name="observations"/> (normalized, on the
-    /// device) followed by the normalized critic observations, or the observations themselves when the task has none.
+    /// device) followed by <paramref name="critic"/> normalized into <paramref name="normalized"/>, or the observations
+    /// themselves when the task has no critic observations.
     /// </summary>
-    private Tensor CriticInputs(Tensor observations, ReadOnlySpan<float> normalizedCritic, int rows) =>
-        CriticWidth == 0 ? observations : torch.cat([observations, ToDevice(normalizedCritic, rows, CriticWidth)], 1);
+    private Tensor CriticInputs(Tensor observations, ReadOnlySpan<float> critic, Span<float> normalized, int rows)
+    {
+        if (CriticObservationNormalizer is null) return observations;
+        CriticObservationNormalizer.Normalize(critic, normalized);
+        return torch.cat([observations, ToDevice(normalized, rows, CriticWidth)], 1);
+    }
 
     /// <summary>
     /// The rollout's value-network inputs [B, obs + critic obs] for <see cref="BatchTensors"/>' observations: the same
