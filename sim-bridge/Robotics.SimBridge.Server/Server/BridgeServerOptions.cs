@@ -1,3 +1,4 @@
+using Robotics.SimBridge.Protocol;
 using Robotics.SimBridge.Security;
 
 namespace Robotics.SimBridge.Server;
@@ -9,7 +10,7 @@ public sealed record BridgeServerOptions
     public int DefaultNumEnvs { get; init; } = 16;
 
     /// <summary>Largest batch one Make may ask for.</summary>
-    public int MaxNumEnvs { get; init; } = 4096;
+    public int MaxNumEnvs { get; init; } = BridgeProtocol.MaxNumEnvs;
 
     /// <summary>Clients served at once, each with its own batch; requests are handled one at a time in arrival order.</summary>
     public int MaxSessions { get; init; } = 8;

@@ -11,9 +11,6 @@ namespace Robotics.SimBridge.Client;
 /// </summary>
 public static class SpecReplyCheck
 {
-    /// <summary>The protocol's largest batch (a bridge's num_envs limit).</summary>
-    public const int MaxNumEnvs = 4096;
-
     /// <summary>More floats per critic observation than any task needs; a bound on what a reply may make the client allocate.</summary>
     public const int MaxCriticObservationSize = 1 << 16;
 
@@ -29,8 +26,8 @@ public static class SpecReplyCheck
             throw Refused(endpoint, $"its contract_json is not a policy contract ({e.Message})");
         }
 
-        if (reply.NumEnvs < 1 || reply.NumEnvs > MaxNumEnvs || (make.NumEnvs > 0 && reply.NumEnvs != make.NumEnvs))
-            throw Refused(endpoint, $"num_envs {reply.NumEnvs} (asked for {(make.NumEnvs > 0 ? make.NumEnvs.ToString() : "the bridge's default")}, at most {MaxNumEnvs})");
+        if (reply.NumEnvs < 1 || reply.NumEnvs > BridgeProtocol.MaxNumEnvs || (make.NumEnvs > 0 && reply.NumEnvs != make.NumEnvs))
+            throw Refused(endpoint, $"num_envs {reply.NumEnvs} (asked for {(make.NumEnvs > 0 ? make.NumEnvs.ToString() : "the bridge's default")}, at most {BridgeProtocol.MaxNumEnvs})");
         if (reply.ObservationSize != contract.ObservationSize)
             throw Refused(endpoint, $"observation_size {reply.ObservationSize}, where its contract's observations add up to {contract.ObservationSize}");
         if (reply.ActionSize != contract.ActionSize || reply.ActionLow.Length != 4 * contract.ActionSize || reply.ActionHigh.Length != 4 * contract.ActionSize)

@@ -9,6 +9,9 @@ public static class BridgeProtocol
     /// <summary>Carried by Hello and Make; a bridge refuses a client of another version.</summary>
     public const int Version = 1;
 
+    /// <summary>The largest batch of environments a Make may ask for and a SpecReply may describe.</summary>
+    public const int MaxNumEnvs = 4096;
+
     /// <summary>Standard resolver, hardened for bytes from the network (depth limits, collision-resistant hashing).</summary>
     public static readonly MessagePackSerializerOptions Options =
         MessagePackSerializerOptions.Standard
