@@ -170,7 +170,7 @@ public sealed class MultiBridgeVectorEnv : ISplitStepVectorEnv
 
     private void CheckShape(VectorStep into)
     {
-        if (into.NumEnvs != Spec.NumEnvs || into.ObservationSize != Spec.ObservationSize || into.CriticObservationSize != Spec.CriticObservationSize)
+        if (!into.Holds(Spec))
         {
             throw new ArgumentException(
                 $"step buffers are [{into.NumEnvs}, {into.ObservationSize}]; the vector is [{Spec.NumEnvs}, {Spec.ObservationSize}]", nameof(into));
@@ -195,8 +195,7 @@ public sealed class MultiBridgeVectorEnv : ISplitStepVectorEnv
         for (int b = 0; b < bridges.Count; b++)
         {
             var spec = bridges[b].Spec;
-            if (spec.ObservationSize != first.ObservationSize || spec.ActionSize != first.ActionSize || spec.Contract.Hash != first.Contract.Hash
-                || spec.CriticObservationSize != first.CriticObservationSize)
+            if (!spec.ServesTheSameTaskAs(first))
             {
                 throw new ArgumentException(
                     $"bridge {bridges[b].Endpoint} serves another task than {bridges[0].Endpoint} " +

@@ -22,8 +22,7 @@ public sealed class GroupedVectorEnv : IVectorEnv
         for (int g = 0; g < this.groups.Count; g++)
         {
             var spec = this.groups[g].Spec;
-            if (spec.ObservationSize != first.ObservationSize || spec.ActionSize != first.ActionSize || spec.Contract.Hash != first.Contract.Hash
-                || spec.CriticObservationSize != first.CriticObservationSize)
+            if (!spec.ServesTheSameTaskAs(first))
                 throw new ArgumentException($"group {g} serves another task than group 0 (obs {spec.ObservationSize} vs {first.ObservationSize}, actions {spec.ActionSize} vs {first.ActionSize})", nameof(groups));
             offsets[g] = total;
             total += spec.NumEnvs;
@@ -93,7 +92,7 @@ public sealed class GroupedVectorEnv : IVectorEnv
 
     private void CheckShape(VectorStep into)
     {
-        if (into.NumEnvs != Spec.NumEnvs || into.ObservationSize != Spec.ObservationSize || into.CriticObservationSize != Spec.CriticObservationSize)
+        if (!into.Holds(Spec))
             throw new ArgumentException($"step buffers are [{into.NumEnvs}, {into.ObservationSize} + {into.CriticObservationSize}]; the vector is [{Spec.NumEnvs}, {Spec.ObservationSize} + {Spec.CriticObservationSize}]", nameof(into));
     }
 

@@ -33,7 +33,13 @@ public sealed record EnvSpec(
     PolicyContract Contract,
     double ControlDt,
     int MaxEpisodeSteps,
-    int CriticObservationSize = 0);
+    int CriticObservationSize = 0)
+{
+    /// <summary>True when <paramref name="other"/> serves the same task in the same shapes (one group or bridge of a whole).</summary>
+    public bool ServesTheSameTaskAs(EnvSpec other) =>
+        ObservationSize == other.ObservationSize && CriticObservationSize == other.CriticObservationSize
+        && ActionSize == other.ActionSize && Contract.Hash == other.Contract.Hash;
+}
 
 /// <summary>One episode that ended during a step.</summary>
 public readonly record struct EpisodeRecord(int Env, double Return, int Length, bool Terminated, bool Truncated)
@@ -70,6 +76,10 @@ public sealed class VectorStep
     public int NumEnvs { get; }
     public int ObservationSize { get; }
     public int CriticObservationSize { get; }
+
+    /// <summary>True when these buffers are the shape of <paramref name="spec"/>'s results.</summary>
+    public bool Holds(EnvSpec spec) =>
+        NumEnvs == spec.NumEnvs && ObservationSize == spec.ObservationSize && CriticObservationSize == spec.CriticObservationSize;
 
     /// <summary>Observation after the step; for an environment that just finished, the first of its next episode.</summary>
     public float[] Observations { get; }
