@@ -36,6 +36,7 @@ public sealed class BridgeClient : IVectorEnv
         this.options = options;
         dealer = new DealerSocket();
         dealer.Options.Linger = TimeSpan.Zero;
+        dealer.Options.MaxMsgSize = options.MaxReplyBytes; // before Connect: it bounds the connection's decoder
         if (options.Keys is not null || StepTrace.Enabled)
         {
             // Its own identity under CURVE (tied to the Hello's proof) and when tracing (the key joining both ends' rows).
@@ -133,7 +134,7 @@ public sealed class BridgeClient : IVectorEnv
     {
         uint id = Send(BridgeMessageType.Make, make);
         var reply = Deserialize<SpecReply>(Receive(BridgeMessageType.SpecReply, id, Deadline(options.MakeTimeout)));
-        spec = SpecReplyCheck.ToSpec(reply, make, Endpoint);
+        spec = SpecReplyCheck.ToSpec(reply, make, Endpoint, options.MaxReplyBytes);
         MadeWith = make;
         return spec;
     }

@@ -20,6 +20,16 @@ public sealed record BridgeClientOptions
     /// </summary>
     public CurveClientKeys? Keys { get; init; }
 
+    /// <summary>
+    /// Largest frame the client takes from a bridge. ZeroMQ checks a frame's length header against it before it
+    /// allocates, so a damaged or hostile bridge cannot make the client take gigabytes; a batch whose step replies
+    /// could outgrow it is refused when it is made (<see cref="SpecReplyCheck"/>).
+    /// </summary>
+    public long MaxReplyBytes { get; init; } = DefaultMaxReplyBytes;
+
+    /// <summary>64 MiB: 4096 environments of 2,000 observation floats each, final observations included.</summary>
+    public const long DefaultMaxReplyBytes = 64L << 20;
+
     /// <summary>Shown in the bridge's log.</summary>
     public string ClientName { get; init; } = $"pid {Environment.ProcessId}";
 }

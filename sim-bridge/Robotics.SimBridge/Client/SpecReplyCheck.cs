@@ -14,7 +14,7 @@ public static class SpecReplyCheck
     /// <summary>More floats per critic observation than any task needs; a bound on what a reply may make the client allocate.</summary>
     public const int MaxCriticObservationSize = 1 << 16;
 
-    public static EnvSpec ToSpec(SpecReply reply, MakeRequest make, string endpoint)
+    public static EnvSpec ToSpec(SpecReply reply, MakeRequest make, string endpoint, long maxReplyBytes = BridgeClientOptions.DefaultMaxReplyBytes)
     {
         PolicyContract contract;
         try
@@ -37,6 +37,16 @@ public static class SpecReplyCheck
         if (!double.IsFinite(reply.ControlDt) || reply.ControlDt <= 0 || reply.MaxEpisodeSteps < 1)
             throw Refused(endpoint, $"control_dt {reply.ControlDt} and max_episode_steps {reply.MaxEpisodeSteps} (a positive step and at least 1 step)");
 
+        long replyBytes = LargestStepReplyFloats(reply.NumEnvs, reply.ObservationSize, reply.CriticObservationSize) * sizeof(float);
+        if (replyBytes > maxReplyBytes)
+            throw new BridgeException(
+                $"bridge {endpoint}: a step of {reply.NumEnvs} environments with {reply.ObservationSize} observations and {reply.CriticObservationSize} critic observations " +
+                $"each can take {Mib(replyBytes)} in one reply, more than the {Mib(maxReplyBytes)} this client takes from a bridge; " +
+                "ask for fewer environments per bridge (more bridges) or raise the client's MaxReplyBytes")
+            {
+                Endpoint = endpoint,
+            };
+
         return new EnvSpec(
             reply.NumEnvs,
             reply.ObservationSize,
@@ -48,6 +58,15 @@ public static class SpecReplyCheck
             reply.MaxEpisodeSteps,
             reply.CriticObservationSize);
     }
+
+    /// <summary>
+    /// The floats of a step reply in which every environment finishes its episode: observations, final observations,
+    /// critic observations and final critic observations, and a reward each. Flags and episode records come on top.
+    /// </summary>
+    public static long LargestStepReplyFloats(long numEnvs, long observationSize, long criticObservationSize) =>
+        numEnvs * (2 * (observationSize + criticObservationSize) + 1);
+
+    private static string Mib(long bytes) => $"{bytes / (1024.0 * 1024.0):0.#} MiB";
 
     private static BridgeException Refused(string endpoint, string problem) =>
         new($"bridge {endpoint} described its batch inconsistently: {problem}; is it a robotics sim bridge of this version?") { Endpoint = endpoint };

@@ -66,4 +66,26 @@ public sealed class SpecReplyCheckTests
         Assert.Contains(expected, error.Message);
         Assert.Contains(Endpoint, error.Message);
     }
+
+    [Fact]
+    public void A_batch_whose_step_replies_could_outgrow_the_clients_bound_is_refused_with_what_to_do()
+    {
+        // 4 environments × (2 × (2 observations + 3 critic observations) + 1 reward) × 4 bytes = 176 bytes.
+        Assert.Equal(44, SpecReplyCheck.LargestStepReplyFloats(4, 2, 3));
+        SpecReplyCheck.ToSpec(Valid(), new MakeRequest { Task = "slide", NumEnvs = 4 }, Endpoint, maxReplyBytes: 176);
+
+        var error = Assert.Throws<BridgeException>(() => SpecReplyCheck.ToSpec(Valid(), new MakeRequest { Task = "slide", NumEnvs = 4 }, Endpoint, maxReplyBytes: 175));
+
+        Assert.Contains("a step of 4 environments with 2 observations and 3 critic observations", error.Message);
+        Assert.Contains("ask for fewer environments per bridge", error.Message);
+        Assert.Equal(Endpoint, error.Endpoint);
+    }
+
+    [Fact]
+    public void The_default_bound_holds_the_largest_batch_of_a_wide_task()
+    {
+        long bytes = SpecReplyCheck.LargestStepReplyFloats(BridgeProtocol.MaxNumEnvs, 1000, 1000) * sizeof(float);
+
+        Assert.True(bytes <= BridgeClientOptions.DefaultMaxReplyBytes, $"{bytes} bytes");
+    }
 }
