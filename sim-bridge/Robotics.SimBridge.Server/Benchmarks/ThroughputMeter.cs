@@ -15,7 +15,7 @@ public sealed class ThroughputMeter
     {
         this.env = env;
         var spec = env.Spec;
-        step = new VectorStep(spec.NumEnvs, spec.ObservationSize, spec.CriticObservationSize);
+        step = VectorStep.For(spec);
         // Pre-drawn so that drawing random numbers is not part of what is measured.
         var random = new Random(seed);
         actions = new float[ActionBatches][];

@@ -9,7 +9,7 @@ internal sealed class BridgeSession : IDisposable
     {
         Identity = identity;
         Host = host;
-        Step = new VectorStep(host.Env.Spec.NumEnvs, host.Env.Spec.ObservationSize, host.Env.Spec.CriticObservationSize);
+        Step = VectorStep.For(host.Env.Spec);
     }
 
     /// <summary>The ROUTER routing id of the client's DEALER.</summary>
@@ -32,7 +32,7 @@ internal sealed class BridgeSession : IDisposable
     {
         Host.Dispose();
         Host = host;
-        Step = new VectorStep(host.Env.Spec.NumEnvs, host.Env.Spec.ObservationSize, host.Env.Spec.CriticObservationSize);
+        Step = VectorStep.For(host.Env.Spec);
         IsReset = false;
         BatchSteps = EnvSteps = Episodes = PhysicsResets = StepTicks = 0;
     }

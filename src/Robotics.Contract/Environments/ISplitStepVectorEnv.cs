@@ -34,7 +34,7 @@ public sealed class SplitStepAdapter : ISplitStepVectorEnv
     public SplitStepAdapter(IVectorEnv inner)
     {
         this.inner = inner;
-        own = new VectorStep(inner.Spec.NumEnvs, inner.Spec.ObservationSize, inner.Spec.CriticObservationSize);
+        own = VectorStep.For(inner.Spec);
         actions = new float[inner.Spec.NumEnvs * inner.Spec.ActionSize];
     }
 

@@ -73,6 +73,9 @@ public sealed class VectorStep
         Truncated = new bool[numEnvs];
     }
 
+    /// <summary>Buffers the shape of <paramref name="spec"/>'s results, critic observations included.</summary>
+    public static VectorStep For(EnvSpec spec) => new(spec.NumEnvs, spec.ObservationSize, spec.CriticObservationSize);
+
     public int NumEnvs { get; }
     public int ObservationSize { get; }
     public int CriticObservationSize { get; }

@@ -53,7 +53,7 @@ public static class Evaluator
     public static EvaluationResult Run(IVectorEnv env, int seed, Act act)
     {
         var spec = env.Spec;
-        var step = new VectorStep(spec.NumEnvs, spec.ObservationSize, spec.CriticObservationSize);
+        var step = VectorStep.For(spec);
         env.Reset(seed, step);
         var first = new EpisodeRecord?[spec.NumEnvs];
         int done = 0;

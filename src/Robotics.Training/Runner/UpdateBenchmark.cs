@@ -136,7 +136,7 @@ public static class UpdateBenchmark
         {
             this.env = env;
             var spec = env.Spec;
-            step = new VectorStep(spec.NumEnvs, spec.ObservationSize, spec.CriticObservationSize);
+            step = VectorStep.For(spec);
             random = new Random(seed);
             env.Reset(seed, step);
         }

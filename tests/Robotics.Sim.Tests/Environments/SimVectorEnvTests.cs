@@ -13,7 +13,7 @@ public sealed class SimVectorEnvTests : IDisposable
 
     public void Dispose() => files.Dispose();
 
-    private static VectorStep StepBuffers(SimVectorEnv env) => new(env.Spec.NumEnvs, env.Spec.ObservationSize);
+    private static VectorStep StepBuffers(SimVectorEnv env) => VectorStep.For(env.Spec);
 
     [Fact]
     public void Spec_describes_the_contract_shapes_and_action_ranges()

@@ -23,7 +23,7 @@ public sealed class BuiltInTaskTests
     {
         var task = TaskCatalog.Load(name);
         using var env = new SimVectorEnv(task, numEnvs: 2, new SimVectorEnvOptions { Threads = 2 });
-        var step = new VectorStep(env.Spec.NumEnvs, env.Spec.ObservationSize);
+        var step = VectorStep.For(env.Spec);
         env.Reset(seed: 7, step);
         var random = new Random(11);
         var actions = new float[env.Spec.NumEnvs * env.Spec.ActionSize];

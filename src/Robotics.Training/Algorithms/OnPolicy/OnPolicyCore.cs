@@ -50,7 +50,7 @@ public sealed class OnPolicyCore : IDisposable
         RewardScaler = new RewardScaler(spec.NumEnvs, options.Gamma, config.Normalization.RewardScaling, (float)config.Normalization.RewardClip);
         Storage = new RolloutStorage(options.RolloutSteps, spec.NumEnvs, spec.ObservationSize, spec.ActionSize, spec.CriticObservationSize);
         actionMapping = new ActionMapping(spec);
-        step = new VectorStep(spec.NumEnvs, spec.ObservationSize, spec.CriticObservationSize);
+        step = VectorStep.For(spec);
         currentObservations = new float[spec.NumEnvs * spec.ObservationSize];
         currentCriticObservations = new float[spec.NumEnvs * spec.CriticObservationSize];
         normalizedFinalCritic = new float[spec.CriticObservationSize];

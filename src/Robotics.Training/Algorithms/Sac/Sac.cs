@@ -77,7 +77,7 @@ public sealed class SacAlgorithm : IAlgorithm
         Buffer = new ReplayBuffer(options.BufferSize, spec.ObservationSize, spec.ActionSize);
         batch = new ReplayBatch(options.BatchSize, spec.ObservationSize, spec.ActionSize);
         actionMapping = new ActionMapping(spec);
-        step = new VectorStep(spec.NumEnvs, spec.ObservationSize, spec.CriticObservationSize);
+        step = VectorStep.For(spec);
         currentObservations = new float[spec.NumEnvs * spec.ObservationSize];
         policyActions = new float[spec.NumEnvs * spec.ActionSize];
         robotActions = new float[spec.NumEnvs * spec.ActionSize];
