@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Robotics.Cli.Commands;
 using Robotics.SimBridge.Host;
+using Robotics.Training.Tensors;
 
 namespace Robotics.Cli;
 
@@ -8,6 +9,7 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
+        HostAllocator.KeepFreedMemory(); // before the first tensor: training, evaluation, export and benchmarks all use libtorch
         var root = new RootCommand("robotics: train policies in MuJoCo, export them to ONNX, and run them on robots. Robot and task names are looked up in the folders listed in ROBOTICS_CONFIG_DIR (colon-separated), then in the built-in configs/; a .yaml path works wherever a name does.");
         foreach (var command in Verbs())
         {

@@ -5,6 +5,7 @@ using Robotics.Training.Checkpoints;
 using Robotics.Training.Configuration;
 using Robotics.Training.Environments;
 using Robotics.Training.Monitoring;
+using Robotics.Training.Tensors;
 using TorchSharp;
 
 namespace Robotics.Training.Runner;
@@ -46,6 +47,7 @@ public sealed class TrainingRunner
     {
         var device = TrainingDevice.Resolve(config.Device);
         torch.set_num_threads(config.TorchThreads);
+        HostAllocator.KeepFreedMemory();
         // The environments come first: a task or bridge that cannot start fails here, before the run folder exists,
         // so a failed start leaves nothing behind.
         using var environments = new EnvironmentSession(config, source, resume);
