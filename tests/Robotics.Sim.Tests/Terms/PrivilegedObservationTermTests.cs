@@ -33,12 +33,15 @@ public sealed class PrivilegedObservationTermTests : IDisposable
     [Fact]
     public void Critic_observations_stay_out_of_the_policy_contract()
     {
-        var plain = TaskCatalog.Load("quadruped-walk");
+        var plain = files.Load("quadruped-plain", QuadrupedTaskText());
         var asymmetric = QuadrupedWithCriticTerms();
+        var shipped = TaskCatalog.Load("quadruped-walk");
 
         // The same contract but for the task's name (the file's).
         Assert.Equal(plain.PolicyContract.Hash, (asymmetric.PolicyContract with { Task = plain.PolicyContract.Task }).Hash);
+        Assert.Equal(plain.PolicyContract.Hash, (shipped.PolicyContract with { Task = plain.PolicyContract.Task }).Hash);
         Assert.Empty(plain.CriticObservations);
+        Assert.Equal(3 + 12 + 5 + 1 + 1 + 3, shipped.CriticObservationSize);
         Assert.Equal(["body_linear_velocity", "body_external_force", "actuator_gain_scale", "geom_friction_scale", "body_mass_scale", "action_latency"],
             asymmetric.CriticObservations.Select(o => o.Kind));
         Assert.Equal(3 + 3 + 12 + 2 + 1 + 1, asymmetric.CriticObservationSize);
@@ -53,7 +56,7 @@ public sealed class PrivilegedObservationTermTests : IDisposable
     {
         var task = QuadrupedWithCriticTerms();
         using var env = new SimVectorEnv(task, numEnvs: 3, new SimVectorEnvOptions { Threads = 1 });
-        var step = new VectorStep(3, env.Spec.ObservationSize, env.Spec.CriticObservationSize);
+        var step = VectorStep.For(env.Spec);
         env.Reset(11, step);
 
         var model = task.NominalModel;
@@ -90,7 +93,7 @@ public sealed class PrivilegedObservationTermTests : IDisposable
             initial_state: { joints: { pitch: { position: [0.3, 0.3] }, x: { velocity: [0.8, 0.8] }, z: { velocity: [0.3, 0.3] } } }
             """);
         using var env = new SimVectorEnv(task, numEnvs: 1, new SimVectorEnvOptions { Threads = 1, Randomize = false });
-        var step = new VectorStep(1, env.Spec.ObservationSize, env.Spec.CriticObservationSize);
+        var step = VectorStep.For(env.Spec);
         env.Reset(3, step);
         var actions = new float[env.Spec.ActionSize];
         for (int t = 0; t < 3; t++) env.Step(actions, step);
@@ -113,11 +116,9 @@ public sealed class PrivilegedObservationTermTests : IDisposable
     [Fact]
     public void A_finished_episode_keeps_its_last_critic_observation()
     {
-        var task = files.Load("quadruped-short", File.ReadAllText(TaskCatalog.Load("quadruped-walk").TaskDefinition.File)
-            .Replace("robot: quadruped", "robot: " + Path.Combine(RepositoryConfigs(), "robots", "quadruped.yaml"))
-            .Replace("max_episode_steps: 1000", "max_episode_steps: 3") + "\n" + CriticTerms);
+        var task = files.Load("quadruped-short", QuadrupedTaskText().Replace("max_episode_steps: 1000", "max_episode_steps: 3") + "\n" + CriticTerms);
         using var env = new SimVectorEnv(task, numEnvs: 2, new SimVectorEnvOptions { Threads = 1 });
-        var step = new VectorStep(2, env.Spec.ObservationSize, env.Spec.CriticObservationSize);
+        var step = VectorStep.For(env.Spec);
         env.Reset(5, step);
         var before = step.CriticObservationOf(0)[6..18].ToArray(); // the episode's servo gains
         var actions = new float[2 * env.Spec.ActionSize];
@@ -156,8 +157,24 @@ public sealed class PrivilegedObservationTermTests : IDisposable
 
     private LoadedTask QuadrupedWithCriticTerms() => files.Load("quadruped-critic", QuadrupedTaskText() + "\n" + CriticTerms);
 
-    private static string QuadrupedTaskText() => File.ReadAllText(TaskCatalog.Load("quadruped-walk").TaskDefinition.File)
+    /// <summary>The shipped walking task without its own critic observations, for the tests to add theirs.</summary>
+    private static string QuadrupedTaskText() => WithoutCriticObservations(File.ReadAllText(TaskCatalog.Load("quadruped-walk").TaskDefinition.File))
         .Replace("robot: quadruped", "robot: " + Path.Combine(RepositoryConfigs(), "robots", "quadruped.yaml"));
+
+    /// <summary>Drops the top-level critic_observations block: its key line and the indented lines under it.</summary>
+    private static string WithoutCriticObservations(string yaml)
+    {
+        var kept = new List<string>();
+        bool inBlock = false;
+        foreach (string line in yaml.Split('\n'))
+        {
+            if (line.StartsWith("critic_observations:", StringComparison.Ordinal)) inBlock = true;
+            else if (inBlock && line.Length > 0 && !char.IsWhiteSpace(line[0])) inBlock = false;
+            if (!inBlock) kept.Add(line);
+        }
+
+        return string.Join('\n', kept);
+    }
 
     private static string RepositoryConfigs() =>
         Path.GetDirectoryName(Path.GetDirectoryName(TaskCatalog.Load("quadruped-walk").TaskDefinition.File))!;
