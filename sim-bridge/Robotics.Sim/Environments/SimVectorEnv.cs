@@ -196,9 +196,6 @@ public sealed class SimVectorEnv : IVectorEnv
     private void CheckShape(VectorStep into)
     {
         ArgumentNullException.ThrowIfNull(into);
-        if (!into.Holds(Spec))
-            throw new ArgumentException(
-                $"the result buffers are for {into.NumEnvs} environments × {into.ObservationSize} observations (+ {into.CriticObservationSize} for the critic); " +
-                $"this vector has {envs.Length} × {Spec.ObservationSize} (+ {Spec.CriticObservationSize})", nameof(into));
+        into.CheckHolds(Spec, nameof(into));
     }
 }

@@ -168,14 +168,7 @@ public sealed class MultiBridgeVectorEnv : ISplitStepVectorEnv
 
     private long Deadline() => BridgeClient.Deadline(bridges.Max(b => b.Timeout));
 
-    private void CheckShape(VectorStep into)
-    {
-        if (!into.Holds(Spec))
-        {
-            throw new ArgumentException(
-                $"step buffers are [{into.NumEnvs}, {into.ObservationSize}]; the vector is [{Spec.NumEnvs}, {Spec.ObservationSize}]", nameof(into));
-        }
-    }
+    private void CheckShape(VectorStep into) => into.CheckHolds(Spec, nameof(into));
 
     private void CheckRows(VectorStep into, int envOffset)
     {

@@ -90,11 +90,7 @@ public sealed class GroupedVectorEnv : IVectorEnv
         groups[group].ReceiveStep(into, offsets[group]);
     }
 
-    private void CheckShape(VectorStep into)
-    {
-        if (!into.Holds(Spec))
-            throw new ArgumentException($"step buffers are [{into.NumEnvs}, {into.ObservationSize} + {into.CriticObservationSize}]; the vector is [{Spec.NumEnvs}, {Spec.ObservationSize} + {Spec.CriticObservationSize}]", nameof(into));
-    }
+    private void CheckShape(VectorStep into) => into.CheckHolds(Spec, nameof(into));
 
     public void Dispose()
     {

@@ -80,9 +80,14 @@ public sealed class VectorStep
     public int ObservationSize { get; }
     public int CriticObservationSize { get; }
 
-    /// <summary>True when these buffers are the shape of <paramref name="spec"/>'s results.</summary>
-    public bool Holds(EnvSpec spec) =>
-        NumEnvs == spec.NumEnvs && ObservationSize == spec.ObservationSize && CriticObservationSize == spec.CriticObservationSize;
+    /// <summary>Throws an <see cref="ArgumentException"/> naming both shapes unless these buffers are the shape of <paramref name="spec"/>'s results.</summary>
+    public void CheckHolds(EnvSpec spec, string parameterName)
+    {
+        if (NumEnvs != spec.NumEnvs || ObservationSize != spec.ObservationSize || CriticObservationSize != spec.CriticObservationSize)
+            throw new ArgumentException(
+                $"the step buffers are for {NumEnvs} environments × {ObservationSize} observations (+ {CriticObservationSize} for the critic); " +
+                $"the vector has {spec.NumEnvs} × {spec.ObservationSize} (+ {spec.CriticObservationSize})", parameterName);
+    }
 
     /// <summary>Observation after the step; for an environment that just finished, the first of its next episode.</summary>
     public float[] Observations { get; }

@@ -195,6 +195,17 @@ public sealed class SimVectorEnvTests : IDisposable
     }
 
     [Fact]
+    public void Buffers_without_room_for_the_critic_observations_are_refused_naming_both_shapes()
+    {
+        using var env = new SimVectorEnv(TaskCatalog.Load("quadruped-walk"), numEnvs: 2, new SimVectorEnvOptions { Threads = 1 });
+
+        var error = Assert.Throws<ArgumentException>(() => env.Reset(0, new VectorStep(2, env.Spec.ObservationSize)));
+
+        Assert.Contains($"the step buffers are for 2 environments × {env.Spec.ObservationSize} observations (+ 0 for the critic)", error.Message);
+        Assert.Contains($"the vector has 2 × {env.Spec.ObservationSize} (+ {env.Spec.CriticObservationSize})", error.Message);
+    }
+
+    [Fact]
     public void Randomization_off_ignores_the_task_ranges()
     {
         var task = TaskCatalog.Load("quadruped-walk");
