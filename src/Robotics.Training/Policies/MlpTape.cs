@@ -70,7 +70,7 @@ public sealed class MlpTape : IDisposable
         }
     }
 
-    private Tensor Activate(Tensor z) => activation == "relu" ? z.relu_() : EluFloor.InPlace(z);
+    private Tensor Activate(Tensor z) => activation == "relu" ? z.relu_() : z.elu_(FixedScalars.One, FixedScalars.One, FixedScalars.One);
 
     /// <summary>dL/dz from dL/dh and h = act(z), in place on <paramref name="dh"/>.</summary>
     private Tensor ActivationBackward(Tensor dh, Tensor h)
