@@ -9,7 +9,9 @@ internal static class Program
 {
     private static int Main(string[] args)
     {
-        HostAllocator.KeepFreedMemory(); // before the first tensor: training, evaluation, export and benchmarks all use libtorch
+        // Before the first tensor: training, evaluation, export and benchmarks all use libtorch.
+        HostAllocator.KeepFreedMemory();
+        KernelChoice.PreferAvx2();
         var root = new RootCommand("robotics: train policies in MuJoCo, export them to ONNX, and run them on robots. Robot and task names are looked up in the folders listed in ROBOTICS_CONFIG_DIR (colon-separated), then in the built-in configs/; a .yaml path works wherever a name does.");
         foreach (var command in Verbs())
         {

@@ -64,6 +64,8 @@ public sealed class TrainingRunner
 
         using var _ = log;
         environments.LogTo(log);
+        if (device.type == DeviceType.CPU)
+            log.Info($"libtorch CPU kernels: {KernelChoice.Variable}={KernelChoice.Current() ?? "(unset: the widest the processor has)"}");
         var checkpoints = new RunCheckpoints(config, folder);
         var guard = new CollapseGuard(config, folder, checkpoints, device, log);
         IAlgorithm? algorithm = null;
