@@ -3,6 +3,7 @@ using System.Globalization;
 using Robotics.Training.Algorithms.Ppo;
 using Robotics.Training.Configuration;
 using Robotics.Training.Runner;
+using Robotics.Training.Tensors;
 
 namespace Robotics.Cli.Commands;
 
@@ -65,7 +66,7 @@ internal static class BenchUpdateCommand
         var lines = new List<string>
         {
             string.Create(CultureInfo.InvariantCulture,
-                $"{r.Task}: networks {string.Join("x", r.HiddenSizes)}, batch {r.Batch} in {r.Minibatches} minibatches x {r.Epochs} epochs, {r.Environments}, {r.ProcessorCount} cores, {r.TorchThreads} torch thread(s); medians per update"),
+                $"{r.Task}: networks {string.Join("x", r.HiddenSizes)}, batch {r.Batch} in {r.Minibatches} minibatches x {r.Epochs} epochs, {r.Environments}, {r.ProcessorCount} cores, {r.TorchThreads} torch thread(s), libtorch kernels {KernelChoice.Current() ?? "(widest)"}; medians per update"),
             string.Create(CultureInfo.InvariantCulture,
                 $"environments alone (random actions, no policy): {r.Bridge.RolloutMs:F1} ms per rollout, {r.Bridge.StepsPerSecond:F0} steps/s"),
             $"{"gradients",-10} {"collect ms",11} {"env wait",9} {"learn ms",9} {"gradient",9} {"optimizer",10} {"other",7} {"us/step grad",13} {"us/step opt",12} {"share",6} {"training steps/s",17} {"of alone",9}",
