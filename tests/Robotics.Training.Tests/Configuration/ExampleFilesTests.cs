@@ -24,7 +24,7 @@ public sealed class ExampleFilesTests
         var loaded = TrainingConfigFile.Load(Path.Combine(RepositoryRoot(), config));
         var task = TaskCatalog.Load(loaded.Task);
         using var env = new SimVectorEnv(task, 2, new SimVectorEnvOptions { Threads = 1, Randomize = true });
-        var step = new VectorStep(2, env.Spec.ObservationSize);
+        var step = VectorStep.For(env.Spec);
         env.Reset(1, step);
         env.Step(new float[2 * env.Spec.ActionSize], step);
         Assert.All(step.Observations, o => Assert.True(float.IsFinite(o)));

@@ -41,7 +41,7 @@ public sealed class OnnxPolicyEvaluatorExportTests : IDisposable
 
     private static double ReferenceEvaluation(ExportablePolicy policy, ScriptedEnv env, int seed)
     {
-        var step = new VectorStep(env.Spec.NumEnvs, env.Spec.ObservationSize);
+        var step = VectorStep.For(env.Spec);
         env.Reset(seed, step);
         var returns = new double?[env.Spec.NumEnvs];
         for (int t = 0; t < 100 && returns.Any(r => r is null); t++)
