@@ -33,6 +33,20 @@ public sealed class GroupedCollectionTests
     }
 
     [Fact]
+    public void In_lockstep_the_bridges_step_while_the_values_are_computed_and_the_numbers_stay_those_of_in_process()
+    {
+        // Through bridges the actions go out before the value network runs (it overlaps the stepping); in process
+        // the vector steps after both. Neither draws a random number in between, so the runs are the same.
+        var config = SmallConfig(totalSteps: 3 * 5 * 32) with { Task = "cartpole-balance", NumEnvs = 5 };
+
+        var inProcess = Run(config, SimEnvironmentSource.ForTask(config.Task, threads: 1));
+        var bridges = Run(config, BridgeEnvironmentSource.Local(config.Task, count: 2, () => LocalBridge.StartInProcess(new SimEnvFactory(threads: 1))));
+
+        Assert.Equal(3, inProcess.Count);
+        AssertSame(inProcess, bridges);
+    }
+
+    [Fact]
     public void The_grouping_is_part_of_the_layout_two_groups_train_numbers_of_their_own()
     {
         // The policy acts on a group as soon as its results are in, with the observation statistics of that moment,

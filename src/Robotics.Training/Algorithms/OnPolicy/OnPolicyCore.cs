@@ -131,11 +131,26 @@ public sealed class OnPolicyCore : IDisposable
         else
         {
             int n = spec.NumEnvs;
+            var split = env as ISplitStepVectorEnv;
             for (int t = 0; t < storage.Steps; t++)
             {
-                Act(t, 0, n);
-                long waitFrom = Stopwatch.GetTimestamp();
-                env.Step(robotActions, step);
+                long waitFrom;
+                if (split is not null)
+                {
+                    // The actions go out before the values are computed, which then overlaps the bridges' stepping.
+                    step.Episodes.Clear();
+                    step.PhysicsResets = 0;
+                    Act(t, 0, n, () => split.SendStep(robotActions));
+                    waitFrom = Stopwatch.GetTimestamp();
+                    split.ReceiveStep(step, 0);
+                }
+                else
+                {
+                    Act(t, 0, n);
+                    waitFrom = Stopwatch.GetTimestamp();
+                    env.Step(robotActions, step);
+                }
+
                 waitTicks += Stopwatch.GetTimestamp() - waitFrom;
                 physicsResets += step.PhysicsResets;
                 episodes.AddRange(step.Episodes);
@@ -160,12 +175,16 @@ public sealed class OnPolicyCore : IDisposable
     private void ActAndSend(GroupedVectorEnv env, int group, int t)
     {
         int offset = env.OffsetOf(group), count = env.SizeOf(group);
-        Act(t, offset, count);
-        env.SendStep(group, robotActions.AsSpan(offset * spec.ActionSize, count * spec.ActionSize));
+        Act(t, offset, count, () => env.SendStep(group, robotActions.AsSpan(offset * spec.ActionSize, count * spec.ActionSize)));
     }
 
-    /// <summary>Samples actions for environments [offset, offset + count) at step t: storage row t and <c>robotActions</c>.</summary>
-    private void Act(int t, int offset, int count)
+    /// <summary>
+    /// Samples actions for environments [offset, offset + count) at step t: storage row t and <c>robotActions</c>.
+    /// <paramref name="send"/>, when given, runs as soon as the robot actions are written, before the log-probabilities
+    /// and values are stored: those need no random draw, so the numbers are the same, and the environments step
+    /// while the value network runs.
+    /// </summary>
+    private void Act(int t, int offset, int count, Action? send = null)
     {
         var storage = Storage;
         int width = spec.ObservationSize, actions = spec.ActionSize;
@@ -174,13 +193,14 @@ public sealed class OnPolicyCore : IDisposable
         ObservationNormalizer.Normalize(currentObservations.AsSpan(offset * width, count * width), obsRows);
         var obs = ToDevice(obsRows, count, width);
         var (action, logProb) = Policy.Sample(obs);
-        var criticRows = storage.CriticObservationsAt(t).Slice(offset * CriticWidth, count * CriticWidth);
-        var value = Policy.Value(CriticInputs(obs, currentCriticObservations.AsSpan(offset * CriticWidth, count * CriticWidth), criticRows, count));
         var actionRows = storage.ActionsAt(t).Slice(offset * actions, count * actions);
         CopyToHost(action, actionRows);
+        actionMapping.ToRobotUnits(actionRows, robotActions.AsSpan(offset * actions, count * actions));
+        send?.Invoke();
+        var criticRows = storage.CriticObservationsAt(t).Slice(offset * CriticWidth, count * CriticWidth);
+        var value = Policy.Value(CriticInputs(obs, currentCriticObservations.AsSpan(offset * CriticWidth, count * CriticWidth), criticRows, count));
         CopyToHost(logProb, storage.Row(storage.LogProbs, t).Slice(offset, count));
         CopyToHost(value, storage.Row(storage.Values, t).Slice(offset, count));
-        actionMapping.ToRobotUnits(actionRows, robotActions.AsSpan(offset * actions, count * actions));
     }
 
     /// <summary>Stores the results of step t for environments [offset, offset + count) and takes their new observations.</summary>
