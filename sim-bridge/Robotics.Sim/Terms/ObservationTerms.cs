@@ -16,6 +16,7 @@ public static class ObservationTerms
         registry.AddObservation(ObservationKinds.ProjectedGravity, a => Imu(a, ObservationKinds.ProjectedGravity, ["x", "y", "z"]));
         registry.AddObservation(ObservationKinds.ImuOrientation, a => Imu(a, ObservationKinds.ImuOrientation, ["w", "x", "y", "z"]));
         registry.AddObservation(ObservationKinds.ImuAngularVelocity, a => Imu(a, ObservationKinds.ImuAngularVelocity, ["x", "y", "z"]));
+        registry.AddObservation(ObservationKinds.ImuLinearAcceleration, a => Imu(a, ObservationKinds.ImuLinearAcceleration, ["x", "y", "z"]));
         registry.AddObservation(ObservationKinds.PreviousAction, PreviousAction);
         registry.AddObservation(ObservationKinds.Command, Command);
         registry.AddObservation(ObservationKinds.BodyPosition, BodyPosition);

@@ -89,7 +89,7 @@ public sealed class ObservationBuilder
             case ObservationKinds.JointPositions or ObservationKinds.JointAnglesSinCos or ObservationKinds.JointVelocities or ObservationKinds.JointEfforts:
                 var missing = term.Names.Where(n => !contract.Robot.Joints.Any(j => j.Name == n)).ToArray();
                 return missing.Length == 0 ? null : $"joints the robot does not report ({string.Join(", ", missing)}) exist only in simulation";
-            case ObservationKinds.ProjectedGravity or ObservationKinds.ImuOrientation or ObservationKinds.ImuAngularVelocity:
+            case ObservationKinds.ProjectedGravity or ObservationKinds.ImuOrientation or ObservationKinds.ImuAngularVelocity or ObservationKinds.ImuLinearAcceleration:
                 return contract.Robot.HasImu ? null : "needs an IMU, and the robot file defines none";
             case ObservationKinds.PreviousAction:
             case ObservationKinds.Command:
@@ -147,6 +147,11 @@ public sealed class ObservationBuilder
                     RequireImu(state);
                     for (int k = 0; k < 3; k++)
                         into[k] = (float)state.ImuAngularVelocity[k];
+                    break;
+                case SegmentKind.ImuLinearAcceleration:
+                    RequireImu(state);
+                    for (int k = 0; k < 3; k++)
+                        into[k] = (float)state.ImuLinearAcceleration[k];
                     break;
                 case SegmentKind.PreviousAction:
                     previousAction.CopyTo(into);
@@ -214,6 +219,9 @@ public sealed class ObservationBuilder
             case ObservationKinds.ImuAngularVelocity:
                 ExpectSize(3);
                 return new Segment(SegmentKind.ImuAngularVelocity, offset, 3, [], 0);
+            case ObservationKinds.ImuLinearAcceleration:
+                ExpectSize(3);
+                return new Segment(SegmentKind.ImuLinearAcceleration, offset, 3, [], 0);
             case ObservationKinds.PreviousAction:
                 ExpectSize(contract.ActionSize);
                 return new Segment(SegmentKind.PreviousAction, offset, term.Size, [], 0);
@@ -247,6 +255,7 @@ public sealed class ObservationBuilder
         ProjectedGravity,
         ImuOrientation,
         ImuAngularVelocity,
+        ImuLinearAcceleration,
         PreviousAction,
         Command,
     }

@@ -32,6 +32,12 @@ public static class ObservationKinds
     /// <summary>IMU angular velocity in its own frame (x, y, z), rad/s.</summary>
     public const string ImuAngularVelocity = "imu_angular_velocity";
 
+    /// <summary>
+    /// The accelerometer's specific force in the IMU frame (x, y, z), m/s²: (0, 0, 9.81) at rest and level. What a
+    /// shove does to the body shows here at once, before the body has tilted.
+    /// </summary>
+    public const string ImuLinearAcceleration = "imu_linear_acceleration";
+
     /// <summary>The command sent at the previous control step, robot units; Names are actuator names.</summary>
     public const string PreviousAction = "previous_action";
 
@@ -70,10 +76,10 @@ public static class ObservationKinds
 
     /// <summary>Terms a real robot can supply, given the joints it reports and an IMU where needed.</summary>
     public static readonly IReadOnlyList<string> RobotSupplied =
-        [JointPositions, JointAnglesSinCos, JointVelocities, JointEfforts, ProjectedGravity, ImuOrientation, ImuAngularVelocity, PreviousAction, Command];
+        [JointPositions, JointAnglesSinCos, JointVelocities, JointEfforts, ProjectedGravity, ImuOrientation, ImuAngularVelocity, ImuLinearAcceleration, PreviousAction, Command];
 
     public static readonly IReadOnlyList<string> SimulationOnly =
         [BodyPosition, BodyOrientation, SitePosition, Sensor, BodyLinearVelocity, BodyExternalForce, ActuatorGainScale, GeomFrictionScale, BodyMassScale, ActionLatency];
 
-    public static readonly IReadOnlyList<string> ImuTerms = [ProjectedGravity, ImuOrientation, ImuAngularVelocity];
+    public static readonly IReadOnlyList<string> ImuTerms = [ProjectedGravity, ImuOrientation, ImuAngularVelocity, ImuLinearAcceleration];
 }

@@ -56,6 +56,20 @@ public sealed class ObservationBuilderTests
             observation, new FloatTolerance(1e-6f));
     }
 
+    [Fact]
+    public void The_accelerometer_term_is_the_specific_force_in_the_IMU_frame_as_the_robot_reports_it()
+    {
+        var builder = ObservationBuilder.ForRobot(Contract(new ObservationTermSpec(ObservationKinds.ImuLinearAcceleration, ["x", "y", "z"], 3)));
+        var state = State();
+        state.ImuLinearAcceleration[0] = 5.4; state.ImuLinearAcceleration[1] = -0.5; state.ImuLinearAcceleration[2] = 9.81;
+        var observation = new float[builder.Size];
+
+        builder.Build(state, [0f, 0f], [0, 0, 0], observation);
+
+        Assert.Equal([5.4f, -0.5f, 9.81f], observation);
+        Assert.Contains(ObservationKinds.ImuLinearAcceleration, ObservationKinds.RobotSupplied);
+    }
+
     [Theory]
     [InlineData(0.0, 0.0, 1.0)]
     [InlineData(Math.PI / 2, 1.0, 0.0)]
@@ -214,10 +228,12 @@ public sealed class ObservationBuilderTests
         Assert.Contains("only in simulation", e.Message);
     }
 
-    [Fact]
-    public void For_robot_rejects_IMU_terms_when_the_robot_has_no_IMU()
+    [Theory]
+    [InlineData(ObservationKinds.ProjectedGravity)]
+    [InlineData(ObservationKinds.ImuLinearAcceleration)]
+    public void For_robot_rejects_IMU_terms_when_the_robot_has_no_IMU(string kind)
     {
-        var contract = Contract(new ObservationTermSpec(ObservationKinds.ProjectedGravity, ["x", "y", "z"], 3)) with
+        var contract = Contract(new ObservationTermSpec(kind, ["x", "y", "z"], 3)) with
         {
             Robot = Robot with { HasImu = false },
         };

@@ -55,6 +55,30 @@ public sealed class SimEnvironmentTests : IDisposable
     }
 
     [Fact]
+    public void The_accelerometer_term_reads_the_force_that_pushes_the_body_over_its_mass()
+    {
+        // The probe block (1 kg, no gravity, no contacts) with an accelerometer at its origin: 1.5 N along x reads
+        // 1.5 m/s² along x, and at rest it reads nothing. A shove shows here at once, before the body has moved.
+        string mjcf = TestTaskFiles.ProbeMjcf
+            .Replace("<site name=\"a\" pos=\"0.1 0 0\"/>", "<site name=\"a\" pos=\"0.1 0 0\"/>\n<site name=\"imu\"/>")
+            .Replace("</actuator>", "</actuator>\n<sensor><accelerometer name=\"imu_acc\" site=\"imu\"/></sensor>");
+        string robot = TestTaskFiles.ProbeRobot.Replace("name: probe", "name: imuprobe").Replace("mjcf: probe.xml", "mjcf: imuprobe.xml")
+            + "\nimu: { site: imu, accelerometer: imu_acc }\n";
+        files.WriteRobot("imuprobe", mjcf, robot);
+        using var env = new SimEnvironment(files.Load("accelerometer", "robot: imuprobe\nmax_episode_steps: 100\nobservations: [imu_linear_acceleration]\n"));
+        env.Reset(seed: 0);
+
+        env.Step([0f, 0f]);
+        for (int k = 0; k < 3; k++) Assert.Equal(0f, env.Observation[k], 1e-6f);
+
+        env.Step([1.5f, 0f]);
+        Assert.Equal(1.5f, env.Observation[0], 1e-4f);
+        Assert.Equal(0f, env.Observation[1], 1e-4f);
+        Assert.Equal(0f, env.Observation[2], 1e-4f);
+        Assert.Equal(1.5, env.State.ImuLinearAcceleration[0], 1e-4);
+    }
+
+    [Fact]
     public void Cartpole_observation_is_its_joint_positions_then_velocities_as_mujoco_holds_them()
     {
         // Mutations guarded: joints out of contract order, velocities before positions, a stale (pre-step) state.
