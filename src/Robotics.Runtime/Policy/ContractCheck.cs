@@ -67,11 +67,16 @@ public static class ContractCheck
         if (policy.ActionMaxChangePerSecond != other.ActionMaxChangePerSecond)
             differences.Add($"policy vs task: action_max_change_per_second {Limit(policy.ActionMaxChangePerSecond)} vs {Limit(other.ActionMaxChangePerSecond)}");
         if (!policy.Commands.SequenceEqual(other.Commands))
-            differences.Add($"policy vs task: commands [{string.Join(", ", policy.Commands.Select(c => c.Name))}] vs [{string.Join(", ", other.Commands.Select(c => c.Name))}]");
+            differences.Add($"policy vs task: commands [{string.Join("; ", policy.Commands.Select(Describe))}] vs [{string.Join("; ", other.Commands.Select(Describe))}]");
         return differences;
     }
 
     private static string Limit(double? perSecond) => perSecond is { } value ? value.ToString(CultureInfo.InvariantCulture) : "none";
+
+    /// <summary>A command with its components' ranges, e.g. "velocity: forward -0.3 to 0.6, yaw_rate -0.5 to 0.5".</summary>
+    private static string Describe(CommandSpec command) =>
+        $"{command.Name}: " + string.Join(", ", command.Components.Select((c, i) =>
+            string.Create(CultureInfo.InvariantCulture, $"{c} {command.Min[i]} to {command.Max[i]}")));
 
     private static string Describe(ObservationTermSpec? term) =>
         term is null ? "(none)" : $"{term.Kind}({string.Join(", ", term.Names)}; {term.Size})";

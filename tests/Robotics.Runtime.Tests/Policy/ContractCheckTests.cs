@@ -56,6 +56,18 @@ public sealed class ContractCheckTests
     }
 
     [Fact]
+    public void Commands_with_other_ranges_are_refused_naming_the_ranges_that_differ()
+    {
+        var velocity = new CommandSpec("velocity", ["forward", "yaw_rate"], [-0.3, -0.5], [0.6, 0.5]);
+        var policy = TestRobot.Policy() with { Commands = [velocity] };
+        var standing = policy with { Commands = [velocity with { Min = [0.0, 0.0], Max = [0.0, 0.0] }] };
+
+        Assert.Equal(
+            "policy vs task: commands [velocity: forward -0.3 to 0.6, yaw_rate -0.5 to 0.5] vs [velocity: forward 0 to 0, yaw_rate 0 to 0]",
+            Assert.Single(ContractCheck.PolicyDifferences(policy, standing, compareTask: false)));
+    }
+
+    [Fact]
     public void A_handshake_from_another_robot_is_refused_naming_hash_name_and_rate()
     {
         var other = TestRobot.Contract() with { Robot = "three_link", ControlRateHz = 100 };
