@@ -48,7 +48,8 @@ public sealed class SimEnvironment : IDisposable
         Task = task;
         Model = task.NominalModel.Clone();
         Data = new MjData(Model);
-        Randomizer = new DomainRandomizer(task.NominalModel, Model, randomize ? task.Randomization.Clone() : new RandomizationConfig(), task.TaskDefinition.File);
+        Randomizer = new DomainRandomizer(task.NominalModel, Model, randomize ? task.Randomization.Clone() : new RandomizationConfig(), task.TaskDefinition.File,
+            task.PolicyContract.Observations.Select(o => (o.Kind, o.Size)).ToList());
         terms = TaskTerms.Create(task, Model);
         builder = task.ObservationBuilder;
         context = new TermContext(Model, Data, task.Binding, task.ControlDt, task.TaskDefinition.CommandSize);

@@ -18,6 +18,7 @@ public sealed class DomainRandomizer
     private readonly MjModel model;
     private readonly ModelTargets targets;
     private readonly string configFile;
+    private readonly IReadOnlyList<(string Kind, int Size)> observationTerms;
     private RandomizationConfig config;
     private bool modelDiffersFromNominal;
 
@@ -40,7 +41,9 @@ public sealed class DomainRandomizer
     /// <param name="envModel">This environment's own copy (<see cref="MjModel.Clone"/> of the nominal); rewritten at every reset.</param>
     /// <param name="config">The ranges; names in it are checked against the model.</param>
     /// <param name="configFile">The file the config came from, named in errors about it.</param>
-    public DomainRandomizer(MjModel nominal, MjModel envModel, RandomizationConfig config, string configFile = KeyRoot)
+    /// <param name="observationTerms">The observation's terms in order (kind, size), for noise per term; none: the config may not set it.</param>
+    public DomainRandomizer(MjModel nominal, MjModel envModel, RandomizationConfig config, string configFile = KeyRoot,
+        IReadOnlyList<(string Kind, int Size)>? observationTerms = null)
     {
         ArgumentNullException.ThrowIfNull(nominal);
         ArgumentNullException.ThrowIfNull(envModel);
@@ -56,6 +59,7 @@ public sealed class DomainRandomizer
         model = envModel;
         targets = new ModelTargets(envModel);
         this.configFile = configFile;
+        this.observationTerms = observationTerms ?? [];
         Validate(config);
         this.config = config;
     }
@@ -149,9 +153,24 @@ public sealed class DomainRandomizer
         latencyWriteSlot = readSlot;
     }
 
-    /// <summary>Adds observation noise.</summary>
-    public void PerturbObservation(Span<float> observation, Random rng) =>
-        GaussianNoise.Add(observation, config.ObservationNoiseStd, rng);
+    /// <summary>Adds observation noise: one draw per element in order, each term at its own noise where the config gives one.</summary>
+    public void PerturbObservation(Span<float> observation, Random rng)
+    {
+        var byTerm = config.ObservationNoiseStdByTerm;
+        if (byTerm.Count == 0)
+        {
+            GaussianNoise.Add(observation, config.ObservationNoiseStd, rng);
+            return;
+        }
+
+        int offset = 0;
+        foreach (var (kind, size) in observationTerms)
+        {
+            double std = byTerm.TryGetValue(kind, out double own) ? own : config.ObservationNoiseStd;
+            GaussianNoise.Add(observation.Slice(offset, size), std, rng);
+            offset += size;
+        }
+    }
 
     /// <summary>
     /// Starts and ends pushes; call once before the physics steps of each control step of
@@ -172,7 +191,19 @@ public sealed class DomainRandomizer
         untilNextPush -= controlDt;
     }
 
-    private void Validate(RandomizationConfig candidate) => Validate(candidate, targets, configFile);
+    private void Validate(RandomizationConfig candidate)
+    {
+        Validate(candidate, targets, configFile);
+        foreach (var (kind, std) in candidate.ObservationNoiseStdByTerm)
+        {
+            string key = $"{KeyRoot}.observation_noise_std_by_term.{kind}";
+            if (!observationTerms.Any(t => t.Kind == kind))
+                throw new Robotics.Contract.ConfigException(configFile, key,
+                    $"the task does not observe '{kind}'; its observations are {(observationTerms.Count == 0 ? "(none)" : string.Join(", ", observationTerms.Select(t => t.Kind).Distinct()))}");
+            if (std < 0 || !double.IsFinite(std))
+                throw new Robotics.Contract.ConfigException(configFile, key, $"expected a number >= 0, got {std}");
+        }
+    }
 
     /// <summary>Checks that every name in <paramref name="config"/> is an object of the model; see <see cref="RandomizationConfig.Validate"/>.</summary>
     internal static void Validate(RandomizationConfig config, ModelTargets targets, string file)

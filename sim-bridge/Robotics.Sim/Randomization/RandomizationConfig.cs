@@ -38,6 +38,13 @@ public sealed class RandomizationConfig
     /// <summary>Standard deviation of Gaussian noise added to every observation element (observation units).</summary>
     public double ObservationNoiseStd { get; set; }
 
+    /// <summary>
+    /// Per observation term (by its kind, e.g. imu_linear_acceleration): the noise of that term's elements in place of
+    /// <see cref="ObservationNoiseStd"/>, for sensors whose noise differs by orders of magnitude (an accelerometer's in
+    /// m/s² against an encoder's in rad). A kind the task does not observe is refused.
+    /// </summary>
+    public IReadOnlyDictionary<string, double> ObservationNoiseStdByTerm { get; set; } = new Dictionary<string, double>();
+
     /// <summary>Standard deviation of Gaussian noise added to every action element (action units).</summary>
     public double ActionNoiseStd { get; set; }
 
@@ -47,7 +54,7 @@ public sealed class RandomizationConfig
     public bool IsOff =>
         BodyMass is null && GeomFriction is null && JointDamping is null && JointArmature is null
         && ActuatorGain is null && Gravity is null && ComOffset is null && ActionLatencySteps.Max == 0
-        && ObservationNoiseStd == 0 && ActionNoiseStd == 0 && Push is null;
+        && ObservationNoiseStd == 0 && ObservationNoiseStdByTerm.Values.All(std => std == 0) && ActionNoiseStd == 0 && Push is null;
 
     /// <summary>
     /// Reads the mapping under a task's <c>randomization:</c> key. Throws <see cref="Robotics.Contract.ConfigException"/>

@@ -14,7 +14,7 @@ internal static class RandomizationYaml
     private static readonly string[] TopKeys =
     [
         "body_mass", "geom_friction", "joint_damping", "joint_armature", "actuator_gain", "gravity",
-        "com_offset", "action_latency_steps", "observation_noise_std", "action_noise_std", "push",
+        "com_offset", "action_latency_steps", "observation_noise_std", "observation_noise_std_by_term", "action_noise_std", "push",
     ];
 
     /// <summary>Per scale key: the key of its target list and whether a zero scale is allowed.</summary>
@@ -99,6 +99,17 @@ internal static class RandomizationYaml
             config.ActionLatencySteps = reader.IntRange(latency, $"{Root}.action_latency_steps", 0);
         if (reader.Find(node, "observation_noise_std") is { } observationNoise)
             config.ObservationNoiseStd = reader.Number(observationNoise, $"{Root}.observation_noise_std", 0);
+        if (reader.Find(node, "observation_noise_std_by_term") is { } byTerm)
+        {
+            string path = $"{Root}.observation_noise_std_by_term";
+            var stds = new Dictionary<string, double>();
+            foreach (var (key, value) in reader.Mapping(byTerm, path).Children)
+            {
+                string kind = key is YamlScalarNode { Value: { Length: > 0 } name } ? name : throw reader.Error(path, "expected observation term names (e.g. imu_linear_acceleration) as keys");
+                stds[kind] = reader.Number(value, $"{path}.{kind}", 0);
+            }
+            config.ObservationNoiseStdByTerm = stds;
+        }
         if (reader.Find(node, "action_noise_std") is { } actionNoise)
             config.ActionNoiseStd = reader.Number(actionNoise, $"{Root}.action_noise_std", 0);
         if (reader.Find(node, "push") is { } pushNode)
@@ -163,6 +174,13 @@ internal static class RandomizationYaml
         }
         if (config.ObservationNoiseStd != 0)
             root.Add("observation_noise_std", Number(config.ObservationNoiseStd));
+        if (config.ObservationNoiseStdByTerm.Count > 0)
+        {
+            var stds = new YamlMappingNode();
+            foreach (var (kind, std) in config.ObservationNoiseStdByTerm.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+                stds.Add(kind, Number(std));
+            root.Add("observation_noise_std_by_term", stds);
+        }
         if (config.ActionNoiseStd != 0)
             root.Add("action_noise_std", Number(config.ActionNoiseStd));
         if (config.Push is { } push)
@@ -334,6 +352,6 @@ internal static class RandomizationYaml
             _ => $"a {node.NodeType} (line {node.Start.Line})",
         };
 
-        private ConfigException Error(string key, string problem) => new(file, key, problem);
+        public ConfigException Error(string key, string problem) => new(file, key, problem);
     }
 }

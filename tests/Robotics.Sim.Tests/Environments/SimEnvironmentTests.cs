@@ -79,6 +79,37 @@ public sealed class SimEnvironmentTests : IDisposable
     }
 
     [Fact]
+    public void Observation_noise_per_term_perturbs_that_term_alone()
+    {
+        const string sections = "observations: [joint_positions, joint_velocities]\n";
+        using var plain = new SimEnvironment(files.Probe(sections));
+        using var noisy = new SimEnvironment(files.Probe(sections + "randomization:\n  observation_noise_std_by_term: {joint_velocities: 0.5}\n"));
+        plain.Reset(seed: 3);
+        noisy.Reset(seed: 3);
+        for (int t = 0; t < 5; t++)
+        {
+            plain.Step([0.5f, 0f]);
+            noisy.Step([0.5f, 0f]);
+        }
+
+        // joint_positions (x, pitch) as without noise; joint_velocities off by draws of std 0.5.
+        Assert.Equal(plain.Observation[..2].ToArray(), noisy.Observation[..2].ToArray());
+        Assert.True(Math.Abs(plain.Observation[2] - noisy.Observation[2]) > 1e-3 || Math.Abs(plain.Observation[3] - noisy.Observation[3]) > 1e-3);
+    }
+
+    [Fact]
+    public void Observation_noise_for_a_term_the_task_does_not_observe_is_refused_naming_the_observations()
+    {
+        var task = files.Probe("observations: [joint_positions]\nrandomization:\n  observation_noise_std_by_term: {imu_linear_acceleration: 0.3}\n");
+
+        var e = Assert.Throws<ConfigException>(() => new SimEnvironment(task));
+
+        Assert.Contains("observation_noise_std_by_term.imu_linear_acceleration", e.Message);
+        Assert.Contains("does not observe 'imu_linear_acceleration'", e.Message);
+        Assert.Contains("joint_positions", e.Message);
+    }
+
+    [Fact]
     public void Cartpole_observation_is_its_joint_positions_then_velocities_as_mujoco_holds_them()
     {
         // Mutations guarded: joints out of contract order, velocities before positions, a stale (pre-step) state.

@@ -32,6 +32,7 @@ public sealed class RandomizationConfigParseTests
           bodies: [cart]
         action_latency_steps: [0, 2]
         observation_noise_std: 0.01
+        observation_noise_std_by_term: {imu_linear_acceleration: 0.3, joint_positions: 0}
         action_noise_std: 0.05
         push:
           force: [10, 40]
@@ -63,6 +64,8 @@ public sealed class RandomizationConfigParseTests
         Assert.Equal(["cart"], config.ComOffset.Bodies);
         Assert.Equal(new IntRange(0, 2), config.ActionLatencySteps);
         Assert.Equal(0.01, config.ObservationNoiseStd);
+        Assert.Equal(0.3, config.ObservationNoiseStdByTerm["imu_linear_acceleration"]);
+        Assert.Equal(0, config.ObservationNoiseStdByTerm["joint_positions"]);
         Assert.Equal(0.05, config.ActionNoiseStd);
         Assert.Equal(new RandomRange(10, 40), config.Push!.Force);
         Assert.Equal(new RandomRange(1, 3), config.Push.Interval);
