@@ -18,7 +18,7 @@ public sealed class DomainRandomizer
     private readonly MjModel model;
     private readonly ModelTargets targets;
     private readonly string configFile;
-    private readonly IReadOnlyList<(string Kind, int Size)> observationTerms;
+    private readonly (string Kind, int Size)[] observationTerms;
     private RandomizationConfig config;
     private bool modelDiffersFromNominal;
 
@@ -59,7 +59,7 @@ public sealed class DomainRandomizer
         model = envModel;
         targets = new ModelTargets(envModel);
         this.configFile = configFile;
-        this.observationTerms = observationTerms ?? [];
+        this.observationTerms = observationTerms?.ToArray() ?? [];
         Validate(config);
         this.config = config;
     }
@@ -164,8 +164,9 @@ public sealed class DomainRandomizer
         }
 
         int offset = 0;
-        foreach (var (kind, size) in observationTerms)
+        for (int t = 0; t < observationTerms.Length; t++) // an array, not foreach over an interface: no enumerator per step
         {
+            var (kind, size) = observationTerms[t];
             double std = byTerm.TryGetValue(kind, out double own) ? own : config.ObservationNoiseStd;
             GaussianNoise.Add(observation.Slice(offset, size), std, rng);
             offset += size;
@@ -194,14 +195,11 @@ public sealed class DomainRandomizer
     private void Validate(RandomizationConfig candidate)
     {
         Validate(candidate, targets, configFile);
-        foreach (var (kind, std) in candidate.ObservationNoiseStdByTerm)
+        foreach (string kind in candidate.ObservationNoiseStdByTerm.Keys)
         {
-            string key = $"{KeyRoot}.observation_noise_std_by_term.{kind}";
             if (!observationTerms.Any(t => t.Kind == kind))
-                throw new Robotics.Contract.ConfigException(configFile, key,
-                    $"the task does not observe '{kind}'; its observations are {(observationTerms.Count == 0 ? "(none)" : string.Join(", ", observationTerms.Select(t => t.Kind).Distinct()))}");
-            if (std < 0 || !double.IsFinite(std))
-                throw new Robotics.Contract.ConfigException(configFile, key, $"expected a number >= 0, got {std}");
+                throw new Robotics.Contract.ConfigException(configFile, $"{KeyRoot}.observation_noise_std_by_term.{kind}",
+                    $"the task does not observe '{kind}'; its observations are {(observationTerms.Length == 0 ? "(none)" : string.Join(", ", observationTerms.Select(t => t.Kind).Distinct()))}");
         }
     }
 
@@ -221,6 +219,11 @@ public sealed class DomainRandomizer
             throw new Robotics.Contract.ConfigException(file, $"{KeyRoot}.action_latency_steps", $"expected whole numbers >= 0, got {config.ActionLatencySteps}");
         if (config.ObservationNoiseStd < 0 || !double.IsFinite(config.ObservationNoiseStd))
             throw new Robotics.Contract.ConfigException(file, $"{KeyRoot}.observation_noise_std", $"expected a number >= 0, got {config.ObservationNoiseStd}");
+        foreach (var (kind, std) in config.ObservationNoiseStdByTerm)
+        {
+            if (std < 0 || !double.IsFinite(std))
+                throw new Robotics.Contract.ConfigException(file, $"{KeyRoot}.observation_noise_std_by_term.{kind}", $"expected a number >= 0, got {std}");
+        }
         if (config.ActionNoiseStd < 0 || !double.IsFinite(config.ActionNoiseStd))
             throw new Robotics.Contract.ConfigException(file, $"{KeyRoot}.action_noise_std", $"expected a number >= 0, got {config.ActionNoiseStd}");
         if (config.Push is { Duration: <= 0 or double.NaN } badPush)

@@ -215,6 +215,17 @@ public sealed class SimEnvironmentTests : IDisposable
         Allocations.AssertOneCleanWindow(() => env.Step(action), calls: 100, "an environment step");
     }
 
+    [Fact]
+    public void Step_with_observation_noise_per_term_does_not_allocate()
+    {
+        using var env = new SimEnvironment(files.Probe("observations: [joint_positions, joint_velocities]\nrandomization:\n  observation_noise_std_by_term: {joint_velocities: 0.5}\n", maxSteps: 1000));
+        env.Reset(seed: 0);
+        var action = new float[env.ActionSize];
+        env.Step(action);
+
+        Allocations.AssertOneCleanWindow(() => env.Step(action), calls: 100, "an environment step with noise per term");
+    }
+
     [Theory]
     [InlineData(0.3, 0.2, -0.4)]
     [InlineData(2.5, -1.0, 0.7)]
