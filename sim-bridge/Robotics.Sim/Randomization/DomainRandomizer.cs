@@ -153,7 +153,7 @@ public sealed class DomainRandomizer
         latencyWriteSlot = readSlot;
     }
 
-    /// <summary>Adds observation noise: one draw per element in order, each term at its own noise where the config gives one.</summary>
+    /// <summary>Adds observation noise: each term at its own noise where the config gives one; one draw per element in order, none for a term whose noise is 0.</summary>
     public void PerturbObservation(Span<float> observation, Random rng)
     {
         var byTerm = config.ObservationNoiseStdByTerm;
