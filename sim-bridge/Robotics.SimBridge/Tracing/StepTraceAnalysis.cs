@@ -16,13 +16,14 @@ namespace Robotics.SimBridge.Tracing;
 /// <item><see cref="ClientWait"/>: the client blocked on the reply; <see cref="Cycle"/>: between two sends of one
 /// client (one group's period).</item>
 /// <item><see cref="BridgeBusyShare"/>: the part of its time each bridge spent stepping, averaged over the bridges.</item>
+/// <item><see cref="Split"/>: one group's period cut into parts that add up to it (means, not medians).</item>
 /// </list>
 /// </summary>
 public sealed record StepTraceAnalysis(
     int Requests, double ToBridge, double BeforeStep, double Step, double AfterStep, double ToClient, double ClientWait, double Cycle,
-    double BridgeBusyShare)
+    double BridgeBusyShare, StepCycleSplit? Split = null)
 {
-    private readonly record struct Row(string Identity, uint RequestId, long T1, long T2, long T3, long T4);
+    internal readonly record struct Row(string Identity, uint RequestId, long T1, long T2, long T3, long T4);
 
     /// <summary>
     /// Joins <paramref name="clientLines"/> (one process's client rows) with the rows of each bridge in
@@ -60,6 +61,8 @@ public sealed record StepTraceAnalysis(
             for (int i = 1; i < sends.Count; i++) cycles.Add(Ms(sends[i] - sends[i - 1]));
         }
 
+        double cycle = cycles.Count > 0 ? Medians.Of(cycles) : double.NaN;
+
         // Each bridge's stepping over the span of its joined requests (one stepping thread per bridge process).
         double busy = perBridge.Average(rows =>
         {
@@ -67,7 +70,7 @@ public sealed record StepTraceAnalysis(
             return span > 0 ? rows.Sum(r => Ms(r.T3 - r.T2)) / span : 0;
         });
         return new StepTraceAnalysis(toBridge.Count, Medians.Of(toBridge), Medians.Of(before), Medians.Of(step), Medians.Of(after),
-            toClient.Count > 0 ? Medians.Of(toClient) : double.NaN, Medians.Of(wait), cycles.Count > 0 ? Medians.Of(cycles) : double.NaN, busy);
+            toClient.Count > 0 ? Medians.Of(toClient) : double.NaN, Medians.Of(wait), cycle, busy, StepCycleSplit.Of(clients, bridges, cycle));
     }
 
     private static IEnumerable<Row> Parse(IEnumerable<string> lines, string role)

@@ -214,6 +214,17 @@ internal static class BenchLatencyCommand
 
             s.AppendLine("to bridge: trainer's send to the bridge picking the request up (a proxy's hold and any wait behind other groups' steps included);");
             s.AppendLine("to trainer: bridge's send to the trainer having the reply, where the trainer was already waiting; bridge busy: its share of time stepping");
+
+            s.AppendLine("a group's period within a rollout, in parts that add up (means, ms):");
+            s.AppendLine("round trip   env_groups   pass   periods   period   = to bridge   + at bridge   + back   + trainer's turn");
+            foreach (var cell in report.Cells.OrderBy(x => x.RoundTripMs).ThenBy(x => x.EnvGroups).ThenBy(x => x.Pass))
+            {
+                if (cell.Trace?.Split is not { } p) continue;
+                s.AppendLine(c, $"{Label(cell.RoundTripMs),-12} {cell.EnvGroups,10}   {cell.Pass + 1,4}   {p.Periods,7}   {p.Cycle,6:F2}   {p.ToBridge,11:F2}   {p.AtBridge,11:F2}   {p.Back,6:F2}   {p.Turn,16:F2}");
+            }
+
+            s.AppendLine("back: the reply's send to the trainer having it, the time it waited while the trainer served the groups before it included;");
+            s.AppendLine("trainer's turn: the reply in hand to the group's next send (the trainer acting on the group)");
         }
 
         return s.ToString();

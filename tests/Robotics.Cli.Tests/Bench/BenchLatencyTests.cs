@@ -43,10 +43,15 @@ public sealed class BenchLatencyTests(ITestOutputHelper output)
             var t = cell.GetProperty("Trace");
             Assert.True(t.GetProperty("Requests").GetInt32() > 0, cell.ToString());
             Assert.True(t.GetProperty("Step").GetDouble() >= 0, cell.ToString());
+            var split = t.GetProperty("Split");
+            double parts = split.GetProperty("ToBridge").GetDouble() + split.GetProperty("AtBridge").GetDouble()
+                + split.GetProperty("Back").GetDouble() + split.GetProperty("Turn").GetDouble();
+            Assert.Equal(split.GetProperty("Cycle").GetDouble(), parts, 6);
         }
 
         // Behind the proxy the way to the bridge takes at least the 2 ms it holds each chunk.
         Assert.All(cells.Where(c => c.GetProperty("RoundTripMs").GetDouble() > 0), c => Assert.True(c.GetProperty("Trace").GetProperty("ToBridge").GetDouble() >= 2.0, c.ToString()));
+        Assert.All(cells.Where(c => c.GetProperty("RoundTripMs").GetDouble() > 0), c => Assert.True(c.GetProperty("Trace").GetProperty("Split").GetProperty("Back").GetDouble() >= 2.0, c.ToString()));
         Assert.NotEmpty(Directory.GetFiles(trace, "steps-*.csv"));
     }
 

@@ -78,6 +78,32 @@ public sealed class StepTraceTests
     }
 
     [Fact]
+    public void A_groups_period_splits_into_parts_that_add_up_and_leaves_out_the_pause_for_learning()
+    {
+        // Three periods of 20 ms (sent at 0, 20, 40, 60), then a pause of 100 ms while the trainer learns (sent at 160).
+        // Each request: picked up 5 ms after its send, its reply sent 3.5 ms later, in the trainer's hand 5.5 ms after that.
+        long[] sends = [0, 20, 40, 60, 160];
+        var client = new List<string> { StepTrace.Header };
+        var bridge = new List<string> { StepTrace.Header };
+        for (int i = 0; i < sends.Length; i++)
+        {
+            long t = sends[i] * 1_000_000;
+            client.Add($"client,AA,{i + 1},{t},{t + 1_000_000},{t + 14_000_000},0");
+            bridge.Add($"bridge,AA,{i + 1},{t + 5_000_000},{t + 6_000_000},{t + 8_000_000},{t + 8_500_000}");
+        }
+
+        var split = StepTraceAnalysis.Analyze(client, [bridge])!.Split!;
+
+        Assert.Equal(3, split.Periods); // the 100 ms pause is not a period
+        Assert.Equal(20, split.Cycle, 9);
+        Assert.Equal(5, split.ToBridge, 9);
+        Assert.Equal(3.5, split.AtBridge, 9);
+        Assert.Equal(5.5, split.Back, 9);
+        Assert.Equal(6, split.Turn, 9);
+        Assert.Equal(split.Cycle, split.ToBridge + split.AtBridge + split.Back + split.Turn, 9);
+    }
+
+    [Fact]
     public void Nothing_joins_without_the_bridge_side()
     {
         Assert.Null(StepTraceAnalysis.Analyze([StepTrace.Header, "client,AA,1,0,1,2,0", "not,a,row"], [[StepTrace.Header]]));

@@ -1,0 +1,34 @@
+namespace Robotics.SimBridge.Tracing;
+
+/// <summary>
+/// A group's period as the sum of its parts, averaged over the periods no longer than three times the median (which
+/// leaves out the pauses between rollouts, when the trainer learns): <see cref="ToBridge"/> (send to pick-up),
+/// <see cref="AtBridge"/> (pick-up to the reply's send), <see cref="Back"/> (the reply's send to the trainer having
+/// it, including any time the reply waited while the trainer served groups before it) and <see cref="Turn"/> (the
+/// reply in hand to the group's next send: the trainer acting on it). In milliseconds.
+/// </summary>
+public sealed record StepCycleSplit(int Periods, double Cycle, double ToBridge, double AtBridge, double Back, double Turn)
+{
+    internal static StepCycleSplit? Of(List<StepTraceAnalysis.Row> clients, Dictionary<(string, uint), StepTraceAnalysis.Row> bridges, double medianCycle)
+    {
+        if (double.IsNaN(medianCycle)) return null;
+        var joined = new Dictionary<(string, uint), StepTraceAnalysis.Row>();
+        foreach (var c in clients) joined.TryAdd((c.Identity, c.RequestId), c);
+        int n = 0;
+        double toBridge = 0, atBridge = 0, back = 0, turn = 0;
+        foreach (var c in clients)
+        {
+            if (!joined.TryGetValue((c.Identity, c.RequestId + 1), out var next) || !bridges.TryGetValue((c.Identity, c.RequestId), out var b)) continue;
+            if (Ms(next.T1 - c.T1) > 3 * medianCycle) continue;
+            n++;
+            toBridge += Ms(b.T1 - c.T1);
+            atBridge += Ms(b.T4 - b.T1);
+            back += Ms(c.T3 - b.T4);
+            turn += Ms(next.T1 - c.T3);
+        }
+
+        return n == 0 ? null : new StepCycleSplit(n, (toBridge + atBridge + back + turn) / n, toBridge / n, atBridge / n, back / n, turn / n);
+    }
+
+    private static double Ms(long nanoseconds) => nanoseconds / 1e6;
+}
