@@ -9,22 +9,24 @@ namespace Robotics.SimBridge.Tracing;
 /// </summary>
 public sealed record StepCycleSplit(int Periods, double Cycle, double ToBridge, double AtBridge, double Back, double Turn)
 {
-    internal static StepCycleSplit? Of(List<StepTraceAnalysis.Row> clients, Dictionary<(string, uint), StepTraceAnalysis.Row> bridges, double medianCycle)
+    /// <param name="perClient">Each client's rows in the order it sent them.</param>
+    internal static StepCycleSplit? Of(IEnumerable<List<StepTraceAnalysis.Row>> perClient, Dictionary<(string, uint), StepTraceAnalysis.Row> bridges, double medianCycle)
     {
         if (double.IsNaN(medianCycle)) return null;
-        var joined = new Dictionary<(string, uint), StepTraceAnalysis.Row>();
-        foreach (var c in clients) joined.TryAdd((c.Identity, c.RequestId), c);
         int n = 0;
         double toBridge = 0, atBridge = 0, back = 0, turn = 0;
-        foreach (var c in clients)
+        foreach (var sent in perClient)
         {
-            if (!joined.TryGetValue((c.Identity, c.RequestId + 1), out var next) || !bridges.TryGetValue((c.Identity, c.RequestId), out var b)) continue;
-            if (Ms(next.T1 - c.T1) > 3 * medianCycle) continue;
-            n++;
-            toBridge += Ms(b.T1 - c.T1);
-            atBridge += Ms(b.T4 - b.T1);
-            back += Ms(c.T3 - b.T4);
-            turn += Ms(next.T1 - c.T3);
+            for (int i = 1; i < sent.Count; i++)
+            {
+                var (c, next) = (sent[i - 1], sent[i]);
+                if (Ms(next.T1 - c.T1) > 3 * medianCycle || !bridges.TryGetValue((c.Identity, c.RequestId), out var b)) continue;
+                n++;
+                toBridge += Ms(b.T1 - c.T1);
+                atBridge += Ms(b.T4 - b.T1);
+                back += Ms(c.T3 - b.T4);
+                turn += Ms(next.T1 - c.T3);
+            }
         }
 
         return n == 0 ? null : new StepCycleSplit(n, (toBridge + atBridge + back + turn) / n, toBridge / n, atBridge / n, back / n, turn / n);

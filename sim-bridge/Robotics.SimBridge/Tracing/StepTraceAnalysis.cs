@@ -55,10 +55,12 @@ public sealed record StepTraceAnalysis(
         }
 
         if (toBridge.Count == 0) return null;
+        // Each client's requests in the order it sent them: a period runs from one send to the next.
+        var perClient = clients.GroupBy(c => c.Identity).Select(g => g.OrderBy(r => r.T1).ToList()).ToList();
         var cycles = new List<double>();
-        foreach (var sends in clients.GroupBy(c => c.Identity).Select(g => g.Select(r => r.T1).Order().ToList()))
+        foreach (var sent in perClient)
         {
-            for (int i = 1; i < sends.Count; i++) cycles.Add(Ms(sends[i] - sends[i - 1]));
+            for (int i = 1; i < sent.Count; i++) cycles.Add(Ms(sent[i].T1 - sent[i - 1].T1));
         }
 
         double cycle = cycles.Count > 0 ? Medians.Of(cycles) : double.NaN;
@@ -70,7 +72,7 @@ public sealed record StepTraceAnalysis(
             return span > 0 ? rows.Sum(r => Ms(r.T3 - r.T2)) / span : 0;
         });
         return new StepTraceAnalysis(toBridge.Count, Medians.Of(toBridge), Medians.Of(before), Medians.Of(step), Medians.Of(after),
-            toClient.Count > 0 ? Medians.Of(toClient) : double.NaN, Medians.Of(wait), cycle, busy, StepCycleSplit.Of(clients, bridges, cycle));
+            toClient.Count > 0 ? Medians.Of(toClient) : double.NaN, Medians.Of(wait), cycle, busy, StepCycleSplit.Of(perClient, bridges, cycle));
     }
 
     private static IEnumerable<Row> Parse(IEnumerable<string> lines, string role)
