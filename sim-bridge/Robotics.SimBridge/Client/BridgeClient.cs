@@ -180,6 +180,15 @@ public sealed class BridgeClient : IVectorEnv
 
     internal TimeSpan Timeout => options.Timeout;
 
+    /// <summary>The socket the replies come in on, for waiting on several clients at once (<see cref="MultiBridgeVectorEnv.WaitForAny"/>).</summary>
+    internal DealerSocket Socket => dealer;
+
+    /// <summary>A reply is waiting to be read (normally the one to the step in flight): receiving it would not wait.</summary>
+    internal bool ReplyWaiting => !disposed && dealer.HasIn;
+
+    /// <summary>The error of a step whose reply did not come within the timeout.</summary>
+    internal BridgeException StepNotAnswered() => NotAnswering(BridgeMessageType.StepReply, "did not answer");
+
     internal void SendReset(int seed)
     {
         _ = Spec;

@@ -1,3 +1,4 @@
+using NetMQ;
 using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
 
@@ -134,6 +135,47 @@ public sealed class MultiBridgeVectorEnv : ISplitStepVectorEnv
         {
             bridges[b].ReceiveStep(into, envOffset + offsets[b], deadline);
         }
+    }
+
+    /// <summary>True when every bridge's reply is waiting to be read.</summary>
+    public bool StepArrived
+    {
+        get
+        {
+            foreach (var bridge in bridges)
+            {
+                if (!bridge.ReplyWaiting) return false;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Waits until one of <paramref name="waiting"/> has every bridge's reply in (a <see cref="WaitForAnyStep"/>),
+    /// polling the sockets still silent all together. When none answers within the bridges' timeout it throws the
+    /// error of the bridge silent in the most of them, as a single vector's receive would. Vectors that are not
+    /// multi-bridge ones step on the receive and count as arrived.
+    /// </summary>
+    public static void WaitForAny(IReadOnlyList<ISplitStepVectorEnv> waiting)
+    {
+        var silent = new List<BridgeClient>();
+        TimeSpan timeout = TimeSpan.Zero;
+        foreach (var vector in waiting)
+        {
+            if (vector is not MultiBridgeVectorEnv multi || multi.StepArrived) return;
+            foreach (var bridge in multi.bridges)
+            {
+                if (bridge.ReplyWaiting) continue;
+                silent.Add(bridge);
+                if (bridge.Timeout > timeout) timeout = bridge.Timeout;
+            }
+        }
+
+        if (silent.Count == 0) return;
+        var items = silent.Select(b => new NetMQSelector.Item(b.Socket, PollEvents.PollIn)).ToArray();
+        if (new NetMQSelector().Select(items, items.Length, (long)Math.Ceiling(timeout.TotalMilliseconds))) return;
+        throw silent.GroupBy(b => b.Endpoint).OrderByDescending(g => g.Count()).First().First().StepNotAnswered();
     }
 
     /// <summary>

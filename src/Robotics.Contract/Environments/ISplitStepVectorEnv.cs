@@ -21,7 +21,20 @@ public interface ISplitStepVectorEnv : IVectorEnv
     /// episodes that ended (Env counted in <paramref name="into"/>'s rows) and adds the physics resets; clears nothing.
     /// </summary>
     void ReceiveStep(VectorStep into, int envOffset);
+
+    /// <summary>
+    /// True when the step sent last has its results in, so that <see cref="ReceiveStep"/> would not wait for them; an
+    /// in-process vector steps on the receive and is always ready.
+    /// </summary>
+    bool StepArrived => true;
 }
+
+/// <summary>
+/// Blocks until at least one of <paramref name="waiting"/> has its step's results in (<see cref="ISplitStepVectorEnv.StepArrived"/>),
+/// and throws the vectors' own error when none comes within their timeout: lets <see cref="GroupedVectorEnv"/> take
+/// groups in the order their results arrive.
+/// </summary>
+public delegate void WaitForAnyStep(IReadOnlyList<ISplitStepVectorEnv> waiting);
 
 /// <summary>Any vector as a split one: the send keeps the actions and the receive steps (in-process environments).</summary>
 public sealed class SplitStepAdapter : ISplitStepVectorEnv

@@ -90,7 +90,7 @@ public sealed class BridgeEnvironmentSource : IEnvironmentSource
         if (numEnvs < groups * endpoints.Count)
             throw new Runner.TrainingSetupException($"env_groups ({groups}) on {endpoints.Count} bridges needs at least {groups * endpoints.Count} environments (one per group on each bridge), num_envs is {numEnvs}; lower env_groups or raise num_envs");
         // Group g's environments are spread over every bridge, so each bridge serves one session per group.
-        return GroupedVectorEnv.Create(numEnvs, groups, n => MultiBridgeVectorEnv.OpenSplit(endpoints, Make(n, randomize), n, clientOptions));
+        return GroupedVectorEnv.Create(numEnvs, groups, n => MultiBridgeVectorEnv.OpenSplit(endpoints, Make(n, randomize), n, clientOptions), MultiBridgeVectorEnv.WaitForAny);
     }
 
     public IVectorEnv CreateTrainingWithSurvivors(int numEnvs)

@@ -68,13 +68,16 @@ public sealed class GaussianActorCritic : nn.Module<Tensor, Tensor>
     /// <summary>The state value from the critic's inputs: the observations, followed by the critic's own where it has them.</summary>
     public Tensor Value(Tensor criticInputs) => critic.forward(criticInputs).squeeze(-1);
 
-    /// <summary>Samples actions from N(mean, exp(logStd)); returns the sample and its log-probability.</summary>
-    public (Tensor Action, Tensor LogProb) Sample(Tensor observations)
+    /// <summary>
+    /// Samples actions from N(mean, exp(logStd)); returns the sample and its log-probability. <paramref name="noise"/>,
+    /// standard normal draws of the actions' shape, is drawn here from torch's generator when not given.
+    /// </summary>
+    public (Tensor Action, Tensor LogProb) Sample(Tensor observations, Tensor? noise = null)
     {
         var mean = actorMean.forward(observations);
         var std = actorLogStd.exp().expand_as(mean);
         // What torch.normal(mean, std) computes (randn * std + mean), without its implicit Scalar.
-        var action = (torch.randn(mean.shape, device: mean.device) * std).Plus(mean);
+        var action = ((noise ?? torch.randn(mean.shape, device: mean.device)) * std).Plus(mean);
         return (action, LogProb(mean, action));
     }
 

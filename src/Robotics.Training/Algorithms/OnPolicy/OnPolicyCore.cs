@@ -36,6 +36,8 @@ public sealed class OnPolicyCore : IDisposable
     private readonly float[] robotActions;
     private readonly float[] normalizedFinal;
     private readonly DeterministicActing deterministic;
+    private float[]? rawObservations; // [steps, envs, obs] as they came, for the statistics' update after a grouped rollout
+    private float[]? rawCriticObservations;
 
     public OnPolicyCore(TrainingConfig config, EnvSpec spec, Device device, OnPolicyOptions options)
     {
@@ -96,37 +98,19 @@ public sealed class OnPolicyCore : IDisposable
 
     /// <summary>
     /// Fills <see cref="Storage"/> with one rollout of <see cref="RolloutStorage.Steps"/> steps from every environment.
-    /// Environments in groups (env_groups > 1) are stepped out of phase: group g's next actions go out as soon as its
-    /// results are in, while the later groups are still being simulated or travelling, in a fixed group order so
-    /// that the numbers depend on the grouping alone, never on which reply came first.
+    /// Environments in groups (env_groups > 1) are stepped out of phase: each group's next actions go out as soon as
+    /// its results are in, taking the groups in the order their results arrive (<see cref="CollectInGroups"/>).
     /// </summary>
     public void Collect(IVectorEnv env, List<EpisodeRecord> episodes, MetricRecord metrics)
     {
         var storage = Storage;
         storage.Filled = 0;
         int physicsResets = 0;
-        long waitTicks = 0; // blocked on the environments: a lockstep Step, or a group's results not yet in
+        long waitTicks = 0; // blocked on the environments: a lockstep Step, or no group's results in yet
         using var noGrad = torch.no_grad();
         if (env is GroupedVectorEnv { Count: > 1 } grouped)
         {
-            for (int g = 0; g < grouped.Count; g++) ActAndSend(grouped, g, t: 0);
-            for (int t = 0; t < storage.Steps; t++)
-            {
-                for (int g = 0; g < grouped.Count; g++)
-                {
-                    step.Episodes.Clear();
-                    step.PhysicsResets = 0;
-                    long waitFrom = Stopwatch.GetTimestamp();
-                    grouped.ReceiveStep(g, step);
-                    waitTicks += Stopwatch.GetTimestamp() - waitFrom;
-                    physicsResets += step.PhysicsResets;
-                    episodes.AddRange(step.Episodes);
-                    Record(t, grouped.OffsetOf(g), grouped.SizeOf(g));
-                    if (t + 1 < storage.Steps) ActAndSend(grouped, g, t + 1);
-                }
-
-                storage.Filled = t + 1;
-            }
+            CollectInGroups(grouped, episodes, ref physicsResets, ref waitTicks);
         }
         else
         {
@@ -172,27 +156,87 @@ public sealed class OnPolicyCore : IDisposable
         metrics["perf/env_wait_seconds"] = (double)waitTicks / Stopwatch.Frequency;
     }
 
-    private void ActAndSend(GroupedVectorEnv env, int group, int t)
+    /// <summary>
+    /// One rollout from groups taken in the order their results arrive, each group as far ahead as its own results
+    /// allow. The numbers do not depend on that order, only on the grouping: the rollout's action noise is drawn at
+    /// its start for every step and environment at once, the observation statistics stay as they were at its start
+    /// (the policy sees every group through the same ones), and what depends on an order (reward scaling, the
+    /// statistics' update, the episodes' order) is done once the rollout is in, step by step and group by group.
+    /// </summary>
+    private void CollectInGroups(GroupedVectorEnv grouped, List<EpisodeRecord> episodes, ref int physicsResets, ref long waitTicks)
+    {
+        var storage = Storage;
+        int groups = grouped.Count, steps = storage.Steps;
+        int width = spec.ObservationSize;
+        rawObservations ??= new float[storage.Observations.Length];
+        rawCriticObservations ??= new float[storage.CriticObservations.Length];
+        using var noise = torch.randn([steps, spec.NumEnvs, spec.ActionSize], device: device);
+        var nextStep = new int[groups];
+        var inFlight = new bool[groups];
+        var arrived = new List<(int Step, EpisodeRecord Episode)>();
+        for (int g = 0; g < groups; g++)
+        {
+            ActAndSend(grouped, g, t: 0, noise);
+            inFlight[g] = true;
+        }
+
+        for (int received = 0; received < groups * steps; received++)
+        {
+            step.Episodes.Clear();
+            step.PhysicsResets = 0;
+            long waitFrom = Stopwatch.GetTimestamp();
+            int g = grouped.ReceiveAnyStep(inFlight, step);
+            waitTicks += Stopwatch.GetTimestamp() - waitFrom;
+            int t = nextStep[g]++, offset = grouped.OffsetOf(g), count = grouped.SizeOf(g);
+            physicsResets += step.PhysicsResets;
+            foreach (var episode in step.Episodes) arrived.Add((t, episode));
+            Record(t, offset, count, inOrder: false);
+            step.Observations.AsSpan(offset * width, count * width).CopyTo(rawObservations.AsSpan((t * spec.NumEnvs + offset) * width));
+            step.CriticObservations.AsSpan(offset * CriticWidth, count * CriticWidth)
+                .CopyTo(rawCriticObservations.AsSpan((t * spec.NumEnvs + offset) * CriticWidth));
+            if (t + 1 < steps) ActAndSend(grouped, g, t + 1, noise);
+            else inFlight[g] = false;
+        }
+
+        storage.Filled = steps;
+        episodes.AddRange(arrived.OrderBy(a => a.Step).ThenBy(a => a.Episode.Env).Select(a => a.Episode));
+        for (int t = 0; t < steps; t++)
+        {
+            for (int g = 0; g < groups; g++)
+            {
+                int offset = grouped.OffsetOf(g), count = grouped.SizeOf(g);
+                RewardScaler.ScaleInPlace(storage.Row(storage.Rewards, t).Slice(offset, count), storage.Row(storage.Terminated, t).Slice(offset, count),
+                    storage.Row(storage.Truncated, t).Slice(offset, count), offset);
+                if (!UpdateObservationStatistics) continue;
+                ObservationNormalizer.Update(rawObservations.AsSpan((t * spec.NumEnvs + offset) * width, count * width), count);
+                CriticObservationNormalizer?.Update(rawCriticObservations.AsSpan((t * spec.NumEnvs + offset) * CriticWidth, count * CriticWidth), count);
+            }
+        }
+    }
+
+    private void ActAndSend(GroupedVectorEnv env, int group, int t, Tensor noise)
     {
         int offset = env.OffsetOf(group), count = env.SizeOf(group);
-        Act(t, offset, count, () => env.SendStep(group, robotActions.AsSpan(offset * spec.ActionSize, count * spec.ActionSize)));
+        Act(t, offset, count, () => env.SendStep(group, robotActions.AsSpan(offset * spec.ActionSize, count * spec.ActionSize)), noise);
     }
 
     /// <summary>
     /// Samples actions for environments [offset, offset + count) at step t: storage row t and <c>robotActions</c>.
     /// <paramref name="send"/>, when given, runs as soon as the robot actions are written, before the log-probabilities
     /// and values are stored: those need no random draw, so the numbers are the same, and the environments step
-    /// while the value network runs.
+    /// while the value network runs. <paramref name="rolloutNoise"/> [steps, envs, act], when given, holds the draws
+    /// for the actions; else they come from torch's generator here.
     /// </summary>
-    private void Act(int t, int offset, int count, Action? send = null)
+    private void Act(int t, int offset, int count, Action? send = null, Tensor? rolloutNoise = null)
     {
         var storage = Storage;
         int width = spec.ObservationSize, actions = spec.ActionSize;
         using var scope = torch.NewDisposeScope();
+        var noise = rolloutNoise?[t].narrow(0, offset, count);
         var obsRows = storage.ObservationsAt(t).Slice(offset * width, count * width);
         ObservationNormalizer.Normalize(currentObservations.AsSpan(offset * width, count * width), obsRows);
         var obs = ToDevice(obsRows, count, width);
-        var (action, logProb) = Policy.Sample(obs);
+        var (action, logProb) = Policy.Sample(obs, noise);
         var actionRows = storage.ActionsAt(t).Slice(offset * actions, count * actions);
         CopyToHost(action, actionRows);
         actionMapping.ToRobotUnits(actionRows, robotActions.AsSpan(offset * actions, count * actions));
@@ -203,8 +247,12 @@ public sealed class OnPolicyCore : IDisposable
         CopyToHost(value, storage.Row(storage.Values, t).Slice(offset, count));
     }
 
-    /// <summary>Stores the results of step t for environments [offset, offset + count) and takes their new observations.</summary>
-    private void Record(int t, int offset, int count)
+    /// <summary>
+    /// Stores the results of step t for environments [offset, offset + count) and takes their new observations; with
+    /// <paramref name="inOrder"/> false the rewards are left unscaled and the statistics as they are, for
+    /// <see cref="CollectInGroups"/> to do in its order.
+    /// </summary>
+    private void Record(int t, int offset, int count, bool inOrder = true)
     {
         var storage = Storage;
         int width = spec.ObservationSize;
@@ -229,15 +277,16 @@ public sealed class OnPolicyCore : IDisposable
             finalValues[e - offset] = Policy.Value(CriticInputs(finalObs, step.FinalCriticObservationOf(e), normalizedFinalCritic, 1)).cpu().item<float>();
         }
 
-        RewardScaler.ScaleInPlace(rewards, terminated, truncated, offset);
+        if (inOrder) RewardScaler.ScaleInPlace(rewards, terminated, truncated, offset);
+        bool updateStatistics = inOrder && UpdateObservationStatistics;
         var observations = step.Observations.AsSpan(offset * width, count * width);
         observations.CopyTo(currentObservations.AsSpan(offset * width));
-        if (UpdateObservationStatistics) ObservationNormalizer.Update(observations, count);
+        if (updateStatistics) ObservationNormalizer.Update(observations, count);
         if (CriticObservationNormalizer is not null)
         {
             var critic = step.CriticObservations.AsSpan(offset * CriticWidth, count * CriticWidth);
             critic.CopyTo(currentCriticObservations.AsSpan(offset * CriticWidth));
-            if (UpdateObservationStatistics) CriticObservationNormalizer.Update(critic, count);
+            if (updateStatistics) CriticObservationNormalizer.Update(critic, count);
         }
     }
 
