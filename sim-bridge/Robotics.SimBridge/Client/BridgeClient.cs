@@ -25,6 +25,7 @@ public sealed class BridgeClient : IVectorEnv
     private uint nextRequestId;
     private uint pendingStep;
     private long stepSentAt;
+    private long waitingSince; // traced: when the trainer began waiting for the step in flight, among other groups' (0: not yet)
     private uint pendingReset;
     private EnvSpec? spec;
     private bool disposed;
@@ -186,6 +187,15 @@ public sealed class BridgeClient : IVectorEnv
     /// <summary>A reply is waiting to be read (normally the one to the step in flight): receiving it would not wait.</summary>
     internal bool ReplyWaiting => !disposed && dealer.HasIn;
 
+    /// <summary>
+    /// For the step trace: the trainer begins waiting for this step's reply among other groups' (see
+    /// <see cref="MultiBridgeVectorEnv.WaitForAny"/>); the receive then counts its wait from the first such moment.
+    /// </summary>
+    internal void WaitingFrom(long timestamp)
+    {
+        if (waitingSince == 0) waitingSince = timestamp;
+    }
+
     /// <summary>The error of a step whose reply did not come within the timeout.</summary>
     internal BridgeException StepNotAnswered() => NotAnswering(BridgeMessageType.StepReply, "did not answer");
 
@@ -219,13 +229,15 @@ public sealed class BridgeClient : IVectorEnv
         writer.Flush();
         SendFrame(request.Written, BridgeMessageType.Step);
         pendingStep = id;
+        waitingSince = 0;
         if (StepTrace.Enabled) stepSentAt = StepTrace.Now();
     }
 
     /// <summary>Reads the step reply into rows [envOffset, envOffset + NumEnvs); appends episodes and adds physics resets.</summary>
     internal void ReceiveStep(VectorStep into, int envOffset, long deadline)
     {
-        long waitFrom = StepTrace.Enabled ? StepTrace.Now() : 0;
+        long waitFrom = StepTrace.Enabled ? (waitingSince != 0 ? waitingSince : StepTrace.Now()) : 0;
+        waitingSince = 0;
         var body = Receive(BridgeMessageType.StepReply, pendingStep, deadline);
         if (StepTrace.Enabled && identity is not null) StepTrace.Client(identity, pendingStep, stepSentAt, waitFrom, StepTrace.Now());
         try

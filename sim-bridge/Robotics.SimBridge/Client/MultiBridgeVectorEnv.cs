@@ -1,6 +1,7 @@
 using NetMQ;
 using Robotics.Contract.Environments;
 using Robotics.SimBridge.Protocol;
+using Robotics.SimBridge.Tracing;
 
 namespace Robotics.SimBridge.Client;
 
@@ -173,6 +174,12 @@ public sealed class MultiBridgeVectorEnv : ISplitStepVectorEnv
         }
 
         if (silent.Count == 0) return;
+        if (StepTrace.Enabled)
+        {
+            long now = StepTrace.Now();
+            foreach (var bridge in silent) bridge.WaitingFrom(now);
+        }
+
         var items = silent.Select(b => new NetMQSelector.Item(b.Socket, PollEvents.PollIn)).ToArray();
         if (new NetMQSelector().Select(items, items.Length, (long)Math.Ceiling(timeout.TotalMilliseconds))) return;
         throw silent.GroupBy(b => b.Endpoint).OrderByDescending(g => g.Count()).First().First().StepNotAnswered();

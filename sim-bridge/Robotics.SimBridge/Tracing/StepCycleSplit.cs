@@ -4,7 +4,7 @@ namespace Robotics.SimBridge.Tracing;
 /// A group's period as the sum of its parts, averaged over the periods no longer than three times the median (which
 /// leaves out the pauses between rollouts, when the trainer learns): <see cref="ToBridge"/> (send to pick-up),
 /// <see cref="AtBridge"/> (pick-up to the reply's send), <see cref="Back"/> (the reply's send to the trainer having
-/// it, including any time the reply waited while the trainer served groups before it) and <see cref="Turn"/> (the
+/// it, including any time the reply waited while the trainer served other groups) and <see cref="Turn"/> (the
 /// reply in hand to the group's next send: the trainer acting on it). In milliseconds.
 /// </summary>
 public sealed record StepCycleSplit(int Periods, double Cycle, double ToBridge, double AtBridge, double Back, double Turn)

@@ -32,6 +32,11 @@ internal static class BenchLatencyCommand
         var rtts = new Option<string>("--rtt-ms") { Description = "round trips to measure, ms, comma-separated; 0 is loopback without a proxy (about 0.1 ms)", DefaultValueFactory = _ => "0,2,10" };
         var groups = new Option<string>("--groups") { Description = "env_groups to measure, comma-separated", DefaultValueFactory = _ => "1,4,8" };
         var updates = new Option<int>("--updates") { Description = "timed updates per cell (after one untimed)", DefaultValueFactory = _ => 3 };
+        var warmup = new Option<int>("--warmup-updates")
+        {
+            Description = "untimed updates at loopback before the grid, so that the trainer's and the bridges' code is compiled to its final tier before any cell is timed (the first cells of a cold process ran up to a third slower)",
+            DefaultValueFactory = _ => 30,
+        };
         var repeat = new Option<int>("--repeat")
         {
             Description = "measure the whole grid this many times, every other time in reverse order, and compare each cell with the loopback cell of the same pass (medians of those ratios): this machine's drift between passes cancels",
@@ -45,7 +50,7 @@ internal static class BenchLatencyCommand
         var command = new Command("latency",
             "Training steps/s against bridges behind delay proxies, per round trip and env_groups: how much of the network's latency the out-of-phase groups hide.")
         {
-            config, envs, bridges, rtts, groups, updates, repeat, trace, json,
+            config, envs, bridges, rtts, groups, updates, warmup, repeat, trace, json,
         };
         command.SetAction(parse => CliErrors.Training(() =>
         {
@@ -57,6 +62,8 @@ internal static class BenchLatencyCommand
             var groupCounts = Numbers(parse.GetValue(groups)!, "--groups").Select(v => (int)v).ToList();
             int timed = CliErrors.Positive(parse.GetValue(updates), "--updates"); // and one untimed before them
             int passes = CliErrors.Positive(parse.GetValue(repeat), "--repeat");
+            int warmupUpdates = parse.GetValue(warmup);
+            if (warmupUpdates < 0) throw new ConfigException(path, "--warmup-updates", $"{warmupUpdates} is negative; give 0 for none");
             var baseConfig = loaded with
             {
                 NumEnvs = numEnvs,
@@ -88,6 +95,18 @@ internal static class BenchLatencyCommand
             try
             {
                 for (int b = 0; b < bridgeCount; b++) local.Add(start());
+                if (warmupUpdates > 0)
+                {
+                    // .NET compiles hot code again after tens of calls (tiered, with profile-guided optimization),
+                    // which takes seconds of running in each process: without this the first cells measured slow.
+                    if (!asJson) Console.Error.WriteLine($"warming up: {warmupUpdates} updates at loopback, untimed");
+                    WarmUp(baseConfig with { EnvGroups = groupCounts[0] }, local, warmupUpdates, scratch);
+                    if (traceFolder is not null)
+                    {
+                        foreach (var file in Directory.GetFiles(traceFolder, "steps-*.csv")) bridgeTraces.ReadNew(file); // not a cell's
+                    }
+                }
+
                 var grid = roundTrips.SelectMany(rtt => groupCounts.Select(k => (Rtt: rtt, Groups: k))).ToList();
                 for (int pass = 0; pass < passes; pass++)
                 {
@@ -120,6 +139,12 @@ internal static class BenchLatencyCommand
         StepTraceAnalysis? Trace = null, int Pass = 0);
 
     public sealed record Report(string Task, int Envs, int Bridges, int ProcessorCount, IReadOnlyList<Cell> Cells);
+
+    private static void WarmUp(TrainingConfig config, List<LocalBridge> bridges, int updates, string scratch)
+    {
+        using var source = BridgeEnvironmentSource.Remote(config.Task, bridges.Select(b => b.Endpoint), groups: config.EnvGroups);
+        new TrainingRunner(config, Path.Combine(scratch, "warm-up"), source) { StopAfterIterations = updates }.Train(new Quiet(), resume: false);
+    }
 
     private static Cell Measure(TrainingConfig config, List<LocalBridge> bridges, double rttMs, int timed, string scratch, string? traceFolder, StepTraceTail bridgeTraces, int pass)
     {
@@ -223,7 +248,7 @@ internal static class BenchLatencyCommand
                 s.AppendLine(c, $"{Label(cell.RoundTripMs),-12} {cell.EnvGroups,10}   {cell.Pass + 1,4}   {p.Periods,7}   {p.Cycle,6:F2}   {p.ToBridge,11:F2}   {p.AtBridge,11:F2}   {p.Back,6:F2}   {p.Turn,16:F2}");
             }
 
-            s.AppendLine("back: the reply's send to the trainer having it, the time it waited while the trainer served the groups before it included;");
+            s.AppendLine("back: the reply's send to the trainer having it, any time it waited while the trainer served other groups (or for its group's other bridges) included;");
             s.AppendLine("trainer's turn: the reply in hand to the group's next send (the trainer acting on the group)");
         }
 

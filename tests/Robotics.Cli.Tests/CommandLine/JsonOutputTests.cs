@@ -25,6 +25,17 @@ public sealed class JsonOutputTests
     }
 
     [Fact]
+    public void A_figure_with_nothing_to_measure_is_null_rather_than_a_failed_report()
+    {
+        // A trace cell in which the trainer never waited has no median of that wait (NaN); JSON has no NaN.
+        var json = JsonOutput.Report(new SerialReport(921600, double.NaN, false));
+        var record = new Dictionary<string, object?> { ["wait_ms"] = double.PositiveInfinity, ["period_ms"] = 16.5, ["p95"] = (double?)double.NaN };
+
+        Assert.Contains("\"P99Micros\": null", json);
+        Assert.Equal("{\"wait_ms\":null,\"period_ms\":16.5,\"p95\":null}", JsonOutput.Line(record));
+    }
+
+    [Fact]
     public void The_option_is_json_with_the_verbs_description()
     {
         var option = JsonOutput.Option("one JSON object per bridge, one per line");
