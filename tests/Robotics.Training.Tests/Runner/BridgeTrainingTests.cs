@@ -12,8 +12,10 @@ namespace Robotics.Training.Tests.Runner;
 
 public sealed class BridgeTrainingTests : IDisposable
 {
-    [Fact]
-    public void Bridge_that_dies_during_training_is_restarted_and_the_run_goes_on()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)] // two groups taken as they arrive: the wait for any of them ends with the dead bridge's timeout
+    public void Bridge_that_dies_during_training_is_restarted_and_the_run_goes_on(int groups)
     {
         var started = new List<LocalBridge>();
         LocalBridge Start()
@@ -23,8 +25,8 @@ public sealed class BridgeTrainingTests : IDisposable
             return bridge;
         }
 
-        var config = SmallConfig(totalSteps: 4 * 128) with { Task = "cartpole-balance", NumEnvs = 4 };
-        using var source = BridgeEnvironmentSource.Local(config.Task, count: 2, Start, options: new BridgeClientOptions { Timeout = TimeSpan.FromSeconds(1) });
+        var config = SmallConfig(totalSteps: 4 * 128) with { Task = "cartpole-balance", NumEnvs = 4, EnvGroups = groups };
+        using var source = BridgeEnvironmentSource.Local(config.Task, count: 2, Start, options: new BridgeClientOptions { Timeout = TimeSpan.FromSeconds(1) }, groups: groups);
         var quiet = new Quiet();
 
         // When the first bridge is stopped after update 1, the second update's rollout fails, is discarded,
