@@ -33,6 +33,36 @@ public sealed class NonFiniteTests
     }
 
     [Fact]
+    public void After_a_learned_update_two_skipped_ones_in_a_row_each_put_everything_back()
+    {
+        // The optimizer's snapshot is written over at every update: each undo must put back the state of its own start.
+        torch.manual_seed(2);
+        var config = SmallConfig(1000) with { Normalization = new Robotics.Training.Configuration.NormalizationOptions { RewardScaling = false } };
+        using var env = new PointMassVectorEnv(4);
+        using var ppo = new PpoAlgorithm(config, env.Spec, torch.CPU);
+        ppo.ResetEnvironments(env, 1);
+        ppo.Collect(env, new List<EpisodeRecord>(), new MetricRecord());
+        Assert.True(ppo.Learn(0, new MetricRecord(), out _));
+
+        for (int skip = 0; skip < 2; skip++)
+        {
+            ppo.Collect(env, new List<EpisodeRecord>(), new MetricRecord());
+            ppo.Core.Storage.Rewards[skip] = float.NaN;
+            byte[] before = State(ppo); // parameters, Adam's moments and step, statistics
+
+            Assert.False(ppo.Learn(0, new MetricRecord(), out _));
+            Assert.Equal(before, State(ppo));
+        }
+    }
+
+    private static byte[] State(PpoAlgorithm ppo)
+    {
+        using var memory = new MemoryStream();
+        using (var writer = new BinaryWriter(memory)) ppo.SaveState(writer);
+        return memory.ToArray();
+    }
+
+    [Fact]
     public void Sac_update_that_meets_a_NaN_reward_is_undone_with_its_optimizers()
     {
         torch.manual_seed(2);
