@@ -13,12 +13,9 @@ public sealed class NonFiniteTests
     [Fact]
     public void Update_with_a_NaN_reward_is_skipped_and_leaves_parameters_unchanged()
     {
-        torch.manual_seed(2);
-        var config = SmallConfig(1000) with { Normalization = new Robotics.Training.Configuration.NormalizationOptions { RewardScaling = false } };
-        using var env = new PointMassVectorEnv(4);
-        using var ppo = new PpoAlgorithm(config, env.Spec, torch.CPU);
-        ppo.ResetEnvironments(env, 1);
-        ppo.Collect(env, new List<EpisodeRecord>(), new MetricRecord());
+        var (env, ppo) = PpoWithARollout();
+        using var disposeEnv = env;
+        using var disposePpo = ppo;
         ppo.Core.Storage.Rewards[3] = float.NaN;
         var before = ppo.Policy.ActorLayers();
 
@@ -36,12 +33,9 @@ public sealed class NonFiniteTests
     public void After_a_learned_update_two_skipped_ones_in_a_row_each_put_everything_back()
     {
         // The optimizer's snapshot is written over at every update: each undo must put back the state of its own start.
-        torch.manual_seed(2);
-        var config = SmallConfig(1000) with { Normalization = new Robotics.Training.Configuration.NormalizationOptions { RewardScaling = false } };
-        using var env = new PointMassVectorEnv(4);
-        using var ppo = new PpoAlgorithm(config, env.Spec, torch.CPU);
-        ppo.ResetEnvironments(env, 1);
-        ppo.Collect(env, new List<EpisodeRecord>(), new MetricRecord());
+        var (env, ppo) = PpoWithARollout();
+        using var disposeEnv = env;
+        using var disposePpo = ppo;
         Assert.True(ppo.Learn(0, new MetricRecord(), out _));
 
         for (int skip = 0; skip < 2; skip++)
@@ -53,6 +47,18 @@ public sealed class NonFiniteTests
             Assert.False(ppo.Learn(0, new MetricRecord(), out _));
             Assert.Equal(before, State(ppo));
         }
+    }
+
+    /// <summary>PPO on four point masses (seed 2, no reward scaling) with one rollout collected.</summary>
+    private static (PointMassVectorEnv Env, PpoAlgorithm Ppo) PpoWithARollout()
+    {
+        torch.manual_seed(2);
+        var config = SmallConfig(1000) with { Normalization = new Robotics.Training.Configuration.NormalizationOptions { RewardScaling = false } };
+        var env = new PointMassVectorEnv(4);
+        var ppo = new PpoAlgorithm(config, env.Spec, torch.CPU);
+        ppo.ResetEnvironments(env, 1);
+        ppo.Collect(env, new List<EpisodeRecord>(), new MetricRecord());
+        return (env, ppo);
     }
 
     private static byte[] State(PpoAlgorithm ppo)
