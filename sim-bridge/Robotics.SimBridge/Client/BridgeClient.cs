@@ -229,7 +229,6 @@ public sealed class BridgeClient : IVectorEnv
         writer.Flush();
         SendFrame(request.Written, BridgeMessageType.Step);
         pendingStep = id;
-        waitingSince = 0;
         if (StepTrace.Enabled) stepSentAt = StepTrace.Now();
     }
 

@@ -164,16 +164,18 @@ public sealed class MultiBridgeVectorEnv : ISplitStepVectorEnv
         TimeSpan timeout = TimeSpan.Zero;
         foreach (var vector in waiting)
         {
-            if (vector is not MultiBridgeVectorEnv multi || multi.StepArrived) return;
+            if (vector is not MultiBridgeVectorEnv multi) return;
+            int silentBefore = silent.Count;
             foreach (var bridge in multi.bridges)
             {
                 if (bridge.ReplyWaiting) continue;
                 silent.Add(bridge);
                 if (bridge.Timeout > timeout) timeout = bridge.Timeout;
             }
+
+            if (silent.Count == silentBefore) return; // every bridge of this one has replied
         }
 
-        if (silent.Count == 0) return;
         if (StepTrace.Enabled)
         {
             long now = StepTrace.Now();

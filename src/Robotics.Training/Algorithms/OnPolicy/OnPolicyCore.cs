@@ -191,9 +191,8 @@ public sealed class OnPolicyCore : IDisposable
             physicsResets += step.PhysicsResets;
             foreach (var episode in step.Episodes) arrived.Add((t, episode));
             Record(t, offset, count, inOrder: false);
-            step.Observations.AsSpan(offset * width, count * width).CopyTo(rawObservations.AsSpan((t * spec.NumEnvs + offset) * width));
-            step.CriticObservations.AsSpan(offset * CriticWidth, count * CriticWidth)
-                .CopyTo(rawCriticObservations.AsSpan((t * spec.NumEnvs + offset) * CriticWidth));
+            step.Observations.AsSpan(offset * width, count * width).CopyTo(RowsAt(rawObservations, t, offset, count, width));
+            step.CriticObservations.AsSpan(offset * CriticWidth, count * CriticWidth).CopyTo(RowsAt(rawCriticObservations, t, offset, count, CriticWidth));
             if (t + 1 < steps) ActAndSend(grouped, g, t + 1, noise);
             else inFlight[g] = false;
         }
@@ -205,13 +204,27 @@ public sealed class OnPolicyCore : IDisposable
             for (int g = 0; g < groups; g++)
             {
                 int offset = grouped.OffsetOf(g), count = grouped.SizeOf(g);
-                RewardScaler.ScaleInPlace(storage.Row(storage.Rewards, t).Slice(offset, count), storage.Row(storage.Terminated, t).Slice(offset, count),
-                    storage.Row(storage.Truncated, t).Slice(offset, count), offset);
-                if (!UpdateObservationStatistics) continue;
-                ObservationNormalizer.Update(rawObservations.AsSpan((t * spec.NumEnvs + offset) * width, count * width), count);
-                CriticObservationNormalizer?.Update(rawCriticObservations.AsSpan((t * spec.NumEnvs + offset) * CriticWidth, count * CriticWidth), count);
+                ScaleRewardsAndTakeStatistics(t, offset, count, RowsAt(rawObservations, t, offset, count, width), RowsAt(rawCriticObservations, t, offset, count, CriticWidth));
             }
         }
+    }
+
+    /// <summary>Rows [offset, offset + count) of step t in a [steps, envs, width] buffer.</summary>
+    private Span<float> RowsAt(float[] buffer, int t, int offset, int count, int width) =>
+        buffer.AsSpan((t * spec.NumEnvs + offset) * width, count * width);
+
+    /// <summary>
+    /// What depends on the order environments are taken in: scales step t's stored rewards of environments
+    /// [offset, offset + count) and merges their new observations into the statistics (while training).
+    /// </summary>
+    private void ScaleRewardsAndTakeStatistics(int t, int offset, int count, ReadOnlySpan<float> observations, ReadOnlySpan<float> criticObservations)
+    {
+        var storage = Storage;
+        RewardScaler.ScaleInPlace(storage.Row(storage.Rewards, t).Slice(offset, count), storage.Row(storage.Terminated, t).Slice(offset, count),
+            storage.Row(storage.Truncated, t).Slice(offset, count), offset);
+        if (!UpdateObservationStatistics) return;
+        ObservationNormalizer.Update(observations, count);
+        CriticObservationNormalizer?.Update(criticObservations, count);
     }
 
     private void ActAndSend(GroupedVectorEnv env, int group, int t, Tensor noise)
@@ -277,17 +290,11 @@ public sealed class OnPolicyCore : IDisposable
             finalValues[e - offset] = Policy.Value(CriticInputs(finalObs, step.FinalCriticObservationOf(e), normalizedFinalCritic, 1)).cpu().item<float>();
         }
 
-        if (inOrder) RewardScaler.ScaleInPlace(rewards, terminated, truncated, offset);
-        bool updateStatistics = inOrder && UpdateObservationStatistics;
         var observations = step.Observations.AsSpan(offset * width, count * width);
         observations.CopyTo(currentObservations.AsSpan(offset * width));
-        if (updateStatistics) ObservationNormalizer.Update(observations, count);
-        if (CriticObservationNormalizer is not null)
-        {
-            var critic = step.CriticObservations.AsSpan(offset * CriticWidth, count * CriticWidth);
-            critic.CopyTo(currentCriticObservations.AsSpan(offset * CriticWidth));
-            if (updateStatistics) CriticObservationNormalizer.Update(critic, count);
-        }
+        var critic = step.CriticObservations.AsSpan(offset * CriticWidth, count * CriticWidth);
+        critic.CopyTo(currentCriticObservations.AsSpan(offset * CriticWidth));
+        if (inOrder) ScaleRewardsAndTakeStatistics(t, offset, count, observations, critic);
     }
 
     /// <summary>
