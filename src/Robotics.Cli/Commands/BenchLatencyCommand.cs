@@ -226,6 +226,11 @@ internal static class BenchLatencyCommand
         }
 
         s.AppendLine("waiting = the part of collecting spent blocked on the bridges (the rest is the trainer's own work)");
+        foreach (var line in Ceilings(report))
+        {
+            s.AppendLine(line);
+        }
+
         if (report.Cells.Any(x => x.Trace is not null))
         {
             s.AppendLine();
@@ -253,6 +258,32 @@ internal static class BenchLatencyCommand
         }
 
         return s.ToString();
+    }
+
+    /// <summary>
+    /// Per round trip, what no grouping can pass: each environment steps at most once per round trip, so collecting
+    /// stays below num_envs / round trip (a group's period adds its step and the ways' wake-ups, so the real limit is
+    /// lower still). Said beside the best loopback cell, so a reader sees when the environments, not the grouping,
+    /// are what is short.
+    /// </summary>
+    internal static IEnumerable<string> Ceilings(Report report)
+    {
+        var c = CultureInfo.InvariantCulture;
+        var loopback = report.Cells.Where(x => x.RoundTripMs <= 0).ToList();
+        string against = loopback.Count == 0 ? ""
+            : string.Format(c, " (loopback: up to {0:F0})", loopback.GroupBy(x => x.EnvGroups).Max(g => Medians.Of(g.Select(x => x.CollectStepsPerSecond))));
+        foreach (var cells in report.Cells.Where(x => x.RoundTripMs > 0).GroupBy(x => x.RoundTripMs).OrderBy(g => g.Key))
+        {
+            var measured = cells.Where(x => x.MeasuredRoundTripMs is > 0).Select(x => x.MeasuredRoundTripMs!.Value).ToList();
+            double rtt = measured.Count > 0 ? Medians.Of(measured) : cells.Key;
+            yield return string.Format(c, "at {0}: no grouping collects more than {1} environments / {2:F1} ms = {3:F0} steps/s{4}",
+                Label(cells.Key), report.Envs, rtt, report.Envs / (rtt / 1000), against);
+        }
+
+        if (report.Cells.Any(x => x.RoundTripMs > 0))
+        {
+            yield return "(each environment steps at most once per round trip, and a group's period is longer still: near that ceiling more environments hide the round trip, more groups do not)";
+        }
     }
 
     private static string Label(double rttMs) => rttMs <= 0 ? "loopback" : $"{rttMs:0.##} ms";

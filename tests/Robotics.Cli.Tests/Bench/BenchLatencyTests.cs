@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Robotics.Cli.Commands;
 using Xunit.Abstractions;
 
 namespace Robotics.Cli.Tests.Bench;
@@ -56,6 +57,26 @@ public sealed class BenchLatencyTests(ITestOutputHelper output)
         // was waiting for, so the way back where it waited is measured (behind the proxy: at least its 2 ms).
         Assert.All(cells.Where(c => c.GetProperty("RoundTripMs").GetDouble() > 0), c => Assert.True(c.GetProperty("Trace").GetProperty("ToClient").GetDouble() >= 2.0, c.ToString()));
         Assert.NotEmpty(Directory.GetFiles(trace, "steps-*.csv"));
+    }
+
+    [Fact]
+    public void The_report_says_what_no_grouping_can_collect_at_each_round_trip()
+    {
+        var report = new BenchLatencyCommand.Report("cartpole-balance", 2048, 2, 2,
+        [
+            new(0, 4, 90_000, 190_000, 0.6, null),
+            new(0, 8, 90_000, 200_000, 0.6, null),
+            new(10, 4, 80_000, 110_000, 0.8, 10.4),
+            new(10, 8, 80_000, 112_000, 0.8, 10.6),
+        ]);
+
+        var lines = BenchLatencyCommand.Ceilings(report).ToList();
+
+        // 2,048 environments behind the median measured 10.5 ms step at most 195,048 times a second: about the
+        // loopback rate, so only more environments can hide this round trip.
+        Assert.Equal("at 10 ms: no grouping collects more than 2048 environments / 10.5 ms = 195048 steps/s (loopback: up to 200000)", lines[0]);
+        Assert.Equal(2, lines.Count);
+        Assert.Empty(BenchLatencyCommand.Ceilings(report with { Cells = report.Cells.Where(x => x.RoundTripMs == 0).ToList() }));
     }
 
     [Fact]
