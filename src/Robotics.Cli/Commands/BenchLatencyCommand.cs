@@ -24,10 +24,10 @@ internal static class BenchLatencyCommand
     {
         var config = new Option<FileInfo>("--config")
         {
-            Description = "PPO training config to train with (its num_envs is replaced by --envs)",
-            DefaultValueFactory = _ => new FileInfo(Path.Combine("configs", "training", "cartpole-balance-ppo.yaml")),
+            Description = "PPO training config to train with (its num_envs unless --envs is given)",
+            DefaultValueFactory = _ => new FileInfo(Path.Combine("build", "bench", "cartpole-many-envs-ppo.yaml")),
         };
-        var envs = new Option<int>("--envs") { Description = "environments, the same in every cell", DefaultValueFactory = _ => 256 };
+        var envs = new Option<int?>("--envs") { Description = "environments, the same in every cell (default: the config's num_envs)" };
         var bridges = new Option<int>("--bridges") { Description = "bridge processes, each behind its own delay proxy", DefaultValueFactory = _ => 2 };
         var rtts = new Option<string>("--rtt-ms") { Description = "round trips to measure, ms, comma-separated; 0 is loopback without a proxy (about 0.1 ms)", DefaultValueFactory = _ => "0,2,10" };
         var groups = new Option<string>("--groups") { Description = "env_groups to measure, comma-separated", DefaultValueFactory = _ => "1,4,8" };
@@ -56,7 +56,7 @@ internal static class BenchLatencyCommand
         {
             string path = parse.GetValue(config)!.FullName;
             var loaded = TrainingConfigFile.Load(path);
-            int numEnvs = CliErrors.Positive(parse.GetValue(envs), "--envs");
+            int numEnvs = parse.GetValue(envs) is { } given ? CliErrors.Positive(given, "--envs") : loaded.NumEnvs;
             int bridgeCount = CliErrors.Positive(parse.GetValue(bridges), "--bridges");
             var roundTrips = Numbers(parse.GetValue(rtts)!, "--rtt-ms");
             var groupCounts = Numbers(parse.GetValue(groups)!, "--groups").Select(v => (int)v).ToList();

@@ -60,6 +60,23 @@ public sealed class BenchLatencyTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Without_envs_the_config_says_how_many_environments()
+    {
+        string folder = Directory.CreateTempSubdirectory("robotics-bench-latency-config-").FullName;
+        string config = Path.Combine(folder, "few-envs.yaml");
+        File.WriteAllText(config, File.ReadAllText(Path.Combine(Repository.Root, "build", "bench", "cartpole-many-envs-ppo.yaml"))
+            .Replace("num_envs: 4096", "num_envs: 6", StringComparison.Ordinal));
+
+        var result = RoboticsProcess.Run(Repository.Root, null, "bench", "latency", "--config", config,
+            "--rtt-ms", "0", "--groups", "1", "--updates", "1", "--warmup-updates", "0", "--json");
+        output.WriteLine(result.ToString());
+        Assert.True(result.ExitCode == 0, result.ToString());
+
+        using var report = JsonDocument.Parse(result.Stdout);
+        Assert.Equal(6, report.RootElement.GetProperty("Envs").GetInt32());
+    }
+
+    [Fact]
     public void The_report_says_what_no_grouping_can_collect_at_each_round_trip()
     {
         var report = new BenchLatencyCommand.Report("cartpole-balance", 2048, 2, 2,
