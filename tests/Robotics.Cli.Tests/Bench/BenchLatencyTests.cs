@@ -67,13 +67,20 @@ public sealed class BenchLatencyTests(ITestOutputHelper output)
         File.WriteAllText(config, File.ReadAllText(Path.Combine(Repository.Root, "build", "bench", "cartpole-many-envs-ppo.yaml"))
             .Replace("num_envs: 4096", "num_envs: 6", StringComparison.Ordinal));
 
-        var result = RoboticsProcess.Run(Repository.Root, null, "bench", "latency", "--config", config,
-            "--rtt-ms", "0", "--groups", "1", "--updates", "1", "--warmup-updates", "0", "--json");
-        output.WriteLine(result.ToString());
-        Assert.True(result.ExitCode == 0, result.ToString());
+        try
+        {
+            var result = RoboticsProcess.Run(Repository.Root, null, "bench", "latency", "--config", config,
+                "--rtt-ms", "0", "--groups", "1", "--updates", "1", "--warmup-updates", "0", "--json");
+            output.WriteLine(result.ToString());
+            Assert.True(result.ExitCode == 0, result.ToString());
 
-        using var report = JsonDocument.Parse(result.Stdout);
-        Assert.Equal(6, report.RootElement.GetProperty("Envs").GetInt32());
+            using var report = JsonDocument.Parse(result.Stdout);
+            Assert.Equal(6, report.RootElement.GetProperty("Envs").GetInt32());
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 
     [Fact]
