@@ -160,6 +160,14 @@ public sealed record EvaluationOptions
 
     /// <summary>On recovery the learning rate is multiplied by this.</summary>
     public double RecoveryLrFactor { get; init; } = 0.5;
+
+    /// <summary>
+    /// Evaluate a copy of the policy on the evaluation environments while training goes on, instead of pausing
+    /// training for it (an evaluation costs its episodes' length × the round trip to the bridges). Its results are
+    /// taken in at the next evaluation, checkpoint or the run's end, in the metrics row of the update it evaluated;
+    /// best.ckpt still holds that update; the collapse guard acts where the results are taken in.
+    /// </summary>
+    public bool InBackground { get; init; }
 }
 
 /// <summary>What the run folder keeps.</summary>

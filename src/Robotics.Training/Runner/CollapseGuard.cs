@@ -17,14 +17,19 @@ internal sealed class CollapseGuard(TrainingConfig config, RunFolder folder, Run
     /// <summary>Updates in a row that met a non-finite tensor before the run is recovered.</summary>
     public const int MaxSkippedInARow = 3;
 
-    public void AfterEvaluation(ref IAlgorithm algorithm, LoopState state, EnvSpec spec, EvaluationResult eval)
+    /// <param name="saveBest">
+    /// Writes best.ckpt when the evaluation is the best so far, given the counters as they now are; null: from
+    /// <paramref name="algorithm"/> (an evaluation taken in later saves the state of the update it evaluated).
+    /// </param>
+    public void AfterEvaluation(ref IAlgorithm algorithm, LoopState state, EnvSpec spec, EvaluationResult eval, Action<LoopState>? saveBest = null)
     {
         var options = config.Evaluation;
         if (double.IsNaN(state.BestEvalReturn) || eval.MeanReturn > state.BestEvalReturn)
         {
             state.BestEvalReturn = eval.MeanReturn;
             state.LowEvalStreak = 0;
-            checkpoints.Save(folder.BestCheckpoint, algorithm, state, spec);
+            if (saveBest is null) checkpoints.Save(folder.BestCheckpoint, algorithm, state, spec);
+            else saveBest(state);
             return;
         }
 

@@ -1,3 +1,4 @@
+using System.Runtime.ExceptionServices;
 using Robotics.Contract.Environments;
 using Robotics.Training.Algorithms;
 using Robotics.Training.Configuration;
@@ -23,6 +24,7 @@ internal sealed class EnvironmentSession : IDisposable
     private IVectorEnv? evalEnv;
     private TrainingLog? log;
     private int replacements;
+    private RunningEvaluation? background;
 
     /// <summary>
     /// Makes the training environments; a task or bridge that cannot start fails here, before anything is written.
@@ -97,6 +99,53 @@ internal sealed class EnvironmentSession : IDisposable
     }
 
     /// <summary>
+    /// Starts evaluating <paramref name="snapshot"/> (a copy of the policy of update <paramref name="iteration"/>
+    /// that nothing else touches) on the evaluation environments, on a thread of its own, while training goes on.
+    /// Take the result with <see cref="EndEvaluate"/>; the session waits for it before it replaces, rejoins or
+    /// disposes environments.
+    /// </summary>
+    public void BeginEvaluate(IAlgorithm snapshot, int iteration)
+    {
+        if (background is not null) throw new InvalidOperationException("an evaluation is already running in the background");
+        evalEnv ??= source.CreateEvaluation(config.Evaluation.Episodes);
+        var env = evalEnv;
+        int seed = config.Seed + EvaluationSeedOffset;
+        int threads = config.TorchThreads;
+        var task = Task.Factory.StartNew(() =>
+        {
+            // libtorch's intra-op thread count belongs to each thread: the same as the trainer's, so the same sums.
+            TorchSharp.torch.set_num_threads(threads);
+            return Evaluator.Run(snapshot, env, seed);
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        background = new RunningEvaluation(snapshot, iteration, task);
+    }
+
+    /// <summary>
+    /// The result of the evaluation begun with <see cref="BeginEvaluate"/>, waiting for it if needed. If its
+    /// environments failed (or were replaced under it), the bridges are replaced and it is evaluated again here.
+    /// </summary>
+    public EvaluationResult EndEvaluate(IAlgorithm algorithm, int iteration)
+    {
+        var pending = background ?? throw new InvalidOperationException("no evaluation is running in the background");
+        background = null;
+        Exception? failure = Settle(pending);
+        if (failure is null) return pending.Task.Result;
+        if (!source.IsEnvironmentFailure(failure)) ExceptionDispatchInfo.Throw(failure);
+        // The evaluation environments share the bridges: replace those (unless training already did), then evaluate once more.
+        log?.Warn($"evaluation environment failed during the background evaluation of update {pending.Iteration} ({failure.Message}); {(pending.Replaced ? "" : "replacing the environments and ")}evaluating again");
+        if (!pending.Replaced) ReplaceAndReset(algorithm, iteration);
+        evalEnv ??= source.CreateEvaluation(config.Evaluation.Episodes);
+        return Evaluator.Run(pending.Snapshot, evalEnv, config.Seed + EvaluationSeedOffset);
+    }
+
+    /// <summary>Waits for a background evaluation without taking its result (a run that stops on an error).</summary>
+    public void AbandonEvaluate()
+    {
+        if (background is { } pending) Settle(pending);
+        background = null;
+    }
+
+    /// <summary>
     /// Takes dropped bridges that answer again back in. Call it where the environments are reseeded next: where an
     /// environment runs does not change what it simulates, so the numbers are those of a run that never lost one.
     /// </summary>
@@ -143,13 +192,44 @@ internal sealed class EnvironmentSession : IDisposable
 
     private void DropEvaluation()
     {
+        if (background is { } pending)
+        {
+            // Its environments are about to go: let it finish first. If it failed, it is evaluated again when taken.
+            pending.Replaced = Settle(pending) is not null;
+        }
+
         evalEnv?.Dispose();
         evalEnv = null;
     }
 
+    /// <summary>Waits for a background evaluation to end; its error, if it had one.</summary>
+    private static Exception? Settle(RunningEvaluation pending)
+    {
+        try
+        {
+            pending.Task.Wait();
+            return null;
+        }
+        catch (AggregateException e)
+        {
+            return e.InnerException ?? e;
+        }
+    }
+
     public void Dispose()
     {
+        AbandonEvaluate();
         DropEvaluation();
         env.Dispose();
+    }
+
+    private sealed class RunningEvaluation(IAlgorithm snapshot, int iteration, Task<EvaluationResult> task)
+    {
+        public IAlgorithm Snapshot { get; } = snapshot;
+        public int Iteration { get; } = iteration;
+        public Task<EvaluationResult> Task { get; } = task;
+
+        /// <summary>It failed and the environments have been replaced since: only the evaluation is left to do again.</summary>
+        public bool Replaced { get; set; }
     }
 }

@@ -85,7 +85,7 @@ internal sealed class RunCheckpoints(TrainingConfig config, RunFolder folder)
         return state.data<byte>().ToArray();
     }
 
-    private static void RestoreRng(byte[] bytes)
+    public static void RestoreRng(byte[] bytes)
     {
         if (bytes.Length == 0) return;
         using var state = torch.tensor(bytes, dtype: torch.uint8);

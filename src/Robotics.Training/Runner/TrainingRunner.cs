@@ -17,7 +17,8 @@ public sealed record TrainingResult(string RunDir, int Iterations, long EnvSteps
 /// A training run as a loop: collect, learn, log every metric, evaluate now and then, checkpoint at fixed
 /// boundaries. The parts with a job of their own sit beside it: <see cref="EnvironmentSession"/> (the environments,
 /// their seeds, replacement and rejoining), <see cref="CollapseGuard"/> (the best policy and recovery from a
-/// collapse) and <see cref="RunCheckpoints"/> (what a checkpoint holds, resuming, the state a failure falls back to).
+/// collapse), <see cref="RunCheckpoints"/> (what a checkpoint holds, resuming, the state a failure falls back to) and
+/// <see cref="BackgroundEvaluation"/> (an evaluation beside training, with the rows that wait for it).
 /// Environments are reseeded at every checkpoint boundary, which makes a resumed run identical to an
 /// uninterrupted one.
 /// </summary>
@@ -113,6 +114,15 @@ public sealed class TrainingRunner
 
             int savedAt = -1;
             var consistent = new RunCheckpoints.ConsistentState();
+            using var background = new BackgroundEvaluation(config, folder, checkpoints);
+            var rows = csv;
+            void Write(MetricRecord row, long envSteps)
+            {
+                rows.Append(row);
+                tensorboard?.Write(row, envSteps);
+                progress.Update(envSteps, row);
+                OnUpdate?.Invoke(row);
+            }
             try
             {
                 while (state.EnvSteps < config.TotalSteps && (StopAfterIterations == 0 || iterationsThisCall < StopAfterIterations) && !cancel.IsCancellationRequested)
@@ -168,18 +178,22 @@ public sealed class TrainingRunner
                     bool boundary = state.Iteration % config.Checkpoint.EveryUpdates == 0;
                     if (config.Evaluation.EveryUpdates > 0 && (state.Iteration % config.Evaluation.EveryUpdates == 0 || boundary))
                     {
-                        lastEval = environments.Evaluate(algorithm, state.Iteration);
-                        metrics["eval/return_mean"] = lastEval.MeanReturn;
-                        metrics["eval/return_std"] = lastEval.StdReturn;
-                        metrics["eval/length_mean"] = lastEval.MeanLength;
-                        foreach (var (name, mean) in lastEval.Stats) metrics[$"eval/{name}"] = mean;
-                        if (learned) guard.AfterEvaluation(ref algorithm, state, spec, lastEval);
+                        // The one in the background first: its results come before this update's, as without it.
+                        if (background.Pending) lastEval = background.End(ref algorithm, state, spec, environments, guard, Write);
+                        if (config.Evaluation.InBackground && learned && !boundary)
+                        {
+                            background.Begin(algorithm, state, spec, environments, device);
+                        }
+                        else
+                        {
+                            lastEval = environments.Evaluate(algorithm, state.Iteration);
+                            AddEvaluation(metrics, lastEval);
+                            if (learned) guard.AfterEvaluation(ref algorithm, state, spec, lastEval);
+                        }
                     }
 
-                    csv.Append(metrics);
-                    tensorboard?.Write(metrics, state.EnvSteps);
-                    progress.Update(state.EnvSteps, metrics);
-                    OnUpdate?.Invoke(metrics);
+                    if (background.Pending) background.Hold(metrics, state.EnvSteps);
+                    else Write(metrics, state.EnvSteps);
 
                     if (boundary)
                     {
@@ -191,6 +205,7 @@ public sealed class TrainingRunner
                     }
                 }
 
+                if (background.Pending) lastEval = background.End(ref algorithm, state, spec, environments, guard, Write);
                 bool finished = state.EnvSteps >= config.TotalSteps;
                 // A boundary checkpoint was written before the environments were reseeded; keep it, it resumes exactly.
                 if (savedAt != state.Iteration) checkpoints.Save(folder.LastCheckpoint, algorithm, state, spec);
@@ -204,6 +219,9 @@ public sealed class TrainingRunner
             }
             catch (Exception e) when (e is not TrainingAbortedException)
             {
+                // Updates that waited for a background evaluation are written without it: their numbers are kept.
+                environments.AbandonEvaluate();
+                background.Abandon(Write);
                 throw Abort(e, checkpoints.SaveBeforeFailure(consistent, spec), consistent, log);
             }
 
@@ -215,6 +233,15 @@ public sealed class TrainingRunner
             tensorboard?.Dispose();
             csv?.Dispose();
         }
+    }
+
+    /// <summary>An evaluation's figures in the metrics row of the update it evaluated.</summary>
+    internal static void AddEvaluation(MetricRecord metrics, EvaluationResult eval)
+    {
+        metrics["eval/return_mean"] = eval.MeanReturn;
+        metrics["eval/return_std"] = eval.StdReturn;
+        metrics["eval/length_mean"] = eval.MeanLength;
+        foreach (var (name, mean) in eval.Stats) metrics[$"eval/{name}"] = mean;
     }
 
     /// <summary>
