@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using Robotics.Contract;
+using Robotics.Contract.Environments;
 using Robotics.Training.Algorithms;
 using Robotics.Training.Configuration;
 using Robotics.Training.Policies;
@@ -95,24 +96,32 @@ public static class CheckpointFiles
         if (!checkpoint.Checked) note?.Invoke($"{path} was written before checkpoints carried a checksum; loaded without an integrity check");
         var header = checkpoint.Header;
         var config = TrainingConfigFile.Parse(header.ConfigYaml, path + " (embedded config)");
-        var algorithm = AlgorithmRegistry.Create(config, header.ToEnvSpec(), device);
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(checkpoint.Bytes, checkpoint.StateStart, checkpoint.StateLength, writable: false));
-            algorithm.LoadState(reader);
+            var state = new MemoryStream(checkpoint.Bytes, checkpoint.StateStart, checkpoint.StateLength, writable: false);
+            return (header, config, FromState(config, header.ToEnvSpec(), device, state));
         }
         catch (EndOfStreamException)
         {
-            algorithm.Dispose();
             throw Damaged(path, "is cut short (its tensors end early)");
+        }
+    }
+
+    /// <summary>The algorithm <paramref name="config"/> names, for <paramref name="spec"/>, holding the state <see cref="StateBytes"/> wrote.</summary>
+    public static IAlgorithm FromState(TrainingConfig config, EnvSpec spec, torch.Device device, Stream state)
+    {
+        var algorithm = AlgorithmRegistry.Create(config, spec, device);
+        try
+        {
+            using var reader = new BinaryReader(state);
+            algorithm.LoadState(reader);
+            return algorithm;
         }
         catch
         {
             algorithm.Dispose();
             throw;
         }
-
-        return (header, config, algorithm);
     }
 
     /// <summary>

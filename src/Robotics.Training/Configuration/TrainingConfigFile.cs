@@ -109,9 +109,10 @@ public static class TrainingConfigFile
         require(e.CollapseFraction is > 0 and < 1, "evaluation.collapse_fraction", "must be in (0, 1)");
         require(e.CollapsePatience >= 0, "evaluation.collapse_patience", "must be 0 (off) or more");
         require(e.RecoveryLrFactor is > 0 and <= 1, "evaluation.recovery_lr_factor", "must be in (0, 1]");
-        // A background evaluation runs a copy of the whole algorithm; SAC's would copy its replay buffer too.
-        require(!e.InBackground || c.Algorithm != "sac", "evaluation.in_background",
-            "is for the on-policy algorithms (ppo, a2c, reinforce, trpo); sac evaluates between its updates");
+        // A background evaluation runs a copy of the whole algorithm; an off-policy one's would copy its replay buffer too.
+        var onPolicy = Algorithms.AlgorithmRegistry.All.Where(r => r.OptionsType.IsAssignableTo(typeof(Algorithms.OnPolicy.OnPolicyOptions))).Select(r => r.Name).ToList();
+        require(!e.InBackground || onPolicy.Contains(c.Algorithm), "evaluation.in_background",
+            $"is for the on-policy algorithms ({string.Join(", ", onPolicy)}); {c.Algorithm} evaluates between its updates");
         require(c.Checkpoint.EveryUpdates > 0, "checkpoint.every_updates", "must be positive");
         require(c.Monitoring.KlAlarm >= 0 && double.IsFinite(c.Monitoring.KlAlarm), "monitoring.kl_alarm", $"must be 0 (off) or positive, got {c.Monitoring.KlAlarm}");
         require(c.Monitoring.Progress is "auto" or "always" or "never", "monitoring.progress", "expected auto, always or never");

@@ -30,13 +30,19 @@ internal sealed class BackgroundEvaluation(TrainingConfig config, RunFolder fold
         state = CheckpointFiles.StateBytes(algorithm);
         counters = loop.ToCounters();
         rng = RunCheckpoints.SaveRng();
-        // Making an algorithm draws initial weights from torch's generator: put it back, so training draws what it would have.
-        var copy = AlgorithmRegistry.Create(config, spec, device);
-        RunCheckpoints.RestoreRng(rng);
+        IAlgorithm copy;
         try
         {
-            using var reader = new BinaryReader(new MemoryStream(state, writable: false));
-            copy.LoadState(reader);
+            copy = CheckpointFiles.FromState(config, spec, device, new MemoryStream(state, writable: false));
+        }
+        finally
+        {
+            // Making an algorithm draws initial weights from torch's generator: put it back, so training draws what it would have.
+            RunCheckpoints.RestoreRng(rng);
+        }
+
+        try
+        {
             environments.BeginEvaluate(copy, loop.Iteration);
         }
         catch

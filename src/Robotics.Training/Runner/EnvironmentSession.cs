@@ -85,16 +85,14 @@ internal sealed class EnvironmentSession : IDisposable
     {
         try
         {
-            evalEnv ??= source.CreateEvaluation(config.Evaluation.Episodes);
-            return Evaluator.Run(algorithm, evalEnv, config.Seed + EvaluationSeedOffset);
+            return EvaluateOnce(algorithm);
         }
         catch (Exception e) when (source.IsEnvironmentFailure(e))
         {
             // The evaluation environments share the bridges: replace those, then evaluate once more.
             log?.Warn($"evaluation environment failed at update {iteration} ({e.Message}); replacing the environments");
             ReplaceAndReset(algorithm, iteration);
-            evalEnv = source.CreateEvaluation(config.Evaluation.Episodes);
-            return Evaluator.Run(algorithm, evalEnv, config.Seed + EvaluationSeedOffset);
+            return EvaluateOnce(algorithm);
         }
     }
 
@@ -107,15 +105,13 @@ internal sealed class EnvironmentSession : IDisposable
     public void BeginEvaluate(IAlgorithm snapshot, int iteration)
     {
         if (background is not null) throw new InvalidOperationException("an evaluation is already running in the background");
-        evalEnv ??= source.CreateEvaluation(config.Evaluation.Episodes);
-        var env = evalEnv;
-        int seed = config.Seed + EvaluationSeedOffset;
+        var env = EvaluationEnvironments();
         int threads = config.TorchThreads;
         var task = Task.Factory.StartNew(() =>
         {
             // libtorch's intra-op thread count belongs to each thread: the same as the trainer's, so the same sums.
             TorchSharp.torch.set_num_threads(threads);
-            return Evaluator.Run(snapshot, env, seed);
+            return Evaluator.Run(snapshot, env, EvaluationSeed);
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         background = new RunningEvaluation(snapshot, iteration, task);
     }
@@ -134,8 +130,7 @@ internal sealed class EnvironmentSession : IDisposable
         // The evaluation environments share the bridges: replace those (unless training already did), then evaluate once more.
         log?.Warn($"evaluation environment failed during the background evaluation of update {pending.Iteration} ({failure.Message}); {(pending.Replaced ? "" : "replacing the environments and ")}evaluating again");
         if (!pending.Replaced) ReplaceAndReset(algorithm, iteration);
-        evalEnv ??= source.CreateEvaluation(config.Evaluation.Episodes);
-        return Evaluator.Run(pending.Snapshot, evalEnv, config.Seed + EvaluationSeedOffset);
+        return EvaluateOnce(pending.Snapshot);
     }
 
     /// <summary>Waits for a background evaluation without taking its result (a run that stops on an error).</summary>
@@ -189,6 +184,14 @@ internal sealed class EnvironmentSession : IDisposable
             }
         }
     }
+
+    private int EvaluationSeed => config.Seed + EvaluationSeedOffset;
+
+    /// <summary>The evaluation environments, made on first use and again after the bridges were replaced.</summary>
+    private IVectorEnv EvaluationEnvironments() => evalEnv ??= source.CreateEvaluation(config.Evaluation.Episodes);
+
+    /// <summary>One evaluation of <paramref name="policy"/>'s deterministic actions on the evaluation environments.</summary>
+    private EvaluationResult EvaluateOnce(IAlgorithm policy) => Evaluator.Run(policy, EvaluationEnvironments(), EvaluationSeed);
 
     private void DropEvaluation()
     {
